@@ -1,0 +1,1 @@
+"""The AllTick stock quote protocol (WebSocket and HTTP)."""
