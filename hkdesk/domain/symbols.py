@@ -129,10 +129,12 @@ def search(query: str, universe: Iterable[SymbolInfo], limit: int = 20) -> list[
     code = try_normalise(q)
     ranked: list[tuple[int, str, SymbolInfo]] = []
     ql = q.lower()
+    digits = ql.removeprefix("hk.").removesuffix(".hk").lstrip("0")
+    digits = digits if digits.isdigit() else ""
     for info in items:
         if code is not None and info.symbol == code:
             rank = 0
-        elif info.display_code.startswith(q.lstrip("0").zfill(1)) or info.display_code.startswith(q):
+        elif digits and info.symbol.startswith(digits) and not info.is_index:
             rank = 1
         elif info.name_en.lower().startswith(ql) or info.name_zh.startswith(q):
             rank = 2

@@ -1,0 +1,3 @@
+from hkdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from hkdesk.domain.quotes import QuoteHub, hk_day
+from hkdesk.domain.types import Book, Level, Tick
+
+T0 = 1_764_207_000_000  # 2025-11-27 09:30 HKT
+
+
+def tick(
+    seq: int, price: str, volume: str = "100", ts: int = T0, direction: int = 1, sym: str = "700.HK"
+) -> Tick:
+    return Tick(sym, seq, ts + seq * 1000, D(price), D(volume), direction=direction)
+
+
+def test_quote_tracks_last_change_high_low_volume_and_turnover() -> None:
+    hub = QuoteHub()
+    hub.set_previous_close("700.HK", D("500"))
+    hub.apply_ticks([tick(1, "501.5"), tick(2, "499.0", "200"), tick(3, "500.5")])
+    q = hub.quotes["700.HK"]
+    assert (q.last, q.open, q.high, q.low) == (D("500.5"), D("501.5"), D("501.5"), D("499.0"))
+    assert q.change == D("0.5") and q.change_pct == D("0.1")
+    assert q.volume == 400
+    assert q.turnover == D("501.5") * 100 + D("499.0") * 200 + D("500.5") * 100
+    assert q.vwap == q.turnover / 400
+    assert q.tick_move == 1 and q.trades == 3
+
+
+def test_dirty_set_coalesces_many_ticks_into_one_entry_per_symbol() -> None:
+    hub = QuoteHub()
+    hub.apply_ticks([tick(i, "10", sym="5.HK") for i in range(1, 50)] + [tick(1, "20", sym="1.HK")])
+    assert hub.take_dirty() == {"5.HK", "1.HK"}
+    assert hub.take_dirty() == set()
+
+
+def test_replayed_trades_are_not_counted_twice() -> None:
+    hub = QuoteHub()
+    hub.apply_ticks([tick(1, "10"), tick(2, "11")])
+    hub.apply_ticks([tick(2, "11")])
+    assert hub.quotes["700.HK"].volume == 200
+
+
+def test_a_new_trading_day_rolls_the_previous_close() -> None:
+    hub = QuoteHub()
+    hub.apply_ticks([tick(1, "10"), tick(2, "12")])
+    next_day = T0 + 86_400_000
+    hub.apply_ticks([Tick("700.HK", 1, next_day, D("12.5"), D("100"))])
+    q = hub.quotes["700.HK"]
+    assert q.prev_close == D("12") and q.open == D("12.5") and q.volume == 100
+    assert hk_day(next_day) == hk_day(T0) + 1
+
+
+def test_tape_is_bounded_and_books_set_top_of_book() -> None:
+    hub = QuoteHub(tape_length=10)
+    hub.apply_ticks([tick(i, "10") for i in range(1, 30)])
+    assert len(hub.tape("700.HK")) == 10 and hub.tape("700.HK")[-1].seq == 29
+    hub.apply_books(
+        [Book("700.HK", 5, T0, bids=[Level(D("9.99"), D("500"))], asks=[Level(D("10.01"), D("700"))])]
+    )
+    q = hub.quotes["700.HK"]
+    assert (q.bid, q.ask, q.bid_volume, q.ask_volume) == (D("9.99"), D("10.01"), D("500"), D("700"))
+    assert hub.take_dirty_books() == {"700.HK"}
