@@ -1,1 +1,20 @@
+"""Persistence: schema and migrations, the batch writer with its spill file, history queries."""
 
+from hkdesk.store.engine import default_db_url, make_engine, ping
+from hkdesk.store.errors import StoreError, redact_url
+from hkdesk.store.records import Gap
+from hkdesk.store.schema import SCHEMA_VERSION, migrate
+from hkdesk.store.writer import BatchWriter, WriterStats
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BatchWriter",
+    "Gap",
+    "StoreError",
+    "WriterStats",
+    "default_db_url",
+    "make_engine",
+    "migrate",
+    "ping",
+    "redact_url",
+]

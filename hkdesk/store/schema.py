@@ -1,0 +1,185 @@
+"""Tables, exact-number storage and explicit schema migrations.
+
+Exact numbers: prices, volumes and turnovers never pass through a binary float.
+- PostgreSQL stores them as unconstrained ``NUMERIC``: exact, and no value the feed can legally
+  send (prices up to 1e7, volumes up to 1e13, their product) can overflow it.
+- SQLite has no exact decimal type, so they are stored as exact decimal **text** in plain
+  notation (``"0.001"``, ``"123456789.123"``), in a column with TEXT affinity so SQLite never
+  converts it to REAL. Text was chosen over scaled integers because it has no range limit (a
+  ×10^6 integer overflows int64 above 9.2e12, which a large turnover could reach) and no
+  rounding for prices with more than six decimals. The cost is that SQL cannot compare or sum
+  these columns, so the writer merges bars in Python (see ``minute_bars``).
+Either way ``ExactDecimal`` hands back ``Decimal`` on read.
+
+``received_at`` and ``recorded_at`` are our own clock readings (epoch seconds), not market
+numbers, and stay plain floats.
+
+``bars`` holds the 1-minute bars the writer maintains as ticks arrive. Besides OHLCV it keeps the
+``(ts, seq)`` of its first and last trade, so a late or replayed tick updates open/close
+correctly whatever order ticks are committed in.
+
+Migrations: ``schema_version`` holds one row with the version number. ``MIGRATIONS[n]`` turns a
+version ``n-1`` database into version ``n``; ``migrate`` applies the missing ones in order, each
+in its own transaction together with the version bump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.types import TypeDecorator
+
+from hkdesk.store.errors import StoreError, redact_url
+
+
+class ExactDecimal(TypeDecorator):
+    """``Decimal`` in and out: NUMERIC on PostgreSQL, plain-notation text on SQLite."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Text())
+        return dialect.type_descriptor(Numeric(asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return format(value if isinstance(value, Decimal) else Decimal(value), "f")
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None or isinstance(value, Decimal):
+            return value
+        return Decimal(value)
+
+
+SYMBOL = String(32)
+metadata = MetaData()
+
+ticks = Table(
+    "ticks",
+    metadata,
+    Column("symbol", SYMBOL, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("price", ExactDecimal, nullable=False),
+    Column("volume", ExactDecimal, nullable=False),
+    Column("turnover", ExactDecimal, nullable=False),
+    Column("direction", SmallInteger, nullable=False),
+    Column("received_at", Float, nullable=False),
+    PrimaryKeyConstraint("symbol", "seq", name="ticks_pk"),
+    Index("ticks_symbol_ts", "symbol", "ts"),
+    sqlite_with_rowid=False,
+)
+
+depth = Table(
+    "depth",
+    metadata,
+    Column("symbol", SYMBOL, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("bids", Text, nullable=False),
+    Column("asks", Text, nullable=False),
+    Column("received_at", Float, nullable=False),
+    PrimaryKeyConstraint("symbol", "seq", "ts", name="depth_pk"),
+    Index("depth_symbol_ts", "symbol", "ts"),
+    sqlite_with_rowid=False,
+)
+
+bars = Table(
+    "bars",
+    metadata,
+    Column("symbol", SYMBOL, nullable=False),
+    Column("interval_s", Integer, nullable=False),
+    Column("start", BigInteger, nullable=False),
+    Column("open", ExactDecimal, nullable=False),
+    Column("high", ExactDecimal, nullable=False),
+    Column("low", ExactDecimal, nullable=False),
+    Column("close", ExactDecimal, nullable=False),
+    Column("volume", ExactDecimal, nullable=False),
+    Column("turnover", ExactDecimal, nullable=False),
+    Column("trades", Integer, nullable=False),
+    Column("first_ts", BigInteger, nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_ts", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("symbol", "interval_s", "start", name="bars_pk"),
+    sqlite_with_rowid=False,
+)
+
+gaps = Table(
+    "gaps",
+    metadata,
+    Column("symbol", SYMBOL, nullable=False),
+    Column("start_ts", BigInteger, nullable=False),
+    Column("end_ts", BigInteger, nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("recorded_at", Float, nullable=False),
+    UniqueConstraint("symbol", "start_ts", "end_ts", "reason", name="gaps_key"),
+)
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, nullable=False),
+)
+
+
+def _v1_initial(conn: Connection) -> None:
+    for table in (ticks, depth, bars, gaps):
+        table.create(conn, checkfirst=True)
+
+
+#: ``MIGRATIONS[n]`` upgrades a version ``n - 1`` database to version ``n``.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_initial}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    """The stored schema version, 0 for an empty database."""
+    if not conn.dialect.has_table(conn, schema_version.name):
+        return 0
+    return conn.execute(select(schema_version.c.version)).scalar() or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the database up to ``SCHEMA_VERSION``; return the version found before.
+
+    Raises ``StoreError`` if the database was written by a newer hkdesk.
+    """
+    with engine.begin() as conn:
+        schema_version.create(conn, checkfirst=True)
+        found = current_version(conn)
+    if found > SCHEMA_VERSION:
+        raise StoreError(
+            f"database {redact_url(engine.url)!r} has schema version {found}, newer than this "
+            f"hkdesk understands ({SCHEMA_VERSION}); upgrade hkdesk"
+        )
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        with engine.begin() as conn:
+            MIGRATIONS[version](conn)
+            conn.execute(schema_version.delete())
+            conn.execute(schema_version.insert().values(version=version))
+    return found

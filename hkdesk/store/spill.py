@@ -1,0 +1,141 @@
+"""Append-only spill files: where the writer parks data while the database cannot take it.
+
+File layout: an 8-byte magic, then frames of ``length (4 bytes LE) | crc32 (4 bytes LE) |
+payload``; the payload is one msgpack-encoded ``SpillRecord`` (msgspec). A crash can only tear
+the frame being appended last: the reader notices a short frame or a CRC mismatch, logs it,
+and stops there, keeping every complete frame before it.
+
+Durability policy: ``SpillWriter.append`` writes a whole group of records, then flushes and
+``fsync``s before returning, so data handed to the spill file survives a process or OS crash
+once ``append`` returns. The writer spills in large groups (everything in memory at once), so
+the fsync cost is paid rarely. A spill file is deleted only after everything in it has been
+committed to the database (the caller's job).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import struct
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import msgspec
+
+from hkdesk.domain.types import Book, Tick
+from hkdesk.store.records import Gap
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"HKSPILL1"
+_HEADER = struct.Struct("<II")
+SPILL_SUFFIX = ".hks"
+#: Largest frame we accept on read; anything bigger is corruption, not data.
+MAX_FRAME = 512 * 1024 * 1024
+
+
+class SpillFormatError(Exception):
+    """The file is not a spill file (wrong header); it is left for a human to look at."""
+
+
+class TickRecord(msgspec.Struct, tag="t"):
+    ticks: list[Tick]
+
+
+class BookRecord(msgspec.Struct, tag="b"):
+    books: list[Book]
+
+
+class GapRecord(msgspec.Struct, tag="g"):
+    gap: Gap
+
+
+SpillRecord = TickRecord | BookRecord | GapRecord
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(SpillRecord)
+
+
+def record_size(record: SpillRecord) -> int:
+    """Units the record holds (ticks, books or one gap), the measure of ``memory_limit``."""
+    if isinstance(record, TickRecord):
+        return len(record.ticks)
+    if isinstance(record, BookRecord):
+        return len(record.books)
+    return 1
+
+
+def new_spill_path(folder: Path, prefix: str = "spill") -> Path:
+    """A fresh file name that sorts in creation order."""
+    return folder / f"{prefix}-{time.time_ns():020d}-{os.getpid()}{SPILL_SUFFIX}"
+
+
+def list_spill_files(folder: Path, prefix: str = "spill") -> list[Path]:
+    """Spill files in ``folder``, oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"{prefix}-*{SPILL_SUFFIX}"))
+
+
+class SpillWriter:
+    """Appends records to one spill file (created on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.units = 0
+        self._file = open(path, "ab")  # noqa: SIM115 - kept open across appends
+        if self._file.tell() == 0:
+            self._file.write(MAGIC)
+
+    def append(self, records: Iterable[SpillRecord]) -> int:
+        """Write ``records`` durably (flush + fsync); return the units written."""
+        units = 0
+        chunks: list[bytes] = []
+        for record in records:
+            payload = _encoder.encode(record)
+            chunks.append(_HEADER.pack(len(payload), zlib.crc32(payload)))
+            chunks.append(payload)
+            units += record_size(record)
+        self._file.write(b"".join(chunks))
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self.units += units
+        return units
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+
+def read_spill(path: Path) -> Iterator[SpillRecord]:
+    """Yield the complete records of ``path``; a torn or corrupt tail is logged and skipped."""
+    with open(path, "rb") as f:
+        magic = f.read(len(MAGIC))
+        if len(magic) < len(MAGIC):
+            return  # created but never written to: a crash before the first append
+        if magic != MAGIC:
+            raise SpillFormatError(f"{path} is not an hkdesk spill file")
+        while True:
+            offset = f.tell()
+            header = f.read(_HEADER.size)
+            if not header:
+                return
+            if len(header) < _HEADER.size:
+                log.warning("spill file %s: torn frame header at byte %d skipped", path, offset)
+                return
+            length, crc = _HEADER.unpack(header)
+            payload = f.read(length) if length <= MAX_FRAME else b""
+            if len(payload) != length or zlib.crc32(payload) != crc:
+                log.warning("spill file %s: torn or corrupt record at byte %d skipped", path, offset)
+                return
+            try:
+                yield _decoder.decode(payload)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                log.error("spill file %s: undecodable record at byte %d skipped: %s", path, offset, exc)
+
+
+def count_units(path: Path) -> int:
+    return sum(record_size(record) for record in read_spill(path))

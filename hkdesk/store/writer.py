@@ -1,0 +1,586 @@
+"""The batch writer: the only code that touches the database, on its own thread.
+
+Producers (the asyncio/GUI thread) call ``put_ticks``/``put_books``/``put_gap``: an append to a
+deque under a lock held for a few instructions, never any I/O. The writer thread wakes when
+``flush_rows`` units are queued or ``flush_interval`` has passed since its last flush, then takes
+**everything** queued and commits it in one transaction: under load the batch grows with the
+rate instead of latency growing with a backlog. A transaction inserts the ticks (duplicates by
+``(symbol, seq)`` are skipped), folds the ticks that were really inserted into the 1-minute bars,
+and adds depth snapshots and gaps, so a crash leaves either the whole batch or none of it.
+
+When the database fails with a transient error (locked, gone, timed out) nothing is dropped:
+the batch stays in memory and is retried with exponential backoff while puts continue. Once
+more than ``memory_limit`` units are held in memory, they move to an append-only spill file
+(``spill``). When the database answers again, spill files are replayed first (and deleted only
+after their contents are committed), then the live queue. Spill files left by a crash are
+replayed when the next writer starts. Data the database refuses for good (a constraint it
+cannot meet) is isolated by bisection and parked in a ``rejected-*`` file with a logged reason.
+
+``run()`` is the blocking loop (the app runs it in a QThread); ``start()`` runs it in a plain
+thread; ``stop()`` asks it to commit everything (or spill it, if the database is down) and exit.
+One writer per database and spill folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from sqlalchemy import Connection, Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hkdesk.domain.types import Book, Level, Tick
+from hkdesk.store.engine import default_data_dir, make_engine
+from hkdesk.store.errors import StoreError, redact_text, redact_url
+from hkdesk.store.minute_bars import apply_deltas, deltas_from_ticks
+from hkdesk.store.records import Gap
+from hkdesk.store.schema import depth, gaps, migrate, ticks
+from hkdesk.store.spill import (
+    BookRecord,
+    GapRecord,
+    SpillFormatError,
+    SpillRecord,
+    SpillWriter,
+    TickRecord,
+    count_units,
+    list_spill_files,
+    new_spill_path,
+    read_spill,
+)
+
+log = logging.getLogger(__name__)
+
+_TICKS, _BOOKS, _GAP = "t", "b", "g"
+#: (kind, payload, units): payload is a list of Tick, a list of Book, or one Gap.
+Entry = tuple[str, object, int]
+#: Ticks per spill frame, so replay commits in pieces of a sensible size.
+_SPILL_FRAME_TICKS = 20_000
+_ERROR_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class WriterStats:
+    """A consistent snapshot of the writer's counters (safe to read from any thread)."""
+
+    queued: int  # units (ticks, books, gaps) waiting in memory
+    spilled: int  # units parked in spill files on disk
+    stored_total: int  # ticks newly inserted since this writer started
+    duplicates: int  # ticks skipped because (symbol, seq) was already stored
+    batches: int  # committed transactions
+    last_batch_size: int  # units in the last committed transaction
+    db_ok: bool  # False from a failed attempt until the next successful commit
+    last_error: str | None  # last database error, passwords hidden
+    last_commit_at: float | None  # wall clock (epoch s) of the last commit
+    rejected: int  # units the database refused for good (kept in rejected-* files)
+
+
+def default_spill_dir(url: object) -> Path:
+    """A spill folder per database (named from a hash of its password-less URL)."""
+    digest = hashlib.sha1(redact_url(str(url)).encode()).hexdigest()[:12]
+    return default_data_dir() / "spill" / digest
+
+
+def _levels_json(levels: Sequence[Level]) -> str:
+    return msgspec.json.encode([[format(lv.price, "f"), format(lv.volume, "f")] for lv in levels]).decode()
+
+
+def _book_row(book: Book) -> dict:
+    return {
+        "symbol": book.symbol,
+        "seq": book.seq,
+        "ts": book.ts,
+        "bids": _levels_json(book.bids),
+        "asks": _levels_json(book.asks),
+        "received_at": book.received_at,
+    }
+
+
+def _tick_row(t: Tick) -> dict:
+    return {
+        "symbol": t.symbol,
+        "seq": t.seq,
+        "ts": t.ts,
+        "price": t.price,
+        "volume": t.volume,
+        "turnover": t.turnover,
+        "direction": t.direction,
+        "received_at": t.received_at,
+    }
+
+
+_STAGE_DDL = (
+    "CREATE TEMP TABLE IF NOT EXISTS hk_tick_stage (LIKE ticks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+)
+_TICK_COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
+_STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
+_STAGE_MOVE = (
+    f"INSERT INTO ticks ({_TICK_COLUMNS}) SELECT {_TICK_COLUMNS} FROM hk_tick_stage "
+    "ON CONFLICT DO NOTHING RETURNING symbol, seq"
+)
+
+
+class BatchWriter:
+    """Batches ticks, books and gaps into transactions on one thread; see the module docstring."""
+
+    def __init__(
+        self,
+        engine: Engine | str | None = None,
+        *,
+        flush_rows: int = 100,
+        flush_interval: float = 0.2,
+        memory_limit: int = 200_000,
+        spill_dir: str | Path | None = None,
+        record_depth: bool = False,
+        retry_initial: float = 0.05,
+        retry_max: float = 5.0,
+        replay_chunk: int = 50_000,
+        name: str = "hkdesk-writer",
+    ) -> None:
+        self._owns_engine = not isinstance(engine, Engine)
+        self.engine: Engine = engine if isinstance(engine, Engine) else make_engine(engine)
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
+            raise StoreError(
+                f"BatchWriter supports SQLite and PostgreSQL, not {self.engine.dialect.name!r} "
+                f"({redact_url(self.engine.url)})"
+            )
+        self.flush_rows = max(1, flush_rows)
+        self.flush_interval = flush_interval
+        self.memory_limit = max(1, memory_limit)
+        self.spill_dir = Path(spill_dir) if spill_dir is not None else default_spill_dir(self.engine.url)
+        self.record_depth = record_depth
+        self.retry_initial = retry_initial
+        self.retry_max = retry_max
+        self.replay_chunk = max(1, replay_chunk)
+        self.name = name
+
+        self._lock = threading.Lock()
+        self._queue: deque[Entry] = deque()
+        self._queued = 0
+        self._wake_at = self.flush_rows
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._done = threading.Event()
+        self._running = False
+        self._closed_warned = False
+        self._thread: threading.Thread | None = None
+
+        # Writer-thread state.
+        self._pending: list[Entry] = []
+        self._pending_units = 0
+        self._spill: SpillWriter | None = None
+        self._spill_units: dict[Path, int] = {}
+        self._schema_ready = False
+
+        # Counters behind stats(), updated under the lock.
+        self._stored_total = 0
+        self._duplicates = 0
+        self._batches = 0
+        self._last_batch_size = 0
+        self._db_ok = True
+        self._last_error: str | None = None
+        self._last_commit_at: float | None = None
+        self._rejected = 0
+
+    # ----------------------------------------------------------------- producers (any thread)
+
+    def put_ticks(self, batch: list[Tick]) -> None:
+        """Queue trades for storage; the writer takes ownership of the list."""
+        if batch:
+            self._put((_TICKS, batch, len(batch)))
+
+    def put_books(self, batch: list[Book]) -> None:
+        """Queue depth snapshots; ignored unless the writer was built with ``record_depth``."""
+        if batch and self.record_depth:
+            self._put((_BOOKS, batch, len(batch)))
+
+    def put_gap(
+        self, symbol: str, start_ts: int, end_ts: int, reason: str = "", recorded_at: float | None = None
+    ) -> None:
+        """Record that trades of ``symbol`` in [start_ts, end_ts] (epoch ms) may be missing."""
+        gap = Gap(
+            symbol, int(start_ts), int(end_ts), reason, time.time() if recorded_at is None else recorded_at
+        )
+        self._put((_GAP, gap, 1))
+
+    def _put(self, entry: Entry) -> None:
+        if self._done.is_set() and not self._closed_warned:
+            self._closed_warned = True
+            log.error("%s: data put after stop() is not stored", self.name)
+        with self._lock:
+            self._queue.append(entry)
+            self._queued += entry[2]
+            wake = self._queued >= self._wake_at
+        if wake:
+            self._wake.set()
+
+    def stats(self) -> WriterStats:
+        with self._lock:
+            return WriterStats(
+                queued=self._queued + self._pending_units,
+                spilled=sum(self._spill_units.values()),
+                stored_total=self._stored_total,
+                duplicates=self._duplicates,
+                batches=self._batches,
+                last_batch_size=self._last_batch_size,
+                db_ok=self._db_ok,
+                last_error=self._last_error,
+                last_commit_at=self._last_commit_at,
+                rejected=self._rejected,
+            )
+
+    # ------------------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        """Run the loop in a plain (daemon) thread; pair with ``stop()``."""
+        if self._thread is not None:
+            raise RuntimeError("BatchWriter already started")
+        self._thread = threading.Thread(target=self.run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 30.0) -> bool:
+        """Commit (or spill) everything queued, end the loop; True if it finished in time.
+
+        If the loop never ran, the final flush happens here, in the caller's thread.
+        """
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            return not self._thread.is_alive()
+        with self._lock:
+            running = self._running
+        if running:
+            return self._done.wait(timeout)
+        if not self._done.is_set():
+            self.run()
+        return True
+
+    def run(self) -> None:
+        """The blocking writer loop; returns after ``stop()`` once everything is safe."""
+        with self._lock:
+            if self._running or self._done.is_set():
+                raise RuntimeError("BatchWriter.run() can be called only once")
+            self._running = True
+        try:
+            self._adopt_leftover_spill()
+            self._loop()
+        except BaseException:
+            log.exception("%s: writer loop failed; spilling what is in memory", self.name)
+            self._take_queue()
+            self._spill_pending()
+            raise
+        finally:
+            self._close_spill()
+            if self._owns_engine:
+                self.engine.dispose()
+            self._done.set()
+
+    # --------------------------------------------------------------------- the loop
+
+    def _loop(self) -> None:
+        last_flush = float("-inf")
+        delay = 0.0
+        retry_at = 0.0
+        while True:
+            stopping = self._stop.is_set()
+            if not stopping:
+                now = time.monotonic()
+                if self._db_ok:
+                    due = last_flush + self.flush_interval
+                    with self._lock:
+                        queued = self._queued
+                    if queued < self.flush_rows and now < due:
+                        self._wait(due - now)
+                        continue
+                elif now < retry_at:
+                    self._wait(retry_at - now)
+                    self._relieve_memory()
+                    continue
+            self._relieve_memory()
+            ok = self._flush()
+            last_flush = time.monotonic()
+            if ok:
+                delay = 0.0
+                if stopping and self._in_memory() == 0:
+                    return
+                continue
+            if stopping:
+                self._take_queue()
+                self._spill_pending()
+                if self._in_memory() == 0:
+                    return
+                continue
+            delay = min(self.retry_max, max(self.retry_initial, delay * 2))
+            retry_at = time.monotonic() + delay
+
+    def _wait(self, seconds: float) -> None:
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    def _in_memory(self) -> int:
+        with self._lock:
+            return self._queued + self._pending_units
+
+    def _take_queue(self) -> None:
+        with self._lock:
+            if not self._queue:
+                return
+            taken, self._queue = self._queue, deque()
+            self._pending_units += self._queued
+            self._queued = 0
+        self._pending.extend(taken)
+
+    def _flush(self) -> bool:
+        """Replay spill files, then commit what is pending; False on a database failure."""
+        try:
+            if not self._schema_ready:
+                migrate(self.engine)
+                self._schema_ready = True
+            self._replay_spill()
+            if self._pending:
+                self._store(self._pending)
+                with self._lock:
+                    self._pending = []
+                    self._pending_units = 0
+        except Exception as exc:
+            self._mark_failed(exc)
+            return False
+        self._mark_ok()
+        return True
+
+    # ------------------------------------------------------------------ failure handling
+
+    def _is_transient(self, exc: BaseException) -> bool:
+        if isinstance(exc, sa_exc.DBAPIError):
+            return exc.connection_invalidated or isinstance(
+                exc,
+                sa_exc.OperationalError
+                | sa_exc.InterfaceError
+                | sa_exc.IntegrityError
+                | sa_exc.InternalError,
+            )
+        if isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError | OSError):
+            return True
+        dbapi = self.engine.dialect.loaded_dbapi
+        kinds = tuple(
+            getattr(dbapi, name)
+            for name in ("OperationalError", "InterfaceError", "IntegrityError", "InternalError")
+            if hasattr(dbapi, name)
+        )
+        return isinstance(exc, kinds)
+
+    def _mark_failed(self, exc: BaseException) -> None:
+        reason = getattr(exc, "orig", None) or exc
+        message = redact_text(f"{type(reason).__name__}: {reason}".strip())[:_ERROR_CHARS]
+        with self._lock:
+            was_ok = self._db_ok
+            self._db_ok = False
+            self._last_error = message
+            self._wake_at = max(1, self.memory_limit - self._pending_units)
+        if was_ok:
+            log.warning(
+                "%s: database %s unavailable, holding data and retrying: %s",
+                self.name,
+                redact_url(self.engine.url),
+                message,
+            )
+        if not self._is_transient(exc) and not isinstance(exc, StoreError):
+            log.error("%s: unexpected failure", self.name, exc_info=exc)
+
+    def _mark_ok(self) -> None:
+        with self._lock:
+            was_ok = self._db_ok
+            self._db_ok = True
+            self._wake_at = self.flush_rows
+        if not was_ok:
+            log.info("%s: database reachable again", self.name)
+
+    def _relieve_memory(self) -> None:
+        self._take_queue()
+        if self._pending_units > self.memory_limit:
+            self._spill_pending()
+
+    def _spill_pending(self) -> None:
+        if not self._pending:
+            return
+        try:
+            if self._spill is None:
+                self._spill = SpillWriter(new_spill_path(self.spill_dir))
+                with self._lock:
+                    self._spill_units[self._spill.path] = 0
+            written = self._spill.append(_records(self._pending))
+        except OSError as exc:
+            log.error(
+                "%s: cannot write spill file in %s, keeping data in memory: %s",
+                self.name,
+                self.spill_dir,
+                exc,
+            )
+            return
+        with self._lock:
+            self._spill_units[self._spill.path] += written
+            self._pending = []
+            self._pending_units = 0
+        log.info("%s: spilled %d units to %s", self.name, written, self._spill.path)
+
+    def _close_spill(self) -> None:
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def _adopt_leftover_spill(self) -> None:
+        for path in list_spill_files(self.spill_dir):
+            try:
+                units = count_units(path)
+            except (SpillFormatError, OSError) as exc:
+                log.error("%s: skipping unreadable spill file %s: %s", self.name, path, exc)
+                continue
+            with self._lock:
+                self._spill_units[path] = units
+            log.info("%s: found %d units in leftover spill file %s", self.name, units, path)
+
+    def _replay_spill(self) -> None:
+        """Commit every spill file, oldest first, deleting each once it is fully committed."""
+        if not self._spill_units and self._spill is None:
+            return
+        self._close_spill()
+        for path in sorted(self._spill_units):
+            try:
+                chunk: list[Entry] = []
+                units = 0
+                for record in read_spill(path):
+                    entry = _entry(record)
+                    chunk.append(entry)
+                    units += entry[2]
+                    if units >= self.replay_chunk:
+                        self._store(chunk)
+                        chunk, units = [], 0
+                if chunk:
+                    self._store(chunk)
+            except SpillFormatError as exc:
+                log.error("%s: leaving unreadable spill file %s: %s", self.name, path, exc)
+                with self._lock:
+                    self._spill_units.pop(path, None)
+                continue
+            path.unlink(missing_ok=True)
+            with self._lock:
+                replayed = self._spill_units.pop(path, 0)
+            log.info("%s: replayed %d units from %s", self.name, replayed, path)
+
+    def _store(self, entries: list[Entry]) -> None:
+        """Commit ``entries``; parks entries the database refuses for good, raises on transient errors."""
+        try:
+            self._write(entries)
+            return
+        except Exception as exc:
+            if self._is_transient(exc):
+                raise
+            if len(entries) == 1:
+                self._quarantine(entries, exc)
+                return
+        middle = len(entries) // 2
+        self._store(entries[:middle])
+        self._store(entries[middle:])
+
+    def _quarantine(self, entries: list[Entry], exc: BaseException) -> None:
+        path = new_spill_path(self.spill_dir, prefix="rejected")
+        reason = redact_text(str(getattr(exc, "orig", None) or exc))[:_ERROR_CHARS]
+        units = sum(e[2] for e in entries)
+        writer = SpillWriter(path)
+        try:
+            writer.append(_records(entries))
+        finally:
+            writer.close()
+        with self._lock:
+            self._rejected += units
+        log.error("%s: database refused %d units (%s); kept in %s", self.name, units, reason, path)
+
+    # ----------------------------------------------------------------------- writing
+
+    def _write(self, entries: list[Entry]) -> None:
+        tick_lists: list[list[Tick]] = []
+        books: list[Book] = []
+        gap_rows: list[dict] = []
+        for kind, payload, _units in entries:
+            if kind == _TICKS:
+                tick_lists.append(payload)  # type: ignore[arg-type]
+            elif kind == _BOOKS:
+                books.extend(payload)  # type: ignore[arg-type]
+            else:
+                gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
+        unique: dict[tuple[str, int], Tick] = {}
+        for tick in itertools.chain.from_iterable(tick_lists):
+            unique.setdefault((tick.symbol, tick.seq), tick)
+        total_ticks = sum(len(lst) for lst in tick_lists)
+        dialect = self.engine.dialect.name
+        with self.engine.begin() as conn:
+            inserted = self._insert_ticks(conn, list(unique.values()))
+            apply_deltas(conn, deltas_from_ticks(inserted))
+            upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+            if books:
+                conn.execute(upsert(depth).on_conflict_do_nothing(), [_book_row(b) for b in books])
+            if gap_rows:
+                conn.execute(upsert(gaps).on_conflict_do_nothing(), gap_rows)
+        with self._lock:
+            self._stored_total += len(inserted)
+            self._duplicates += total_ticks - len(inserted)
+            self._batches += 1
+            self._last_batch_size = sum(e[2] for e in entries)
+            self._last_commit_at = time.time()
+
+    def _insert_ticks(self, conn: Connection, rows: list[Tick]) -> list[Tick]:
+        """Insert ``rows`` (unique keys), skipping stored ones; return the ticks really inserted."""
+        if not rows:
+            return []
+        if self.engine.dialect.name == "postgresql":
+            keys = self._copy_ticks(conn, rows)
+        else:
+            stmt = sqlite_insert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
+            keys = {tuple(r) for r in conn.execute(stmt, [_tick_row(t) for t in rows])}
+        if len(keys) == len(rows):
+            return rows
+        return [t for t in rows if (t.symbol, t.seq) in keys]
+
+    @staticmethod
+    def _copy_ticks(conn: Connection, rows: list[Tick]) -> set[tuple]:
+        """PostgreSQL: COPY into a per-session temp table, then move new rows across."""
+        conn.exec_driver_sql(_STAGE_DDL)
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(_STAGE_COPY) as copy:
+            for t in rows:
+                copy.write_row(
+                    (t.symbol, t.seq, t.ts, t.price, t.volume, t.turnover, t.direction, t.received_at)
+                )
+        return {tuple(r) for r in conn.exec_driver_sql(_STAGE_MOVE)}
+
+
+def _entry(record: SpillRecord) -> Entry:
+    if isinstance(record, TickRecord):
+        return (_TICKS, record.ticks, len(record.ticks))
+    if isinstance(record, BookRecord):
+        return (_BOOKS, record.books, len(record.books))
+    return (_GAP, record.gap, 1)
+
+
+def _records(entries: list[Entry]) -> list[SpillRecord]:
+    """Entries as spill records: ticks regrouped into frames of a bounded size."""
+    all_ticks = list(itertools.chain.from_iterable(p for k, p, _ in entries if k == _TICKS))  # type: ignore[arg-type]
+    records: list[SpillRecord] = [
+        TickRecord(all_ticks[i : i + _SPILL_FRAME_TICKS])
+        for i in range(0, len(all_ticks), _SPILL_FRAME_TICKS)
+    ]
+    books = list(itertools.chain.from_iterable(p for k, p, _ in entries if k == _BOOKS))  # type: ignore[arg-type]
+    if books:
+        records.append(BookRecord(books))
+    records.extend(GapRecord(p) for k, p, _ in entries if k == _GAP)  # type: ignore[arg-type]
+    return records
