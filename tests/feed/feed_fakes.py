@@ -12,6 +12,7 @@ import contextlib
 import http
 import itertools
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 
 TOKEN = "s3cr3t-t0ken-XYZ"
+#: The fake server logs the handshake (with the token) here; the client's own logs are checked.
+SERVER_LOGGER = "fake.alltick"
 
 
 @dataclass
@@ -67,7 +70,12 @@ class FakeAllTick:
 
     async def __aenter__(self) -> FakeAllTick:
         self._server = await serve(
-            self._handle, "127.0.0.1", 0, process_request=self._check_token, ping_interval=None
+            self._handle,
+            "127.0.0.1",
+            0,
+            process_request=self._check_token,
+            ping_interval=None,
+            logger=logging.getLogger(SERVER_LOGGER),
         )
         return self
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from feed_fakes import FakeAllTick, min_gap, wait_for
 from feed_harness import FAST, Recorder, Running
 
@@ -26,3 +28,66 @@ async def test_streams_ticks_and_books_once_per_batch():
     assert client.stats.ticks == len(rec.ticks)
     assert client.status.state is FeedState.CLOSED
     assert min_gap([t for t, _ in conn.requests]) >= FAST.request_spacing - 0.005
+
+
+async def test_debounce_collapses_rapid_changes_into_one_whole_list_request():
+    rec = Recorder()
+    async with FakeAllTick() as server:
+        client = rec.client(server.url)
+        client.set_symbols(["A.HK"])
+        async with Running(client):
+            await wait_for(lambda: client.status.state is FeedState.LIVE, what="live")
+            client.set_symbols(["A.HK", "B.HK"])
+            client.set_symbols(["A.HK", "B.HK", "C.HK"])
+            client.set_symbols(["A.HK", "C.HK", "B.HK"])
+            await wait_for(lambda: len(server.conns[0].sub_lists()) >= 2, what="second request")
+            await asyncio.sleep(FAST.debounce * 5)
+            client.set_symbols(["C.HK"])
+            await wait_for(lambda: len(server.conns[0].sub_lists()) >= 3, what="third request")
+            await asyncio.sleep(FAST.debounce * 5)
+        assert server.conns[0].sub_lists() == [["A.HK"], ["A.HK", "C.HK", "B.HK"], ["C.HK"]]
+        assert len(server.conns) == 1
+
+
+async def test_shards_split_by_plan_limit_stay_stable_and_overflow_is_reported():
+    rec = Recorder()
+    async with FakeAllTick() as server:
+        client = rec.client(server.url)  # 3 symbols per connection, 2 connections
+        client.set_symbols(["A", "B", "C", "D", "E"])
+        async with Running(client):
+            await wait_for(lambda: len(server.live()) == 2 and all(c.trades for c in server.live()), what="2")
+            first, second = server.conns
+            assert first.sub_lists() == [["A", "B", "C"]] and second.sub_lists() == [["D", "E"]]
+            assert second.opened_at - first.opened_at >= FAST.shard_spacing - 0.005
+            client.set_symbols(["A", "B", "C", "D", "E", "F", "G", "H"])
+            await wait_for(lambda: len(second.sub_lists()) == 2, what="shard 1 update")
+            await asyncio.sleep(0.1)
+            assert first.sub_lists() == [["A", "B", "C"]], "shard 0 must not be touched"
+            assert second.sub_lists()[-1] == ["D", "E", "F"]
+            assert {(s, r) for s, r, _ in rec.symbol_errors} == {("G", 603), ("H", 603)}
+            assert client.status.overflow == ("G", "H")
+            client.set_symbols(["A", "C", "D", "E", "F", "G"])  # B leaves: G takes its slot on shard 0
+            await wait_for(lambda: len(first.sub_lists()) == 2, what="shard 0 update")
+            assert first.sub_lists()[-1] == ["A", "C", "G"]
+            assert client.status.overflow == ()
+        assert len(server.conns) == 2
+
+
+async def test_request_spacing_holds_and_heartbeats_never_collide_with_subscriptions():
+    rec = Recorder()
+    async with FakeAllTick() as server:
+        client = rec.client(server.url)
+        client.set_symbols(["A"])
+        async with Running(client):
+            await wait_for(lambda: client.status.state is FeedState.LIVE, what="live")
+            for i in range(12):  # list changes faster than requests may go out
+                client.set_symbols(["A", f"X{i}"])
+                await asyncio.sleep(0.035)
+            await asyncio.sleep(0.3)
+        conn = server.conns[0]
+        cmds = conn.cmds()
+        assert cmds.count(22000) >= 3 and cmds.count(22004) >= 4
+        times = [t for t, _ in conn.requests]
+        # the server sees every request at least the spacing after the previous one (less loop jitter)
+        assert min_gap(times) >= FAST.request_spacing - 0.01
+        assert conn.sub_lists()[-1] == ["A", "X11"]
