@@ -1,0 +1,1 @@
+"""hkdesk benchmarks: each scenario measures a baseline and hkdesk in the same run."""

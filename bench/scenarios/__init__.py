@@ -1,0 +1,1 @@
+"""Benchmark scenarios; each module exposes ``run(quick: bool) -> list[Result]``."""

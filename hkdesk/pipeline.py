@@ -1,0 +1,109 @@
+"""The headless heart shared by the recorder, the desktop app and the benchmarks.
+
+One direction, no back and forth: the feed decodes a batch of frames and hands it here once;
+the batch updates the quote hub (cheap, on the event loop) and is queued for the writer
+thread (one append). Nothing here blocks or touches the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.types import Book, Tick
+from hkdesk.feed.client import FeedClient
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedStatus, FeedTimings, Gap
+from hkdesk.store.writer import BatchWriter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RateMeter:
+    """Ticks per second over the last completed window (for progress lines and the status bar)."""
+
+    window: float = 1.0
+    rate: float = 0.0
+    _count: int = 0
+    _since: float = 0.0
+
+    def add(self, n: int, now: float) -> None:
+        if not self._since:
+            self._since = now
+        self._count += n
+        if now - self._since >= self.window:
+            self.rate = self._count / (now - self._since)
+            self._count = 0
+            self._since = now
+
+
+class Pipeline:
+    """Feed → quote hub → batched writer."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        token: str,
+        plan: Plan,
+        writer: BatchWriter,
+        hub: QuoteHub | None = None,
+        timings: FeedTimings | None = None,
+        on_status: Callable[[FeedStatus], None] | None = None,
+        on_symbol_error: Callable[[str, int, str], None] | None = None,
+        on_gap: Callable[[Gap], None] | None = None,
+    ) -> None:
+        self.hub = hub or QuoteHub()
+        self.writer = writer
+        self.meter = RateMeter()
+        self.ticks_received = 0
+        self._on_status = on_status
+        self._on_symbol_error = on_symbol_error
+        self._on_gap = on_gap
+        self.feed = FeedClient(
+            url,
+            token,
+            plan=plan,
+            on_ticks=self._ticks,
+            on_books=self._books,
+            on_status=on_status,
+            on_gap=self._gap,
+            on_symbol_error=self._symbol_error,
+            timings=timings or FeedTimings(),
+        )
+
+    def _ticks(self, ticks: list[Tick]) -> None:
+        self.hub.apply_ticks(ticks)
+        self.writer.put_ticks(ticks)
+        self.ticks_received += len(ticks)
+        self.meter.add(len(ticks), time.monotonic())
+
+    def _books(self, books: list[Book]) -> None:
+        self.hub.apply_books(books)
+        self.writer.put_books(books)
+
+    def _gap(self, gap: Gap) -> None:
+        log.warning(
+            "%s: trades between seq %d and %d may be missing after a reconnect",
+            gap.symbol,
+            gap.start_seq,
+            gap.end_seq,
+        )
+        self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, reason="reconnect")
+        if self._on_gap:
+            self._on_gap(gap)
+
+    def _symbol_error(self, symbol: str, ret: int, message: str) -> None:
+        log.warning("%s is not streamed (ret %d): %s", symbol, ret, message)
+        if self._on_symbol_error:
+            self._on_symbol_error(symbol, ret, message)
+
+    async def run(self) -> None:
+        await self.feed.run()
+
+    async def close(self) -> None:
+        await self.feed.close()

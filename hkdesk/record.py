@@ -1,0 +1,168 @@
+"""``hkdesk record``: record ticks to a database on a machine with no screen.
+
+Runs on a plain asyncio loop (no Qt). With no ``--url`` it starts the built-in simulator in
+its own process and records from it. Exits 0 after ``--duration`` or on Ctrl-C/SIGTERM with
+everything flushed; 2 for bad options, a bad database URL or unknown symbols; 3 when the
+feed refuses the token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from typing import TextIO
+
+from hkdesk.domain.symbols import SymbolError, normalise
+from hkdesk.feed.alltick.protocol import redact
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedState, FeedStatus
+from hkdesk.pipeline import Pipeline
+from hkdesk.store.engine import default_db_url, ping
+from hkdesk.store.errors import StoreError
+from hkdesk.store.writer import BatchWriter
+
+log = logging.getLogger("hkdesk.record")
+
+EXIT_USAGE = 2
+EXIT_TOKEN = 3
+
+
+class RecordError(Exception):
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def parse_symbols(text: str) -> list[str]:
+    symbols: list[str] = []
+    for part in text.split(","):
+        if part.strip():
+            try:
+                symbols.append(normalise(part))
+            except SymbolError as exc:
+                raise RecordError(str(exc)) from None
+    if not symbols:
+        raise RecordError("--symbols names no symbol")
+    return list(dict.fromkeys(symbols))
+
+
+def resolve_token(explicit: str | None) -> str | None:
+    from hkdesk.app.token_store import TokenStore
+
+    return TokenStore(explicit).get()
+
+
+def run_record(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(_record(args, out))
+    except RecordError as exc:
+        print(f"hkdesk record: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _record(args: argparse.Namespace, out: TextIO) -> int:
+    symbols = parse_symbols(args.symbols)
+    if args.depth and not 1 <= args.depth <= 10:
+        raise RecordError(f"--depth must be 1..10, not {args.depth}")
+    if args.duration is not None and args.duration <= 0:
+        raise RecordError("--duration must be positive")
+    db_url = args.db or default_db_url()
+    try:
+        writer = BatchWriter(db_url, record_depth=bool(args.depth))
+        await asyncio.to_thread(ping, writer.engine)
+    except StoreError as exc:
+        raise RecordError(f"database: {exc}") from None
+
+    sim = None
+    if args.url:
+        url = args.url
+        token = resolve_token(args.token)
+        if not token:
+            raise RecordError("a real feed needs a token: --token, HKDESK_TOKEN or the OS keyring")
+        plan = Plan.named(args.plan or "free")
+    else:
+        from hkdesk.sim.process import start_simulator_process
+
+        sim_args = ["--token", args.token] if args.token else []
+        sim = start_simulator_process(sim_args)
+        url, token = sim.ws_url, args.token or "hkdesk-simulator"
+        plan = Plan.named(args.plan or "professional")
+        print(f"recording from the built-in simulator at {url}", file=out, flush=True)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+    failure: list[FeedStatus] = []
+
+    def on_status(status: FeedStatus) -> None:
+        if status.state is FeedState.FAILED:
+            failure.append(status)
+            stop.set()
+
+    pipeline = Pipeline(url=url, token=token, plan=plan, writer=writer, on_status=on_status)
+    pipeline.feed.set_symbols(symbols)
+    if args.depth:
+        pipeline.feed.set_depth_symbols(symbols, depth_level=args.depth)
+    writer.start()
+    started = time.monotonic()
+    feed_task = asyncio.create_task(pipeline.run(), name="hkdesk-feed")
+    try:
+        await _progress_loop(pipeline, stop, args, started, out)
+    finally:
+        await pipeline.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await feed_task
+        flushed = await asyncio.to_thread(writer.stop, 60.0)
+        if sim is not None:
+            sim.stop()
+    stats = writer.stats()
+    elapsed = time.monotonic() - started
+    print(
+        f"done: {pipeline.ticks_received} ticks received in {elapsed:.1f} s, "
+        f"{stats.stored_total} stored, {stats.duplicates} duplicates, {stats.queued} still queued, "
+        f"{stats.spilled} spilled to disk, database {redact(str(db_url))}",
+        file=out,
+        flush=True,
+    )
+    if not flushed:
+        print("warning: the writer did not finish in time; the spill file keeps the rest", file=out)
+    if failure:
+        reason = failure[-1].reason or "the feed failed"
+        print(f"hkdesk record: {reason}", file=sys.stderr)
+        return EXIT_TOKEN if "token" in reason.lower() else 1
+    return 0
+
+
+async def _progress_loop(
+    pipeline: Pipeline, stop: asyncio.Event, args: argparse.Namespace, started: float, out: TextIO
+) -> None:
+    every = max(0.05, args.progress_every)
+    deadline = None if args.duration is None else started + args.duration
+    last_count, last_at = 0, started
+    while not stop.is_set():
+        timeout = every if deadline is None else min(every, max(0.0, deadline - time.monotonic()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout)
+        now = time.monotonic()
+        stats = pipeline.writer.stats()
+        rate = (pipeline.ticks_received - last_count) / max(1e-9, now - last_at)
+        last_count, last_at = pipeline.ticks_received, now
+        print(
+            f"{now - started:7.1f}s  {rate:8.0f} ticks/s  stored {stats.stored_total}  "
+            f"queue {stats.queued}  spilled {stats.spilled}  link {pipeline.feed.status.text()}",
+            file=out,
+            flush=True,
+        )
+        if deadline is not None and now >= deadline:
+            break
