@@ -288,9 +288,10 @@ class BatchWriter:
     # --------------------------------------------------------------------- the loop
 
     def _loop(self) -> None:
-        last_flush = float("-inf")
-        delay = 0.0
-        retry_at = 0.0
+        # Migrate and replay leftovers at once; live data waits for its threshold or interval.
+        delay = 0.0 if self._flush() else self.retry_initial
+        last_flush = time.monotonic()
+        retry_at = last_flush + delay
         while True:
             stopping = self._stop.is_set()
             if not stopping:
