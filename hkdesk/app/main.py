@@ -1,0 +1,48 @@
+"""``hkdesk`` with no sub-command: the desktop app on one Qt + asyncio (qasync) loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from hkdesk.app.desk import Desk, _stderr_handler
+from hkdesk.app.diagnostics import remove_handlers, setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def run(options: argparse.Namespace) -> int:
+    """Open the window and run until it is closed (or ``--quit-after``); the process exit code."""
+    QCoreApplication.setOrganizationName("hkdesk")
+    QCoreApplication.setApplicationName("hkdesk")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    desk = Desk(options)
+    stderr = _stderr_handler()
+    setup_logging(desk.redact, stderr)
+    try:
+        with loop:
+            code = loop.run_until_complete(desk.run())
+    except Exception:
+        log.exception("hkdesk stopped with an error")
+        code = 1
+    finally:
+        remove_handlers(stderr)
+        asyncio.set_event_loop(None)
+    app.processEvents()
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    from hkdesk.cli import build_parser
+
+    return run(build_parser().parse_args(argv))

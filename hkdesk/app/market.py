@@ -1,0 +1,349 @@
+"""The market pipeline behind the window: simulator process, feed client, quote hub, writer.
+
+Qt-aware wiring only (no widgets). The feed runs on the qasync loop and its callbacks do
+nothing but ``hub.apply_ticks`` and ``writer.put_ticks``; the writer runs its blocking loop
+in a ``QThread``; the built-in simulator runs in its own process. Views read the hub on
+their frame timer and this object's :meth:`status_snapshot` on a slower one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread
+
+from hkdesk.app.settings import FeedSource
+from hkdesk.app.status import LinkLevel, StatusSnapshot
+from hkdesk.app.token_store import TokenStore
+from hkdesk.domain.quotes import HK_TZ_OFFSET_MS, QuoteHub, hk_datetime
+from hkdesk.domain.sessions import Phase, hk_now, phase_at
+from hkdesk.domain.types import Book, Tick
+from hkdesk.feed.client import FeedClient
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
+
+log = logging.getLogger(__name__)
+
+_DAY_MS = 86_400_000
+SESSION_TEXT = {
+    Phase.PRE_OPEN: "Pre-open",
+    Phase.MORNING: "Morning session",
+    Phase.LUNCH: "Lunch break",
+    Phase.AFTERNOON: "Afternoon session",
+    Phase.CLOSING_AUCTION: "Closing auction",
+    Phase.CLOSED: "Market closed",
+}
+GAP_MARKER_SECONDS = 120.0
+
+
+def time_text(ts_ms: int) -> str:
+    return f"{hk_datetime(ts_ms):%H:%M:%S}"
+
+
+SIM_TOKEN = "simulator"
+
+
+@dataclass
+class MarketConfig:
+    """Everything needed to (re)build the pipeline; resolved from settings and command line."""
+
+    source: FeedSource = FeedSource.SIMULATOR
+    url: str = ""
+    plan: str = "free"
+    db_url: str | None = None
+    spill_dir: Path | None = None
+    sim_args: list[str] = field(default_factory=list)
+    timings: FeedTimings = field(default_factory=FeedTimings)
+    record_depth: bool = False
+
+
+class WriterThread(QThread):
+    """Runs ``BatchWriter.run()`` (a blocking loop) off the GUI thread."""
+
+    def __init__(self, writer, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.writer = writer
+        self.setObjectName("hkdesk-writer")
+
+    def run(self) -> None:
+        try:
+            self.writer.run()
+        except Exception:
+            log.exception("the database writer stopped with an error")
+
+
+class MarketService(QObject):
+    def __init__(
+        self, config: MarketConfig, tokens: TokenStore, hub: QuoteHub | None = None, parent=None
+    ) -> None:
+        super().__init__(parent)
+        self.config = config
+        self.tokens = tokens
+        self.hub = hub or QuoteHub()
+        self.feed: FeedClient | None = None
+        self.sim = None
+        self.engine = None
+        self.writer = None
+        self.writer_thread: WriterThread | None = None
+        self._feed_task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
+        self._symbols: list[str] = []
+        self._depth: list[str] = []
+        self._status = FeedStatus(FeedState.CLOSED, reason="not started")
+        self._ticks_total = 0
+        self._rate = 0.0
+        self._rate_mark = (time.monotonic(), 0)
+        self._last_gap: tuple[float, str] | None = None
+        self.gaps: list[Gap] = []
+        self.source_text = ""
+        self.started = False
+        #: Set by the app: builds a fresh MarketConfig from the settings (for reconfigure()).
+        self.rebuild_config = None
+
+    # ------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._start_writer()
+        cfg = self.config
+        if cfg.source is FeedSource.SIMULATOR:
+            from hkdesk.sim.process import start_simulator_process
+
+            self.sim = await loop.run_in_executor(self._executor, start_simulator_process, list(cfg.sim_args))
+            url, token, plan = self.sim.ws_url, SIM_TOKEN, Plan.named("professional")
+            self.source_text = "Built-in simulator"
+            log.info("built-in simulator running at %s", url)
+        else:
+            url, token = cfg.url, self.tokens.get()
+            plan = Plan.named(cfg.plan)
+            self.source_text = f"AllTick ({plan.name})"
+            if not token:
+                self._status = FeedStatus(
+                    FeedState.FAILED, reason="no AllTick token (Settings or HKDESK_TOKEN)"
+                )
+                log.error("no AllTick token: enter one in Settings or set HKDESK_TOKEN")
+                self.started = True
+                return
+        try:
+            self.feed = FeedClient(
+                url,
+                token,
+                plan=plan,
+                on_ticks=self._on_ticks,
+                on_books=self._on_books,
+                on_status=self._on_status,
+                on_gap=self._on_gap,
+                on_symbol_error=self._on_symbol_error,
+                timings=cfg.timings,
+            )
+        except ValueError as exc:
+            self._status = FeedStatus(FeedState.FAILED, reason=str(exc))
+            log.error("feed not started: %s", exc)
+            self.started = True
+            return
+        self.feed.set_symbols(self._symbols)
+        self.feed.set_depth_symbols(self._depth)
+        self._feed_task = loop.create_task(self._run_feed(self.feed))
+        self.started = True
+
+    async def _run_feed(self, feed: FeedClient) -> None:
+        try:
+            await feed.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("the feed stopped with an error")
+
+    def _start_writer(self) -> None:
+        from hkdesk.store.engine import make_engine
+        from hkdesk.store.writer import BatchWriter
+
+        try:
+            self.engine = make_engine(self.config.db_url)
+            self.writer = BatchWriter(
+                self.engine, spill_dir=self.config.spill_dir, record_depth=self.config.record_depth
+            )
+        except Exception as exc:
+            log.error("database unavailable, ticks will not be stored: %s", exc)
+            self.engine = self.writer = None
+            return
+        self.writer_thread = WriterThread(self.writer)
+        self.writer_thread.start()
+
+    async def stop(self) -> None:
+        """Stop the feed, flush the writer, stop the simulator (in that order)."""
+        loop = asyncio.get_running_loop()
+        if self.feed is not None:
+            try:
+                await asyncio.wait_for(self.feed.close(), 5)
+            except Exception as exc:
+                log.warning("feed did not close cleanly: %s", exc)
+        if self._feed_task is not None:
+            self._feed_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._feed_task
+        self.feed = None
+        self._feed_task = None
+        if self.writer is not None:
+            writer, thread = self.writer, self.writer_thread
+            await loop.run_in_executor(self._executor, writer.stop, 30.0)
+            if thread is not None:
+                thread.wait(5000)
+            self.writer = self.writer_thread = None
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+        if self.sim is not None:
+            sim, self.sim = self.sim, None
+            await loop.run_in_executor(self._executor, sim.stop)
+        self.started = False
+
+    def close_executor(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def reconfigure(self, config: MarketConfig | None = None) -> None:
+        """Apply new settings: tear the pipeline down and build it again."""
+        if config is not None:
+            self.config = config
+        elif self.rebuild_config is not None:
+            self.config = self.rebuild_config()
+        log.info("applying new feed/database settings")
+        await self.stop()
+        await self.start()
+
+    # ------------------------------------------------------------ subscriptions
+    def set_symbols(self, symbols: list[str]) -> None:
+        """The whole watch list; the feed debounces it into one replace request."""
+        self._symbols = list(symbols)
+        if self.feed is not None:
+            self.feed.set_symbols(self._symbols)
+
+    def set_depth_symbols(self, symbols: list[str]) -> None:
+        self._depth = list(symbols)
+        if self.feed is not None:
+            self.feed.set_depth_symbols(self._depth)
+
+    # ------------------------------------------------------------ feed callbacks (cheap)
+    def _on_ticks(self, ticks: list[Tick]) -> None:
+        self.hub.apply_ticks(ticks)
+        self._ticks_total += len(ticks)
+        if self.writer is not None:
+            self.writer.put_ticks(ticks)
+
+    def _on_books(self, books: list[Book]) -> None:
+        self.hub.apply_books(books)
+        if self.writer is not None and self.config.record_depth:
+            self.writer.put_books(books)
+
+    def _on_status(self, status: FeedStatus) -> None:
+        if status.state != self._status.state:
+            detail = f": {status.reason}" if status.reason else ""
+            level = (
+                logging.WARNING if status.state in (FeedState.FAILED, FeedState.BACKING_OFF) else logging.INFO
+            )
+            log.log(level, "feed %s%s", status.state.value, detail)
+        self._status = status
+
+    def _on_gap(self, gap: Gap) -> None:
+        self.gaps.append(gap)
+        del self.gaps[:-100]
+        text = f"gap? {gap.symbol} {time_text(gap.start_ts)}–{time_text(gap.end_ts)}"
+        self._last_gap = (time.monotonic(), text)
+        log.warning(
+            "trades of %s may be missing between %s and %s (link dropped)",
+            gap.symbol,
+            time_text(gap.start_ts),
+            time_text(gap.end_ts),
+        )
+        if self.writer is not None:
+            self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, "link dropped")
+
+    def _on_symbol_error(self, symbol: str, ret: int, message: str) -> None:
+        log.warning("%s not streamed (%s): %s", symbol, ret, message)
+
+    def set_previous_close(self, symbol: str, price: Decimal) -> None:
+        self.hub.set_previous_close(symbol, price)
+
+    # ------------------------------------------------------------ history
+    async def load_today(self, symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Today's (HK) stored trades: (epoch seconds, price, volume), read on a worker thread."""
+        if self.engine is None:
+            return None
+        from hkdesk.store.history import tick_arrays
+
+        q = self.hub.quotes.get(symbol)
+        ref = q.last_ts if q is not None and q.last_ts else int(time.time() * 1000)
+        start = (ref + HK_TZ_OFFSET_MS) // _DAY_MS * _DAY_MS - HK_TZ_OFFSET_MS
+        loop = asyncio.get_running_loop()
+        engine = self.engine
+
+        def read():
+            try:
+                return tick_arrays(engine, symbol, start, start + _DAY_MS)
+            except Exception as exc:  # no schema yet on a brand-new database, etc.
+                log.debug("history for %s unavailable: %s", symbol, exc)
+                return None
+
+        arrays = await loop.run_in_executor(self._executor, read)
+        if arrays is None:
+            return None
+        ts, price, volume = arrays
+        return ts / 1000.0, price, volume
+
+    # ------------------------------------------------------------ status
+    @property
+    def feed_status(self) -> FeedStatus:
+        return self._status
+
+    def link(self) -> tuple[str, LinkLevel]:
+        s = self._status
+        st = s.state
+        if st is FeedState.LIVE:
+            return "Live", LinkLevel.OK
+        if st is FeedState.BACKING_OFF:
+            left = s.retry_in
+            if s.retry_at is not None:
+                left = max(0.0, s.retry_at - time.monotonic())
+            secs = f" {left:.0f} s" if left is not None else ""
+            why = f" ({s.reason})" if s.reason else ""
+            return f"Backing off{secs}{why}", LinkLevel.WARN
+        if st is FeedState.FAILED:
+            return f"Failed: {s.reason or 'unknown'}", LinkLevel.BAD
+        if st in (FeedState.CONNECTING, FeedState.SUBSCRIBING):
+            return st.value.capitalize(), LinkLevel.WARN
+        if st is FeedState.IDLE:
+            return "Idle (no symbols)", LinkLevel.WARN
+        return "Closed", LinkLevel.BAD
+
+    def status_snapshot(self) -> StatusSnapshot:
+        now = time.monotonic()
+        t0, n0 = self._rate_mark
+        if now - t0 >= 1.0:
+            self._rate = (self._ticks_total - n0) / (now - t0)
+            self._rate_mark = (now, self._ticks_total)
+        link_text, level = self.link()
+        stats = self.writer.stats() if self.writer is not None else None
+        hk = hk_now()
+        gap = ""
+        if self._last_gap is not None and now - self._last_gap[0] < GAP_MARKER_SECONDS:
+            gap = self._last_gap[1]
+        return StatusSnapshot(
+            link_text=link_text,
+            link_level=level,
+            source=self.source_text,
+            rtt_ms=self._status.rtt_ms,
+            ticks_per_s=self._rate,
+            writer_queue=(stats.queued + stats.spilled) if stats else 0,
+            rows_stored=stats.stored_total if stats else 0,
+            writer_ok=stats.db_ok if stats else False,
+            session_text=SESSION_TEXT.get(phase_at(hk), ""),
+            clock_text=f"HKT {hk:%H:%M:%S}",
+            gap_text=gap,
+        )

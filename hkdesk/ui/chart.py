@@ -1,0 +1,321 @@
+"""The chart panel: intraday line (price, VWAP, previous close) or candles, volume beneath.
+
+Data lives in NumPy buffers (:mod:`hkdesk.ui.chart_data`); the frame timer appends new
+trades and calls :meth:`ChartPanel.redraw`, which skips frames when the last redraw was
+expensive (a time budget), so a burst cannot starve the event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from hkdesk.ui import formatting as fmt
+from hkdesk.ui.candles import CandleGroup, VolumeGroup
+from hkdesk.ui.chart_data import BarSeries, TickBuffer
+from hkdesk.ui.colours import Palette, Theme, make_palette
+
+INTRADAY = "Intraday"
+INTERVALS: dict[str, int] = {INTRADAY: 60, "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
+VISIBLE_BARS = 120
+MIN_FRAME_S = 1 / 30
+HK_UTC_OFFSET_FOR_AXIS = -8 * 3600  # pyqtgraph's sign: seconds to subtract from UTC... west-positive
+
+pg.setConfigOptions(antialias=False, background=None, foreground="#8b949e")
+
+
+class VolumeAxis(pg.AxisItem):
+    """Volume ticks as K/M/B, like the watchlist."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [fmt.amount_text(v * scale) for v in values]
+
+
+class ChartPanel(QWidget):
+    interval_changed = Signal(str)
+
+    def __init__(self, palette: Palette | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chartPanel")
+        self._palette = palette or make_palette()
+        self.symbol: str | None = None
+        self._is_index = False
+        self.mode = INTRADAY
+        self.ticks = TickBuffer()
+        self.bars = BarSeries(INTERVALS[INTRADAY])
+        self.prev_close: float | None = None
+        self.follow = True
+        self._dirty = True
+        self._history_dirty = True
+        self._next_draw = 0.0
+        self.draw_count = 0
+        self.last_draw_ms = 0.0
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.setSpacing(2)
+        self.title = QLabel("–", objectName="chartTitle")
+        bar.addWidget(self.title)
+        bar.addSpacing(12)
+        self._buttons = QButtonGroup(self)
+        self._buttons.setExclusive(True)
+        for name in INTERVALS:
+            b = QToolButton(text=name, checkable=True, objectName="intervalButton")
+            b.setChecked(name == self.mode)
+            b.clicked.connect(lambda _=False, n=name: self.set_mode(n))
+            self._buttons.addButton(b)
+            bar.addWidget(b)
+        bar.addSpacing(12)
+        self.readout = QLabel("", objectName="chartReadout")
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.readout, 1)
+        self.live_button = QToolButton(text="Live ⇥", checkable=True, objectName="liveButton")
+        self.live_button.setChecked(True)
+        self.live_button.setToolTip("Follow the live edge (pan or zoom to stop following)")
+        self.live_button.toggled.connect(self._set_follow)
+        bar.addWidget(self.live_button)
+
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.ci.setContentsMargins(2, 2, 2, 2)
+        self.canvas.ci.setSpacing(0)
+        axis_top = pg.DateAxisItem(orientation="bottom", utcOffset=HK_UTC_OFFSET_FOR_AXIS)
+        axis_bottom = pg.DateAxisItem(orientation="bottom", utcOffset=HK_UTC_OFFSET_FOR_AXIS)
+        self.price_plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": axis_top})
+        self.volume_plot: pg.PlotItem = self.canvas.addPlot(
+            row=1, col=0, axisItems={"bottom": axis_bottom, "right": VolumeAxis("right")}
+        )
+        self.canvas.ci.layout.setRowStretchFactor(0, 4)
+        self.canvas.ci.layout.setRowStretchFactor(1, 1)
+        self.volume_plot.setXLink(self.price_plot)
+        self.price_plot.getAxis("bottom").setStyle(showValues=False)
+        for plot in (self.price_plot, self.volume_plot):
+            plot.showGrid(x=True, y=True, alpha=0.12)
+            plot.hideButtons()
+            plot.setMenuEnabled(False)
+            plot.showAxis("right")
+            plot.hideAxis("left")
+            plot.getAxis("right").setWidth(64)
+        self.volume_plot.setMaximumHeight(140)
+        self.volume_plot.getAxis("right").setStyle(showValues=True)
+        self.volume_plot.setMouseEnabled(x=True, y=False)
+
+        self.price_curve = self.price_plot.plot([], [], pen=pg.mkPen("#58a6ff", width=1))
+        self.vwap_curve = self.price_plot.plot(
+            [], [], pen=pg.mkPen("#d29922", width=1, style=Qt.PenStyle.DashLine)
+        )
+        for item in (self.price_curve, self.vwap_curve):
+            item.setSkipFiniteCheck(True)
+        self.price_plot.setClipToView(True)
+        self.price_plot.setDownsampling(auto=True, mode="peak")
+        self.prev_line = pg.InfiniteLine(
+            angle=0, movable=False, pen=pg.mkPen("#8b949e", width=1, style=Qt.PenStyle.DotLine)
+        )
+        self.prev_line.setVisible(False)
+        self.price_plot.addItem(self.prev_line, ignoreBounds=True)
+        self.candles = CandleGroup(self.price_plot, self._palette.up, self._palette.down)
+        self.forming = CandleGroup(self.price_plot, self._palette.up, self._palette.down, z=1)
+        self.volumes = VolumeGroup(self.volume_plot, self._palette.up, self._palette.down)
+        self.forming_volume = VolumeGroup(self.volume_plot, self._palette.up, self._palette.down)
+        self.price_plot.getViewBox().setAutoVisible(y=True)
+        self.volume_plot.getViewBox().setAutoVisible(y=True)
+        self.price_plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
+        self.volume_plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
+
+        cross = pg.mkPen("#6e7681", width=1, style=Qt.PenStyle.DashLine)
+        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=cross)
+        self.hline = pg.InfiniteLine(angle=0, movable=False, pen=cross)
+        self.vline_volume = pg.InfiniteLine(angle=90, movable=False, pen=cross)
+        for line, plot in (
+            (self.vline, self.price_plot),
+            (self.hline, self.price_plot),
+            (self.vline_volume, self.volume_plot),
+        ):
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+        self._mouse_proxy = pg.SignalProxy(
+            self.canvas.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved
+        )
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(bar)
+        lay.addWidget(self.canvas, 1)
+        self._apply_mode_visibility()
+
+    # ------------------------------------------------------------ inputs
+    def set_palette(self, palette: Palette) -> None:
+        self._palette = palette
+        for g in (self.candles, self.forming, self.volumes, self.forming_volume):
+            g.set_colours(palette.up, palette.down)
+        fg = "#8b949e" if palette.theme is Theme.DARK else "#57606a"
+        for plot in (self.price_plot, self.volume_plot):
+            for name in ("right", "bottom"):
+                plot.getAxis(name).setTextPen(fg)
+                plot.getAxis(name).setPen(fg)
+        self._history_dirty = self._dirty = True
+
+    def set_symbol(self, symbol: str | None, title: str = "", *, is_index: bool = False) -> None:
+        self.symbol = symbol
+        self._is_index = is_index
+        self.title.setText(title or (symbol or "–"))
+        self.ticks.clear()
+        self.prev_close = None
+        self.bars.load(np.zeros(0), np.zeros(0), np.zeros(0))
+        self.follow = True
+        self.live_button.setChecked(True)
+        self._history_dirty = self._dirty = True
+
+    def set_previous_close(self, value: float | None) -> None:
+        self.prev_close = value
+        self._dirty = True
+
+    def load(self, t: np.ndarray, price: np.ndarray, volume: np.ndarray) -> None:
+        """Replace the series with loaded history (epoch seconds, time-ordered)."""
+        self.ticks.clear()
+        self.ticks.extend(t, price, volume)
+        self.bars.load(
+            self.ticks.t[: self.ticks.n], self.ticks.price[: self.ticks.n], self.ticks.volume[: self.ticks.n]
+        )
+        self._history_dirty = self._dirty = True
+
+    def append(self, trades: Sequence[tuple[float, float, float]]) -> None:
+        """New live trades (epoch seconds, price, volume), oldest first; drawn on the next frame."""
+        for t, p, v in trades:
+            self.ticks.append(t, p, v)
+            if self.bars.add(t, p, v):
+                self._history_dirty = True
+        if trades:
+            self._dirty = True
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in INTERVALS:
+            raise ValueError(f"unknown chart interval {mode!r}")
+        self.mode = mode
+        for b in self._buttons.buttons():
+            b.setChecked(b.text() == mode)
+        self.bars = BarSeries(INTERVALS[mode])
+        n = self.ticks.n
+        self.bars.load(self.ticks.t[:n], self.ticks.price[:n], self.ticks.volume[:n])
+        self.follow = True
+        self.live_button.setChecked(True)
+        self._apply_mode_visibility()
+        self._history_dirty = self._dirty = True
+        self.redraw(force=True)
+        self.interval_changed.emit(mode)
+
+    # ------------------------------------------------------------ drawing
+    def redraw(self, *, force: bool = False) -> bool:
+        """Redraw if something changed and the frame budget allows; True if it drew."""
+        now = time.perf_counter()
+        if not self._dirty or (not force and now < self._next_draw):
+            return False
+        started = now
+        n = self.ticks.n
+        iv = self.bars.interval_s
+        if self.mode == INTRADAY:
+            t = self.ticks.t[:n]
+            self.price_curve.setData(t, self.ticks.price[:n])
+            self.vwap_curve.setData(t, self.ticks.vwap[:n])
+        else:
+            if self._history_dirty:
+                self.candles.set_bars(self.bars.closed[: self.bars.n], iv)
+            forming = self.bars.forming
+            self.forming.set_bars(forming[None, :] if forming is not None else np.zeros((0, 6)), iv)
+        if self._history_dirty:
+            self.volumes.set_bars(self.bars.closed[: self.bars.n], iv)
+        forming = self.bars.forming
+        self.forming_volume.set_bars(forming[None, :] if forming is not None else np.zeros((0, 6)), iv)
+        if self.prev_close is not None:
+            self.prev_line.setPos(self.prev_close)
+            self.prev_line.setVisible(self.mode == INTRADAY)
+        else:
+            self.prev_line.setVisible(False)
+        if self.follow:
+            self._scroll_to_live_edge()
+        self._history_dirty = self._dirty = False
+        cost = time.perf_counter() - started
+        self.last_draw_ms = cost * 1000
+        # budget: never spend more than about a third of the time drawing the chart
+        self._next_draw = time.perf_counter() + max(MIN_FRAME_S, 2 * cost)
+        self.draw_count += 1
+        return True
+
+    def _scroll_to_live_edge(self) -> None:
+        n = self.ticks.n
+        if n == 0:
+            return
+        iv = self.bars.interval_s
+        last = float(self.ticks.t[n - 1])
+        if self.mode == INTRADAY:
+            first = float(self.ticks.t[0])
+            lo, hi = first - 60, max(last + 300, first + 3600)
+        else:
+            hi = last + 3 * iv
+            lo = hi - VISIBLE_BARS * iv
+            if self.bars.n:
+                lo = max(lo, float(self.bars.closed[0, 0]) - 2 * iv)
+        self.price_plot.setXRange(lo, hi, padding=0)
+        self.price_plot.enableAutoRange(axis="y")
+        self.volume_plot.enableAutoRange(axis="y")
+
+    def _apply_mode_visibility(self) -> None:
+        intraday = self.mode == INTRADAY
+        self.price_curve.setVisible(intraday)
+        self.vwap_curve.setVisible(intraday)
+        self.candles.set_visible(not intraday)
+        self.forming.set_visible(not intraday)
+
+    def _set_follow(self, on: bool) -> None:
+        self.follow = on
+        if on:
+            self._dirty = True
+            self.redraw(force=True)
+
+    def _user_moved(self, *_args) -> None:
+        if self.follow:
+            self.follow = False
+            self.live_button.blockSignals(True)
+            self.live_button.setChecked(False)
+            self.live_button.blockSignals(False)
+
+    # ------------------------------------------------------------ crosshair
+    def _mouse_moved(self, event) -> None:
+        pos = event[0]
+        vb = self.price_plot.getViewBox()
+        inside = self.price_plot.sceneBoundingRect().contains(
+            pos
+        ) or self.volume_plot.sceneBoundingRect().contains(pos)
+        for line in (self.vline, self.hline, self.vline_volume):
+            line.setVisible(inside)
+        if not inside:
+            self.readout.setText("")
+            return
+        point = vb.mapSceneToView(pos)
+        self.vline.setPos(point.x())
+        self.vline_volume.setPos(point.x())
+        self.hline.setPos(point.y())
+        self.readout.setText(self.readout_at(point.x()))
+
+    def readout_at(self, x: float) -> str:
+        """OHLCV of the bar under the cursor (1-minute bars in intraday mode)."""
+        bar = self.bars.bar_at(x)
+        if bar is None:
+            return ""
+        ix = self._is_index
+        when = fmt.hk_time(int(bar[0] * 1000))
+        stamp = f"{when:%Y-%m-%d}" if self.bars.interval_s >= 86400 else f"{when:%H:%M}"
+        p = fmt.price_text
+        return (
+            f"{stamp}   O {p(bar[1], is_index=ix)}  H {p(bar[2], is_index=ix)}  "
+            f"L {p(bar[3], is_index=ix)}  C {p(bar[4], is_index=ix)}  V {fmt.amount_text(bar[5])}"
+        )
+
+    def line_colour(self) -> QColor:
+        return QColor(self.price_curve.opts["pen"].color())

@@ -1,0 +1,87 @@
+"""Up/down colours by convention and theme, built once and shared (``data()`` returns these objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtGui import QBrush, QColor
+
+FLASH_STEPS = 16
+
+
+class Convention(StrEnum):
+    """Hong Kong quotes green for up; mainland China quotes red for up."""
+
+    HK = "hk"
+    MAINLAND = "mainland"
+
+
+class Theme(StrEnum):
+    DARK = "dark"
+    LIGHT = "light"
+
+
+_GREEN = {Theme.DARK: "#19c37d", Theme.LIGHT: "#0a8a4a"}
+_RED = {Theme.DARK: "#f0454f", Theme.LIGHT: "#c8242f"}
+_FLAT = {Theme.DARK: "#c9d1d9", Theme.LIGHT: "#24292f"}
+_MUTED = {Theme.DARK: "#8b949e", Theme.LIGHT: "#57606a"}
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    up: QColor
+    down: QColor
+    flat: QColor
+    muted: QColor
+    up_brush: QBrush
+    down_brush: QBrush
+    flat_brush: QBrush
+    muted_brush: QBrush
+    #: Background brushes from fresh (index 0) to nearly faded, for the tick flash.
+    flash_up: tuple[QBrush, ...]
+    flash_down: tuple[QBrush, ...]
+    theme: Theme
+    convention: Convention
+
+    def for_sign(self, sign: int) -> QBrush:
+        if sign > 0:
+            return self.up_brush
+        if sign < 0:
+            return self.down_brush
+        return self.flat_brush
+
+    def colour_for_sign(self, sign: int) -> QColor:
+        return self.up if sign > 0 else self.down if sign < 0 else self.flat
+
+
+def _ramp(base: QColor, strongest: int) -> tuple[QBrush, ...]:
+    out = []
+    for i in range(FLASH_STEPS):
+        c = QColor(base)
+        c.setAlpha(int(strongest * (1 - i / FLASH_STEPS)))
+        out.append(QBrush(c))
+    return tuple(out)
+
+
+def make_palette(convention: Convention | str = Convention.HK, theme: Theme | str = Theme.DARK) -> Palette:
+    convention = Convention(convention)
+    theme = Theme(theme)
+    green, red = QColor(_GREEN[theme]), QColor(_RED[theme])
+    up, down = (green, red) if convention is Convention.HK else (red, green)
+    flat, muted = QColor(_FLAT[theme]), QColor(_MUTED[theme])
+    strongest = 120 if theme is Theme.DARK else 90
+    return Palette(
+        up=up,
+        down=down,
+        flat=flat,
+        muted=muted,
+        up_brush=QBrush(up),
+        down_brush=QBrush(down),
+        flat_brush=QBrush(flat),
+        muted_brush=QBrush(muted),
+        flash_up=_ramp(up, strongest),
+        flash_down=_ramp(down, strongest),
+        theme=theme,
+        convention=convention,
+    )

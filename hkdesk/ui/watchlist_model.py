@@ -1,0 +1,309 @@
+"""The watchlist table model: one row per symbol, repainted in coalesced frames.
+
+Ticks never reach this model directly. The frame timer hands it the symbols that changed
+(``QuoteHub.take_dirty()``) and the source rows currently on screen; it marks those rows
+stale, emits one ``dataChanged`` per contiguous visible range with an explicit roles list,
+and re-emits only the background role of rows whose flash is still fading. Display strings
+and brushes are computed once per change (lazily, on the first ``data()`` after it), so
+``data()`` itself is a few list look-ups.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from hkdesk.domain.quotes import Quote, QuoteHub
+from hkdesk.domain.symbols import SymbolInfo, display_code
+from hkdesk.ui import formatting as fmt
+from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
+FLASH_SECONDS = 0.6
+
+
+class Col(IntEnum):
+    CODE = 0
+    NAME = 1
+    NAME_ZH = 2
+    LAST = 3
+    CHANGE = 4
+    CHANGE_PCT = 5
+    VOLUME = 6
+    TURNOVER = 7
+    BID = 8
+    ASK = 9
+    HIGH = 10
+    LOW = 11
+    TIME = 12
+
+
+HEADERS = (
+    "Code",
+    "Name",
+    "名稱",
+    "Last",
+    "Chg",
+    "Chg%",
+    "Volume",
+    "Turnover",
+    "Bid",
+    "Ask",
+    "High",
+    "Low",
+    "Time",
+)
+_NCOL = len(HEADERS)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN = tuple(_LEFT if c in (Col.CODE, Col.NAME, Col.NAME_ZH) else _RIGHT for c in Col)
+#: Roles a quote change can affect; the view repaints exactly these.
+QUOTE_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole]
+FLASH_ROLES = [Qt.ItemDataRole.BackgroundRole]
+_INF = float("inf")
+
+
+@dataclass(slots=True)
+class _Row:
+    symbol: str
+    info: SymbolInfo | None
+    stale: bool = True
+    texts: list[str] = field(default_factory=lambda: [fmt.EMPTY] * _NCOL)
+    brushes: list[object] = field(default_factory=lambda: [None] * _NCOL)
+    keys: list[object] = field(default_factory=lambda: [None] * _NCOL)
+    seen_seq: int = -1
+    seen_ts: int = 0
+    flash_at: float = 0.0
+    flash_dir: int = 0
+
+
+def contiguous_ranges(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted, merged ``(first, last)`` ranges, e.g. ``{1, 2, 3, 7}`` -> ``[(1, 3), (7, 7)]``."""
+    out: list[tuple[int, int]] = []
+    for r in sorted(rows):
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
+
+
+class WatchlistModel(QAbstractTableModel):
+    def __init__(
+        self,
+        hub: QuoteHub,
+        universe: dict[str, SymbolInfo],
+        palette: Palette | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self._hub = hub
+        self._universe = universe
+        self._palette = palette or make_palette()
+        self._clock = clock
+        self._rows: list[_Row] = []
+        self._index: dict[str, int] = {}
+        self._flashing: set[int] = set()
+        self.emitted_ranges = 0
+
+    # ------------------------------------------------------------ rows
+    def symbols(self) -> list[str]:
+        return [r.symbol for r in self._rows]
+
+    def row_of(self, symbol: str) -> int:
+        return self._index.get(symbol, -1)
+
+    def symbol_at(self, row: int) -> str:
+        return self._rows[row].symbol
+
+    def set_symbols(self, symbols: Iterable[str]) -> None:
+        """Replace the whole list (switching watchlists): a reset is right here, never on a tick."""
+        self.beginResetModel()
+        self._rows = [_Row(s, self._universe.get(s)) for s in dict.fromkeys(symbols)]
+        self._reindex()
+        self._flashing.clear()
+        self.endResetModel()
+
+    def add_symbol(self, symbol: str) -> bool:
+        if symbol in self._index:
+            return False
+        n = len(self._rows)
+        self.beginInsertRows(QModelIndex(), n, n)
+        self._rows.append(_Row(symbol, self._universe.get(symbol)))
+        self._index[symbol] = n
+        self.endInsertRows()
+        return True
+
+    def remove_symbol(self, symbol: str) -> bool:
+        row = self._index.get(symbol)
+        if row is None:
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self._reindex()
+        self._flashing = {r if r < row else r - 1 for r in self._flashing if r != row}
+        self.endRemoveRows()
+        return True
+
+    def _reindex(self) -> None:
+        self._index = {r.symbol: i for i, r in enumerate(self._rows)}
+
+    def set_palette(self, palette: Palette) -> None:
+        self._palette = palette
+        for r in self._rows:
+            r.stale = True
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, _NCOL - 1), QUOTE_ROLES)
+
+    # ------------------------------------------------------------ frame
+    def apply_frame(self, dirty: Collection[str], visible: Collection[int] | None = None) -> int:
+        """Take one frame's changed symbols; repaint changed visible rows and live flashes.
+
+        ``visible`` holds source rows on screen (``None`` means all). Returns the number of
+        ``dataChanged`` emissions, so tests and the benchmark can see the coalescing.
+        """
+        now = self._clock()
+        changed: list[int] = []
+        for sym in dirty:
+            row = self._index.get(sym)
+            if row is None:
+                continue
+            r = self._rows[row]
+            r.stale = True
+            q = self._hub.quotes.get(sym)
+            if q is not None and (q.last_seq != r.seen_seq or q.last_ts != r.seen_ts):
+                r.seen_seq, r.seen_ts = q.last_seq, q.last_ts
+                if q.tick_move:
+                    r.flash_at, r.flash_dir = now, q.tick_move
+                    self._flashing.add(row)
+            changed.append(row)
+        emitted = 0
+        shown = changed if visible is None else [r for r in changed if r in visible]
+        for first, last in contiguous_ranges(shown):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, _NCOL - 1), QUOTE_ROLES)
+            emitted += 1
+        fading = []
+        for row in list(self._flashing):
+            if now - self._rows[row].flash_at >= FLASH_SECONDS:
+                self._flashing.discard(row)
+                self._rows[row].flash_dir = 0
+            if visible is None or row in visible:
+                fading.append(row)
+        for first, last in contiguous_ranges(set(fading) - set(shown)):
+            self.dataChanged.emit(self.index(first, Col.LAST), self.index(last, Col.LAST), FLASH_ROLES)
+            emitted += 1
+        self.emitted_ranges += emitted
+        return emitted
+
+    def flashing_rows(self) -> set[int]:
+        return set(self._flashing)
+
+    # ------------------------------------------------------------ Qt API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else _NCOL
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _ALIGN[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if r.stale:
+                self._format(r)
+            return r.texts[col]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if r.stale:
+                self._format(r)
+            return r.brushes[col]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if col != Col.LAST or not r.flash_dir:
+                return None
+            age = self._clock() - r.flash_at
+            if age >= FLASH_SECONDS:
+                return None
+            ramp = self._palette.flash_up if r.flash_dir > 0 else self._palette.flash_down
+            return ramp[int(age / FLASH_SECONDS * FLASH_STEPS)]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN[col]
+        if role == SORT_ROLE:
+            if r.stale:
+                self._format(r)
+            return r.keys[col]
+        if role == SYMBOL_ROLE:
+            return r.symbol
+        return None
+
+    # ------------------------------------------------------------ formatting
+    def _format(self, r: _Row) -> None:
+        p = self._palette
+        info = r.info
+        is_index = bool(info and info.is_index)
+        q: Quote | None = self._hub.quotes.get(r.symbol)
+        texts = r.texts
+        brushes = r.brushes
+        keys = r.keys
+        code = display_code(r.symbol)
+        texts[Col.CODE] = code
+        texts[Col.NAME] = info.name_en if info else ""
+        texts[Col.NAME_ZH] = info.name_zh if info else ""
+        keys[Col.CODE] = code
+        keys[Col.NAME] = texts[Col.NAME]
+        keys[Col.NAME_ZH] = texts[Col.NAME_ZH]
+        brushes[Col.CODE] = None
+        brushes[Col.NAME] = None
+        brushes[Col.NAME_ZH] = p.muted_brush
+        if q is None:
+            for c in range(Col.LAST, _NCOL):
+                texts[c] = fmt.EMPTY
+                keys[c] = -_INF
+                brushes[c] = None
+            r.stale = False
+            return
+        change = q.change
+        sign = 0 if change is None else (1 if change > 0 else -1 if change < 0 else 0)
+        signed = p.for_sign(sign)
+        texts[Col.LAST] = fmt.price_text(q.last, is_index=is_index)
+        texts[Col.CHANGE] = fmt.change_text(change, is_index=is_index)
+        texts[Col.CHANGE_PCT] = fmt.percent_text(q.change_pct)
+        texts[Col.VOLUME] = fmt.amount_text(q.volume) if q.trades else fmt.EMPTY
+        texts[Col.TURNOVER] = fmt.amount_text(q.turnover) if q.trades else fmt.EMPTY
+        texts[Col.BID] = fmt.price_text(q.bid, is_index=is_index)
+        texts[Col.ASK] = fmt.price_text(q.ask, is_index=is_index)
+        texts[Col.HIGH] = fmt.price_text(q.high, is_index=is_index)
+        texts[Col.LOW] = fmt.price_text(q.low, is_index=is_index)
+        texts[Col.TIME] = fmt.time_text(q.last_ts)
+        brushes[Col.LAST] = brushes[Col.CHANGE] = brushes[Col.CHANGE_PCT] = signed
+        brushes[Col.VOLUME] = brushes[Col.TURNOVER] = None
+        brushes[Col.BID] = brushes[Col.ASK] = None
+        brushes[Col.HIGH] = brushes[Col.LOW] = None
+        brushes[Col.TIME] = p.muted_brush
+        keys[Col.LAST] = _key(q.last)
+        keys[Col.CHANGE] = _key(change)
+        keys[Col.CHANGE_PCT] = _key(q.change_pct)
+        keys[Col.VOLUME] = float(q.volume)
+        keys[Col.TURNOVER] = float(q.turnover)
+        keys[Col.BID] = _key(q.bid)
+        keys[Col.ASK] = _key(q.ask)
+        keys[Col.HIGH] = _key(q.high)
+        keys[Col.LOW] = _key(q.low)
+        keys[Col.TIME] = q.last_ts
+        r.stale = False
+
+
+def _key(value) -> float:
+    return -_INF if value is None else float(value)

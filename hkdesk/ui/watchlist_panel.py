@@ -1,0 +1,181 @@
+"""The watchlist dock: list selector, search box, filter and the quote table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.ui.symbol_search import SymbolSearchBox
+from hkdesk.ui.watchlist_model import SYMBOL_ROLE, Col, WatchlistModel
+from hkdesk.ui.watchlist_proxy import WatchlistProxy
+
+COLUMN_WIDTHS = {
+    Col.CODE: 52,
+    Col.NAME: 128,
+    Col.NAME_ZH: 92,
+    Col.LAST: 74,
+    Col.CHANGE: 70,
+    Col.CHANGE_PCT: 64,
+    Col.VOLUME: 70,
+    Col.TURNOVER: 72,
+    Col.BID: 70,
+    Col.ASK: 70,
+    Col.HIGH: 70,
+    Col.LOW: 70,
+    Col.TIME: 62,
+}
+
+
+class WatchlistTable(QTableView):
+    """Delete removes the current symbol; arrows move as usual; typing goes to the search box."""
+
+    delete_pressed = Signal()
+    typed = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_pressed.emit()
+            return
+        text = event.text()
+        if text and text.isalnum() and not (event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier):
+            self.typed.emit(text)
+            return
+        super().keyPressEvent(event)
+
+    def keyboardSearch(self, search: str) -> None:
+        # typed text is routed to the symbol search by the window; no jump-by-first-letter here
+        return
+
+
+class WatchlistPanel(QWidget):
+    symbol_selected = Signal(str)
+    remove_requested = Signal(str)
+    list_chosen = Signal(str)
+    new_list_requested = Signal()
+
+    def __init__(self, model: WatchlistModel, universe: dict[str, SymbolInfo], parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("watchlistPanel")
+        self.model = model
+        self.proxy = WatchlistProxy(self)
+        self.proxy.setSourceModel(model)
+
+        self.lists = QComboBox(objectName="watchlistCombo")
+        self.lists.setMinimumWidth(140)
+        self.lists.setToolTip("Named watchlists")
+        self.lists.activated.connect(lambda i: self.list_chosen.emit(self.lists.itemText(i)))
+        self.new_list = QToolButton(text="+", objectName="newListButton")
+        self.new_list.setToolTip("New watchlist")
+        self.new_list.clicked.connect(self.new_list_requested.emit)
+        self.search = SymbolSearchBox(universe)
+        self.search.setMinimumWidth(300)
+        self.filter = QLineEdit(objectName="watchlistFilter")
+        self.filter.setPlaceholderText("Filter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMaximumWidth(180)
+        self.filter.textChanged.connect(self.proxy.set_filter_text)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 4, 4, 2)
+        top.setSpacing(4)
+        top.addWidget(self.lists)
+        top.addWidget(self.new_list)
+        top.addSpacing(8)
+        top.addWidget(self.search, 2)
+        top.addStretch(1)
+        top.addWidget(self.filter)
+
+        self.view = WatchlistTable(objectName="watchlistView")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setCornerButtonEnabled(False)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.view.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(21)
+        hh = self.view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setHighlightSections(False)
+        hh.setSectionsMovable(True)
+        hh.setStretchLastSection(False)
+        for col, width in COLUMN_WIDTHS.items():
+            self.view.setColumnWidth(col, width)
+        hh.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.delete_pressed.connect(self._delete_current)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addLayout(top)
+        lay.addWidget(self.view, 1)
+
+    # ------------------------------------------------------------ selection
+    def current_symbol(self) -> str | None:
+        idx = self.view.currentIndex()
+        return idx.data(SYMBOL_ROLE) if idx.isValid() else None
+
+    def select_symbol(self, symbol: str) -> bool:
+        row = self.model.row_of(symbol)
+        if row < 0:
+            return False
+        proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not proxy_index.isValid():
+            self.filter.clear()
+            proxy_index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.selectionModel().setCurrentIndex(
+            proxy_index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(proxy_index)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.symbol_selected.emit(current.data(SYMBOL_ROLE))
+
+    def _delete_current(self) -> None:
+        sym = self.current_symbol()
+        if sym:
+            self.remove_requested.emit(sym)
+
+    # ------------------------------------------------------------ frame support
+    def visible_source_rows(self) -> set[int]:
+        """Source rows currently on screen; only these get repainted on a tick."""
+        n = self.proxy.rowCount()
+        if n == 0 or not self.view.isVisible():
+            return set()
+        top = self.view.rowAt(0)
+        bottom = self.view.rowAt(self.view.viewport().height() - 1)
+        top = 0 if top < 0 else top
+        bottom = n - 1 if bottom < 0 else bottom
+        m = self.proxy.mapToSource
+        idx = self.proxy.index
+        return {m(idx(r, 0)).row() for r in range(top, bottom + 1)}
+
+    def set_lists(self, names: list[str], current: str) -> None:
+        self.lists.blockSignals(True)
+        self.lists.clear()
+        self.lists.addItems(names)
+        self.lists.setCurrentText(current)
+        self.lists.blockSignals(False)
