@@ -66,6 +66,9 @@ Entry = tuple[str, object, int]
 #: Ticks per spill frame, so replay commits in pieces of a sensible size.
 _SPILL_FRAME_TICKS = 20_000
 _ERROR_CHARS = 500
+#: PostgreSQL: from this many ticks on, COPY (~5x faster per row) beats a multi-row INSERT,
+#: whose fewer round trips win for small batches.
+_COPY_FROM_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,8 +271,10 @@ class BatchWriter:
     def run(self) -> None:
         """The blocking writer loop; returns after ``stop()`` once everything is safe."""
         with self._lock:
-            if self._running or self._done.is_set():
-                raise RuntimeError("BatchWriter.run() can be called only once")
+            if self._done.is_set():
+                return  # stop() already flushed everything inline
+            if self._running:
+                raise RuntimeError("BatchWriter.run() is already running")
             self._running = True
         try:
             self._adopt_leftover_spill()
@@ -543,10 +548,12 @@ class BatchWriter:
         """Insert ``rows`` (unique keys), skipping stored ones; return the ticks really inserted."""
         if not rows:
             return []
-        if self.engine.dialect.name == "postgresql":
+        postgres = self.engine.dialect.name == "postgresql"
+        if postgres and len(rows) >= _COPY_FROM_ROWS:
             keys = self._copy_ticks(conn, rows)
         else:
-            stmt = sqlite_insert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
+            upsert = pg_insert if postgres else sqlite_insert
+            stmt = upsert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
             keys = {tuple(r) for r in conn.execute(stmt, [_tick_row(t) for t in rows])}
         if len(keys) == len(rows):
             return rows
