@@ -200,3 +200,14 @@ def test_depth_is_written_only_when_enabled(writer_factory):
     with on.engine.connect() as conn:
         rows = conn.execute(select(depth.c.symbol, depth.c.bids, depth.c.asks)).all()
     assert rows == [("700.HK", '[["300.2","500"]]', '[["300.4","0"]]')]
+
+
+def test_small_batches_skip_duplicates_too(writer_factory):
+    w = writer_factory(flush_rows=1, flush_interval=0.01)
+    w.start()
+    w.put_ticks(ticks(0, 3))
+    wait_for(lambda: w.stats().stored_total == 3)
+    w.put_ticks(ticks(0, 3))
+    wait_for(lambda: w.stats().duplicates == 3)
+    assert count_ticks(w.engine) == 3
+    assert [b.trades for b in bars_between(w.engine, "700.HK", 60, T0, FAR)] == [3]
