@@ -155,7 +155,9 @@ def test_bars_match_brute_force_whatever_the_commit_order(writer_factory):
     rng.shuffle(shuffled)
     w = writer_factory(flush_rows=200, flush_interval=0.01)
     w.start()
-    for i in range(0, 3000, 150):
+    w.put_ticks(shuffled[:150])
+    wait_for(lambda: w.stats().stored_total == 150, what="first batch")
+    for i in range(150, 3000, 150):
         w.put_ticks(shuffled[i : i + 150])
         w.put_ticks(rng.sample(data, 20))  # replayed duplicates mixed in
         time.sleep(0.002)
