@@ -54,10 +54,13 @@ def test_locked_database_queues_spills_and_recovers_exactly_once(db_url, tmp_pat
                 time.sleep(0.003)
             w.put_ticks(ticks(0, 10))  # already stored before the outage
             w.put_gap("700.HK", T0, T0 + 5_000, "reconnect")
-            wait_for(lambda: w.stats().spilled >= 700, what="spill beyond memory_limit")
+            wait_for(
+                lambda: (s := w.stats()).spilled >= 700 and s.queued <= 300,
+                what="spill beyond memory_limit",
+            )
             s = w.stats()
             assert not s.db_ok and "lock" in (s.last_error or "").lower()
-            assert s.queued <= 300 and s.queued + s.spilled == 1011
+            assert s.queued + s.spilled == 1011 and s.stored_total == 50
             assert _spill_files(spill)
         wait_for(
             lambda: (s := w.stats()).spilled == 0 and s.queued == 0 and s.stored_total == 1050,
