@@ -1,0 +1,133 @@
+"""``hkdesk record`` end to end: a real child process, the real simulator, a real database."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from hkdesk.sim.process import start_simulator_process
+
+
+def record(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.pop("HKDESK_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "hkdesk", "record", "--progress-every", "0.5", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def stored_ticks(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM ticks")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def summary_counts(stdout: str) -> tuple[int, int]:
+    m = re.search(r"done: (\d+) ticks received .*?, (\d+) stored", stdout)
+    assert m, stdout
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_records_from_the_built_in_simulator_and_flushes_everything(db_url: str) -> None:
+    proc = record("--symbols", "700,00005,9988.HK", "--db", db_url, "--duration", "2.5")
+    assert proc.returncode == 0, proc.stderr
+    assert "recording from the built-in simulator" in proc.stdout
+    assert re.search(r"ticks/s\s+stored \d+\s+queue \d+\s+spilled \d+\s+link ", proc.stdout)
+    received, stored = summary_counts(proc.stdout)
+    assert received > 0 and stored == received
+    assert stored_ticks(db_url) == received
+
+
+def test_sigterm_stops_cleanly_with_every_received_tick_stored(sqlite_url: str) -> None:
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hkdesk",
+            "record",
+            "--symbols",
+            "700,5,939",
+            "--db",
+            sqlite_url,
+            "--progress-every",
+            "0.3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    seen = ""
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        seen += line
+        if "stored" in line and "link live" in line:
+            break
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    received, stored = summary_counts(seen + out)
+    assert received == stored == stored_ticks(sqlite_url)
+
+
+def test_bad_token_exits_non_zero_without_echoing_the_token(sqlite_url: str) -> None:
+    with start_simulator_process(["--token", "right-token"]) as sim:
+        proc = record(
+            "--symbols",
+            "700",
+            "--url",
+            sim.ws_url,
+            "--token",
+            "wrong-token-123",
+            "--db",
+            sqlite_url,
+            "--duration",
+            "20",
+        )
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "token" in proc.stderr.lower()
+    assert "wrong-token-123" not in proc.stdout + proc.stderr
+
+
+def test_real_feed_without_any_token_is_refused(sqlite_url: str) -> None:
+    proc = record(
+        "--symbols", "700", "--url", "wss://quote.alltick.co/quote-stock-b-ws-api", "--db", sqlite_url
+    )
+    assert proc.returncode == 2
+    assert "needs a token" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--symbols", "700", "--db", "nonsense://"], "unsupported database URL"),
+        (
+            ["--symbols", "700", "--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x"],
+            "cannot reach the database",
+        ),
+        (["--symbols", "700,not-a-code"], "not a Hong Kong code"),
+        (["--symbols", "700", "--depth", "11"], "--depth must be 1..10"),
+        (["--symbols", "700", "--frobnicate"], "unrecognized arguments"),
+    ],
+)
+def test_bad_settings_exit_2_with_a_clear_message(args: list[str], message: str) -> None:
+    proc = record(*args, "--duration", "1")
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "pw@" not in proc.stderr
