@@ -129,7 +129,10 @@ class SimServer:
         self._garbage_rnd = random.Random(seed + 17)
         self._burst_acc = 0.0
         self._server: Server | None = None
-        self._driver: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._next_cycle: asyncio.TimerHandle | None = None
+        self._running = False
+        self._last_cycle = 0.0
         self._drop_every_seen = 0.0
 
     # ------------------------------------------------------------------ lifecycle
@@ -178,15 +181,17 @@ class SimServer:
             ping_interval=None,
             max_size=64 * 1024,
         )
-        self._driver = asyncio.create_task(self._drive(), name="sim-driver")
+        self._loop = asyncio.get_running_loop()
+        self._last_cycle = self._loop.time()
+        self._running = True
+        self._schedule_cycle()
         log.info("simulator listening on %s", self.ws_url)
 
     async def stop(self) -> None:
-        if self._driver is not None:
-            self._driver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._driver
-            self._driver = None
+        self._running = False
+        if self._next_cycle is not None:
+            self._next_cycle.cancel()
+            self._next_cycle = None
         for client in list(self._clients.values()):
             for task in client.tasks:
                 task.cancel()
@@ -502,27 +507,32 @@ class SimServer:
 
     # ------------------------------------------------------------------ market driver
 
-    async def _drive(self) -> None:
-        loop = asyncio.get_running_loop()
-        last = loop.time()
-        while True:
-            await asyncio.sleep(self.cycle_interval)
-            now = loop.time()
-            dt, last = now - last, now
-            try:
-                self._cycle(dt)
-            except Exception:
-                log.exception("simulator cycle failed; continuing")
+    def _schedule_cycle(self) -> None:
+        assert self._loop is not None
+        self._next_cycle = self._loop.call_later(self.cycle_interval, self._on_cycle)
+
+    def _on_cycle(self) -> None:
+        """Timer callback (not a task): advance the market and hand frames to the senders."""
+        assert self._loop is not None
+        now = self._loop.time()
+        dt, self._last_cycle = now - self._last_cycle, now
+        try:
+            self._cycle(dt)
+        except Exception:
+            log.exception("simulator cycle failed; continuing")
+        if self._running:
+            self._schedule_cycle()
 
     def _cycle(self, dt: float) -> None:
         mono = time.monotonic()
         exchange_now = self.clock.now()
         trades = self.model.advance(exchange_now)
-        if self.faults.burst_rate > 0 and self._trade_subs and phase_at(exchange_now).is_continuous:
+        subscribed = self._trade_subs.keys() | self._depth_subs.keys()
+        if self.faults.burst_rate > 0 and subscribed and phase_at(exchange_now).is_continuous:
             self._burst_acc += self.faults.burst_rate * dt
             count = int(self._burst_acc)
             self._burst_acc -= count
-            trades += self.model.burst(count, list(self._trade_subs), exchange_now)
+            trades += self.model.burst(count, sorted(subscribed), exchange_now)
         stalled = self.faults.stalled(mono)
         if not stalled:
             self._dispatch(trades)
