@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from feed_fakes import FakeAllTick, min_gap, wait_for
 from feed_harness import FAST, Recorder, Running
 
-from hkdesk.feed.status import FeedState
+from hkdesk.feed.status import FeedState, FeedTimings
 
 
 async def test_streams_ticks_and_books_once_per_batch():
@@ -91,3 +92,21 @@ async def test_request_spacing_holds_and_heartbeats_never_collide_with_subscript
         # the server sees every request at least the spacing after the previous one (less loop jitter)
         assert min_gap(times) >= FAST.request_spacing - 0.01
         assert conn.sub_lists()[-1] == ["A", "X11"]
+
+
+@pytest.mark.slow
+async def test_real_heartbeat_interval_keeps_the_link_alive():
+    """Documented timings: one heartbeat after ~10 s, link still live, no reconnect."""
+    rec = Recorder()
+    timings = FeedTimings(debounce=0.01)
+    async with FakeAllTick(tick_interval=0.5) as server:
+        client = rec.client(server.url, timings=timings)
+        client.set_symbols(["700.HK"])
+        async with Running(client):
+            await wait_for(lambda: bool(server.conns), what="connection")
+            await wait_for(lambda: 22000 in server.conns[0].cmds(), timeout=12, what="first heartbeat")
+            await wait_for(lambda: client.stats.rtt_ms is not None, what="rtt")
+            conn = server.conns[0]
+            hb_at = next(t for t, r in conn.requests if r["cmd_id"] == 22000)
+            assert 9.5 <= hb_at - conn.opened_at <= 11.0
+            assert client.status.state is FeedState.LIVE and client.stats.reconnects == 0

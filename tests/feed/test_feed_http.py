@@ -1,0 +1,128 @@
+"""Initial values over HTTP against a real local HTTP server."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from feed_fakes import TOKEN, min_gap
+
+from hkdesk.feed.http import HttpError, QuoteHttp, http_base
+from hkdesk.feed.plans import FREE
+
+# 2024-03-05 12:00 HK; daily bars are stamped at HK midnight (16:00 UTC the day before)
+NOW = datetime(2024, 3, 5, 4, 0, tzinfo=UTC).timestamp()
+MAR_4 = int(datetime(2024, 3, 3, 16, 0, tzinfo=UTC).timestamp())
+MAR_5 = int(datetime(2024, 3, 4, 16, 0, tzinfo=UTC).timestamp())
+TS = "1709611200000"
+
+
+class Api(BaseHTTPRequestHandler):
+    times: list[float]
+    queries: list[dict]
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        qs = parse_qs(url.query)
+        self.times.append(time.monotonic())
+        if qs.get("token") != [TOKEN]:
+            return self._reply(200, {"ret": 401, "msg": "token invalid"})
+        query = json.loads(qs["query"][0])
+        self.queries.append(query)
+        data = query["data"]
+        if url.path == "/quote-stock-b-api/kline":
+            code = data["code"]
+            if code == "BAD.HK":
+                return self._reply(200, {"ret": 600, "msg": "code invalid", "trace": query["trace"]})
+            if code == "BOOM.HK":
+                return self._reply(500, {"oops": True})
+            bars = [
+                {"timestamp": str(MAR_4), "close_price": "380.2", "open_price": "1"},
+                {"timestamp": str(MAR_5), "close_price": "385.0", "open_price": "1"},
+            ]
+            return self._reply(200, {"ret": 200, "msg": "ok", "data": {"code": code, "kline_list": bars}})
+        if url.path == "/quote-stock-b-api/trade-tick":
+            ticks = [
+                {"code": i["code"], "seq": "17", "tick_time": TS, "price": "381.4", "volume": "2"}
+                for i in data["symbol_list"]
+            ]
+            ticks.append({"code": "X", "seq": "1", "tick_time": "1", "price": "-1", "volume": "1"})
+            return self._reply(200, {"ret": 200, "msg": "ok", "data": {"tick_list": ticks}})
+        self._reply(404, {"ret": 404})
+
+    def _reply(self, status: int, body: dict) -> None:
+        raw = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+@pytest.fixture
+def api() -> Iterator[tuple[str, type[Api]]]:
+    handler = type("Handler", (Api,), {"times": [], "queries": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"ws://127.0.0.1:{server.server_address[1]}/quote-stock-b-ws-api", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_http_base_from_ws_url():
+    assert http_base("wss://quote.alltick.co/quote-stock-b-ws-api") == "https://quote.alltick.co"
+    assert http_base("ws://127.0.0.1:8765/quote-stock-b-ws-api?token=x") == "http://127.0.0.1:8765"
+    with pytest.raises(ValueError):
+        http_base("ftp://example.com/")
+
+
+async def test_previous_close_skips_todays_bar_and_bad_codes_and_spaces_requests(api, caplog):
+    url, handler = api
+    client = QuoteHttp(url, TOKEN, min_interval=0.05, now=lambda: NOW)
+    closes = await client.fetch_previous_close(["700.HK", "BAD.HK", "BOOM.HK", "5.HK"])
+    assert closes == {"700.HK": Decimal("380.2"), "5.HK": Decimal("380.2")}
+    assert [q["data"]["kline_type"] for q in handler.queries] == [8, 8, 8, 8]
+    assert min_gap(handler.times) >= 0.05 - 0.005
+    assert "BAD.HK" in caplog.text and "600" in caplog.text and "HTTP 500" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+async def test_latest_trades_in_chunks(api):
+    url, handler = api
+    client = QuoteHttp(url, TOKEN, min_interval=0.02, codes_per_request=2)
+    ticks = await client.fetch_latest_trades(["1.HK", "2.HK", "3.HK", "1.HK"])
+    assert sorted(ticks) == ["1.HK", "2.HK", "3.HK"]
+    tick = ticks["2.HK"]
+    assert tick.price == Decimal("381.4") and tick.seq == 17 and tick.ts == 1709611200000
+    assert tick.received_at > 0
+    assert [len(q["data"]["symbol_list"]) for q in handler.queries] == [2, 1]
+
+
+async def test_bad_token_raises_redacted_error(api):
+    url, _ = api
+    client = QuoteHttp.for_plan(url, "wrong-secret-token", FREE, now=lambda: NOW)
+    assert client.min_interval == 10.0 and client.codes_per_request == 5
+    with pytest.raises(HttpError) as info:
+        await client.fetch_latest_trades(["700.HK"])
+    assert info.value.ret == 401
+    assert "wrong-secret-token" not in str(info.value)
+
+
+async def test_unreachable_server_gives_clear_error():
+    client = QuoteHttp("ws://127.0.0.1:9/x", TOKEN, min_interval=0.0, timeout=1.0)
+    with pytest.raises(HttpError) as info:
+        await client._get("/trade-tick", {"symbol_list": []})
+    assert "cannot reach" in str(info.value) and TOKEN not in str(info.value)
