@@ -125,6 +125,7 @@ _STAGE_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS hk_tick_stage (LIKE ticks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
 )
 _TICK_COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
+_SQLITE_INSERT = f"INSERT OR IGNORE INTO ticks ({_TICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 _STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
 _STAGE_MOVE = (
     f"INSERT INTO ticks ({_TICK_COLUMNS}) SELECT {_TICK_COLUMNS} FROM hk_tick_stage "
@@ -551,6 +552,8 @@ class BatchWriter:
         postgres = self.engine.dialect.name == "postgresql"
         if postgres and len(rows) >= _COPY_FROM_ROWS:
             keys = self._copy_ticks(conn, rows)
+        elif not postgres and self._insert_all_new_sqlite(conn, rows):
+            return rows
         else:
             upsert = pg_insert if postgres else sqlite_insert
             stmt = upsert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
@@ -558,6 +561,34 @@ class BatchWriter:
         if len(keys) == len(rows):
             return rows
         return [t for t in rows if (t.symbol, t.seq) in keys]
+
+    @staticmethod
+    def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
+        """SQLite fast path: one driver-level executemany of plain tuples, kept only if every
+        row was new. With duplicates in the batch it is rolled back (savepoint) and the caller
+        takes the ``RETURNING`` path, which tells exactly which ticks went in."""
+        savepoint = conn.begin_nested()
+        result = conn.exec_driver_sql(
+            _SQLITE_INSERT,
+            [
+                (
+                    t.symbol,
+                    t.seq,
+                    t.ts,
+                    format(t.price, "f"),
+                    format(t.volume, "f"),
+                    format(t.turnover, "f"),
+                    t.direction,
+                    t.received_at,
+                )
+                for t in rows
+            ],
+        )
+        if result.rowcount == len(rows):
+            savepoint.commit()
+            return True
+        savepoint.rollback()
+        return False
 
     @staticmethod
     def _copy_ticks(conn: Connection, rows: list[Tick]) -> set[tuple]:
