@@ -136,7 +136,9 @@ class Session:
                 close_timeout=self.timings.close_timeout,
                 ping_interval=None,
                 max_size=protocol.MAX_FRAME_BYTES,
-                max_queue=64,
+                # A deep queue lets one read take a whole burst; with 64 the transport paused
+                # and resumed reading every few frames (ingest benchmark: 56k -> 107k ticks/s).
+                max_queue=RECEIVE_QUEUE_FRAMES,
                 logger=ws_log,
             )
         except InvalidStatus as exc:
@@ -329,6 +331,9 @@ class Session:
                         continue
                     replies.append((frame, sent[0] if sent else None))  # type: ignore[arg-type]
             sink(self, len(raws), ticks, books, replies, bad)
+
+
+RECEIVE_QUEUE_FRAMES = 1024
 
 
 def _buffered_count(ws: ClientConnection) -> Callable[[], int]:
