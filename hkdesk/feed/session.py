@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: Most frames folded into one batch (bounds the latency of the first frame of a burst).
 MAX_BATCH = 2000
+#: Frames websockets may hold before it stops reading the socket.
+RECEIVE_QUEUE_FRAMES = 1024
 
 
 class _RedactTokens(logging.Filter):
@@ -331,9 +333,6 @@ class Session:
                         continue
                     replies.append((frame, sent[0] if sent else None))  # type: ignore[arg-type]
             sink(self, len(raws), ticks, books, replies, bad)
-
-
-RECEIVE_QUEUE_FRAMES = 1024
 
 
 def _buffered_count(ws: ClientConnection) -> Callable[[], int]:
