@@ -1,0 +1,152 @@
+"""Clients that read the simulator's stream for a fixed window, for the ingest scenarios.
+
+* ``ceiling``: a raw ``websockets`` client that only counts frames: the most a Python client
+  on this machine can receive.
+* ``naive``: the design hkdesk replaces: parse each frame with ``json`` and commit one SQLite
+  row per tick, in the receive loop.
+* ``hkdesk``: the full headless pipeline: decode → quote hub → batched writer → SQLite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from hkdesk.domain.symbols import default_universe
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedState, FeedTimings
+from hkdesk.pipeline import Pipeline
+from hkdesk.store.history import count_ticks
+from hkdesk.store.writer import BatchWriter
+
+
+@dataclass
+class Run:
+    received: int
+    seconds: float
+    stored: int | None = None
+    disconnected: bool = False
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.received / self.seconds if self.seconds else 0.0
+
+
+def stock_symbols() -> list[str]:
+    return [s for s, info in default_universe().items() if not info.is_index]
+
+
+def _subscribe_frame(symbols: list[str]) -> str:
+    return json.dumps(
+        {
+            "cmd_id": 22004,
+            "seq_id": 1,
+            "trace": "bench-sub",
+            "data": {"symbol_list": [{"code": s} for s in symbols]},
+        }
+    )
+
+
+async def _first_frame(ws) -> None:
+    while True:
+        frame = await ws.recv(decode=False)
+        if b'"cmd_id":22998' in frame:
+            return
+
+
+async def ceiling(ws_url: str, window: float) -> Run:
+    async with connect(f"{ws_url}?token=bench", max_queue=None, ping_interval=None) as ws:
+        await ws.send(_subscribe_frame(stock_symbols()))
+        await _first_frame(ws)
+        received = 0
+        started = time.perf_counter()
+        end = started + window
+        recv = ws.recv
+        while time.perf_counter() < end:
+            await recv(decode=False)
+            received += 1
+        return Run(received, time.perf_counter() - started)
+
+
+async def naive(ws_url: str, db_path: Path, window: float) -> Run:
+    db = sqlite3.connect(db_path)
+    db.execute(
+        "CREATE TABLE ticks (code TEXT, seq INTEGER, ts INTEGER, price REAL, volume REAL, "
+        "turnover REAL, direction INTEGER)"
+    )
+    received = 0
+    disconnected = False
+    async with connect(f"{ws_url}?token=bench", ping_interval=None) as ws:
+        await ws.send(_subscribe_frame(stock_symbols()))
+        await _first_frame(ws)
+        started = time.perf_counter()
+        end = started + window
+        last_heartbeat = started
+        try:
+            while time.perf_counter() < end:
+                msg = json.loads(await ws.recv())
+                if msg.get("cmd_id") == 22998:
+                    d = msg["data"]
+                    db.execute(
+                        "INSERT INTO ticks VALUES (?,?,?,?,?,?,?)",
+                        (
+                            d["code"],
+                            int(d["seq"]),
+                            int(d["tick_time"]),
+                            float(d["price"]),
+                            float(d["volume"]),
+                            float(d.get("turnover", 0)),
+                            d["trade_direction"],
+                        ),
+                    )
+                    db.commit()
+                    received += 1
+                if time.perf_counter() - last_heartbeat >= 10:
+                    await ws.send(json.dumps({"cmd_id": 22000, "seq_id": 2, "trace": "hb", "data": {}}))
+                    last_heartbeat = time.perf_counter()
+        except ConnectionClosed:
+            disconnected = True
+        elapsed = time.perf_counter() - started
+    stored = db.execute("SELECT count(*) FROM ticks").fetchone()[0]
+    db.close()
+    return Run(received, elapsed, stored, disconnected)
+
+
+async def hkdesk_pipeline(ws_url: str, db_path: Path, window: float) -> Run:
+    writer = BatchWriter(f"sqlite:///{db_path}", spill_dir=db_path.parent / "spill")
+    writer.start()
+    pipeline = Pipeline(
+        url=ws_url,
+        token="bench",
+        plan=Plan.named("professional"),
+        writer=writer,
+        timings=FeedTimings(debounce=0.0),
+    )
+    pipeline.feed.set_symbols(stock_symbols())
+    task = asyncio.create_task(pipeline.run())
+    while pipeline.ticks_received == 0:
+        await asyncio.sleep(0.01)
+    base = pipeline.ticks_received
+    started = time.perf_counter()
+    await asyncio.sleep(window)
+    received = pipeline.ticks_received - base
+    elapsed = time.perf_counter() - started
+    disconnected = pipeline.feed.stats.reconnects > 0 or pipeline.feed.status.state is FeedState.FAILED
+    total = pipeline.ticks_received
+    await pipeline.close()
+    await task
+    await asyncio.to_thread(writer.stop, 120)
+    stored = count_ticks(writer.engine)
+    writer.engine.dispose()
+    run = Run(received, elapsed, stored, disconnected)
+    run.extra["lost"] = float(total - stored)
+    run.extra["batches"] = float(writer.stats().batches)
+    return run
