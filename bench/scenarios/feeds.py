@@ -13,6 +13,7 @@ import asyncio
 import json
 import sqlite3
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,7 +77,14 @@ async def ceiling(ws_url: str, window: float) -> Run:
         return Run(received, time.perf_counter() - started)
 
 
-async def naive(ws_url: str, db_path: Path, window: float) -> Run:
+def _server_dropped(control_url: str) -> int:
+    """Ticks the simulator discarded because a client's backlog was full (a slow consumer)."""
+    with urllib.request.urlopen(f"{control_url}/status", timeout=5) as resp:
+        status = json.load(resp)
+    return sum(int(c.get("backlog_dropped", 0)) for c in status.get("connections", []))
+
+
+async def naive(ws_url: str, control_url: str, db_path: Path, window: float) -> Run:
     db = sqlite3.connect(db_path)
     db.execute(
         "CREATE TABLE ticks (code TEXT, seq INTEGER, ts INTEGER, price REAL, volume REAL, "
@@ -115,9 +123,12 @@ async def naive(ws_url: str, db_path: Path, window: float) -> Run:
         except ConnectionClosed:
             disconnected = True
         elapsed = time.perf_counter() - started
+        dropped = await asyncio.to_thread(_server_dropped, control_url)
     stored = db.execute("SELECT count(*) FROM ticks").fetchone()[0]
     db.close()
-    return Run(received, elapsed, stored, disconnected)
+    run = Run(received, elapsed, stored, disconnected)
+    run.extra["server_dropped"] = float(dropped)
+    return run
 
 
 async def hkdesk_pipeline(ws_url: str, db_path: Path, window: float) -> Run:
