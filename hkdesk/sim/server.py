@@ -192,13 +192,16 @@ class SimServer:
         if self._next_cycle is not None:
             self._next_cycle.cancel()
             self._next_cycle = None
-        for client in list(self._clients.values()):
-            for task in client.tasks:
-                task.cancel()
+        tasks = [t for c in self._clients.values() for t in c.tasks]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        # Let connection callbacks scheduled by the close run now, while the loop is running.
+        await asyncio.sleep(0.01)
 
     async def __aenter__(self) -> SimServer:
         await self.start()

@@ -1,6 +1,13 @@
-"""Fixture for simulator tests: real SimServers on 127.0.0.1 port 0, stopped after the test."""
+"""Fixtures for simulator tests: real SimServers on 127.0.0.1 port 0, stopped after the test.
+
+The simulator runs in its own process under ``asyncio.run`` (``hkdesk sim``), never on the Qt
+loop, so its async tests run on a plain asyncio loop: this hook, being closer to these tests,
+takes precedence over the repository-wide qasync factory.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 import pytest
 from simkit import MONDAY, small_universe
@@ -8,6 +15,10 @@ from simkit import MONDAY, small_universe
 from hkdesk.sim.clock import DemoClock
 from hkdesk.sim.model import MarketModel
 from hkdesk.sim.server import SimServer
+
+
+def pytest_asyncio_loop_factories(config, item):
+    return {"asyncio": asyncio.new_event_loop}
 
 
 @pytest.fixture

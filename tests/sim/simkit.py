@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import json
 from datetime import date, datetime, time
+from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -106,3 +107,25 @@ class WireClient:
 
 def trades_of(frames) -> list:
     return [f.data for f in frames if isinstance(f, protocol.TradePush)]
+
+
+async def http_get(url: str) -> tuple[int, bytes]:
+    """A minimal HTTP/1.1 GET on the test loop (no executor threads): ``(status, body)``."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    writer.write(f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    try:
+        data = await asyncio.wait_for(reader.read(), 5.0)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+async def http_json(url: str) -> dict:
+    status, body = await http_get(url)
+    assert status == 200, (status, body)
+    return json.loads(body)
