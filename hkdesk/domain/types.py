@@ -35,8 +35,11 @@ class Direction(IntEnum):
 
 
 Code = Annotated[str, Meta(min_length=1, max_length=32)]
-Seq = Annotated[int, Meta(ge=0)]
-Timestamp = Annotated[int, Meta(gt=0)]
+#: Bounds that keep every stored integer inside a signed 64-bit column.
+MAX_SEQ = 2**63 - 1
+MAX_TS_MS = 4_102_444_800_000  # 2100-01-01T00:00:00Z
+Seq = Annotated[int, Meta(ge=0, le=MAX_SEQ)]
+Timestamp = Annotated[int, Meta(gt=0, le=MAX_TS_MS)]
 TradeDirection = Annotated[int, Meta(ge=0, le=2)]
 
 
@@ -67,11 +70,12 @@ class Tick(msgspec.Struct, gc=False):
             self.ts *= 1000
         try:
             ok = _ZERO < self.price <= MAX_PRICE and _ZERO <= self.volume <= MAX_VOLUME
-            if self.turnover is None:
+            if ok and self.turnover is None:
+                # Only in-range values are multiplied: a huge exponent would raise decimal.Overflow.
                 self.turnover = self.price * self.volume
-            elif not _ZERO <= self.turnover <= MAX_TURNOVER:
+            elif ok and not _ZERO <= self.turnover <= MAX_TURNOVER:
                 ok = False
-        except InvalidOperation:
+        except InvalidOperation:  # comparing NaN
             ok = False
         if not ok:
             raise ValueError(

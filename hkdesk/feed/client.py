@@ -340,15 +340,20 @@ class FeedClient:
         at = max(now, self._next_open_at, shard.opened_at + self.plan.reconnect_spacing)
         self._next_open_at = at + self.timings.shard_spacing
         shard.opened_at = at
-        if at > now:
-            await asyncio.sleep(at - now)
+        await self._sleep_until(at)
 
     async def _back_off(self, shard: _Shard, drop: Drop) -> None:
         delay = shard.backoff.next_delay(severe=drop.severe)
         shard.retry_at = self._clock() + delay
         self._set_state(shard, FeedState.BACKING_OFF, drop.reason)
-        await asyncio.sleep(delay)
+        await self._sleep_until(shard.retry_at)
         shard.retry_at = None
+
+    async def _sleep_until(self, deadline: float) -> None:
+        """Sleep until ``deadline`` on our monotonic clock. Under qasync a sleep is a coarse Qt
+        timer that may fire up to 5 % early, which would break the provider's minimum spacing."""
+        while (left := deadline - self._clock()) > 0:
+            await asyncio.sleep(left)
 
     def _note_drop(self, shard: _Shard) -> None:
         """Open a possible gap for every symbol of the shard that had ticks before the drop."""
