@@ -7,6 +7,7 @@ machine and required in CI: set ``HKDESK_REQUIRE_SERVICES=1`` to turn a skip int
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,18 @@ def pytest_asyncio_loop_factories(config, item):
         return qasync.QEventLoop(app, already_running=False)
 
     return {"qasync": factory}
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_each_test() -> Iterator[None]:
+    """Finalise each test's leftovers (closed loops, sockets, Qt wrappers) at a known point.
+
+    Left to a random later garbage collection, their finalisers can run in the middle of the
+    next test, e.g. inside pytest's assertion rewriting, where CPython 3.11 fails with
+    "AST constructor recursion depth mismatch" or worse. One collection per test prevents that.
+    """
+    yield
+    gc.collect()
 
 
 def services_required() -> bool:
