@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
 from pathlib import Path
 
 import platformdirs
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from hkdesk.app.diagnostics import ExceptionHooks, remove_handlers, setup_logging
@@ -23,6 +25,7 @@ from hkdesk.app.settings import AppSettings, FeedSource
 from hkdesk.app.token_store import TokenStore, make_redactor
 from hkdesk.app.watchlists import WatchlistStore
 from hkdesk.domain.symbols import default_universe, try_normalise
+from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedTimings
 from hkdesk.ui.log_panel import QtLogHandler
 from hkdesk.ui.main_window import MainWindow
@@ -57,6 +60,7 @@ class Desk:
         *,
         timings: FeedTimings | None = None,
         sim_args: list[str] | None = None,
+        plan: Plan | None = None,
     ) -> None:
         self.options = options
         self.config_dir = Path(getattr(options, "config_dir", None) or default_config_dir())
@@ -66,6 +70,7 @@ class Desk:
         self.tokens.get()  # remember the current token so log lines can be redacted from the start
         self._timings = timings or FeedTimings()
         self._sim_args = list(sim_args or [])
+        self._plan = plan
         self.store = WatchlistStore(self.config_dir)
         self.watchlists = self.store.load(parse_symbols(getattr(options, "symbols", None)))
         self.universe = default_universe()
@@ -92,6 +97,7 @@ class Desk:
             spill_dir=Path(explicit_dir) / "spill" if explicit_dir else None,
             sim_args=self._sim_args,
             timings=self._timings,
+            plan_override=self._plan,
         )
 
     async def open(self) -> MainWindow:
@@ -100,6 +106,7 @@ class Desk:
         setup_logging(self.redact, self.log_handler)
         app = QApplication.instance()
         if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)  # the loop ends when close() is done, not before
             apply_theme(app, self.settings.theme)
         self.window = MainWindow(
             self.market, self.settings, self.store, self.watchlists, self.universe, self.tokens
@@ -112,6 +119,7 @@ class Desk:
         if self.window.settings.window_state()[0] is None:
             self.window.resize(1600, 1000)
         self.window.show()
+        self.market.set_symbols(self.window.model.symbols())
         await self.market.start()
         self.window.start_timers()
         quit_after = getattr(self.options, "quit_after", None)
@@ -154,6 +162,11 @@ class Desk:
             win.hide()
             win.deleteLater()
             self.window = None
+            # let Qt delete the widgets now, then collect Python cycles at this safe point rather
+            # than at a random later moment while other widgets are painting
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            del win
+            gc.collect()
         self.settings.sync()
         remove_handlers(self.log_handler)
         self.hooks.uninstall()

@@ -27,6 +27,7 @@ from hkdesk.domain.quotes import HK_TZ_OFFSET_MS, QuoteHub, hk_datetime
 from hkdesk.domain.sessions import Phase, hk_now, phase_at
 from hkdesk.domain.types import Book, Tick
 from hkdesk.feed.client import FeedClient
+from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
 
@@ -48,7 +49,7 @@ def time_text(ts_ms: int) -> str:
     return f"{hk_datetime(ts_ms):%H:%M:%S}"
 
 
-SIM_TOKEN = "simulator"
+SIM_TOKEN = "hkdesk-simulator"
 
 
 @dataclass
@@ -63,6 +64,8 @@ class MarketConfig:
     sim_args: list[str] = field(default_factory=list)
     timings: FeedTimings = field(default_factory=FeedTimings)
     record_depth: bool = False
+    #: Limits to use instead of the named plan (tests use fast reconnects).
+    plan_override: Plan | None = None
 
 
 class WriterThread(QThread):
@@ -94,11 +97,15 @@ class MarketService(QObject):
         self.writer = None
         self.writer_thread: WriterThread | None = None
         self._feed_task: asyncio.Task[None] | None = None
+        self._http: QuoteHttp | None = None
+        self._snapshot_task: asyncio.Task[None] | None = None
+        self._snapshotted: set[str] = set()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
         self._symbols: list[str] = []
         self._depth: list[str] = []
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
         self._ticks_total = 0
+        self._exchange_ts = 0
         self._rate = 0.0
         self._rate_mark = (time.monotonic(), 0)
         self._last_gap: tuple[float, str] | None = None
@@ -117,12 +124,12 @@ class MarketService(QObject):
             from hkdesk.sim.process import start_simulator_process
 
             self.sim = await loop.run_in_executor(self._executor, start_simulator_process, list(cfg.sim_args))
-            url, token, plan = self.sim.ws_url, SIM_TOKEN, Plan.named("professional")
+            url, token, plan = self.sim.ws_url, SIM_TOKEN, cfg.plan_override or Plan.named("professional")
             self.source_text = "Built-in simulator"
             log.info("built-in simulator running at %s", url)
         else:
             url, token = cfg.url, self.tokens.get()
-            plan = Plan.named(cfg.plan)
+            plan = cfg.plan_override or Plan.named(cfg.plan)
             self.source_text = f"AllTick ({plan.name})"
             if not token:
                 self._status = FeedStatus(
@@ -148,10 +155,93 @@ class MarketService(QObject):
             log.error("feed not started: %s", exc)
             self.started = True
             return
+        await self._restore_today(list(self._symbols))
         self.feed.set_symbols(self._symbols)
         self.feed.set_depth_symbols(self._depth)
         self._feed_task = loop.create_task(self._run_feed(self.feed))
+        self._http = self._make_http(url, token, plan)
+        self._schedule_snapshots()
         self.started = True
+
+    def _make_http(self, url: str, token: str, plan: Plan) -> QuoteHttp | None:
+        try:
+            if self.config.source is FeedSource.SIMULATOR:
+                return QuoteHttp(url, token, min_interval=0.0, codes_per_request=200)
+            return QuoteHttp.for_plan(url, token, plan)
+        except ValueError as exc:
+            log.warning("previous closes unavailable: %s", exc)
+            return None
+
+    def _schedule_snapshots(self) -> None:
+        if self._http is None or (self._snapshot_task is not None and not self._snapshot_task.done()):
+            return
+        if any(s not in self._snapshotted for s in self._symbols):
+            self._snapshot_task = asyncio.get_running_loop().create_task(self._fetch_snapshots(self._http))
+
+    async def _fetch_snapshots(self, http: QuoteHttp) -> None:
+        """Previous close and latest trade of newly watched symbols (the stream carries neither)."""
+        hub = self.hub
+        while True:
+            pending = [s for s in self._symbols if s not in self._snapshotted]
+            if not pending:
+                return
+            self._snapshotted.update(pending)
+            try:
+                closes = await http.fetch_previous_close(pending)
+                for sym, close in closes.items():
+                    hub.set_previous_close(sym, close)
+                quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
+                if quiet:
+                    latest = await http.fetch_latest_trades(quiet)
+                    hub.apply_ticks(
+                        [t for s, t in latest.items() if (q := hub.quotes.get(s)) is None or q.last is None]
+                    )
+            except HttpError as exc:
+                log.warning("previous close / latest trade: %s", exc)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("previous close / latest trade lookup failed")
+                return
+
+    async def _restore_today(self, symbols: list[str]) -> None:
+        """Today's day statistics from the database, so the board is right after a restart."""
+        if self.engine is None or not symbols:
+            return
+        from hkdesk.store.history import bars_between, last_trade
+
+        engine = self.engine
+
+        def read() -> dict[str, tuple[object, Tick]]:
+            """The last stored session's day bar and last trade per symbol (the hub rolls the day over)."""
+            out: dict[str, tuple[object, Tick]] = {}
+            for sym in symbols:
+                try:
+                    last = last_trade(engine, sym)
+                    if last is None:
+                        continue
+                    start = (last.ts + HK_TZ_OFFSET_MS) // _DAY_MS * _DAY_MS - HK_TZ_OFFSET_MS
+                    day = bars_between(engine, sym, 86400, start, last.ts + 60_000)
+                except Exception as exc:  # a new, empty database has no tables yet
+                    log.debug("no stored day for %s: %s", sym, exc)
+                    return out
+                if day:
+                    out[sym] = (day[-1], last)
+            return out
+
+        found = await asyncio.get_running_loop().run_in_executor(self._executor, read)
+        for sym, (bar, last) in found.items():
+            q = self.hub.quote(sym)
+            if q.trades:
+                continue
+            self.hub.apply_ticks([last])
+            q.open, q.high, q.low = bar.open, bar.high, bar.low  # type: ignore[attr-defined]
+            q.volume, q.turnover = bar.volume, bar.turnover  # type: ignore[attr-defined]
+            q.trades = bar.trades  # type: ignore[attr-defined]
+            q.tick_move = 0
+        if found:
+            log.info("restored today's figures for %d symbols from the database", len(found))
 
     async def _run_feed(self, feed: FeedClient) -> None:
         try:
@@ -191,6 +281,14 @@ class MarketService(QObject):
                 await self._feed_task
         self.feed = None
         self._feed_task = None
+        if self._snapshot_task is not None and not self._snapshot_task.done():
+            # a cancelled HTTP lookup can sit in a worker thread until its request times out; the
+            # task holds nothing we need, so give it a moment and then let it finish on its own
+            self._snapshot_task.cancel()
+            await asyncio.wait({self._snapshot_task}, timeout=1.0)
+        self._snapshot_task = None
+        self._http = None
+        self._snapshotted.clear()
         if self.writer is not None:
             writer, thread = self.writer, self.writer_thread
             await loop.run_in_executor(self._executor, writer.stop, 30.0)
@@ -224,6 +322,7 @@ class MarketService(QObject):
         self._symbols = list(symbols)
         if self.feed is not None:
             self.feed.set_symbols(self._symbols)
+            self._schedule_snapshots()
 
     def set_depth_symbols(self, symbols: list[str]) -> None:
         self._depth = list(symbols)
@@ -234,6 +333,7 @@ class MarketService(QObject):
     def _on_ticks(self, ticks: list[Tick]) -> None:
         self.hub.apply_ticks(ticks)
         self._ticks_total += len(ticks)
+        self._exchange_ts = ticks[-1].ts
         if self.writer is not None:
             self.writer.put_ticks(ticks)
 
@@ -331,6 +431,11 @@ class MarketService(QObject):
         link_text, level = self.link()
         stats = self.writer.stats() if self.writer is not None else None
         hk = hk_now()
+        clock = f"HKT {hk:%H:%M:%S}"
+        if self.config.source is FeedSource.SIMULATOR and self._exchange_ts:
+            # the simulator keeps its own (demo) clock: show the session its data belongs to
+            hk = hk_datetime(self._exchange_ts).replace(tzinfo=hk.tzinfo)
+            clock = f"SIM {hk:%H:%M:%S} · HKT {hk_now():%H:%M}"
         gap = ""
         if self._last_gap is not None and now - self._last_gap[0] < GAP_MARKER_SECONDS:
             gap = self._last_gap[1]
@@ -344,6 +449,6 @@ class MarketService(QObject):
             rows_stored=stats.stored_total if stats else 0,
             writer_ok=stats.db_ok if stats else False,
             session_text=SESSION_TEXT.get(phase_at(hk), ""),
-            clock_text=f"HKT {hk:%H:%M:%S}",
+            clock_text=clock,
             gap_text=gap,
         )

@@ -70,7 +70,7 @@ def make_palette(convention: Convention | str = Convention.HK, theme: Theme | st
     green, red = QColor(_GREEN[theme]), QColor(_RED[theme])
     up, down = (green, red) if convention is Convention.HK else (red, green)
     flat, muted = QColor(_FLAT[theme]), QColor(_MUTED[theme])
-    strongest = 120 if theme is Theme.DARK else 90
+    strongest = 100 if theme is Theme.DARK else 80
     return Palette(
         up=up,
         down=down,

@@ -340,9 +340,12 @@ class MainWindow(QMainWindow):
 
     def start_typing(self, text: str) -> None:
         box = self.watchlist.search
-        box.setFocus()
-        box.setText(text)
-        box.textEdited.emit(text)
+        if box.hasFocus():
+            box.insert(text)
+        else:
+            box.setFocus()
+            box.setText(text)
+        box.textEdited.emit(box.text())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()

@@ -20,7 +20,7 @@ class StatusPanel(QStatusBar):
         self.gap = self._label("gapLabel", 0)
         self.gap.hide()
         self.session = self._label("sessionLabel", 150)
-        self.clock = self._label("clockLabel", 76)
+        self.clock = self._label("clockLabel", 90)
         for w in (self.link, self.source, self.gap):
             self.addWidget(w)
         for w in (self.latency, self.rate, self.writer, self.session, self.clock):

@@ -1,0 +1,199 @@
+"""The real window, offscreen, against the real simulator process over loopback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from live_support import SIM_ARGS, control, make_desk, until
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from hkdesk.feed import session as feed_session
+from hkdesk.sim.process import start_simulator_process
+from hkdesk.ui.settings_dialog import SettingsDialog
+from hkdesk.ui.watchlist_model import Col
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator:
+    proc = start_simulator_process(SIM_ARGS)
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def last_text(desk, sym: str) -> str:
+    m = desk.window.model
+    return m.data(m.index(m.row_of(sym), Col.LAST), DISPLAY)
+
+
+async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) -> None:
+    desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
+    win = await desk.open()
+    try:
+        await until(lambda: last_text(desk, "700.HK") != "–", what="a Tencent trade in the watchlist")
+        await until(lambda: all(last_text(desk, s) != "–" for s in ("5.HK", "9988.HK")), what="more rows")
+        assert win.selected == "700.HK"
+        # arrow keys move through the watchlist, and the selection drives every panel
+        win.watchlist.view.setFocus()
+        QTest.keyClick(win.watchlist.view, Qt.Key.Key_Down)
+        assert win.selected == "5.HK"
+        assert win.chart.symbol == "5.HK" and win.depth.symbol == "5.HK"
+        assert win.chart.title.text().startswith("00005")
+        await until(lambda: win.tape_model.rowCount() > 3, what="HSBC trades in time & sales")
+        await until(lambda: win.chart.ticks.n > 3, what="HSBC trades on the chart")
+        await until(lambda: win.depth.ladder_rows()[0], what="an HSBC order book")
+        status = await control(sim.control_url, "status")
+        depth_lists = [c["depth"] for c in status["connections"] if c["depth"]]
+        assert depth_lists == [{"5.HK": 10}]
+        # the newest trade is on top of the tape and is HSBC's latest price
+        win.on_frame()
+        assert win.tape_model.row_texts(0)[1] == f"{desk.market.hub.tape('5.HK')[-1].price:.3f}"
+        # type a code anywhere to jump to it
+        QTest.keyClicks(win.chart, "9988")
+        assert win.watchlist.search.hasFocus() and win.watchlist.search.text() == "9988"
+        QTest.keyClick(win.watchlist.search, Qt.Key.Key_Return)
+        assert win.selected == "9988.HK"
+        # candles at every interval draw from the same buffers
+        for mode in ("1m", "5m", "15m", "1h", "1d", "Intraday"):
+            win.chart.set_mode(mode)
+            assert win.chart.draw_count > 0
+        # sorting by change % on demand
+        win.watchlist.view.sortByColumn(Col.VOLUME, Qt.SortOrder.DescendingOrder)
+        px = win.watchlist.proxy
+        vols = [px.index(r, Col.VOLUME).data(px.sortRole()) for r in range(px.rowCount())]
+        assert vols == sorted(vols, reverse=True)
+        # colours follow the setting on the live board
+        win.set_looks(colours="mainland")
+        m = win.model
+        for r in range(m.rowCount()):
+            text = m.data(m.index(r, Col.CHANGE), DISPLAY)
+            brush = m.data(m.index(r, Col.CHANGE), Qt.ItemDataRole.ForegroundRole)
+            if text.startswith("▲"):
+                assert brush.color().rgb() == win.palette_.up.rgb() and brush.color().red() > 200
+    finally:
+        await desk.close()
+
+
+async def test_adding_and_removing_resubscribes_the_whole_list_once(
+    qtbot, tmp_path, sim, monkeypatch
+) -> None:
+    sent: list[list[str]] = []
+    original = feed_session.Session.request_trades
+
+    def spy(self, codes, *a, **kw):
+        sent.append(list(codes))
+        return original(self, codes, *a, **kw)
+
+    monkeypatch.setattr(feed_session.Session, "request_trades", spy)
+    desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
+    win = await desk.open()
+    try:
+        await until(lambda: desk.market.feed_status.state.value == "live", what="live feed")
+        await until(lambda: bool(sent))
+        sent.clear()
+        box = win.watchlist.search
+        box.setFocus()
+        QTest.keyClicks(box, "geely")
+        assert "GEELY AUTO" in box.completer_.model().stringList()[0]
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        assert win.model.symbols()[-1] == "175.HK" and win.selected == "175.HK"
+        await until(lambda: sent, what="a subscription request")
+        await until(lambda: last_text(desk, "175.HK") != "–", what="Geely trades")
+        assert len(sent) == 1 and sent[0] == win.model.symbols()
+        status = await control(sim.control_url, "status")
+        trades = [c["trades"] for c in status["connections"] if c["trades"]]
+        assert sorted(trades[0]) == sorted(win.model.symbols())
+        sent.clear()
+        win.watchlist.view.setFocus()
+        QTest.keyClick(win.watchlist.view, Qt.Key.Key_Delete)
+        assert "175.HK" not in win.model.symbols()
+        await until(lambda: sent, what="the shorter list")
+        assert len(sent) == 1 and "175.HK" not in sent[0] and sent[0] == win.model.symbols()
+        # the list survives a restart
+        saved = (tmp_path / "cfg" / "watchlists.json").read_text(encoding="utf-8")
+        assert "175.HK" not in saved
+    finally:
+        await desk.close()
+
+
+async def test_dropped_link_shows_its_state_and_recovers(qtbot, tmp_path, sim) -> None:
+    desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
+    win = await desk.open()
+    try:
+        await until(lambda: desk.market.link()[0] == "Live", what="live feed")
+        await until(lambda: last_text(desk, "700.HK") != "–")
+        seen: set[str] = set()
+
+        def watch() -> bool:
+            text = desk.market.link()[0]
+            seen.add(text.split(" ")[0])
+            return text != "Live"
+
+        await control(sim.control_url, "drop")
+        await until(watch, timeout=5, what="the link to leave LIVE")
+        win.refresh_status()
+        assert not win.status.link.text().endswith("Live")
+        assert win.status.link.property("level") in ("warn", "bad")
+        await until(lambda: watch() is False, timeout=10, what="the link to come back")
+        win.refresh_status()
+        assert win.status.link.text() == "● Live"
+        assert seen & {"Backing", "Connecting", "Subscribing"}
+        # trades after the reconnect reveal the hole: the status bar marks a possible gap
+        await until(lambda: desk.market.gaps, timeout=5, what="a gap report")
+        win.refresh_status()
+        assert win.status.gap.isVisibleTo(win) and "gap" in win.status.gap.text()
+        before = desk.market.hub.ticks_applied
+        await until(lambda: desk.market.hub.ticks_applied > before + 10, what="trades after recovery")
+    finally:
+        await desk.close()
+
+
+def _all_texts(root: QWidget) -> list[str]:
+    out = [root.windowTitle()]
+    for w in root.findChildren(QWidget):
+        out += [w.toolTip(), w.windowTitle(), w.accessibleName()]
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append(w.text())
+        if isinstance(w, QLineEdit):
+            out += [w.text(), w.placeholderText(), w.displayText()]
+        if isinstance(w, QPlainTextEdit):
+            out.append(w.toPlainText())
+    return out
+
+
+async def test_token_never_appears_in_widgets_logs_or_files(qtbot, tmp_path, sim, caplog) -> None:
+    token = "Tk-9f8e7d6c5b4a-SECRET"
+    cfg = tmp_path / "cfg"
+    caplog.set_level(logging.DEBUG)
+    desk = make_desk(cfg, f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url, token=token)
+    win = await desk.open()
+    try:
+        await until(lambda: desk.market.link()[0] == "Live", what="live feed")
+        # an error message that carries the token (e.g. a URL in an exception) is redacted
+        logging.getLogger("hkdesk.feed.test").warning(
+            "connect failed: %s?token=%s (%s)", sim.ws_url, token, token
+        )
+        await until(lambda: "connect failed" in win.log_panel.toPlainText(), what="the log line")
+        dlg = SettingsDialog(win.settings, win.tokens, win)
+        assert dlg.token.text() == "" and dlg.token.echoMode() == QLineEdit.EchoMode.Password
+        texts = _all_texts(win) + _all_texts(dlg)
+        dlg.apply()
+        dlg.deleteLater()
+        win.save_layout()
+        assert "***" in win.log_panel.toPlainText()
+    finally:
+        await desk.close()
+    assert not [t for t in texts if token in t]
+    assert not [r for r in caplog.records if token in r.getMessage()]
+    files = [p for p in Path(cfg).rglob("*") if p.is_file()]
+    assert files, "the app should have written its settings"
+    for p in files:
+        assert token.encode() not in p.read_bytes(), p.name
