@@ -172,9 +172,11 @@ class Desk:
         self.hooks.uninstall()
 
     async def run(self) -> int:
-        await self.open()
-        await self.wait_closed()
-        await self.close()
+        try:
+            await self.open()
+            await self.wait_closed()
+        finally:
+            await self.close()
         return self.exit_code
 
 
