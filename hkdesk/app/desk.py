@@ -29,7 +29,7 @@ from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedTimings
 from hkdesk.ui.log_panel import QtLogHandler
 from hkdesk.ui.main_window import MainWindow
-from hkdesk.ui.theme import apply_theme
+from hkdesk.ui.theme import app_icon, apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,7 @@ class Desk:
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)  # the loop ends when close() is done, not before
             apply_theme(app, self.settings.theme)
+            app.setWindowIcon(app_icon())
         self.window = MainWindow(
             self.market, self.settings, self.store, self.watchlists, self.universe, self.tokens
         )

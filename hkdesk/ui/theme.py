@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from importlib import resources
 
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from hkdesk.ui.colours import Theme
@@ -19,6 +20,17 @@ def stylesheet(theme: Theme | str) -> str:
     except (FileNotFoundError, OSError) as exc:
         log.warning("theme %s not found (%s); using the Qt default look", name, exc)
         return ""
+
+
+def app_icon() -> QIcon:
+    """The window icon (an SVG in ``hkdesk.resources/icons``); empty if it is missing."""
+    try:
+        data = resources.files("hkdesk.resources").joinpath("icons", "hkdesk.svg").read_bytes()
+    except (FileNotFoundError, OSError):
+        return QIcon()
+    pixmap = QPixmap()
+    pixmap.loadFromData(data, "SVG")
+    return QIcon(pixmap)
 
 
 def apply_theme(app: QApplication, theme: Theme | str) -> None:
