@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 2000
 #: Frames websockets may hold before it stops reading the socket.
 RECEIVE_QUEUE_FRAMES = 1024
+#: Largest frame read from the socket. Above the codec's limit, so a frame that is merely too
+#: big is counted as "oversized" and skipped; only a larger one ends the link (close 1009).
+MAX_SOCKET_FRAME = 4 * protocol.MAX_FRAME_BYTES
 
 
 class _RedactTokens(logging.Filter):
@@ -137,7 +140,7 @@ class Session:
                 open_timeout=self.timings.open_timeout,
                 close_timeout=self.timings.close_timeout,
                 ping_interval=None,
-                max_size=protocol.MAX_FRAME_BYTES,
+                max_size=MAX_SOCKET_FRAME,
                 # A deep queue lets one read take a whole burst; with 64 the transport paused
                 # and resumed reading every few frames (ingest benchmark: 56k -> 107k ticks/s).
                 max_queue=RECEIVE_QUEUE_FRAMES,

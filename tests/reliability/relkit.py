@@ -285,6 +285,7 @@ class Scripted:
     def __init__(self, *, tick_interval: float = 0.01, token: str = TOKEN) -> None:
         self.token = token
         self.tick_interval = tick_interval
+        self.paused = False
         self.refuse: dict[str, tuple[int, str]] = {}
         """code -> (ret, msg): a subscription carrying it is refused and changes nothing."""
         self.connect_times: list[float] = []
@@ -317,6 +318,9 @@ class Scripted:
 
     def cmds(self) -> list[int]:
         return [cmd for _, cmd, _ in self.requests]
+
+    def sent_count(self) -> int:
+        return sum(len(v) for v in self.sent.values())
 
     def abort_all(self) -> None:
         for ws in self.sockets:
@@ -361,7 +365,7 @@ class Scripted:
                 while not self.inject.empty():
                     frame = self.inject.get_nowait()
                     await ws.send(frame)
-                for code in list(self.lists[index]):
+                for code in [] if self.paused else list(self.lists[index]):
                     self._seq[code] += 1
                     seq = self._seq[code]
                     await ws.send(json.dumps(good_trade(code, seq)))
