@@ -42,7 +42,7 @@ class RateMeter:
 
 
 class Pipeline:
-    """Feed → quote hub → batched writer."""
+    """Feed → quote hub → batched writer (``writer`` None: nothing is stored, e.g. no database)."""
 
     def __init__(
         self,
@@ -50,7 +50,7 @@ class Pipeline:
         url: str,
         token: str,
         plan: Plan,
-        writer: BatchWriter,
+        writer: BatchWriter | None,
         hub: QuoteHub | None = None,
         timings: FeedTimings | None = None,
         on_status: Callable[[FeedStatus], None] | None = None,
@@ -61,6 +61,8 @@ class Pipeline:
         self.writer = writer
         self.meter = RateMeter()
         self.ticks_received = 0
+        #: Exchange time (epoch ms) of the newest trade received.
+        self.last_ts = 0
         self._on_status = on_status
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
@@ -78,13 +80,16 @@ class Pipeline:
 
     def _ticks(self, ticks: list[Tick]) -> None:
         self.hub.apply_ticks(ticks)
-        self.writer.put_ticks(ticks)
+        if self.writer is not None:
+            self.writer.put_ticks(ticks)
         self.ticks_received += len(ticks)
+        self.last_ts = ticks[-1].ts
         self.meter.add(len(ticks), time.monotonic())
 
     def _books(self, books: list[Book]) -> None:
         self.hub.apply_books(books)
-        self.writer.put_books(books)
+        if self.writer is not None:
+            self.writer.put_books(books)
 
     def _gap(self, gap: Gap) -> None:
         log.warning(

@@ -25,11 +25,12 @@ from hkdesk.app.status import LinkLevel, StatusSnapshot
 from hkdesk.app.token_store import TokenStore
 from hkdesk.domain.quotes import HK_TZ_OFFSET_MS, QuoteHub, hk_datetime
 from hkdesk.domain.sessions import Phase, hk_now, phase_at
-from hkdesk.domain.types import Book, Tick
+from hkdesk.domain.types import Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
+from hkdesk.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class MarketService(QObject):
         self.config = config
         self.tokens = tokens
         self.hub = hub or QuoteHub()
+        self.pipeline: Pipeline | None = None
         self.feed: FeedClient | None = None
         self.sim = None
         self.engine = None
@@ -104,8 +106,6 @@ class MarketService(QObject):
         self._symbols: list[str] = []
         self._depth: list[str] = []
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
-        self._ticks_total = 0
-        self._exchange_ts = 0
         self._rate = 0.0
         self._rate_mark = (time.monotonic(), 0)
         self._last_gap: tuple[float, str] | None = None
@@ -139,22 +139,22 @@ class MarketService(QObject):
                 self.started = True
                 return
         try:
-            self.feed = FeedClient(
-                url,
-                token,
+            self.pipeline = Pipeline(
+                url=url,
+                token=token,
                 plan=plan,
-                on_ticks=self._on_ticks,
-                on_books=self._on_books,
+                writer=self.writer,
+                hub=self.hub,
+                timings=cfg.timings,
                 on_status=self._on_status,
                 on_gap=self._on_gap,
-                on_symbol_error=self._on_symbol_error,
-                timings=cfg.timings,
             )
         except ValueError as exc:
             self._status = FeedStatus(FeedState.FAILED, reason=str(exc))
             log.error("feed not started: %s", exc)
             self.started = True
             return
+        self.feed = self.pipeline.feed
         await self._restore_today(list(self._symbols))
         self.feed.set_symbols(self._symbols)
         self.feed.set_depth_symbols(self._depth)
@@ -280,6 +280,7 @@ class MarketService(QObject):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._feed_task
         self.feed = None
+        self.pipeline = None
         self._feed_task = None
         if self._snapshot_task is not None and not self._snapshot_task.done():
             # a cancelled HTTP lookup can sit in a worker thread until its request times out; the
@@ -330,18 +331,6 @@ class MarketService(QObject):
             self.feed.set_depth_symbols(self._depth)
 
     # ------------------------------------------------------------ feed callbacks (cheap)
-    def _on_ticks(self, ticks: list[Tick]) -> None:
-        self.hub.apply_ticks(ticks)
-        self._ticks_total += len(ticks)
-        self._exchange_ts = ticks[-1].ts
-        if self.writer is not None:
-            self.writer.put_ticks(ticks)
-
-    def _on_books(self, books: list[Book]) -> None:
-        self.hub.apply_books(books)
-        if self.writer is not None and self.config.record_depth:
-            self.writer.put_books(books)
-
     def _on_status(self, status: FeedStatus) -> None:
         if status.state != self._status.state:
             detail = f": {status.reason}" if status.reason else ""
@@ -356,17 +345,6 @@ class MarketService(QObject):
         del self.gaps[:-100]
         text = f"gap? {gap.symbol} {time_text(gap.start_ts)}–{time_text(gap.end_ts)}"
         self._last_gap = (time.monotonic(), text)
-        log.warning(
-            "trades of %s may be missing between %s and %s (link dropped)",
-            gap.symbol,
-            time_text(gap.start_ts),
-            time_text(gap.end_ts),
-        )
-        if self.writer is not None:
-            self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, "link dropped")
-
-    def _on_symbol_error(self, symbol: str, ret: int, message: str) -> None:
-        log.warning("%s not streamed (%s): %s", symbol, ret, message)
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self.hub.set_previous_close(symbol, price)
@@ -425,16 +403,18 @@ class MarketService(QObject):
     def status_snapshot(self) -> StatusSnapshot:
         now = time.monotonic()
         t0, n0 = self._rate_mark
-        if now - t0 >= 1.0:
-            self._rate = (self._ticks_total - n0) / (now - t0)
-            self._rate_mark = (now, self._ticks_total)
+        received = self.pipeline.ticks_received if self.pipeline is not None else 0
+        exchange_ts = self.pipeline.last_ts if self.pipeline is not None else 0
+        if now - t0 >= 1.0 or received < n0:
+            self._rate = max(0, received - n0) / max(now - t0, 1e-9)
+            self._rate_mark = (now, received)
         link_text, level = self.link()
         stats = self.writer.stats() if self.writer is not None else None
         hk = hk_now()
         clock = f"HKT {hk:%H:%M:%S}"
-        if self.config.source is FeedSource.SIMULATOR and self._exchange_ts:
+        if self.config.source is FeedSource.SIMULATOR and exchange_ts:
             # the simulator keeps its own (demo) clock: show the session its data belongs to
-            hk = hk_datetime(self._exchange_ts).replace(tzinfo=hk.tzinfo)
+            hk = hk_datetime(exchange_ts).replace(tzinfo=hk.tzinfo)
             clock = f"SIM {hk:%H:%M:%S} · HKT {hk_now():%H:%M}"
         gap = ""
         if self._last_gap is not None and now - self._last_gap[0] < GAP_MARKER_SECONDS:
