@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -34,13 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hkdesk.domain.types import Book, Level, Tick
-from hkdesk.store.engine import default_data_dir, make_engine
+from hkdesk.store.engine import default_data_dir, make_engine, sqlite_path
 from hkdesk.store.errors import StoreError, redact_text, redact_url
 from hkdesk.store.minute_bars import apply_deltas, deltas_from_ticks
 from hkdesk.store.records import Gap
@@ -69,6 +70,22 @@ _ERROR_CHARS = 500
 #: PostgreSQL: from this many ticks on, COPY (~5x faster per row) beats a multi-row INSERT,
 #: whose fewer round trips win for small batches.
 _COPY_FROM_ROWS = 50
+
+
+#: Connection-record key: (device, inode) of the SQLite file when the connection opened it.
+_FILE_ID = "hkdesk_file_id"
+
+
+class DatabaseFileReplaced(StoreError):
+    """The SQLite file was deleted or replaced while we had it open (a transient failure)."""
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +183,9 @@ class BatchWriter:
         self.retry_max = retry_max
         self.replay_chunk = max(1, replay_chunk)
         self.name = name
+        self._db_file = sqlite_path(self.engine)
+        if self._db_file is not None:
+            event.listen(self.engine, "connect", self._remember_file)
 
         self._lock = threading.Lock()
         self._queue: deque[Entry] = deque()
@@ -367,7 +387,40 @@ class BatchWriter:
 
     # ------------------------------------------------------------------ failure handling
 
+    def _remember_file(self, _dbapi_connection: object, record: object) -> None:
+        assert self._db_file is not None
+        record.info[_FILE_ID] = _file_identity(self._db_file)  # type: ignore[attr-defined]
+
+    def _opened_file(self, conn: Connection) -> tuple[int, int] | None:
+        """Identity of the SQLite file this connection writes to (None for other databases)."""
+        if self._db_file is None:
+            return None
+        info = conn.connection.info
+        if _FILE_ID not in info:  # opened before this writer existed
+            info[_FILE_ID] = _file_identity(self._db_file)
+        return info[_FILE_ID]
+
+    def _check_same_file(self, opened: tuple[int, int] | None) -> None:
+        """After a SQLite commit: did it land in the file that is at the database path now?
+
+        A deleted database file stays writable through the connections that have it open, so
+        without this check every later batch would be committed into a file nobody can see.
+        The batch is treated as not written: connections are closed, the schema is created
+        again in a new file, and the batch is retried there (nothing committed after the
+        deletion is lost; what the deleted file held is gone with it).
+        """
+        if self._db_file is None:
+            return
+        current = _file_identity(self._db_file)
+        if opened is not None and current == opened:
+            return
+        self._schema_ready = False
+        self.engine.dispose()
+        raise DatabaseFileReplaced(f"the database file {self._db_file} was deleted or replaced; reopening it")
+
     def _is_transient(self, exc: BaseException) -> bool:
+        if isinstance(exc, DatabaseFileReplaced):
+            return True
         if isinstance(exc, sa_exc.DBAPIError):
             return exc.connection_invalidated or isinstance(
                 exc,
@@ -531,6 +584,7 @@ class BatchWriter:
         total_ticks = sum(len(lst) for lst in tick_lists)
         dialect = self.engine.dialect.name
         with self.engine.begin() as conn:
+            opened = self._opened_file(conn)
             inserted = self._insert_ticks(conn, list(unique.values()))
             apply_deltas(conn, deltas_from_ticks(inserted))
             upsert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -538,6 +592,7 @@ class BatchWriter:
                 conn.execute(upsert(depth).on_conflict_do_nothing(), [_book_row(b) for b in books])
             if gap_rows:
                 conn.execute(upsert(gaps).on_conflict_do_nothing(), gap_rows)
+        self._check_same_file(opened)
         with self._lock:
             self._stored_total += len(inserted)
             self._duplicates += total_ticks - len(inserted)
