@@ -13,7 +13,7 @@ import traceback
 from bench.machine import describe
 from bench.report import Result, markdown
 
-SCENARIOS = ("ingest", "persistence")
+SCENARIOS = ("ingest", "persistence", "window")
 
 
 def main(argv: list[str] | None = None) -> int:
