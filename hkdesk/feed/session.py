@@ -256,6 +256,15 @@ class Session:
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(0.0, wake_at - now) + 0.001)
+            self._discount_freeze(self._clock() - max(wake_at, now), liveness)
+
+    def _discount_freeze(self, late: float, liveness: float) -> None:
+        """A wake-up far behind schedule means our own loop stood still (a blocked GUI thread):
+        that time is not the server's silence, and what it sent meanwhile is still unread in the
+        socket. Moving the silence clock on by the delay lets the receiver read it first, instead
+        of dropping a healthy link and the frames queued in it."""
+        if late > liveness / 4:
+            self._last_frame = min(self._clock(), self._last_frame + late)
 
     async def _send_subscription(self) -> None:
         cmd = int(Cmd.SUB_TRADES) if Cmd.SUB_TRADES in self._pending else next(iter(self._pending))
