@@ -512,7 +512,7 @@ def rows(naive: Session, ours: Session) -> list[Result]:
 
 def run(quick: bool) -> list[Result]:
     configs = [(80, [5000])] if quick else [(80, [2000, 5000, 20000]), (500, [2000, 5000, 20000])]
-    seconds = 1.5 if quick else 6.0
+    seconds = 1.2 if quick else 6.0
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="hkdesk-bench-window-") as tmp_name:
         tmp = Path(tmp_name)
