@@ -76,6 +76,12 @@ def wait_until_sync(predicate: Callable[[], bool], timeout: float = 10.0, what: 
     return time.monotonic() - start
 
 
+def backoff_bounds(failures: int, initial: float, cap: float, jitter: float = 0.15) -> tuple[float, float]:
+    """The documented schedule: initial·2^n capped, ±jitter, never below initial nor above cap."""
+    base = min(cap, initial * 2**failures)
+    return max(initial, base * (1 - jitter)), min(cap, base * (1 + jitter))
+
+
 # ---------------------------------------------------------------- simulator
 
 

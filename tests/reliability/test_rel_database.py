@@ -111,8 +111,10 @@ async def test_sqlite_locked_ticks_spill_and_all_arrive_once(sqlite_url, tmp_pat
     assert "locked" in out.error
     assert not list(spill.glob("spill-*.hks")) and not bar_mismatches(engine)
     engine.dispose()
-    print(f"\nrow 5/locked: {out.ticks} ticks, spilled up to {out.max_spilled}, queued up to "
-          f"{out.max_queued}, drained {out.recovery:.2f} s after the lock ended")  # fmt: skip
+    print(
+        f"\nrow 5/locked: {out.ticks} ticks, spilled up to {out.max_spilled}, queued up to "
+        f"{out.max_queued}, drained {out.recovery:.2f} s after the lock ended"
+    )
 
 
 async def test_sqlite_disk_full_is_transient_and_nothing_is_lost(sqlite_url, tmp_path):
@@ -142,8 +144,10 @@ async def test_sqlite_disk_full_is_transient_and_nothing_is_lost(sqlite_url, tmp
     assert "full" in out.error
     assert not bar_mismatches(engine)
     engine.dispose()
-    print(f"\nrow 5/disk full: {out.ticks} ticks, spilled up to {out.max_spilled}, "
-          f"drained {out.recovery:.2f} s after space came back")  # fmt: skip
+    print(
+        f"\nrow 5/disk full: {out.ticks} ticks, spilled up to {out.max_spilled}, "
+        f"drained {out.recovery:.2f} s after space came back"
+    )
 
 
 async def test_sqlite_file_deleted_mid_run_is_recreated_and_later_ticks_all_stored(sqlite_url, tmp_path):
@@ -182,8 +186,10 @@ async def test_sqlite_file_deleted_mid_run_is_recreated_and_later_ticks_all_stor
         con.close()
     assert not bar_mismatches(sqlite_url)
     assert stats.last_error and "replaced" in stats.last_error
-    print(f"\nrow 5/deleted: {sum(map(len, after.values()))} ticks after the deletion all stored; "
-          f"back to normal within {recovery:.2f} s")  # fmt: skip
+    print(
+        f"\nrow 5/deleted: {sum(map(len, after.values()))} ticks after the deletion all stored; "
+        f"back to normal within {recovery:.2f} s"
+    )
 
 
 async def test_postgres_restart_mid_run_loses_nothing(pg_url, tmp_path):
@@ -204,8 +210,10 @@ async def test_postgres_restart_mid_run_loses_nothing(pg_url, tmp_path):
         proxy.stop()
     check_backlog(out)
     assert proxy.accepted >= 2, "the writer reconnected after the restart"
-    print(f"\nrow 5/postgres restart: {out.ticks} ticks, spilled up to {out.max_spilled}, "
-          f"drained {out.recovery:.2f} s after the server came back")  # fmt: skip
+    print(
+        f"\nrow 5/postgres restart: {out.ticks} ticks, spilled up to {out.max_spilled}, "
+        f"drained {out.recovery:.2f} s after the server came back"
+    )
 
 
 @pytest.mark.slow
@@ -237,5 +245,7 @@ async def test_sqlite_locked_for_thirty_seconds_with_default_writer_settings(sql
         await sim.stop()
     assert out.saw_failure and out.max_spilled > 0 and out.max_queued <= 2 * 2000
     assert out.recovery <= 5.0 + 5.0 + 2.0, "retry cap + busy timeout + one replay"
-    print(f"\nrow 5/30 s lock: {out.ticks} ticks, spilled up to {out.max_spilled}, drained "
-          f"{out.recovery:.2f} s after the lock ended")  # fmt: skip
+    print(
+        f"\nrow 5/30 s lock: {out.ticks} ticks, spilled up to {out.max_spilled}, drained "
+        f"{out.recovery:.2f} s after the lock ended"
+    )

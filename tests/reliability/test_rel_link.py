@@ -6,17 +6,22 @@ import asyncio
 import random
 import time
 
-from relkit import FAST, PLAN, SYMBOLS, Rig, assert_exactly_once, ledger, start_sim, stored, wait_until
+from relkit import (
+    FAST,
+    PLAN,
+    SYMBOLS,
+    Rig,
+    assert_exactly_once,
+    backoff_bounds,
+    ledger,
+    start_sim,
+    stored,
+    wait_until,
+)
 
 from hkdesk.feed.status import FeedState
 
 DROPS = 10
-
-
-def backoff_bounds(failures: int, initial: float, cap: float, jitter: float = 0.15) -> tuple[float, float]:
-    """The documented schedule: initial·2^n capped, ±jitter, never below initial nor above cap."""
-    base = min(cap, initial * 2**failures)
-    return max(initial, base * (1 - jitter)), min(cap, base * (1 + jitter))
 
 
 async def test_ten_tcp_drops_store_every_sent_tick_once_with_scheduled_backoff(sqlite_url, tmp_path):

@@ -138,8 +138,16 @@ def test_at_least_ten_thousand_generated_frames_were_decoded():
     st.integers(1, 4_102_444_800_000),
 )
 def test_valid_trades_decode_exactly(seq, price, volume, ts):
-    raw = trade_text("22998", {"code": '"700.HK"', "seq": str(seq), "tick_time": str(ts),
-                               "price": f'"{price}"', "volume": f'"{volume}"'})  # fmt: skip
+    raw = trade_text(
+        "22998",
+        {
+            "code": '"700.HK"',
+            "seq": str(seq),
+            "tick_time": str(ts),
+            "price": f'"{price}"',
+            "volume": f'"{volume}"',
+        },
+    )
     tick = protocol.decode(raw).data
     assert (tick.seq, tick.price, tick.volume) == (seq, price, volume)
 
@@ -148,8 +156,11 @@ def hostile(rng: random.Random) -> bytes:
     """One bad frame for the socket test (each kind the receive path must survive)."""
     kind = rng.randrange(6)
     if kind == 0:
-        return trade_text("22998", {k: rng.choice(v) for k, v in FIELDS.items() if k != "price"} | {
-            "price": rng.choice(['"-5"', '"NaN"', '"Infinity"', '"1e999999"', "null"])})  # fmt: skip
+        return trade_text(
+            "22998",
+            {k: rng.choice(v) for k, v in FIELDS.items() if k != "price"}
+            | {"price": rng.choice(['"-5"', '"NaN"', '"Infinity"', '"1e999999"', "null"])},
+        )
     if kind == 1:
         return rng.choice(JUNK) or b"{"
     if kind == 2:

@@ -109,8 +109,10 @@ def test_sigkilled_recorder_loses_at_most_the_last_batch_window(tmp_path, monkey
     assert writer.stop(10)
     assert not list(writer.spill_dir.glob("*.hks"))
     assert check_consistent(db, sent) == got
-    print(f"\nrow 6/recorder: newest stored tick {behind * 1000:.0f} ms before the kill, "
-          f"{lost} of {sum(map(len, sent.values()))} sent ticks not stored")  # fmt: skip
+    print(
+        f"\nrow 6/recorder: newest stored tick {behind * 1000:.0f} ms before the kill, "
+        f"{lost} of {sum(map(len, sent.values()))} sent ticks not stored"
+    )
 
 
 CHILD = textwrap.dedent(
@@ -192,5 +194,7 @@ def test_sigkill_while_the_database_is_down_replays_the_spill_on_restart(tmp_pat
     assert stored_keys == spilled_keys, "exactly what was spilled is stored"
     assert not list(spill.glob("spill-*.hks")), "replayed spill files are deleted"
     lost = sum(map(len, sent.values())) - len(stored_keys)
-    print(f"\nrow 6/spill: {len(spilled_keys)} spilled ticks replayed after the kill; {lost} held in "
-          f"memory (bound 200 + one read) or in flight were lost")  # fmt: skip
+    print(
+        f"\nrow 6/spill: {len(spilled_keys)} spilled ticks replayed after the kill; {lost} held in "
+        f"memory (bound 200 + one read) or in flight were lost"
+    )

@@ -67,8 +67,10 @@ async def test_two_second_freeze_link_recovers_and_nothing_is_lost(sqlite_url, t
     assert out["heartbeat_replies"] >= 1, "heartbeats resumed after the freeze"
     (conn,) = out["connections"]
     assert sorted(conn["trades"]) == sorted(SYMBOLS)
-    print(f"\nrow 7/tolerant server: {out['ticks']} ticks stored once, {out['reconnects']} reconnects, "
-          f"{out['heartbeat_replies']} heartbeat replies after the freeze")  # fmt: skip
+    print(
+        f"\nrow 7/tolerant server: {out['ticks']} ticks stored once, {out['reconnects']} reconnects, "
+        f"{out['heartbeat_replies']} heartbeat replies after the freeze"
+    )
 
 
 async def test_freeze_longer_than_the_server_heartbeat_timeout_reconnects_and_resubscribes(
