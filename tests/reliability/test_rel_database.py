@@ -236,9 +236,15 @@ async def test_sqlite_locked_for_thirty_seconds_with_default_writer_settings(sql
     sim = await start_sim(rate=300)
     try:
         async with Rig(
-            sim.ws_url, sqlite_url, spill, memory_limit=2000, flush_rows=100, flush_interval=0.2,
-            retry_initial=0.05, retry_max=5.0,
-        ) as rig:  # fmt: skip
+            sim.ws_url,
+            sqlite_url,
+            spill,
+            memory_limit=2000,
+            flush_rows=100,
+            flush_interval=0.2,
+            retry_initial=0.05,
+            retry_max=5.0,
+        ) as rig:
             out = await ride_out(sim, rig, spill, take, release, 30.0)
         out.ticks = assert_exactly_once(ledger(sim), stored(sqlite_url))
     finally:
