@@ -8,9 +8,7 @@ thread (one append). Nothing here blocks or touches the database.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Book, Tick
@@ -20,25 +18,6 @@ from hkdesk.feed.status import FeedStatus, FeedTimings, Gap
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class RateMeter:
-    """Ticks per second over the last completed window (for progress lines and the status bar)."""
-
-    window: float = 1.0
-    rate: float = 0.0
-    _count: int = 0
-    _since: float = 0.0
-
-    def add(self, n: int, now: float) -> None:
-        if not self._since:
-            self._since = now
-        self._count += n
-        if now - self._since >= self.window:
-            self.rate = self._count / (now - self._since)
-            self._count = 0
-            self._since = now
 
 
 class Pipeline:
@@ -59,7 +38,6 @@ class Pipeline:
     ) -> None:
         self.hub = hub or QuoteHub()
         self.writer = writer
-        self.meter = RateMeter()
         self.ticks_received = 0
         #: Exchange time (epoch ms) of the newest trade received.
         self.last_ts = 0
@@ -84,7 +62,6 @@ class Pipeline:
             self.writer.put_ticks(ticks)
         self.ticks_received += len(ticks)
         self.last_ts = ticks[-1].ts
-        self.meter.add(len(ticks), time.monotonic())
 
     def _books(self, books: list[Book]) -> None:
         self.hub.apply_books(books)
