@@ -24,6 +24,7 @@ from hkdesk.ui.colours import Palette, Theme, make_palette
 INTRADAY = "Intraday"
 INTERVALS: dict[str, int] = {INTRADAY: 60, "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
 VISIBLE_BARS = 120
+MIN_VISIBLE_BARS = 40
 MIN_FRAME_S = 1 / 30
 HK_UTC_OFFSET_FOR_AXIS = -8 * 3600  # pyqtgraph's sign: seconds to subtract from UTC... west-positive
 
@@ -257,10 +258,11 @@ class ChartPanel(QWidget):
             first = float(self.ticks.t[0])
             lo, hi = first - 60, max(last + 300, first + 3600)
         else:
+            first = float(self.bars.closed[0, 0]) if self.bars.n else float(self.ticks.t[0])
             hi = last + 3 * iv
-            lo = hi - VISIBLE_BARS * iv
-            if self.bars.n:
-                lo = max(lo, float(self.bars.closed[0, 0]) - 2 * iv)
+            lo = max(hi - VISIBLE_BARS * iv, first - 2 * iv)
+            # a young day shows its few bars at a readable width, not stretched over the window
+            hi = max(hi, lo + MIN_VISIBLE_BARS * iv)
         self.price_plot.setXRange(lo, hi, padding=0)
         self.price_plot.enableAutoRange(axis="y")
         self.volume_plot.enableAutoRange(axis="y")
