@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of a frozen hkdesk binary, headless (Qt's offscreen platform).
 #
-#   packaging/linux/smoke.sh PATH/TO/hkdesk [PYTHON]
+#   packaging/smoke.sh PATH/TO/hkdesk [PYTHON]
 #
 # Checks, each with a time limit:
 #   1. `hkdesk --version` names the version.
@@ -20,6 +20,18 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/hkdesk-smoke.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 export QT_QPA_PLATFORM=offscreen
 FAILED=0
+
+# GNU timeout (macOS has it as gtimeout with Homebrew's coreutils, or not at all).
+TIMEOUT=$(command -v timeout || command -v gtimeout || true)
+limited() {
+    local seconds=$1
+    shift
+    if [ -n "$TIMEOUT" ]; then
+        "$TIMEOUT" "$seconds" "$@"
+    else
+        "$@"
+    fi
+}
 
 fail() {
     echo "smoke: FAIL: $*" >&2
@@ -63,7 +75,7 @@ EOF
 }
 
 # 1. version
-version=$(timeout 30 "$APP" --version 2>&1 || true)
+version=$(limited 30 "$APP" --version 2>&1 || true)
 case "$version" in
     "hkdesk "[0-9]*) echo "smoke: version: $version" ;;
     *) fail "--version printed: $version" ;;
@@ -72,7 +84,7 @@ esac
 # 2. the window with the built-in simulator
 started=$(date +%s)
 set +e
-timeout 90 "$APP" --quit-after 5 --screenshot "$WORK/window.png" \
+limited 90 "$APP" --quit-after 5 --screenshot "$WORK/window.png" \
     --config-dir "$WORK/config" --db "sqlite:///$WORK/app.db" >"$WORK/app.log" 2>&1
 code=$?
 set -e
@@ -90,7 +102,7 @@ fi
 
 # 3. the headless recorder
 set +e
-timeout 60 "$APP" record --symbols 700.HK,5.HK --duration 3 \
+limited 60 "$APP" record --symbols 700.HK,5.HK --duration 3 \
     --db "sqlite:///$WORK/record.db" >"$WORK/record.log" 2>&1
 code=$?
 set -e
@@ -104,6 +116,7 @@ fi
 # 4. no simulator left behind
 sleep 1
 APP_REAL=$(readlink -f "$APP")
+# shellcheck disable=SC2009  # a fixed-string match on a path; pgrep only takes regular expressions
 leftover=$(ps -eo pid=,args= | grep -F -e "$APP sim " -e "$APP_REAL sim " | grep -v -F grep || true)
 if [ -n "$leftover" ]; then
     fail "simulator processes still running: $leftover"

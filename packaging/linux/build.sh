@@ -118,7 +118,7 @@ else
     dpkg-deb -x "$DEB" "$UNPACK/root"
     mkdir -p "$UNPACK/bin"
     ln -s "$UNPACK/root/opt/hkdesk/hkdesk" "$UNPACK/bin/hkdesk"
-    "$HERE/smoke.sh" "$UNPACK/bin/hkdesk" "$PYTHON"
+    "$ROOT/packaging/smoke.sh" "$UNPACK/bin/hkdesk" "$PYTHON"
     echo "build.sh: smoke test took $(seconds_since "$t3") s"
 fi
 echo "build.sh: done in $(seconds_since "$t0") s"
