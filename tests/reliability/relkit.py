@@ -303,6 +303,7 @@ class Scripted:
         self._seq: dict[str, int] = defaultdict(int)
         self._server: Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._dropping: set[ServerConnection] = set()
 
     async def __aenter__(self) -> Scripted:
         self._server = await serve(self._handle, "127.0.0.1", 0, ping_interval=None, max_size=None)
@@ -328,10 +329,14 @@ class Scripted:
     def sent_count(self) -> int:
         return sum(len(v) for v in self.sent.values())
 
-    def abort_all(self) -> None:
-        for ws in self.sockets:
-            if ws.transport is not None and not ws.transport.is_closing():
-                ws.transport.abort()
+    async def abort_all(self) -> None:
+        """TCP abort, no close frame, once what the ledger counts has left our buffers."""
+        live = [ws for ws in self.sockets if ws.transport is not None and not ws.transport.is_closing()]
+        self._dropping.update(live)
+        for ws in live:
+            while ws.transport.get_write_buffer_size():
+                await asyncio.sleep(0.001)
+            ws.transport.abort()
 
     async def _handle(self, ws: ServerConnection) -> None:
         self.connect_times.append(time.monotonic())
@@ -372,6 +377,8 @@ class Scripted:
                     frame = self.inject.get_nowait()
                     await ws.send(frame)
                 for code in [] if self.paused else list(self.lists[index]):
+                    if ws in self._dropping:
+                        return
                     self._seq[code] += 1
                     seq = self._seq[code]
                     await ws.send(json.dumps(good_trade(code, seq)))

@@ -72,7 +72,7 @@ async def test_feed_timing_ignores_wall_clock_jumps(sqlite_url, tmp_path, monkey
         for _ in range(3):
             await wait_until(lambda: client.status.state is FeedState.LIVE, what="live")
             await asyncio.sleep(0.2)
-            server.abort_all()
+            await server.abort_all()
             await wait_until(lambda: client.status.state is not FeedState.LIVE, what="drop noticed")
         await wait_until(lambda: client.status.state is FeedState.LIVE, what="live")
         server.paused = True

@@ -38,7 +38,8 @@ async def test_606_backs_off_without_hammering_then_recovers(sqlite_url, tmp_pat
             sim.request_spacing = 0.0
             recovered = await wait_until(lambda: rig.state is FeedState.LIVE, timeout=3, what="recovery")
             await asyncio.sleep(0.3)
-            assert rig.state is FeedState.LIVE and len(sim.connection_ledgers) == accepted + 1
+            # live on a new socket, or on the last one if it was still subscribing when relaxed
+            assert rig.state is FeedState.LIVE and len(sim.connection_ledgers) in (accepted, accepted + 1)
             await rig.quiesce(sim)
         assert_exactly_once(ledger(sim), stored(sqlite_url))
     finally:
