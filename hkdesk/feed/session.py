@@ -238,7 +238,7 @@ class Session:
             silent_for = now - self._last_frame
             if silent_for >= liveness:
                 return Drop(f"no data for {silent_for:.1f} s")
-            free_at = self._last_send + t.request_spacing
+            free_at = self._last_send + t.request_spacing * (1.0 + t.spacing_margin)
             hb_at = max(free_at, self._next_heartbeat)
             sub_at = float("inf")
             if self._pending:

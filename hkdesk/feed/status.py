@@ -12,7 +12,9 @@ class FeedTimings:
     """Protocol timings in seconds, defaulting to AllTick's documented values.
 
     ``liveness``: a socket with no frame at all for this long is dead (default: two heartbeat
-    intervals). ``request_spacing``: minimum gap between any two requests on one socket.
+    intervals). ``request_spacing``: minimum gap between any two requests on one socket, kept
+    with ``spacing_margin`` (a fraction) on top: the server times requests on arrival, where
+    network and scheduling jitter can shrink a gap we kept exactly, and a 606 closes the socket.
     ``shard_spacing``: minimum gap between opening (or subscribing on) two different sockets.
     ``symbol_retry``: first wait before a refused code is tried again (doubling, capped at
     ``symbol_retry_cap``). ``close_timeout``: how long a closing handshake may take.
@@ -21,6 +23,7 @@ class FeedTimings:
     heartbeat_interval: float = 10.0
     liveness: float | None = None
     request_spacing: float = 1.0
+    spacing_margin: float = 0.15
     shard_spacing: float = 3.0
     backoff_cap: float = 30.0
     backoff_reset_after: float = 60.0
