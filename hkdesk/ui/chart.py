@@ -7,6 +7,7 @@ expensive (a time budget), so a burst cannot starve the event loop.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 
@@ -25,6 +26,7 @@ INTRADAY = "Intraday"
 INTERVALS: dict[str, int] = {INTRADAY: 60, "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
 VISIBLE_BARS = 120
 MIN_VISIBLE_BARS = 40
+INTRADAY_STEP_S = 600
 MIN_FRAME_S = 1 / 30
 HK_UTC_OFFSET_FOR_AXIS = -8 * 3600  # pyqtgraph's sign: seconds to subtract from UTC... west-positive
 
@@ -52,6 +54,7 @@ class ChartPanel(QWidget):
         self.bars = BarSeries(INTERVALS[INTRADAY])
         self.prev_close: float | None = None
         self.follow = True
+        self._x_range: tuple[float, float] | None = None
         self._dirty = True
         self._history_dirty = True
         self._next_draw = 0.0
@@ -96,7 +99,7 @@ class ChartPanel(QWidget):
         self.volume_plot.setXLink(self.price_plot)
         self.price_plot.getAxis("bottom").setStyle(showValues=False)
         for plot in (self.price_plot, self.volume_plot):
-            plot.showGrid(x=True, y=True, alpha=0.12)
+            plot.showGrid(x=True, y=True, alpha=1.0)
             plot.hideButtons()
             plot.setMenuEnabled(False)
             plot.showAxis("right")
@@ -149,20 +152,29 @@ class ChartPanel(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.canvas, 1)
         self._apply_mode_visibility()
+        self.set_palette(self._palette)
 
     # ------------------------------------------------------------ inputs
     def set_palette(self, palette: Palette) -> None:
         self._palette = palette
         for g in (self.candles, self.forming, self.volumes, self.forming_volume):
             g.set_colours(palette.up, palette.down)
-        fg = "#8b949e" if palette.theme is Theme.DARK else "#57606a"
+        dark = palette.theme is Theme.DARK
+        fg, bg, grid = ("#8b949e", "#0d1117", "#1c2127") if dark else ("#57606a", "#ffffff", "#ebeced")
+        # An opaque grid colour (the text colour pre-blended at ~12 % over the background) instead
+        # of a translucent one: replaying alpha-blended grid lines was 64 % of a panning frame.
+        self.canvas.setBackground(bg)
         for plot in (self.price_plot, self.volume_plot):
             for name in ("right", "bottom"):
-                plot.getAxis(name).setTextPen(fg)
-                plot.getAxis(name).setPen(fg)
+                axis = plot.getAxis(name)
+                axis.setTextPen(fg)
+                axis.setPen(fg)
+                axis.setTickPen(pg.mkPen(grid, width=1))
+                axis.setStyle(tickAlpha=255, maxTickLevel=1)
         self._history_dirty = self._dirty = True
 
     def set_symbol(self, symbol: str | None, title: str = "", *, is_index: bool = False) -> None:
+        self._x_range = None
         self.symbol = symbol
         self._is_index = is_index
         self.title.setText(title or (symbol or "–"))
@@ -199,6 +211,7 @@ class ChartPanel(QWidget):
         if mode not in INTERVALS:
             raise ValueError(f"unknown chart interval {mode!r}")
         self.mode = mode
+        self._x_range = None
         for b in self._buttons.buttons():
             b.setChecked(b.text() == mode)
         self.bars = BarSeries(INTERVALS[mode])
@@ -249,6 +262,8 @@ class ChartPanel(QWidget):
         return True
 
     def _scroll_to_live_edge(self) -> None:
+        """Keep the live edge in view, moving the x range in steps (a whole bar, or ten minutes
+        of intraday) rather than per tick: every change of range repaints both axes."""
         n = self.ticks.n
         if n == 0:
             return
@@ -256,13 +271,17 @@ class ChartPanel(QWidget):
         last = float(self.ticks.t[n - 1])
         if self.mode == INTRADAY:
             first = float(self.ticks.t[0])
-            lo, hi = first - 60, max(last + 300, first + 3600)
+            lo = first - 60
+            hi = max(math.ceil((last + 300) / INTRADAY_STEP_S) * INTRADAY_STEP_S, first + 3600)
         else:
             first = float(self.bars.closed[0, 0]) if self.bars.n else float(self.ticks.t[0])
-            hi = last + 3 * iv
+            hi = (math.floor(last / iv) + 3) * iv
             lo = max(hi - VISIBLE_BARS * iv, first - 2 * iv)
             # a young day shows its few bars at a readable width, not stretched over the window
             hi = max(hi, lo + MIN_VISIBLE_BARS * iv)
+        if (lo, hi) == self._x_range:
+            return
+        self._x_range = (lo, hi)
         self.price_plot.setXRange(lo, hi, padding=0)
         self.price_plot.enableAutoRange(axis="y")
         self.volume_plot.enableAutoRange(axis="y")
@@ -276,6 +295,7 @@ class ChartPanel(QWidget):
 
     def _set_follow(self, on: bool) -> None:
         self.follow = on
+        self._x_range = None
         if on:
             self._dirty = True
             self.redraw(force=True)
