@@ -74,13 +74,25 @@ def _pump(stream, lines: queue.Queue[str | None] | None, tail: deque[str] | None
         lines.put(None)
 
 
+def simulator_entry() -> list[str]:
+    """The command that runs ``hkdesk.sim``: ``python -m`` normally, the app itself when frozen.
+
+    A frozen build (PyInstaller sets ``sys.frozen``; Nuitka defines ``__compiled__``) has no
+    interpreter to take ``-m``: ``sys.executable`` is the app binary, whose ``sim`` sub-command
+    (``hkdesk.cli.main``) runs the simulator.
+    """
+    if getattr(sys, "frozen", False) or "__compiled__" in globals():
+        return [sys.executable, "sim"]
+    return [sys.executable, "-m", "hkdesk.sim"]
+
+
 def start_simulator_process(
     extra_args: Sequence[str] = (),
     host: str = "127.0.0.1",
     startup_timeout: float = 30.0,
 ) -> SimProcess:
-    """Start ``sys.executable -m hkdesk.sim --host HOST --port 0 *extra_args`` and wait for its URL."""
-    cmd = [sys.executable, "-m", "hkdesk.sim", "--host", host, "--port", "0", *extra_args]
+    """Start ``simulator_entry() --host HOST --port 0 *extra_args`` and wait for its URL."""
+    cmd = [*simulator_entry(), "--host", host, "--port", "0", *extra_args]
     process = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from pathlib import Path
 
 import pytest
 from websockets.exceptions import InvalidStatus
@@ -45,3 +46,20 @@ def test_cli_rejects_bad_arguments(capsys):
     assert cli.main(["--speed", "0"]) == 2
     assert cli.main(["--plan", "platinum"]) == 2
     assert cli.main(["--symbols-file", "/nonexistent/symbols.csv"]) == 2
+
+
+def test_a_frozen_app_starts_the_simulator_through_its_own_sim_command(monkeypatch):
+    """In a frozen build ``sys.executable`` is the app: it takes ``sim``, not ``-m``."""
+    import shutil
+    import sys
+
+    from hkdesk.sim import process
+
+    app = shutil.which("hkdesk") or str(Path(sys.executable).with_name("hkdesk"))
+    if not Path(app).exists():
+        pytest.skip("the hkdesk console script is not installed")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", app)
+    assert process.simulator_entry() == [app, "sim"]
+    with process.start_simulator_process() as sim:
+        assert sim.ws_url.startswith("ws://127.0.0.1:")
