@@ -121,11 +121,19 @@ class MarketService(QObject):
         self._start_writer()
         cfg = self.config
         if cfg.source is FeedSource.SIMULATOR:
-            from hkdesk.sim.process import start_simulator_process
+            from hkdesk.sim.process import SimulatorStartError, start_simulator_process
 
-            self.sim = await loop.run_in_executor(self._executor, start_simulator_process, list(cfg.sim_args))
-            url, token, plan = self.sim.ws_url, SIM_TOKEN, cfg.plan_override or Plan.named("professional")
             self.source_text = "Built-in simulator"
+            try:
+                self.sim = await loop.run_in_executor(
+                    self._executor, start_simulator_process, list(cfg.sim_args)
+                )
+            except SimulatorStartError as exc:
+                self._status = FeedStatus(FeedState.FAILED, reason="the built-in simulator did not start")
+                log.error("the built-in simulator did not start: %s", exc)
+                self.started = True
+                return
+            url, token, plan = self.sim.ws_url, SIM_TOKEN, cfg.plan_override or Plan.named("professional")
             log.info("built-in simulator running at %s", url)
         else:
             url, token = cfg.url, self.tokens.get()

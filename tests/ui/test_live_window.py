@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_support import SIM_ARGS, control, make_desk, until
+from live_support import FAST, FAST_PLAN, SIM_ARGS, control, make_desk, options, until
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from hkdesk.app.desk import Desk
 from hkdesk.feed import session as feed_session
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.ui.settings_dialog import SettingsDialog
@@ -197,3 +198,20 @@ async def test_token_never_appears_in_widgets_logs_or_files(qtbot, tmp_path, sim
     assert files, "the app should have written its settings"
     for p in files:
         assert token.encode() not in p.read_bytes(), p.name
+
+
+async def test_a_simulator_that_cannot_start_is_reported_in_the_window(qtbot, tmp_path) -> None:
+    """A broken simulator (here: a missing symbols file) must not take the window down."""
+    desk = Desk(
+        options(tmp_path / "cfg", f"sqlite:///{tmp_path / 'h.db'}"),
+        timings=FAST,
+        sim_args=["--symbols-file", str(tmp_path / "missing.csv")],
+        plan=FAST_PLAN,
+    )
+    win = await desk.open()
+    try:
+        await until(lambda: desk.market.link()[0].startswith("Failed"), what="failed link state")
+        assert "simulator did not start" in desk.market.link()[0]
+        await until(lambda: "simulator did not start" in win.status.link.text(), what="status bar text")
+    finally:
+        await desk.close()
