@@ -6,10 +6,14 @@ The AllTick token is deliberately not a setting: it lives in the OS keyring
 
 from __future__ import annotations
 
+import logging
+import os
 from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
 PLANS = ("free", "basic", "premium", "professional")
@@ -25,6 +29,20 @@ class AppSettings:
         self.config_dir = Path(config_dir)
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.config_dir / "hkdesk.ini"
+        self.q = QSettings(str(self.path), QSettings.Format.IniFormat)
+        if self.q.status() is QSettings.Status.FormatError:
+            self._set_aside_corrupt_file()
+
+    def _set_aside_corrupt_file(self) -> None:
+        """Start from defaults, keeping the unreadable file for the user (never a crash)."""
+        kept = self.path.with_name(self.path.name + ".corrupt")
+        del self.q
+        os.replace(self.path, kept)
+        log.warning(
+            "settings file %s could not be read; using defaults (the old file is kept as %s)",
+            self.path,
+            kept.name,
+        )
         self.q = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     def _str(self, key: str, default: str) -> str:

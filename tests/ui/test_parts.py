@@ -111,3 +111,58 @@ def test_token_store_without_keyring_uses_environment(monkeypatch) -> None:
 def test_token_override_wins(monkeypatch) -> None:
     monkeypatch.setenv(ENV_VAR, "from-env-1")
     assert TokenStore("from-cli-1", use_keyring=False).get() == "from-cli-1"
+
+
+def test_unreadable_settings_file_falls_back_to_defaults_and_is_kept(tmp_path, caplog) -> None:
+    from hkdesk.app.settings import AppSettings, FeedSource
+
+    (tmp_path / "hkdesk.ini").write_bytes(b"[ui\x00\xff\xfe garbage\n=====\n[[[\ntheme=purple\n\x01\x02")
+    with caplog.at_level("WARNING"):
+        settings = AppSettings(tmp_path)
+    assert settings.theme == "dark" and settings.feed_source is FeedSource.SIMULATOR
+    assert (tmp_path / "hkdesk.ini.corrupt").exists()
+    assert any("could not be read" in r.getMessage() for r in caplog.records)
+    settings.theme = "light"
+    settings.q.sync()
+    assert AppSettings(tmp_path).theme == "light"
+
+
+def test_out_of_range_setting_values_fall_back_to_defaults(tmp_path) -> None:
+    from hkdesk.app.settings import AppSettings
+
+    (tmp_path / "hkdesk.ini").write_text("[ui]\ntheme=purple\ncolours=rainbow\n[feed]\nplan=platinum\n")
+    settings = AppSettings(tmp_path)
+    assert (settings.theme, settings.colours, settings.plan) == ("dark", "hk", "free")
+
+
+def test_exception_hooks_log_and_keep_running(caplog) -> None:
+    import asyncio
+    import sys
+    import threading
+
+    from hkdesk.app.diagnostics import ExceptionHooks
+
+    loop = asyncio.new_event_loop()
+    hooks = ExceptionHooks()
+    hooks.install(loop)
+    try:
+        with caplog.at_level("ERROR", logger="hkdesk.errors"):
+            try:
+                raise RuntimeError("boom in a slot")
+            except RuntimeError:
+                sys.excepthook(*sys.exc_info())
+            worker = threading.Thread(target=lambda: 1 / 0, name="worker-x")
+            worker.start()
+            worker.join()
+
+            def fail() -> None:
+                raise ValueError("boom in a callback")
+
+            loop.call_soon(fail)
+            loop.run_until_complete(asyncio.sleep(0.01))
+    finally:
+        hooks.uninstall()
+        loop.close()
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert hooks.count == 3
+    assert "boom in a slot" in text and "worker-x" in text and "boom in a callback" in text
