@@ -97,10 +97,12 @@ class QuoteHub:
         for t in ticks:
             n += 1
             q = quotes.get(t.symbol) or self.quote(t.symbol)
-            if t.seq <= q.last_seq and hk_day(t.ts) == q.day:
-                continue  # a replayed or out-of-order trade: the quote already has it
-            day = hk_day(t.ts)
-            if day != q.day:
+            day = (t.ts + HK_TZ_OFFSET_MS) // _DAY_MS
+            if day < q.day:
+                continue  # a late trade of an earlier session: stored, but not today's quote
+            if day == q.day and t.seq <= q.last_seq:
+                continue  # a replayed trade: the quote already has it
+            if day > q.day:
                 if q.day >= 0 and q.last is not None:
                     q.prev_close = q.last
                 q.day = day

@@ -61,3 +61,12 @@ def test_tape_is_bounded_and_books_set_top_of_book() -> None:
     q = hub.quotes["700.HK"]
     assert (q.bid, q.ask, q.bid_volume, q.ask_volume) == (D("9.99"), D("10.01"), D("500"), D("700"))
     assert hub.take_dirty_books() == {"700.HK"}
+
+
+def test_a_late_trade_of_an_earlier_day_leaves_todays_quote_alone() -> None:
+    hub = QuoteHub()
+    next_day = T0 + 86_400_000
+    hub.apply_ticks([Tick("700.HK", 10, next_day, D("12.5"), D("100"))])
+    hub.apply_ticks([Tick("700.HK", 3, T0, D("11"), D("400"))])
+    q = hub.quotes["700.HK"]
+    assert (q.last, q.open, q.volume, q.prev_close) == (D("12.5"), D("12.5"), 100, None)
