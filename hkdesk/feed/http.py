@@ -228,12 +228,22 @@ class QuoteHttp:
                     raise ValueError(f"answer too large ({length} bytes)")
                 body = await reader.readexactly(length)
             else:
-                body = await reader.read(MAX_RESPONSE_BYTES)
+                body = await _read_to_eof(reader)
             return status, body
         finally:
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+
+async def _read_to_eof(reader: asyncio.StreamReader) -> bytes:
+    """A body whose end is the end of the connection (no length, not chunked)."""
+    body = bytearray()
+    while chunk := await reader.read(65536):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise ValueError(f"answer too large (over {MAX_RESPONSE_BYTES} bytes)")
+    return bytes(body)
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:

@@ -126,3 +126,50 @@ async def test_unreachable_server_gives_clear_error():
     with pytest.raises(HttpError) as info:
         await client._get("/trade-tick", {"symbol_list": []})
     assert "cannot reach" in str(info.value) and TOKEN not in str(info.value)
+
+
+async def test_a_body_ended_by_closing_the_connection_is_read_whole():
+    """No Content-Length, not chunked: the body ends at EOF, however it arrives in pieces."""
+    import asyncio
+
+    body = json.dumps(
+        {
+            "ret": 200,
+            "msg": "ok",
+            "trace": "t",
+            "data": {
+                "tick_list": [
+                    {
+                        "code": "5.HK",
+                        "seq": "9",
+                        "tick_time": TS,
+                        "price": "111.1",
+                        "volume": "400",
+                        "turnover": "44440",
+                        "trade_direction": "1",
+                    },
+                ]
+            },
+        }
+    ).encode()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+        half = len(body) // 2
+        writer.write(body[:half])
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        writer.write(body[half:])
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        client = QuoteHttp(f"ws://127.0.0.1:{port}/quote-stock-b-ws-api", TOKEN, min_interval=0.0)
+        ticks = await client.fetch_latest_trades(["5.HK"])
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert ticks["5.HK"].price == Decimal("111.1")
