@@ -75,7 +75,8 @@ class Pipeline:
             gap.start_seq,
             gap.end_seq,
         )
-        self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, reason="reconnect")
+        if self.writer is not None:
+            self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, reason="reconnect")
         if self._on_gap:
             self._on_gap(gap)
 
