@@ -74,6 +74,8 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         raise RecordError(f"--depth must be 1..10, not {args.depth}")
     if args.duration is not None and args.duration <= 0:
         raise RecordError("--duration must be positive")
+    if args.url and not args.url.startswith(("ws://", "wss://")):
+        raise RecordError(f"--url must start with ws:// or wss://, not {redact(args.url)!r}")
     db_url = args.db or default_db_url()
     try:
         writer = BatchWriter(db_url, record_depth=bool(args.depth))

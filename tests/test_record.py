@@ -124,6 +124,10 @@ def test_real_feed_without_any_token_is_refused(sqlite_url: str) -> None:
         (["--symbols", "700,not-a-code"], "not a Hong Kong code"),
         (["--symbols", "700", "--depth", "11"], "--depth must be 1..10"),
         (["--symbols", "700", "--frobnicate"], "unrecognized arguments"),
+        (
+            ["--symbols", "700", "--url", "http://example.invalid/x", "--token", "t"],
+            "--url must start with ws:// or wss://",
+        ),
     ],
 )
 def test_bad_settings_exit_2_with_a_clear_message(args: list[str], message: str) -> None:
