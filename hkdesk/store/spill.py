@@ -14,6 +14,7 @@ committed to the database (the caller's job).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import struct
@@ -86,12 +87,17 @@ class SpillWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.units = 0
-        self._file = open(path, "ab")  # noqa: SIM115 - kept open across appends
-        if self._file.tell() == 0:
-            self._file.write(MAGIC)
+        # Unbuffered: a failed write leaves nothing in a buffer to land later, after the truncate.
+        self._fd: int | None = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if os.fstat(self._fd).st_size == 0:
+            self._write_all(MAGIC)
 
     def append(self, records: Iterable[SpillRecord]) -> int:
-        """Write ``records`` durably (flush + fsync); return the units written."""
+        """Write ``records`` durably (fsync); return the units written.
+
+        On an I/O error (disk full) the file is cut back to where it was, so it never ends in
+        a torn record, and the error is raised.
+        """
         units = 0
         chunks: list[bytes] = []
         for record in records:
@@ -99,15 +105,27 @@ class SpillWriter:
             chunks.append(_HEADER.pack(len(payload), zlib.crc32(payload)))
             chunks.append(payload)
             units += record_size(record)
-        self._file.write(b"".join(chunks))
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        assert self._fd is not None, "spill file closed"
+        start = os.fstat(self._fd).st_size
+        try:
+            self._write_all(b"".join(chunks))
+            os.fsync(self._fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, start)
+            raise
         self.units += units
         return units
 
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view) :]  # type: ignore[arg-type]
+
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.close()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def read_spill(path: Path) -> Iterator[SpillRecord]:

@@ -341,14 +341,16 @@ class BatchWriter:
                 if stopping and self._in_memory() == 0:
                     return
                 continue
+            delay = min(self.retry_max, max(self.retry_initial, delay * 2))
+            retry_at = time.monotonic() + delay
             if stopping:
                 self._take_queue()
                 self._spill_pending()
                 if self._in_memory() == 0:
                     return
-                continue
-            delay = min(self.retry_max, max(self.retry_initial, delay * 2))
-            retry_at = time.monotonic() + delay
+                # neither the database nor the disk takes it: keep retrying both, paced, until
+                # stop()'s caller stops waiting (what is then still in memory is lost)
+                self._wait(delay)
 
     def _wait(self, seconds: float) -> None:
         self._wake.wait(seconds)
@@ -486,6 +488,9 @@ class BatchWriter:
                 self.spill_dir,
                 exc,
             )
+            # the next spill starts a fresh file: records appended after a failed write must
+            # never sit behind bytes a reader would stop at
+            self._close_spill()
             return
         with self._lock:
             self._spill_units[self._spill.path] += written

@@ -226,3 +226,29 @@ def test_sigkilled_writer_leaves_whole_batches_only(sqlite_url, tmp_path):
         conn.close()
     assert count >= 3 * batch and count % batch == 0
     assert trades == count  # bars were committed in the same transactions as their ticks
+
+
+def test_a_failed_spill_append_is_cut_back_so_later_records_stay_readable(tmp_path, monkeypatch):
+    """Disk full half-way through an append: the file must not end in a torn record, or every
+    record appended after it would be unreadable (and deleted with the file after replay)."""
+    import errno
+
+    from hkdesk.store import spill as spill_module
+    from hkdesk.store.spill import read_spill
+
+    writer = SpillWriter(new_spill_path(tmp_path / "spill"))
+    writer.append([TickRecord(ticks(0, 10))])
+    real_write = spill_module.os.write
+
+    def disk_full_after_a_few_bytes(fd, data):
+        real_write(fd, bytes(data[:7]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spill_module.os, "write", disk_full_after_a_few_bytes)
+    with pytest.raises(OSError):
+        writer.append([TickRecord(ticks(10, 20))])
+    monkeypatch.setattr(spill_module.os, "write", real_write)
+    writer.append([TickRecord(ticks(20, 30))])
+    writer.close()
+    seqs = [t.seq for record in read_spill(writer.path) for t in record.ticks]
+    assert seqs == [t.seq for t in ticks(0, 10) + ticks(20, 30)]
