@@ -98,6 +98,7 @@ class MarketService(QObject):
         self.engine = None
         self.writer = None
         self.writer_thread: WriterThread | None = None
+        self._unfinished_threads: list[WriterThread] = []
         self._feed_task: asyncio.Task[None] | None = None
         self._http: QuoteHttp | None = None
         self._snapshot_task: asyncio.Task[None] | None = None
@@ -272,7 +273,7 @@ class MarketService(QObject):
             log.error("database unavailable, ticks will not be stored: %s", exc)
             self.engine = self.writer = None
             return
-        self.writer_thread = WriterThread(self.writer)
+        self.writer_thread = WriterThread(self.writer, parent=self)
         self.writer_thread.start()
 
     async def stop(self) -> None:
@@ -300,9 +301,14 @@ class MarketService(QObject):
         self._snapshotted.clear()
         if self.writer is not None:
             writer, thread = self.writer, self.writer_thread
-            await loop.run_in_executor(self._executor, writer.stop, 30.0)
+            finished = await loop.run_in_executor(self._executor, writer.stop, 30.0)
             if thread is not None:
-                thread.wait(5000)
+                finished = await loop.run_in_executor(self._executor, thread.wait, 5000) and finished
+                if not finished:
+                    # a QThread destroyed while running aborts the process: keep it referenced
+                    self._unfinished_threads.append(thread)
+            if not finished:
+                log.error("the database writer did not finish in time; its spill files keep the rest")
             self.writer = self.writer_thread = None
         if self.engine is not None:
             self.engine.dispose()

@@ -194,3 +194,9 @@ def test_token_is_redacted_and_appended() -> None:
     assert url.endswith("?token=s3cret")
     assert "s3cret" not in p.redact(f"failed to connect to {url}: 401")
     assert p.redact("a?token=abc&b=1") == "a?token=***&b=1"
+
+
+def test_a_token_with_url_characters_is_encoded_and_fully_redacted() -> None:
+    url = p.with_token("wss://h/quote-stock-b-ws-api", "a&b=c d#e")
+    assert url.endswith("?token=a%26b%3Dc%20d%23e")
+    assert "a%26b" not in p.redact(url) and p.redact(url).endswith("token=***")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from enum import IntEnum
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 
@@ -222,8 +223,9 @@ HTTP_PATH = "/quote-stock-b-api"
 
 
 def with_token(url: str, token: str) -> str:
+    """Append the token as a query parameter, percent-encoded so it cannot break the URL."""
     sep = "&" if "?" in url else "?"
-    return f"{url}{sep}token={token}"
+    return f"{url}{sep}token={quote(token, safe='')}"
 
 
 def redact(text: str) -> str:
