@@ -49,7 +49,31 @@ def main(argv: list[str] | None = None) -> int:
                 fh,
                 indent=2,
             )
+    _release_qt()
     return 1 if failed else 0
+
+
+def _release_qt() -> None:
+    """Destroy the window scenarios' Qt objects before the interpreter tears itself down:
+    left to interpreter exit, pyqtgraph widgets and the QApplication crash it (SIGSEGV)."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    import contextlib
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        with contextlib.suppress(RuntimeError):  # already deleted on the C++ side
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    gc.collect()
+    app.shutdown()
 
 
 if __name__ == "__main__":
