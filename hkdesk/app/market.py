@@ -23,7 +23,8 @@ from PySide6.QtCore import QObject, QThread
 from hkdesk.app.settings import FeedSource
 from hkdesk.app.status import LinkLevel, StatusSnapshot
 from hkdesk.app.token_store import TokenStore
-from hkdesk.domain.quotes import HK_TZ_OFFSET_MS, QuoteHub, hk_datetime
+from hkdesk.domain.bars import DAY, bar_start
+from hkdesk.domain.quotes import QuoteHub, hk_datetime
 from hkdesk.domain.sessions import Phase, hk_now, phase_at
 from hkdesk.domain.types import Tick
 from hkdesk.feed.client import FeedClient
@@ -34,7 +35,6 @@ from hkdesk.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-_DAY_MS = 86_400_000
 SESSION_TEXT = {
     Phase.PRE_OPEN: "Pre-open",
     Phase.MORNING: "Morning session",
@@ -230,7 +230,7 @@ class MarketService(QObject):
                     last = last_trade(engine, sym)
                     if last is None:
                         continue
-                    start = (last.ts + HK_TZ_OFFSET_MS) // _DAY_MS * _DAY_MS - HK_TZ_OFFSET_MS
+                    start = bar_start(last.ts, DAY)
                     day = bars_between(engine, sym, 86400, start, last.ts + 60_000)
                 except Exception as exc:  # a new, empty database has no tables yet
                     log.debug("no stored day for %s: %s", sym, exc)
@@ -372,13 +372,13 @@ class MarketService(QObject):
 
         q = self.hub.quotes.get(symbol)
         ref = q.last_ts if q is not None and q.last_ts else int(time.time() * 1000)
-        start = (ref + HK_TZ_OFFSET_MS) // _DAY_MS * _DAY_MS - HK_TZ_OFFSET_MS
+        start = bar_start(ref, DAY)
         loop = asyncio.get_running_loop()
         engine = self.engine
 
         def read():
             try:
-                return tick_arrays(engine, symbol, start, start + _DAY_MS)
+                return tick_arrays(engine, symbol, start, start + DAY * 1000)
             except Exception as exc:  # no schema yet on a brand-new database, etc.
                 log.debug("history for %s unavailable: %s", symbol, exc)
                 return None

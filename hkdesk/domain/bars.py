@@ -19,6 +19,7 @@ from typing import NamedTuple
 import msgspec
 import numpy as np
 
+from hkdesk.domain.sessions import HK_OFFSET_MS
 from hkdesk.domain.types import Bar, Tick
 
 MINUTE = 60
@@ -26,7 +27,6 @@ DAY = 86_400
 #: Intervals the app offers; any positive divisor of a day is accepted.
 INTERVALS = (60, 300, 900, 3600, DAY)
 #: Hong Kong is UTC+8 all year.
-HK_OFFSET_MS = 8 * 3600 * 1000
 
 
 def check_interval(interval_s: int) -> None:

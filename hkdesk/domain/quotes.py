@@ -10,22 +10,23 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
+from hkdesk.domain.sessions import HK_OFFSET_MS, HK_TZ
 from hkdesk.domain.types import Book, Tick
 
-HK_TZ_OFFSET_MS = 8 * 3600 * 1000
 _DAY_MS = 86_400_000
 
 
 def hk_day(ts_ms: int) -> int:
     """Days since the epoch in Hong Kong time; the trading day a timestamp belongs to."""
-    return (ts_ms + HK_TZ_OFFSET_MS) // _DAY_MS
+    return (ts_ms + HK_OFFSET_MS) // _DAY_MS
 
 
 def hk_datetime(ts_ms: int) -> datetime:
-    return datetime.fromtimestamp(ts_ms / 1000, UTC) + timedelta(hours=8)
+    """Hong Kong wall time of ``ts_ms`` (naive, for display and session look-ups)."""
+    return datetime.fromtimestamp(ts_ms / 1000, HK_TZ).replace(tzinfo=None)
 
 
 @dataclass(slots=True)
@@ -97,7 +98,7 @@ class QuoteHub:
         for t in ticks:
             n += 1
             q = quotes.get(t.symbol) or self.quote(t.symbol)
-            day = (t.ts + HK_TZ_OFFSET_MS) // _DAY_MS
+            day = (t.ts + HK_OFFSET_MS) // _DAY_MS
             if day < q.day:
                 continue  # a late trade of an earlier session: stored, but not today's quote
             if day == q.day and t.seq <= q.last_seq:

@@ -18,6 +18,8 @@ from enum import Enum
 from typing import NamedTuple
 
 HK_TZ = timezone(timedelta(hours=8), "HKT")
+#: Hong Kong time minus UTC in milliseconds (no daylight saving since 1979).
+HK_OFFSET_MS = 8 * 3600 * 1000
 
 
 class Phase(Enum):

@@ -18,19 +18,19 @@ import ssl
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
 
+from hkdesk.domain.sessions import HK_TZ
 from hkdesk.domain.types import Tick
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.plans import Plan
 
 log = logging.getLogger(__name__)
 
-HK_OFFSET = timedelta(hours=8)
 DAILY_KLINE = 8
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
 
@@ -105,7 +105,7 @@ class QuoteHttp:
         and left out; a rejected token raises :class:`HttpError` at once.
         """
         result: dict[str, Decimal] = {}
-        today = (datetime.fromtimestamp(self._now(), UTC) + HK_OFFSET).date()
+        today = datetime.fromtimestamp(self._now(), HK_TZ).date()
         for code in dict.fromkeys(codes):
             query = {
                 "code": code,
@@ -274,7 +274,7 @@ def _previous_close(bars: Sequence[Any], today: Any) -> Decimal | None:
             continue
         if ts > 100_000_000_000:
             ts //= 1000
-        day = (datetime.fromtimestamp(ts, UTC) + HK_OFFSET).date()
+        day = datetime.fromtimestamp(ts, HK_TZ).date()
         if day >= today or not close.is_finite() or close <= 0:
             continue
         if best is None or ts > best[0]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-HK_OFFSET_S = 8 * 3600
+from hkdesk.domain.sessions import HK_OFFSET_MS
+
+HK_OFFSET_S = HK_OFFSET_MS // 1000
 
 
 class TickBuffer:

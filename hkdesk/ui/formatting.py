@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
-HK_OFFSET = timedelta(hours=8)
+from hkdesk.domain.quotes import hk_datetime
+
 UP_ARROW = "▲"
 DOWN_ARROW = "▼"
 EMPTY = "–"
@@ -54,7 +55,7 @@ def percent_text(value: Decimal | None) -> str:
 
 
 def hk_time(ts_ms: int) -> datetime:
-    return datetime.fromtimestamp(ts_ms / 1000, UTC) + HK_OFFSET
+    return hk_datetime(ts_ms)
 
 
 def time_text(ts_ms: int) -> str:
