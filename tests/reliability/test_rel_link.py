@@ -24,11 +24,11 @@ from hkdesk.feed.status import FeedState
 DROPS = 10
 
 
-async def test_ten_tcp_drops_store_every_sent_tick_once_with_scheduled_backoff(sqlite_url, tmp_path):
+async def test_ten_tcp_drops_store_every_sent_tick_once_with_scheduled_backoff(db_url, tmp_path):
     rng = random.Random(20260302)
     sim = await start_sim(rate=600)
     try:
-        async with Rig(sim.ws_url, sqlite_url, tmp_path / "spill") as rig:
+        async with Rig(sim.ws_url, db_url, tmp_path / "spill") as rig:
             for n in range(DROPS):
                 await rig.live()
                 await asyncio.sleep(rng.uniform(0.05, 0.3))  # a random moment while streaming
@@ -42,7 +42,7 @@ async def test_ten_tcp_drops_store_every_sent_tick_once_with_scheduled_backoff(s
             await asyncio.sleep(0.2)
             await rig.quiesce(sim)
         assert sim.drops == DROPS
-        count = assert_exactly_once(ledger(sim), stored(sqlite_url))
+        count = assert_exactly_once(ledger(sim), stored(db_url))
     finally:
         await sim.stop()
 
@@ -71,10 +71,10 @@ async def test_ten_tcp_drops_store_every_sent_tick_once_with_scheduled_backoff(s
     assert len(rig.gaps) >= DROPS, "every reconnect reported a possible gap"
 
 
-async def test_silent_upstream_detected_within_two_heartbeats_and_fully_resubscribed(sqlite_url, tmp_path):
+async def test_silent_upstream_detected_within_two_heartbeats_and_fully_resubscribed(db_url, tmp_path):
     sim = await start_sim(rate=400)
     try:
-        async with Rig(sim.ws_url, sqlite_url, tmp_path / "spill") as rig:
+        async with Rig(sim.ws_url, db_url, tmp_path / "spill") as rig:
             await rig.live()
             await asyncio.sleep(0.2)
             first = {c["id"] for c in sim.status()["connections"]}
@@ -92,7 +92,7 @@ async def test_silent_upstream_detected_within_two_heartbeats_and_fully_resubscr
             new = [c for c in sim.status()["connections"] if c["id"] not in first]
             await asyncio.sleep(0.2)
             await rig.quiesce(sim)
-        assert_exactly_once(ledger(sim), stored(sqlite_url))
+        assert_exactly_once(ledger(sim), stored(db_url))
     finally:
         await sim.stop()
     assert detected <= 2 * FAST.heartbeat_interval + 0.06, f"silence detected after {detected:.3f} s"

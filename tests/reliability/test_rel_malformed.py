@@ -173,7 +173,7 @@ def hostile(rng: random.Random) -> bytes:
 
 
 async def test_a_mix_through_a_real_socket_counts_bad_frames_and_keeps_every_good_one(
-    sqlite_url, tmp_path, caplog
+    db_url, tmp_path, caplog
 ):
     caplog.set_level(logging.DEBUG, logger="hkdesk")
     rng = random.Random(4)
@@ -188,7 +188,7 @@ async def test_a_mix_through_a_real_socket_counts_bad_frames_and_keeps_every_goo
             frames.append(raw if rng.random() < 0.5 else raw.decode("utf-8", "replace"))
     async with Scripted() as server:
         server.paused = True  # only the injected frames flow
-        async with Rig(server.url, sqlite_url, tmp_path / "spill", symbols=["G.HK"]) as rig:
+        async with Rig(server.url, db_url, tmp_path / "spill", symbols=["G.HK"]) as rig:
             await rig.live()
             for frame in frames:
                 server.inject.put_nowait(frame)
@@ -196,7 +196,7 @@ async def test_a_mix_through_a_real_socket_counts_bad_frames_and_keeps_every_goo
             await asyncio.sleep(0.1)
             stats = rig.feed.stats
             reconnects = stats.reconnects
-    assert stored(sqlite_url) == {"G.HK": list(range(1, good + 1))}
+    assert stored(db_url) == {"G.HK": list(range(1, good + 1))}
     assert sum(stats.bad_frames.values()) == bad, dict(stats.bad_frames)
     assert set(stats.bad_frames) <= {"malformed", "invalid", "unknown_cmd", "oversized"}
     assert stats.bad_frames["oversized"] > 0 and stats.bad_frames["unknown_cmd"] > 0

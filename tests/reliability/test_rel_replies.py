@@ -24,14 +24,14 @@ from hkdesk.feed.client import TOKEN_INVALID
 from hkdesk.feed.status import FeedState
 
 
-async def test_606_backs_off_without_hammering_then_recovers(sqlite_url, tmp_path):
+async def test_606_backs_off_without_hammering_then_recovers(db_url, tmp_path):
     # The server wants 0.3 s between requests; the client sends its heartbeat 0.1 s after
     # subscribing, so every connection ends with 606 until the server relaxes the rule.
     timings = dataclasses.replace(FAST, backoff_cap=1.0)
     sim = await start_sim(rate=300, request_spacing=0.3)
     window = 3.0
     try:
-        async with Rig(sim.ws_url, sqlite_url, tmp_path / "spill", timings=timings) as rig:
+        async with Rig(sim.ws_url, db_url, tmp_path / "spill", timings=timings) as rig:
             await asyncio.sleep(window)
             accepted = len(sim.connection_ledgers)
             attempts = [t for t, s in rig.statuses if s.state is FeedState.CONNECTING]
@@ -41,7 +41,7 @@ async def test_606_backs_off_without_hammering_then_recovers(sqlite_url, tmp_pat
             # live on a new socket, or on the last one if it was still subscribing when relaxed
             assert rig.state is FeedState.LIVE and len(sim.connection_ledgers) in (accepted, accepted + 1)
             await rig.quiesce(sim)
-        assert_exactly_once(ledger(sim), stored(sqlite_url))
+        assert_exactly_once(ledger(sim), stored(db_url))
     finally:
         await sim.stop()
     # Hammering at the plan spacing would open ~20 sockets in this window; backoff opens 5.
