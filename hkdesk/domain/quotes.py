@@ -160,10 +160,3 @@ class QuoteHub:
     def tape(self, symbol: str) -> deque[Tick]:
         self.quote(symbol)
         return self.tapes[symbol]
-
-    def forget(self, symbol: str) -> None:
-        self.quotes.pop(symbol, None)
-        self.books.pop(symbol, None)
-        self.tapes.pop(symbol, None)
-        self._dirty.discard(symbol)
-        self._dirty_books.discard(symbol)

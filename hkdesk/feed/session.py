@@ -127,7 +127,6 @@ class Session:
         self._last_frame = 0.0
         self._next_heartbeat = 0.0
         self.rtt_ms: float | None = None
-        self.send_times: list[float] = []
         self.requests_sent = 0
 
     # ------------------------------------------------------------------ lifecycle
@@ -292,9 +291,6 @@ class Session:
         if ws is None:
             raise Drop("socket closed")
         self._last_send = self._clock()
-        self.send_times.append(self._last_send)
-        if len(self.send_times) > 256:
-            del self.send_times[:128]
         self.requests_sent += 1
         try:
             await ws.send(data, text=True)
