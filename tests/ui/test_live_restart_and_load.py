@@ -55,8 +55,12 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
             lambda: win.chart.ticks.n >= stored, timeout=10, what="today's stored trades on the chart"
         )
         m = win.model
-        vol = m.data(m.index(m.row_of("700.HK"), Col.VOLUME), Qt.ItemDataRole.UserRole + 1)
-        assert vol > 0
+
+        def day_volume() -> float:
+            return m.data(m.index(m.row_of("700.HK"), Col.VOLUME), Qt.ItemDataRole.UserRole + 1)
+
+        # the watchlist repaints on the frames between the chart's, so give it one
+        await until(lambda: day_volume() > 0, timeout=5, what="the restored day volume on the board")
     finally:
         await second.close()
 
