@@ -40,12 +40,6 @@ OVER_CAPACITY = int(Ret.PLAN_LEVEL)
 
 
 @dataclass
-class _LastTick:
-    ts: int
-    seq: int
-
-
-@dataclass
 class _Shard:
     index: int
     backoff: Backoff
@@ -60,7 +54,7 @@ class _Shard:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     sent_trades: tuple[str, ...] | None = None
     sent_depth: tuple[str, ...] | None = None
-    gap_from: dict[str, _LastTick] = field(default_factory=dict)
+    gap_from: dict[str, Tick] = field(default_factory=dict)
     down_at: float = 0.0
     up_at: float = 0.0
     opened_at: float = float("-inf")
@@ -123,7 +117,8 @@ class FeedClient:
         self._depth_level = protocol.MAX_DEPTH_LEVEL
         self._depth_dirty = False
         self._reported_overflow: set[str] = set()
-        self._last_tick: dict[str, _LastTick] = {}
+        #: The newest trade per symbol (the Tick itself: no allocation per tick on the receive path).
+        self._last_tick: dict[str, Tick] = {}
         self._bad_log = ThrottledLog(log, timings.bad_frame_log_interval, clock=clock)
         self._reply_log = ThrottledLog(log, timings.bad_frame_log_interval, clock=clock)
         self._state_override: FeedState | None = None
@@ -430,7 +425,7 @@ class FeedClient:
             last = self._last_tick
             for tick in ticks:
                 tick.received_at = now
-                last[tick.symbol] = _LastTick(tick.ts, tick.seq)
+                last[tick.symbol] = tick
             stats.ticks += len(ticks)
             if shard.state is FeedState.SUBSCRIBING:
                 self._mark_live(shard)
@@ -465,9 +460,10 @@ class FeedClient:
                 self._deliver(self._on_gap, gap)
         return kept
 
-    def _deliver(self, callback: Callable[[object], None], payload: object) -> None:
+    def _deliver(self, callback: Callable[..., None], *args: object) -> None:
+        """Call a user callback; its exception is logged and never stops the feed."""
         try:
-            callback(payload)
+            callback(*args)
         except Exception:
             log.exception("feed callback %s failed", getattr(callback, "__qualname__", callback))
 
@@ -537,10 +533,7 @@ class FeedClient:
 
     def _symbol_error(self, symbol: str, ret: int, text: str) -> None:
         if self._on_symbol_error is not None:
-            try:
-                self._on_symbol_error(symbol, ret, text)
-            except Exception:
-                log.exception("on_symbol_error callback failed")
+            self._deliver(self._on_symbol_error, symbol, ret, text)
 
     # ------------------------------------------------------------------ status
 
@@ -601,7 +594,4 @@ class FeedClient:
         if key != self._last_status_key:
             self._last_status_key = key
             if self._on_status is not None:
-                try:
-                    self._on_status(self._status)
-                except Exception:
-                    log.exception("on_status callback failed")
+                self._deliver(self._on_status, self._status)
