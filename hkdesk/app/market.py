@@ -21,33 +21,22 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread
 
 from hkdesk.app.settings import FeedSource
-from hkdesk.app.status import LinkLevel, StatusSnapshot
+from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, link_text
 from hkdesk.app.token_store import TokenStore
 from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.quotes import QuoteHub, hk_datetime
-from hkdesk.domain.sessions import Phase, hk_now, phase_at
+from hkdesk.domain.sessions import hk_now, phase_at
 from hkdesk.domain.types import Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
 from hkdesk.pipeline import Pipeline
+from hkdesk.ui import formatting as fmt
 
 log = logging.getLogger(__name__)
 
-SESSION_TEXT = {
-    Phase.PRE_OPEN: "Pre-open",
-    Phase.MORNING: "Morning session",
-    Phase.LUNCH: "Lunch break",
-    Phase.AFTERNOON: "Afternoon session",
-    Phase.CLOSING_AUCTION: "Closing auction",
-    Phase.CLOSED: "Market closed",
-}
 GAP_MARKER_SECONDS = 120.0
-
-
-def time_text(ts_ms: int) -> str:
-    return f"{hk_datetime(ts_ms):%H:%M:%S}"
 
 
 SIM_TOKEN = "hkdesk-simulator"
@@ -357,7 +346,7 @@ class MarketService(QObject):
     def _on_gap(self, gap: Gap) -> None:
         self.gaps.append(gap)
         del self.gaps[:-100]
-        text = f"gap? {gap.symbol} {time_text(gap.start_ts)}–{time_text(gap.end_ts)}"
+        text = f"gap? {gap.symbol} {fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
         self._last_gap = (time.monotonic(), text)
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
@@ -395,24 +384,7 @@ class MarketService(QObject):
         return self._status
 
     def link(self) -> tuple[str, LinkLevel]:
-        s = self._status
-        st = s.state
-        if st is FeedState.LIVE:
-            return "Live", LinkLevel.OK
-        if st is FeedState.BACKING_OFF:
-            left = s.retry_in
-            if s.retry_at is not None:
-                left = max(0.0, s.retry_at - time.monotonic())
-            secs = f" {left:.0f} s" if left is not None else ""
-            why = f" ({s.reason})" if s.reason else ""
-            return f"Backing off{secs}{why}", LinkLevel.WARN
-        if st is FeedState.FAILED:
-            return f"Failed: {s.reason or 'unknown'}", LinkLevel.BAD
-        if st in (FeedState.CONNECTING, FeedState.SUBSCRIBING):
-            return st.value.capitalize(), LinkLevel.WARN
-        if st is FeedState.IDLE:
-            return "Idle (no symbols)", LinkLevel.WARN
-        return "Closed", LinkLevel.BAD
+        return link_text(self._status)
 
     def status_snapshot(self) -> StatusSnapshot:
         now = time.monotonic()

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from enum import StrEnum
+
+from hkdesk.domain.sessions import Phase
+from hkdesk.feed.status import FeedState, FeedStatus
+
+SESSION_TEXT = {
+    Phase.PRE_OPEN: "Pre-open",
+    Phase.MORNING: "Morning session",
+    Phase.LUNCH: "Lunch break",
+    Phase.AFTERNOON: "Afternoon session",
+    Phase.CLOSING_AUCTION: "Closing auction",
+    Phase.CLOSED: "Market closed",
+}
 
 
 class LinkLevel(StrEnum):
@@ -25,3 +38,24 @@ class StatusSnapshot:
     session_text: str = ""
     clock_text: str = ""
     gap_text: str = ""
+
+
+def link_text(status: FeedStatus) -> tuple[str, LinkLevel]:
+    """The status bar's words and colour for the feed's state (seconds left while backing off)."""
+    st = status.state
+    if st is FeedState.LIVE:
+        return "Live", LinkLevel.OK
+    if st is FeedState.BACKING_OFF:
+        left = status.retry_in
+        if status.retry_at is not None:
+            left = max(0.0, status.retry_at - time.monotonic())
+        secs = f" {left:.0f} s" if left is not None else ""
+        why = f" ({status.reason})" if status.reason else ""
+        return f"Backing off{secs}{why}", LinkLevel.WARN
+    if st is FeedState.FAILED:
+        return f"Failed: {status.reason or 'unknown'}", LinkLevel.BAD
+    if st in (FeedState.CONNECTING, FeedState.SUBSCRIBING):
+        return st.value.capitalize(), LinkLevel.WARN
+    if st is FeedState.IDLE:
+        return "Idle (no symbols)", LinkLevel.WARN
+    return "Closed", LinkLevel.BAD
