@@ -29,7 +29,8 @@ for tool in dpkg-deb tar; do
     command -v "$tool" >/dev/null || { echo "build.sh: $tool is missing" >&2; exit 2; }
 done
 
-VERSION=$("$PYTHON" -c "import hkdesk; print(hkdesk.__version__)")
+# pyproject.toml's version, checked against the installed metadata the frozen app will carry
+VERSION=$("$PYTHON" packaging/version.py)
 MACHINE=$(uname -m)
 DEB_ARCH=$(dpkg --print-architecture 2>/dev/null || echo "$MACHINE")
 TARBALL="dist/hkdesk-$VERSION-linux-$MACHINE.tar.gz"

@@ -30,7 +30,8 @@ if ! "$PYTHON" -c "import hkdesk, PyInstaller" 2>/dev/null; then
     exit 2
 fi
 
-VERSION=$("$PYTHON" -c "import hkdesk; print(hkdesk.__version__)")
+# pyproject.toml's version, checked against the installed metadata the frozen app will carry
+VERSION=$("$PYTHON" packaging/version.py)
 ARCH=$(uname -m)
 DMG="dist/hkdesk-$VERSION-macos-$ARCH.dmg"
 t0=$(date +%s)

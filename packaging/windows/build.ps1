@@ -25,7 +25,10 @@ function Invoke-Checked([string]$What, [scriptblock]$Block) {
 }
 
 Invoke-Checked "import check (pip install -e "".[packaging]"")" { & $Python -c "import hkdesk, PyInstaller" }
-$Version = (& $Python -c "import hkdesk; print(hkdesk.__version__)").Trim()
+# pyproject.toml's version, checked against the installed metadata the frozen app will carry
+$Version = (& $Python packaging\version.py)
+if ($LASTEXITCODE -ne 0) { throw "version check failed: reinstall with pip install -e "".[packaging]""" }
+$Version = "$Version".Trim()
 $Total = [Diagnostics.Stopwatch]::StartNew()
 
 # 1. one-dir app: dist\hkdesk\hkdesk.exe (windowed) and hkdesk-cli.exe (console)
@@ -59,6 +62,8 @@ if (-not $SkipSmoke) {
         if ($App.ExitCode -ne 0 -or -not (Test-Path $Shot) -or [int]$Ticks -le 0) {
             throw "smoke test failed: the app with the built-in simulator"
         }
+        $Printed = (& dist\hkdesk\hkdesk-cli.exe --version | Out-String).Trim()
+        if ($Printed -ne "hkdesk $Version") { throw "smoke test failed: --version printed '$Printed', expected 'hkdesk $Version'" }
         $RecUrl = "sqlite:///" + ((Join-Path $Work "record.db") -replace "\\", "/")
         Invoke-Checked "smoke test: hkdesk-cli record" {
             & dist\hkdesk\hkdesk-cli.exe record --symbols 700.HK,5.HK --duration 3 --db $RecUrl
