@@ -13,15 +13,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QMainWindow, QWidget
 
 from hkdesk.domain.symbols import SymbolInfo, display_code
 from hkdesk.domain.types import Tick
+from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.chart import INTERVALS, ChartPanel
 from hkdesk.ui.colours import make_palette
 from hkdesk.ui.depth import DepthLadder
 from hkdesk.ui.log_panel import LogPanel
+from hkdesk.ui.menus import build_menus
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.status_bar import StatusPanel
 from hkdesk.ui.tape import TapeModel, TapePanel
@@ -95,7 +97,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock_depth, self.dock_tape], [470, 420], Qt.Orientation.Vertical)
         self.resizeDocks([self.dock_depth], [300], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock_log], [110], Qt.Orientation.Vertical)
-        self._build_menus()
+        self.about_action: QAction | None = None
+        build_menus(self)
 
         self.watchlist.symbol_selected.connect(self.select_symbol)
         self.watchlist.remove_requested.connect(self.remove_symbol)
@@ -133,50 +136,6 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        file_menu = mb.addMenu("&File")
-        settings = QAction("&Settings…", self, shortcut=QKeySequence("Ctrl+,"))
-        settings.triggered.connect(self.open_settings)
-        file_menu.addAction(settings)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-
-        lists = mb.addMenu("&Watchlist")
-        new = QAction("&New list…", self)
-        new.triggered.connect(self.new_list)
-        rename = QAction("&Rename list…", self)
-        rename.triggered.connect(self.rename_list)
-        delete = QAction("&Delete list", self)
-        delete.triggered.connect(self.delete_list)
-        find = QAction("&Find / add symbol", self, shortcut=QKeySequence("Ctrl+F"))
-        find.triggered.connect(lambda: self.start_typing(""))
-        for a in (new, rename, delete, find):
-            lists.addAction(a)
-
-        view = mb.addMenu("&View")
-        for dock in (self.dock_watchlist, self.dock_depth, self.dock_tape, self.dock_log):
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        themes = QActionGroup(self)
-        for name in ("dark", "light"):
-            a = QAction(f"{name.title()} theme", self, checkable=True, checked=self.settings.theme == name)
-            a.triggered.connect(lambda _=False, n=name: self.set_looks(theme=n))
-            themes.addAction(a)
-            view.addAction(a)
-        view.addSeparator()
-        colours = QActionGroup(self)
-        for key, label in (
-            ("hk", "Green up / red down (HK)"),
-            ("mainland", "Red up / green down (Mainland)"),
-        ):
-            a = QAction(label, self, checkable=True, checked=self.settings.colours == key)
-            a.triggered.connect(lambda _=False, k=key: self.set_looks(colours=k))
-            colours.addAction(a)
-            view.addAction(a)
 
     def _restore_layout(self) -> None:
         geometry, state = self.settings.window_state()
@@ -411,6 +370,13 @@ class MainWindow(QMainWindow):
             self.set_looks(colours=self.settings.colours, theme=self.settings.theme)
         if change.feed_changed or change.db_changed:
             self._reconfigure_task = asyncio.ensure_future(self.market.reconfigure())
+
+    def open_about(self) -> AboutDialog:
+        """Window-modal, without blocking the event loop (quotes keep updating behind it)."""
+        dlg = AboutDialog(self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
 
     def set_looks(self, *, colours: str | None = None, theme: str | None = None) -> None:
         if colours:
