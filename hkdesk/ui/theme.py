@@ -23,14 +23,23 @@ def stylesheet(theme: Theme | str) -> str:
 
 
 def app_icon() -> QIcon:
-    """The window icon (an SVG in ``hkdesk.resources/icons``); empty if it is missing."""
+    """The window icon: the PNG set in ``hkdesk.resources/icons`` (packaging/make_icons.py renders
+    it from the SVG, each size drawn for its size), or the SVG if the set is missing."""
+    icon = QIcon()
     try:
-        data = resources.files("hkdesk.resources").joinpath("icons", "hkdesk.svg").read_bytes()
-    except (FileNotFoundError, OSError):
-        return QIcon()
-    pixmap = QPixmap()
-    pixmap.loadFromData(data, "SVG")
-    return QIcon(pixmap)
+        folder = resources.files("hkdesk.resources").joinpath("icons")
+        for entry in folder.iterdir():
+            if entry.name.startswith("hkdesk-") and entry.name.endswith(".png"):
+                pixmap = QPixmap()
+                if pixmap.loadFromData(entry.read_bytes(), "PNG"):
+                    icon.addPixmap(pixmap)
+        if icon.isNull():
+            pixmap = QPixmap()
+            pixmap.loadFromData(folder.joinpath("hkdesk.svg").read_bytes(), "SVG")
+            icon.addPixmap(pixmap)
+    except (FileNotFoundError, OSError) as exc:
+        log.warning("no app icon (%s)", exc)
+    return icon
 
 
 def apply_theme(app: QApplication, theme: Theme | str) -> None:

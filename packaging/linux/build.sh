@@ -56,18 +56,20 @@ echo "build.sh: $TARBALL $(size_of "$TARBALL") in ${tar_s} s"
 # 3. the .deb: /opt/hkdesk, /usr/bin/hkdesk -> /opt/hkdesk/hkdesk, a menu entry and icons
 t2=$(date +%s)
 PKG="build/deb/hkdesk_${VERSION}_$DEB_ARCH"
-ICONS="build/hkdesk/icons"
+# the icons as bundled (committed in resources/icons, rendered from the SVG by make_icons.py)
+ICONS="dist/hkdesk/_internal/hkdesk/resources/icons"
 rm -rf "$PKG"
 mkdir -p "$PKG/DEBIAN" "$PKG/opt" "$PKG/usr/bin" "$PKG/usr/share/applications" \
     "$PKG/usr/share/icons/hicolor/scalable/apps"
 cp -a dist/hkdesk "$PKG/opt/hkdesk"
 ln -s /opt/hkdesk/hkdesk "$PKG/usr/bin/hkdesk"
 install -m 0644 "$HERE/hkdesk.desktop" "$PKG/usr/share/applications/hkdesk.desktop"
-install -m 0644 dist/hkdesk/_internal/hkdesk/resources/icons/hkdesk.svg \
-    "$PKG/usr/share/icons/hicolor/scalable/apps/hkdesk.svg"
-for px in 48 128 256 512; do
+install -m 0644 "$ICONS/hkdesk.svg" "$PKG/usr/share/icons/hicolor/scalable/apps/hkdesk.svg"
+for png in "$ICONS"/hkdesk-*.png; do
+    px=${png##*/hkdesk-}
+    px=${px%.png}
     mkdir -p "$PKG/usr/share/icons/hicolor/${px}x$px/apps"
-    install -m 0644 "$ICONS/hkdesk-$px.png" "$PKG/usr/share/icons/hicolor/${px}x$px/apps/hkdesk.png"
+    install -m 0644 "$png" "$PKG/usr/share/icons/hicolor/${px}x$px/apps/hkdesk.png"
 done
 chmod -R u+rwX,go+rX,go-w "$PKG"
 

@@ -57,7 +57,7 @@ if command -v create-dmg >/dev/null; then
     # create-dmg (Homebrew) lays out the Finder window; --skip-jenkins skips that on headless CI.
     extra=()
     [ "${CI:-}" = true ] && extra+=(--skip-jenkins)
-    create-dmg --volname "hkdesk $VERSION" --volicon build/hkdesk/icons/hkdesk.icns \
+    create-dmg --volname "hkdesk $VERSION" --volicon resources/icons/hkdesk.icns \
         --window-size 540 360 --icon-size 96 --icon hkdesk.app 140 170 \
         --app-drop-link 400 170 --hdiutil-quiet "${extra[@]+"${extra[@]}"}" "$DMG" "$STAGE"
 else
