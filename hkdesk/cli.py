@@ -24,6 +24,8 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
         help="quit by itself after this many seconds (automation)",
     )
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the main window before quitting")
+    # timing hook (hkdesk.app.startup_probe): print first paint / first quote times, then quit
+    parser.add_argument("--startup-probe", dest="startup_probe", action="store_true", help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -113,6 +113,10 @@ class Desk:
             self.market, self.settings, self.store, self.watchlists, self.universe, self.tokens
         )
         self.window.log_panel.attach(self.log_handler)
+        if getattr(self.options, "startup_probe", False):
+            from hkdesk.app.startup_probe import StartupProbe
+
+            StartupProbe(self.window, self.request_quit)
         if self.store.problem:
             log.warning(self.store.problem)
         self._closed = loop.create_future()

@@ -1,0 +1,36 @@
+"""``--startup-probe``: the timing hook the packaging start-up measurement reads."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from live_support import make_desk
+
+from hkdesk.app.startup_probe import FIRST_PAINT, FIRST_QUOTE
+from hkdesk.cli import build_parser
+from hkdesk.sim.process import start_simulator_process
+
+
+def test_the_option_is_hidden_and_off_by_default() -> None:
+    parser = build_parser()
+    assert parser.parse_args([]).startup_probe is False
+    assert parser.parse_args(["--startup-probe"]).startup_probe is True
+    assert "startup-probe" not in parser.format_help()
+
+
+async def test_prints_first_paint_then_first_quote_and_quits(qtbot, tmp_path, capsys) -> None:
+    with start_simulator_process(["--seed", "3", "--request-spacing", "0.02"]) as sim:
+        desk = make_desk(
+            tmp_path / "cfg", f"sqlite:///{tmp_path / 'p.db'}", sim_url=sim.ws_url, startup_probe=True
+        )
+        started = time.monotonic()
+        code = await asyncio.wait_for(desk.run(), timeout=30)
+    assert code == 0
+    marks = {}
+    for line in capsys.readouterr().out.splitlines():
+        name, _, value = line.partition(" ")
+        if name in (FIRST_PAINT, FIRST_QUOTE):
+            marks[name] = float(value)
+    assert set(marks) == {FIRST_PAINT, FIRST_QUOTE}
+    assert started < marks[FIRST_PAINT] <= marks[FIRST_QUOTE] < time.monotonic()
