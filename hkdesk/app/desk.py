@@ -30,6 +30,7 @@ from hkdesk.feed.status import FeedTimings
 from hkdesk.ui.log_panel import QtLogHandler
 from hkdesk.ui.main_window import MainWindow
 from hkdesk.ui.theme import app_icon, apply_theme
+from hkdesk.ui.translations import install_translation
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class Desk:
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)  # the loop ends when close() is done, not before
+            install_translation(app, self.settings.language)
             apply_theme(app, self.settings.theme)
             app.setWindowIcon(app_icon())
         self.window = MainWindow(

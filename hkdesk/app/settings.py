@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from hkdesk.i18n import LANGUAGES
+
 log = logging.getLogger(__name__)
 
 DEFAULT_ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
@@ -100,6 +102,15 @@ class AppSettings:
     @theme.setter
     def theme(self, value: str) -> None:
         self.q.setValue("ui/theme", value)
+
+    @property
+    def language(self) -> str:
+        """Empty: follow the system locale; "en" or "zh_HK" pick one (applied at the next start)."""
+        return self._choice("ui/language", "", LANGUAGES)
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self.q.setValue("ui/language", value if value in LANGUAGES else "")
 
     @property
     def chart_interval(self) -> str:

@@ -8,14 +8,26 @@ from enum import StrEnum
 
 from hkdesk.domain.sessions import Phase
 from hkdesk.feed.status import FeedState, FeedStatus
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 
+# English here (logs, tests); the status bar translates them in the "Status" context.
 SESSION_TEXT = {
-    Phase.PRE_OPEN: "Pre-open",
-    Phase.MORNING: "Morning session",
-    Phase.LUNCH: "Lunch break",
-    Phase.AFTERNOON: "Afternoon session",
-    Phase.CLOSING_AUCTION: "Closing auction",
-    Phase.CLOSED: "Market closed",
+    Phase.PRE_OPEN: QT_TRANSLATE_NOOP("Status", "Pre-open"),
+    Phase.MORNING: QT_TRANSLATE_NOOP("Status", "Morning session"),
+    Phase.LUNCH: QT_TRANSLATE_NOOP("Status", "Lunch break"),
+    Phase.AFTERNOON: QT_TRANSLATE_NOOP("Status", "Afternoon session"),
+    Phase.CLOSING_AUCTION: QT_TRANSLATE_NOOP("Status", "Closing auction"),
+    Phase.CLOSED: QT_TRANSLATE_NOOP("Status", "Market closed"),
+}
+#: Link texts with details after them start with one of these words.
+BACKING_OFF = QT_TRANSLATE_NOOP("Status", "Backing off")
+FAILED = QT_TRANSLATE_NOOP("Status", "Failed:")
+_STATE_TEXT = {
+    FeedState.LIVE: QT_TRANSLATE_NOOP("Status", "Live"),
+    FeedState.CONNECTING: QT_TRANSLATE_NOOP("Status", "Connecting"),
+    FeedState.SUBSCRIBING: QT_TRANSLATE_NOOP("Status", "Subscribing"),
+    FeedState.IDLE: QT_TRANSLATE_NOOP("Status", "Idle (no symbols)"),
+    FeedState.CLOSED: QT_TRANSLATE_NOOP("Status", "Closed"),
 }
 
 
@@ -44,18 +56,16 @@ def link_text(status: FeedStatus) -> tuple[str, LinkLevel]:
     """The status bar's words and colour for the feed's state (seconds left while backing off)."""
     st = status.state
     if st is FeedState.LIVE:
-        return "Live", LinkLevel.OK
+        return _STATE_TEXT[st], LinkLevel.OK
     if st is FeedState.BACKING_OFF:
         left = status.retry_in
         if status.retry_at is not None:
             left = max(0.0, status.retry_at - time.monotonic())
         secs = f" {left:.0f} s" if left is not None else ""
         why = f" ({status.reason})" if status.reason else ""
-        return f"Backing off{secs}{why}", LinkLevel.WARN
+        return f"{BACKING_OFF}{secs}{why}", LinkLevel.WARN
     if st is FeedState.FAILED:
-        return f"Failed: {status.reason or 'unknown'}", LinkLevel.BAD
-    if st in (FeedState.CONNECTING, FeedState.SUBSCRIBING):
-        return st.value.capitalize(), LinkLevel.WARN
-    if st is FeedState.IDLE:
-        return "Idle (no symbols)", LinkLevel.WARN
-    return "Closed", LinkLevel.BAD
+        return f"{FAILED} {status.reason or 'unknown'}", LinkLevel.BAD
+    if st in (FeedState.CONNECTING, FeedState.SUBSCRIBING, FeedState.IDLE):
+        return _STATE_TEXT[st], LinkLevel.WARN
+    return _STATE_TEXT[FeedState.CLOSED], LinkLevel.BAD

@@ -70,7 +70,11 @@ class ChartPanel(QWidget):
         self._buttons = QButtonGroup(self)
         self._buttons.setExclusive(True)
         for name in INTERVALS:
-            b = QToolButton(text=name, checkable=True, objectName="intervalButton")
+            b = QToolButton(
+                text=self.tr("Intraday") if name == INTRADAY else name,
+                checkable=True,
+                objectName="intervalButton",
+            )
             b.setChecked(name == self.mode)
             b.clicked.connect(lambda _=False, n=name: self.set_mode(n))
             self._buttons.addButton(b)
@@ -79,9 +83,9 @@ class ChartPanel(QWidget):
         self.readout = QLabel("", objectName="chartReadout")
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.readout, 1)
-        self.live_button = QToolButton(text="Live ⇥", checkable=True, objectName="liveButton")
+        self.live_button = QToolButton(text=self.tr("Live ⇥"), checkable=True, objectName="liveButton")
         self.live_button.setChecked(True)
-        self.live_button.setToolTip("Follow the live edge (pan or zoom to stop following)")
+        self.live_button.setToolTip(self.tr("Follow the live edge (pan or zoom to stop following)"))
         self.live_button.toggled.connect(self._set_follow)
         bar.addWidget(self.live_button)
 

@@ -29,6 +29,14 @@ class DepthLadder(QWidget):
         self._max_volume = 1.0
         self.spread_text = fmt.EMPTY
         self.mid_text = fmt.EMPTY
+        self._words = {
+            "level": self.tr("Lvl"),
+            "price": self.tr("Price"),
+            "volume": self.tr("Volume"),
+            "spread": self.tr("Spread {value}"),
+            "mid": self.tr("Mid {value}"),
+            "none": self.tr("Select a symbol"),
+        }
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._font = QFont(self.font())
         self._bold = QFont(self._font)
@@ -90,13 +98,19 @@ class DepthLadder(QWidget):
         p.setFont(self._font)
         p.setPen(header)
         p.drawText(
-            QRectF(6, 0, w * 0.2, rh), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "Lvl"
+            QRectF(6, 0, w * 0.2, rh),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            self._words["level"],
         )
         p.drawText(
-            QRectF(0, 0, w * 0.48, rh), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "Price"
+            QRectF(0, 0, w * 0.48, rh),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            self._words["price"],
         )
         p.drawText(
-            QRectF(0, 0, w - 8, rh), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, "Volume"
+            QRectF(0, 0, w - 8, rh),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+            self._words["volume"],
         )
         bar_left = w * 0.52
         bar_span = w - bar_left - 4
@@ -141,16 +155,16 @@ class DepthLadder(QWidget):
         p.drawText(
             QRectF(6, mid_y, w - 12, rh),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            f"Spread {self.spread_text}",
+            self._words["spread"].format(value=self.spread_text),
         )
         p.drawText(
             QRectF(6, mid_y, w - 12, rh),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-            f"Mid {self.mid_text}",
+            self._words["mid"].format(value=self.mid_text),
         )
         p.setFont(self._font)
         draw_side(self._bids, LEVELS + 1, True, pal.up, "B")
         if self.symbol is None:
             p.setPen(header)
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Select a symbol")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])
         p.end()

@@ -89,10 +89,12 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_watchlist = self._dock("Watchlist", self.watchlist, Qt.DockWidgetArea.TopDockWidgetArea)
-        self.dock_depth = self._dock("Depth", self.depth, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_tape = self._dock("Time & Sales", self.tape, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_log = self._dock("Log", self.log_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        area = Qt.DockWidgetArea
+        top, right, bottom = area.TopDockWidgetArea, area.RightDockWidgetArea, area.BottomDockWidgetArea
+        self.dock_watchlist = self._dock("watchlist", self.tr("Watchlist"), self.watchlist, top)
+        self.dock_depth = self._dock("depth", self.tr("Depth"), self.depth, right)
+        self.dock_tape = self._dock("time_sales", self.tr("Time & Sales"), self.tape, right)
+        self.dock_log = self._dock("log", self.tr("Log"), self.log_panel, bottom)
         self.resizeDocks([self.dock_watchlist], [430], Qt.Orientation.Vertical)
         self.resizeDocks([self.dock_depth, self.dock_tape], [470, 420], Qt.Orientation.Vertical)
         self.resizeDocks([self.dock_depth], [300], Qt.Orientation.Horizontal)
@@ -125,9 +127,10 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     # ------------------------------------------------------------ construction
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """``key`` names the dock in the saved layout, so it must not change with the language."""
         dock = QDockWidget(title.replace("&", "&&"), self)
-        dock.setObjectName(f"dock_{title.lower().replace(' & ', '_').replace(' ', '_')}")
+        dock.setObjectName(f"dock_{key}")
         dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -336,7 +339,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def new_list(self) -> None:
-        name, ok = QInputDialog.getText(self, "New watchlist", "Name:")
+        name, ok = QInputDialog.getText(self, self.tr("New watchlist"), self.tr("Name:"))
         name = name.strip()
         if ok and name and name not in self.watchlists.lists:
             self.watchlists.lists[name] = []
@@ -344,7 +347,7 @@ class MainWindow(QMainWindow):
 
     def rename_list(self) -> None:
         old = self.watchlists.current
-        name, ok = QInputDialog.getText(self, "Rename watchlist", "Name:", text=old)
+        name, ok = QInputDialog.getText(self, self.tr("Rename watchlist"), self.tr("Name:"), text=old)
         name = name.strip()
         if ok and name and name not in self.watchlists.lists:
             self.watchlists.lists = {(name if k == old else k): v for k, v in self.watchlists.lists.items()}

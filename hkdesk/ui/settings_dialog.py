@@ -1,4 +1,4 @@
-"""The settings dialog: feed, token, host, plan, database, colours and theme.
+"""The settings dialog: feed, token, host, plan, database, colours, theme and language.
 
 The token field starts empty and is a password field; what is stored is only ever shown as
 "set". When no OS keyring exists the dialog says so and points to ``HKDESK_TOKEN``.
@@ -33,14 +33,14 @@ class SettingsChange:
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, tokens: TokenStore, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("hkdesk settings")
+        self.setWindowTitle(self.tr("hkdesk settings"))
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(520)
         self._settings = settings
         self._tokens = tokens
 
         self.source = QComboBox(objectName="feedSource")
-        self.source.addItem("Built-in simulator", FeedSource.SIMULATOR.value)
+        self.source.addItem(self.tr("Built-in simulator"), FeedSource.SIMULATOR.value)
         self.source.addItem("AllTick", FeedSource.ALLTICK.value)
         self.source.setCurrentIndex(self.source.findData(settings.feed_source.value))
         self.url = QLineEdit(settings.alltick_url, objectName="feedUrl")
@@ -48,46 +48,57 @@ class SettingsDialog(QDialog):
         self.token = QLineEdit(objectName="tokenField")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         status = tokens.status()
-        self.token.setPlaceholderText(f"{mask(tokens.get())} — type to replace")
+        self.token.setPlaceholderText(self.tr("{token} — type to replace").format(token=mask(tokens.get())))
         self.keyring_note = QLabel(objectName="keyringNote")
         self.keyring_note.setWordWrap(True)
         if status.keyring_available:
-            self.keyring_note.setText(f"Stored in the OS keyring. Current source: {status.source}.")
+            self.keyring_note.setText(
+                self.tr("Stored in the OS keyring. Current source: {source}.").format(source=status.source)
+            )
         else:
             self.keyring_note.setText(
-                f"No OS keyring is available here ({status.detail}). A token typed here is used for "
-                f"this session only; set the {ENV_VAR} environment variable to keep it. "
-                f"Current source: {status.source}."
+                self.tr(
+                    "No OS keyring is available here ({detail}). A token typed here is used for "
+                    "this session only; set the {env} environment variable to keep it. "
+                    "Current source: {source}."
+                ).format(detail=status.detail, env=ENV_VAR, source=status.source)
             )
         self.plan = QComboBox(objectName="planCombo")
         self.plan.addItems(PLANS)
         self.plan.setCurrentText(settings.plan)
 
         self.db_url = QLineEdit(settings.db_url, objectName="dbUrl")
-        self.db_url.setPlaceholderText("default: SQLite file in the user data folder")
+        self.db_url.setPlaceholderText(self.tr("default: SQLite file in the user data folder"))
         self.colours = QComboBox(objectName="colourCombo")
-        self.colours.addItem("Green up / red down (Hong Kong)", "hk")
-        self.colours.addItem("Red up / green down (Mainland)", "mainland")
+        self.colours.addItem(self.tr("Green up / red down (Hong Kong)"), "hk")
+        self.colours.addItem(self.tr("Red up / green down (Mainland)"), "mainland")
         self.colours.setCurrentIndex(self.colours.findData(settings.colours))
         self.theme = QComboBox(objectName="themeCombo")
-        self.theme.addItem("Dark", "dark")
-        self.theme.addItem("Light", "light")
+        self.theme.addItem(self.tr("Dark"), "dark")
+        self.theme.addItem(self.tr("Light"), "light")
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
+        self.language = QComboBox(objectName="languageCombo")
+        self.language.addItem(self.tr("System default"), "")
+        self.language.addItem("English", "en")
+        self.language.addItem("繁體中文（香港）", "zh_HK")
+        self.language.setCurrentIndex(self.language.findData(settings.language))
 
-        feed_box = QGroupBox("Market data")
+        feed_box = QGroupBox(self.tr("Market data"))
         f = QFormLayout(feed_box)
-        f.addRow("Feed", self.source)
-        f.addRow("Host URL", self.url)
-        f.addRow("Token", self.token)
+        f.addRow(self.tr("Feed"), self.source)
+        f.addRow(self.tr("Host URL"), self.url)
+        f.addRow(self.tr("Token"), self.token)
         f.addRow("", self.keyring_note)
-        f.addRow("Plan", self.plan)
-        store_box = QGroupBox("Storage")
+        f.addRow(self.tr("Plan"), self.plan)
+        store_box = QGroupBox(self.tr("Storage"))
         s = QFormLayout(store_box)
-        s.addRow("Database URL", self.db_url)
-        look_box = QGroupBox("Display")
+        s.addRow(self.tr("Database URL"), self.db_url)
+        look_box = QGroupBox(self.tr("Display"))
         lk = QFormLayout(look_box)
-        lk.addRow("Colours", self.colours)
-        lk.addRow("Theme", self.theme)
+        lk.addRow(self.tr("Colours"), self.colours)
+        lk.addRow(self.tr("Theme"), self.theme)
+        lk.addRow(self.tr("Language"), self.language)
+        lk.addRow("", QLabel(self.tr("A new language applies when hkdesk is next started.")))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -117,6 +128,7 @@ class SettingsDialog(QDialog):
         st.db_url = self.db_url.text()
         st.colours = self.colours.currentData()
         st.theme = self.theme.currentData()
+        st.language = self.language.currentData()
         st.sync()
         if token:
             self._tokens.set(token)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from hkdesk.app.status import StatusSnapshot
+from hkdesk.app.status import BACKING_OFF, FAILED, StatusSnapshot
+
+
+def translated_link(text: str) -> str:
+    """The link text in the UI language; details after "Backing off"/"Failed:" stay as they are."""
+    for prefix in (BACKING_OFF, FAILED):
+        if text.startswith(prefix):
+            return QCoreApplication.translate("Status", prefix) + text[len(prefix) :]
+    return QCoreApplication.translate("Status", text)
 
 
 class StatusPanel(QStatusBar):
@@ -25,6 +34,12 @@ class StatusPanel(QStatusBar):
             self.addWidget(w)
         for w in (self.latency, self.rate, self.writer, self.session, self.clock):
             self.addPermanentWidget(w)
+        # number formats stay as they are in every language; only the words around them change
+        self._no_rtt = self.tr("RTT –")
+        self._rtt = self.tr("RTT {ms} ms")
+        self._rate = self.tr("{rate} ticks/s")
+        self._store = self.tr("DB queue {queue} · stored {stored}")
+        self._store_error = self.tr("DB ERROR · queue {queue}")
 
     def _label(self, name: str, min_width: int) -> QLabel:
         lab = QLabel(self, objectName=name)
@@ -33,19 +48,20 @@ class StatusPanel(QStatusBar):
         return lab
 
     def show_snapshot(self, s: StatusSnapshot) -> None:
-        self.link.setText(f"● {s.link_text}")
+        self.link.setText(f"● {translated_link(s.link_text)}")
         self.link.setProperty("level", s.link_level.value)
         self.link.style().unpolish(self.link)
         self.link.style().polish(self.link)
         self.source.setText(s.source)
-        self.latency.setText("RTT –" if s.rtt_ms is None else f"RTT {s.rtt_ms:.0f} ms")
-        self.rate.setText(f"{s.ticks_per_s:,.0f} ticks/s")
-        store = f"DB queue {s.writer_queue:,} · stored {s.rows_stored:,}"
-        self.writer.setText(store if s.writer_ok else f"DB ERROR · queue {s.writer_queue:,}")
+        self.latency.setText(self._no_rtt if s.rtt_ms is None else self._rtt.format(ms=f"{s.rtt_ms:.0f}"))
+        self.rate.setText(self._rate.format(rate=f"{s.ticks_per_s:,.0f}"))
+        queue = f"{s.writer_queue:,}"
+        store = self._store.format(queue=queue, stored=f"{s.rows_stored:,}")
+        self.writer.setText(store if s.writer_ok else self._store_error.format(queue=queue))
         self.writer.setProperty("level", "ok" if s.writer_ok else "bad")
         self.writer.style().unpolish(self.writer)
         self.writer.style().polish(self.writer)
-        self.session.setText(s.session_text)
+        self.session.setText(QCoreApplication.translate("Status", s.session_text) if s.session_text else "")
         self.clock.setText(s.clock_text)
         self.gap.setVisible(bool(s.gap_text))
         self.gap.setText(f"⚠ {s.gap_text}" if s.gap_text else "")

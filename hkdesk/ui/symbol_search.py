@@ -28,7 +28,7 @@ class SymbolSearchBox(QLineEdit):
         super().__init__(parent)
         self.setObjectName("symbolSearch")
         self._universe = universe
-        self.setPlaceholderText("Add / jump: code or name (type anywhere)")
+        self.setPlaceholderText(self.tr("Add / jump: code or name (type anywhere)"))
         self.setClearButtonEnabled(True)
         self._list = QStringListModel(self)
         self.completer_ = QCompleter(self._list, self)

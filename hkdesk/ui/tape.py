@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from hkdesk.domain.types import Direction, Tick
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui import formatting as fmt
 from hkdesk.ui.colours import Palette, make_palette
 
-HEADERS = ("Time", "Price", "Volume", "")
+HEADERS = (
+    QT_TRANSLATE_NOOP("TapeModel", "Time"),
+    QT_TRANSLATE_NOOP("TapeModel", "Price"),
+    QT_TRANSLATE_NOOP("TapeModel", "Volume"),
+    "",
+)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _DIR_TEXT = {Direction.BUY: "B", Direction.SELL: "S", Direction.NEUTRAL: ""}
@@ -27,6 +33,7 @@ class TapeModel(QAbstractTableModel):
         self._palette = palette or make_palette()
         self._rows: deque[tuple[tuple[str, str, str, str], int]] = deque()
         self._is_index = False
+        self._headers = tuple(QCoreApplication.translate("TapeModel", h) if h else "" for h in HEADERS)
 
     def set_palette(self, palette: Palette) -> None:
         self._palette = palette
@@ -82,7 +89,7 @@ class TapeModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
+                return self._headers[section]
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if section in (1, 2) else _CENTER
         return None

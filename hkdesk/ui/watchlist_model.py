@@ -15,10 +15,11 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from hkdesk.domain.quotes import Quote, QuoteHub
 from hkdesk.domain.symbols import SymbolInfo, display_code
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui import formatting as fmt
 from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
 
@@ -44,19 +45,19 @@ class Col(IntEnum):
 
 
 HEADERS = (
-    "Code",
-    "Name",
+    QT_TRANSLATE_NOOP("WatchlistModel", "Code"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Name"),
     "名稱",
-    "Last",
-    "Chg",
-    "Chg%",
-    "Volume",
-    "Turnover",
-    "Bid",
-    "Ask",
-    "High",
-    "Low",
-    "Time",
+    QT_TRANSLATE_NOOP("WatchlistModel", "Last"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Chg"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Chg%"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Volume"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Turnover"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Bid"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Ask"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "High"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Low"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Time"),
 )
 _NCOL = len(HEADERS)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -111,6 +112,7 @@ class WatchlistModel(QAbstractTableModel):
         self._index: dict[str, int] = {}
         self._flashing: set[int] = set()
         self.emitted_ranges = 0
+        self._headers = tuple(QCoreApplication.translate("WatchlistModel", h) for h in HEADERS)
 
     # ------------------------------------------------------------ rows
     def symbols(self) -> list[str]:
@@ -214,7 +216,7 @@ class WatchlistModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
+                return self._headers[section]
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _ALIGN[section]
         return None

@@ -24,3 +24,13 @@ def test_icons_are_shipped() -> None:
 
 def test_themes_and_symbols_are_shipped() -> None:
     assert all(shipped(name) for name in ("dark.qss", "light.qss", "hk-symbols.csv"))
+
+
+def test_compiled_translations_are_shipped_and_sources_are_not() -> None:
+    assert shipped("translations/hkdesk_zh_HK.qm")
+    assert not shipped("translations/hkdesk_zh_HK.ts")
+
+
+def test_the_spec_bundles_compiled_translations() -> None:
+    spec = (ROOT / "packaging" / "hkdesk.spec").read_text(encoding="utf-8")
+    assert '".qm"}' in spec and '".ts"' not in spec

@@ -7,17 +7,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from live_support import make_desk
+from PySide6.QtWidgets import QApplication
 
 from hkdesk.ui.main_window import MainWindow
+from hkdesk.ui.translations import install_translation
 
 
 @contextmanager
-def offline_window(tmp_path: Path) -> Iterator[MainWindow]:
+def offline_window(tmp_path: Path, language: str | None = None) -> Iterator[MainWindow]:
+    """``language``: install that translation first (as the app does), English again afterwards."""
     desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'offline.db'}", token="offline-token")
-    win = MainWindow(desk.market, desk.settings, desk.store, desk.watchlists, desk.universe, desk.tokens)
+    app = QApplication.instance()
+    if language is not None:
+        install_translation(app, language)
     try:
-        yield win
+        win = MainWindow(desk.market, desk.settings, desk.store, desk.watchlists, desk.universe, desk.tokens)
+        try:
+            yield win
+        finally:
+            win.close()
+            win.deleteLater()
+            desk.market.close_executor()
     finally:
-        win.close()
-        win.deleteLater()
-        desk.market.close_executor()
+        if language is not None:
+            install_translation(app, "en")

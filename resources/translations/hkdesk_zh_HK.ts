@@ -1,0 +1,454 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_HK">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About hkdesk</source>
+        <translation>關於 hkdesk</translation>
+    </message>
+    <message>
+        <source>Real-time Hong Kong stock quotes</source>
+        <translation>香港股票實時報價</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Qt run-time</source>
+        <translation>Qt 執行環境</translation>
+    </message>
+    <message>
+        <source>PySide6</source>
+        <translation>PySide6</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>Platform</source>
+        <translation>平台</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>組件</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>授權條款</translation>
+    </message>
+    <message>
+        <source>Home page</source>
+        <translation>網站</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>Qt and PySide6 (LGPL-3.0) are linked dynamically and can be replaced with other builds of the same version. Double-click a row to open its home page.</source>
+        <translation>Qt 及 PySide6（LGPL-3.0）以動態連結方式使用，可換成同一版本的其他建置。按兩下任何一行可開啟其網站。</translation>
+    </message>
+    <message>
+        <source>Bundled components and their licences:</source>
+        <translation>隨附組件及其授權條款：</translation>
+    </message>
+</context>
+<context>
+    <name>ChartPanel</name>
+    <message>
+        <source>Intraday</source>
+        <translation>即日</translation>
+    </message>
+    <message>
+        <source>Live ⇥</source>
+        <translation>即時 ⇥</translation>
+    </message>
+    <message>
+        <source>Follow the live edge (pan or zoom to stop following)</source>
+        <translation>跟隨最新走勢（平移或縮放即停止跟隨）</translation>
+    </message>
+</context>
+<context>
+    <name>DepthLadder</name>
+    <message>
+        <source>Lvl</source>
+        <translation>檔</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>價格</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>數量</translation>
+    </message>
+    <message>
+        <source>Spread {value}</source>
+        <translation>價差 {value}</translation>
+    </message>
+    <message>
+        <source>Mid {value}</source>
+        <translation>中間價 {value}</translation>
+    </message>
+    <message>
+        <source>Select a symbol</source>
+        <translation>請選擇股份</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Watchlist</source>
+        <translation>自選股</translation>
+    </message>
+    <message>
+        <source>Depth</source>
+        <translation>買賣盤</translation>
+    </message>
+    <message>
+        <source>Time &amp; Sales</source>
+        <translation>成交紀錄</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日誌</translation>
+    </message>
+    <message>
+        <source>New watchlist</source>
+        <translation>新增自選股清單</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名稱：</translation>
+    </message>
+    <message>
+        <source>Rename watchlist</source>
+        <translation>重新命名自選股清單</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>檔案(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>設定(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>結束(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Watchlist</source>
+        <translation>自選股(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;New list…</source>
+        <translation>新增清單(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rename list…</source>
+        <translation>重新命名清單(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete list</source>
+        <translation>刪除清單(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Find / add symbol</source>
+        <translation>尋找／加入股份(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>檢視(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Dark theme</source>
+        <translation>深色主題</translation>
+    </message>
+    <message>
+        <source>Light theme</source>
+        <translation>淺色主題</translation>
+    </message>
+    <message>
+        <source>Green up / red down (HK)</source>
+        <translation>綠升紅跌（香港）</translation>
+    </message>
+    <message>
+        <source>Red up / green down (Mainland)</source>
+        <translation>紅升綠跌（內地）</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>說明(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About hkdesk</source>
+        <translation>關於 hkdesk(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>hkdesk settings</source>
+        <translation>hkdesk 設定</translation>
+    </message>
+    <message>
+        <source>Built-in simulator</source>
+        <translation>內置模擬器</translation>
+    </message>
+    <message>
+        <source>{token} — type to replace</source>
+        <translation>{token} — 輸入即可替換</translation>
+    </message>
+    <message>
+        <source>Stored in the OS keyring. Current source: {source}.</source>
+        <translation>儲存於作業系統的鑰匙圈。目前來源：{source}。</translation>
+    </message>
+    <message>
+        <source>No OS keyring is available here ({detail}). A token typed here is used for this session only; set the {env} environment variable to keep it. Current source: {source}.</source>
+        <translation>此處沒有可用的作業系統鑰匙圈（{detail}）。在此輸入的 Token 只用於這次執行；如要保留，請設定環境變數 {env}。目前來源：{source}。</translation>
+    </message>
+    <message>
+        <source>default: SQLite file in the user data folder</source>
+        <translation>預設：用戶資料夾內的 SQLite 檔案</translation>
+    </message>
+    <message>
+        <source>Green up / red down (Hong Kong)</source>
+        <translation>綠升紅跌（香港）</translation>
+    </message>
+    <message>
+        <source>Red up / green down (Mainland)</source>
+        <translation>紅升綠跌（內地）</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>淺色</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟隨系統</translation>
+    </message>
+    <message>
+        <source>Market data</source>
+        <translation>市場數據</translation>
+    </message>
+    <message>
+        <source>Feed</source>
+        <translation>數據來源</translation>
+    </message>
+    <message>
+        <source>Host URL</source>
+        <translation>主機網址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>計劃</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>儲存</translation>
+    </message>
+    <message>
+        <source>Database URL</source>
+        <translation>資料庫網址</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>顯示</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>顏色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主題</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <source>A new language applies when hkdesk is next started.</source>
+        <translation>新語言會在下次啟動 hkdesk 時生效。</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Pre-open</source>
+        <translation>開市前時段</translation>
+    </message>
+    <message>
+        <source>Morning session</source>
+        <translation>早市</translation>
+    </message>
+    <message>
+        <source>Lunch break</source>
+        <translation>午休</translation>
+    </message>
+    <message>
+        <source>Afternoon session</source>
+        <translation>午市</translation>
+    </message>
+    <message>
+        <source>Closing auction</source>
+        <translation>收市競價</translation>
+    </message>
+    <message>
+        <source>Market closed</source>
+        <translation>已收市</translation>
+    </message>
+    <message>
+        <source>Backing off</source>
+        <extracomment>Link texts with details after them start with one of these words.</extracomment>
+        <translation>稍後重試</translation>
+    </message>
+    <message>
+        <source>Failed:</source>
+        <translation>失敗：</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>即時</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>連線中</translation>
+    </message>
+    <message>
+        <source>Subscribing</source>
+        <translation>訂閱中</translation>
+    </message>
+    <message>
+        <source>Idle (no symbols)</source>
+        <translation>閒置（沒有股份）</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已關閉</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <source>RTT –</source>
+        <translation>延遲 –</translation>
+    </message>
+    <message>
+        <source>RTT {ms} ms</source>
+        <translation>延遲 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <source>{rate} ticks/s</source>
+        <translation>每秒 {rate} 筆</translation>
+    </message>
+    <message>
+        <source>DB queue {queue} · stored {stored}</source>
+        <translation>資料庫佇列 {queue} · 已儲存 {stored}</translation>
+    </message>
+    <message>
+        <source>DB ERROR · queue {queue}</source>
+        <translation>資料庫錯誤 · 佇列 {queue}</translation>
+    </message>
+</context>
+<context>
+    <name>SymbolSearchBox</name>
+    <message>
+        <source>Add / jump: code or name (type anywhere)</source>
+        <translation>加入／跳至：代號或名稱（可隨處輸入）</translation>
+    </message>
+</context>
+<context>
+    <name>TapeModel</name>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>價格</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>數量</translation>
+    </message>
+</context>
+<context>
+    <name>WatchlistModel</name>
+    <message>
+        <source>Code</source>
+        <translation>代號</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>英文名稱</translation>
+    </message>
+    <message>
+        <source>Last</source>
+        <translation>現價</translation>
+    </message>
+    <message>
+        <source>Chg</source>
+        <translation>升跌</translation>
+    </message>
+    <message>
+        <source>Chg%</source>
+        <translation>升跌%</translation>
+    </message>
+    <message>
+        <source>Volume</source>
+        <translation>成交量</translation>
+    </message>
+    <message>
+        <source>Turnover</source>
+        <translation>成交額</translation>
+    </message>
+    <message>
+        <source>Bid</source>
+        <translation>買入</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>賣出</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>最高</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>最低</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+</context>
+<context>
+    <name>WatchlistPanel</name>
+    <message>
+        <source>Named watchlists</source>
+        <translation>自選股清單</translation>
+    </message>
+    <message>
+        <source>New watchlist</source>
+        <translation>新增自選股清單</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>篩選</translation>
+    </message>
+</context>
+</TS>
