@@ -106,8 +106,49 @@ def trade_data(trade: SimTrade) -> TradeData:
     )
 
 
+_TRADE_FRAME = (
+    '{"cmd_id":%d,"data":{"code":%s,"seq":%d,"tick_time":%d,"price":"%s","volume":"%d",'
+    '"turnover":"%s","trade_direction":%d}}'
+)
+_code_json: dict[str, str] = {}
+
+
+_milli_texts: dict[int, str] = {}
+
+
+def _milli_text(milli: int) -> str:
+    """``format_milli`` with a cache: a burst repeats the same few prices and turnovers."""
+    text = _milli_texts.get(milli)
+    if text is None:
+        if len(_milli_texts) >= 1 << 16:
+            _milli_texts.clear()
+        text = _milli_texts[milli] = format_milli(milli)
+    return text
+
+
 def encode_trade(trade: SimTrade) -> bytes:
-    return _encoder.encode(TradePush(PUSH_TRADE, trade_data(trade)))
+    """The same bytes as encoding ``TradePush`` with msgspec, by one string format.
+
+    Trade frames are most of what a burst sends; formatting them directly costs about a third
+    of building the two structs and encoding them, so the simulator stays ahead of its clients.
+    """
+    code = _code_json.get(trade.symbol)
+    if code is None:
+        code = _code_json[trade.symbol] = _encoder.encode(trade.symbol).decode()
+    price = trade.price
+    return (
+        _TRADE_FRAME
+        % (
+            PUSH_TRADE,
+            code,
+            trade.seq,
+            trade.ts,
+            _milli_text(price),
+            trade.volume,
+            _milli_text(price * trade.volume),
+            trade.direction,
+        )
+    ).encode()
 
 
 def encode_book(book: SimBook, levels: int = 10) -> bytes:
