@@ -583,14 +583,12 @@ class BatchWriter:
                 books.extend(payload)  # type: ignore[arg-type]
             else:
                 gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
-        unique: dict[tuple[str, int], Tick] = {}
-        for tick in itertools.chain.from_iterable(tick_lists):
-            unique.setdefault((tick.symbol, tick.seq), tick)
-        total_ticks = sum(len(lst) for lst in tick_lists)
+        all_ticks = tick_lists[0] if len(tick_lists) == 1 else list(itertools.chain.from_iterable(tick_lists))
+        total_ticks = len(all_ticks)
         dialect = self.engine.dialect.name
         with self.engine.begin() as conn:
             opened = self._opened_file(conn)
-            inserted = self._insert_ticks(conn, list(unique.values()))
+            inserted = self._insert_ticks(conn, all_ticks)
             apply_deltas(conn, deltas_from_ticks(inserted))
             upsert = pg_insert if dialect == "postgresql" else sqlite_insert
             if books:
@@ -606,14 +604,22 @@ class BatchWriter:
             self._last_commit_at = time.time()
 
     def _insert_ticks(self, conn: Connection, rows: list[Tick]) -> list[Tick]:
-        """Insert ``rows`` (unique keys), skipping stored ones; return the ticks really inserted."""
+        """Insert ``rows``, skipping stored ones and repeats; return the ticks really inserted.
+
+        The SQLite fast path takes the batch as it is (a repeat makes it fall back); the other
+        paths first keep one tick per key, as they report inserted keys, not rows.
+        """
         if not rows:
             return []
         postgres = self.engine.dialect.name == "postgresql"
+        if not postgres and self._insert_all_new_sqlite(conn, rows):
+            return rows
+        unique: dict[tuple[str, int], Tick] = {}
+        for tick in rows:
+            unique.setdefault((tick.symbol, tick.seq), tick)
+        rows = list(unique.values())
         if postgres and len(rows) >= _COPY_FROM_ROWS:
             keys = self._copy_ticks(conn, rows)
-        elif not postgres and self._insert_all_new_sqlite(conn, rows):
-            return rows
         else:
             upsert = pg_insert if postgres else sqlite_insert
             stmt = upsert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
@@ -635,9 +641,9 @@ class BatchWriter:
                     t.symbol,
                     t.seq,
                     t.ts,
-                    format(t.price, "f"),
-                    format(t.volume, "f"),
-                    format(t.turnover, "f"),
+                    p if "E" not in (p := str(t.price)) else format(t.price, "f"),
+                    v if "E" not in (v := str(t.volume)) else format(t.volume, "f"),
+                    x if "E" not in (x := str(t.turnover)) else format(t.turnover, "f"),
                     t.direction,
                     t.received_at,
                 )

@@ -140,6 +140,28 @@ def test_decimals_round_trip_exactly(writer_factory):
     assert last_trade(w.engine, "1.HK") == back[-1]
 
 
+def test_exponent_notation_is_stored_as_plain_digits(writer_factory):
+    """Decimal("1E+3") must go in as 1000 (text columns on SQLite are compared and read as digits)."""
+    w = writer_factory(flush_rows=2, flush_interval=0.01)
+    w.start()
+    w.put_ticks(
+        [
+            Tick(symbol="1.HK", seq=1, ts=T0, price=Decimal("1E+3"), volume=Decimal("2E+2")),
+            Tick(symbol="1.HK", seq=2, ts=T0 + 1, price=Decimal("1E-7"), volume=Decimal("5E+1")),
+        ]
+    )
+    wait_for(lambda: w.stats().stored_total == 2)
+    with w.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT CAST(price AS TEXT), CAST(volume AS TEXT), CAST(turnover AS TEXT) FROM ticks ORDER BY seq"
+        ).all()
+    assert [tuple(Decimal(x) for x in r) for r in rows] == [
+        (Decimal(1000), Decimal(200), Decimal(200000)),
+        (Decimal("0.0000001"), Decimal(50), Decimal("0.0000050")),
+    ]
+    assert not any("E" in x.upper() for r in rows for x in r)
+
+
 def test_bars_match_brute_force_whatever_the_commit_order(writer_factory):
     rng = random.Random(5)
     data = [
