@@ -41,6 +41,7 @@ def test_sqlite_file_gets_its_folder_and_pragmas(tmp_path):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 1234
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -64 * 1024
     ping(engine)
     engine.dispose()
 
