@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
+from sqlalchemy import Connection, select, tuple_
 
 from hkdesk.domain.bars import MINUTE, bar_start
 from hkdesk.domain.types import Tick
+from hkdesk.store.bulk import upsert_rows
 from hkdesk.store.schema import bars
 
 _KEY_CHUNK = 400
@@ -84,33 +85,80 @@ def _row(symbol: str, start: int, d: BarDelta) -> dict:
     }
 
 
-def _merge(old, symbol: str, start: int, d: BarDelta) -> dict:
+def _merge(old: dict, symbol: str, start: int, d: BarDelta) -> dict:
     row = _row(symbol, start, d)
-    old_first = (old.first_ts, old.first_seq)
-    old_last = (old.last_ts, old.last_seq)
+    old_first = (old["first_ts"], old["first_seq"])
+    old_last = (old["last_ts"], old["last_seq"])
     if old_first < d.first:
-        row["open"], row["first_ts"], row["first_seq"] = old.open, *old_first
+        row["open"], row["first_ts"], row["first_seq"] = old["open"], *old_first
     if old_last > d.last:
-        row["close"], row["last_ts"], row["last_seq"] = old.close, *old_last
-    row["high"] = max(old.high, d.high)
-    row["low"] = min(old.low, d.low)
-    row["volume"] = old.volume + d.volume
-    row["turnover"] = old.turnover + d.turnover
-    row["trades"] = old.trades + d.trades
+        row["close"], row["last_ts"], row["last_seq"] = old["close"], *old_last
+    row["high"] = max(old["high"], d.high)
+    row["low"] = min(old["low"], d.low)
+    row["volume"] = old["volume"] + d.volume
+    row["turnover"] = old["turnover"] + d.turnover
+    row["trades"] = old["trades"] + d.trades
     return row
 
 
-def _existing(conn: Connection, keys: list[tuple[str, int]]) -> dict[tuple[str, int], object]:
-    found: dict[tuple[str, int], object] = {}
-    for i in range(0, len(keys), _KEY_CHUNK):
-        chunk = keys[i : i + _KEY_CHUNK]
+class BarCache:
+    """The bars one SQLite writer last committed, so a batch need not read them back.
+
+    Reading a bar back costs a step per row, and SQLite releases the GIL on every step: next to
+    a busy receive thread each release can cost the writer milliseconds (see ``bulk``). Only
+    valid while one writer owns the file, which ``BatchWriter`` does for SQLite; PostgreSQL
+    may be shared by several desks and always reads (and locks) the bars it merges into.
+    ``owner`` names the file the rows belong to; a different one empties the cache.
+    """
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self.owner: object = None
+        self._rows: dict[tuple[str, int], dict] = {}
+
+    def get(self, key: tuple[str, int]) -> dict | None:
+        return self._rows.get(key)
+
+    def claim(self, owner: object) -> None:
+        if owner != self.owner:
+            self.clear()
+            self.owner = owner
+
+    def remember(self, rows: list[dict]) -> None:
+        if len(self._rows) + len(rows) > self.limit:
+            self._rows.clear()
+        for row in rows:
+            self._rows[(row["symbol"], row["start"])] = row
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def _existing(
+    conn: Connection, keys: list[tuple[str, int]], cache: BarCache | None
+) -> dict[tuple[str, int], dict]:
+    found: dict[tuple[str, int], dict] = {}
+    missing = keys
+    if cache is not None:
+        missing = []
+        for key in keys:
+            row = cache.get(key)
+            if row is None:
+                missing.append(key)
+            else:
+                found[key] = row
+    for i in range(0, len(missing), _KEY_CHUNK):
+        chunk = missing[i : i + _KEY_CHUNK]
         query = select(bars).where(
             bars.c.interval_s == MINUTE, tuple_(bars.c.symbol, bars.c.start).in_(chunk)
         )
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()
         for row in conn.execute(query):
-            found[(row.symbol, row.start)] = row
+            found[(row.symbol, row.start)] = dict(row._mapping)
     return found
 
 
@@ -127,38 +175,22 @@ _VALUE_COLUMNS = (
     "last_ts",
     "last_seq",
 )
-_UPDATE = (
-    update(bars)
-    .where(
-        and_(
-            bars.c.symbol == bindparam("k_symbol"),
-            bars.c.interval_s == bindparam("k_interval_s"),
-            bars.c.start == bindparam("k_start"),
-        )
-    )
-    .values({name: bindparam(name) for name in _VALUE_COLUMNS})
-)
+_KEY_COLUMNS = ("symbol", "interval_s", "start")
 
 
-def apply_deltas(conn: Connection, deltas: dict[tuple[str, int], BarDelta]) -> int:
-    """Merge ``deltas`` into the ``bars`` table inside the caller's transaction; return bars touched."""
+def apply_deltas(
+    conn: Connection, deltas: dict[tuple[str, int], BarDelta], cache: BarCache | None = None
+) -> list[dict]:
+    """Merge ``deltas`` into the ``bars`` table inside the caller's transaction; return the rows
+    written (for ``cache.remember`` once the transaction has committed)."""
     if not deltas:
-        return 0
-    keys = list(deltas)
-    old = _existing(conn, keys)
-    inserts: list[dict] = []
-    updates: list[dict] = []
+        return []
+    old = _existing(conn, list(deltas), cache)
+    rows: list[dict] = []
     for (symbol, start), delta in deltas.items():
         previous = old.get((symbol, start))
-        if previous is None:
-            inserts.append(_row(symbol, start, delta))
-            continue
-        row = _merge(previous, symbol, start, delta)
-        row["k_symbol"], row["k_interval_s"], row["k_start"] = row.pop("symbol"), MINUTE, row.pop("start")
-        del row["interval_s"]
-        updates.append(row)
-    if inserts:
-        conn.execute(bars.insert(), inserts)
-    if updates:
-        conn.execute(_UPDATE, updates)
-    return len(keys)
+        rows.append(
+            _row(symbol, start, delta) if previous is None else _merge(previous, symbol, start, delta)
+        )
+    upsert_rows(conn, bars, rows, keys=_KEY_COLUMNS, update=_VALUE_COLUMNS)
+    return rows

@@ -41,9 +41,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hkdesk.domain.types import Book, Level, Tick
+from hkdesk.store.bulk import insert_tuples, upsert_rows
 from hkdesk.store.engine import default_data_dir, make_engine, sqlite_path
 from hkdesk.store.errors import StoreError, redact_text, redact_url
-from hkdesk.store.minute_bars import apply_deltas, deltas_from_ticks
+from hkdesk.store.minute_bars import BarCache, apply_deltas, deltas_from_ticks
 from hkdesk.store.records import Gap
 from hkdesk.store.schema import depth, gaps, migrate, ticks
 from hkdesk.store.spill import (
@@ -142,7 +143,9 @@ _STAGE_DDL = (
     "CREATE TEMP TABLE IF NOT EXISTS hk_tick_stage (LIKE ticks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
 )
 _TICK_COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
-_SQLITE_INSERT = f"INSERT OR IGNORE INTO ticks ({_TICK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_SQLITE_INSERT_HEAD = f"INSERT OR IGNORE INTO ticks ({_TICK_COLUMNS})"
+_DEPTH_KEY = ("symbol", "seq", "ts")
+_GAP_KEY = ("symbol", "start_ts", "end_ts", "reason")
 _STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
 _STAGE_MOVE = (
     f"INSERT INTO ticks ({_TICK_COLUMNS}) SELECT {_TICK_COLUMNS} FROM hk_tick_stage "
@@ -186,6 +189,7 @@ class BatchWriter:
         self._db_file = sqlite_path(self.engine)
         if self._db_file is not None:
             event.listen(self.engine, "connect", self._remember_file)
+        self._bar_cache = BarCache() if self.engine.dialect.name == "sqlite" else None
 
         self._lock = threading.Lock()
         self._queue: deque[Entry] = deque()
@@ -585,17 +589,25 @@ class BatchWriter:
                 gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
         all_ticks = tick_lists[0] if len(tick_lists) == 1 else list(itertools.chain.from_iterable(tick_lists))
         total_ticks = len(all_ticks)
-        dialect = self.engine.dialect.name
-        with self.engine.begin() as conn:
-            opened = self._opened_file(conn)
-            inserted = self._insert_ticks(conn, all_ticks)
-            apply_deltas(conn, deltas_from_ticks(inserted))
-            upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-            if books:
-                conn.execute(upsert(depth).on_conflict_do_nothing(), [_book_row(b) for b in books])
-            if gap_rows:
-                conn.execute(upsert(gaps).on_conflict_do_nothing(), gap_rows)
-        self._check_same_file(opened)
+        cache = self._bar_cache
+        try:
+            with self.engine.begin() as conn:
+                opened = self._opened_file(conn)
+                if cache is not None:
+                    cache.claim(opened)
+                inserted = self._insert_ticks(conn, all_ticks)
+                bar_rows = apply_deltas(conn, deltas_from_ticks(inserted), cache)
+                if books:
+                    upsert_rows(conn, depth, [_book_row(b) for b in books], keys=_DEPTH_KEY)
+                if gap_rows:
+                    upsert_rows(conn, gaps, gap_rows, keys=_GAP_KEY)
+            self._check_same_file(opened)
+        except BaseException:
+            if cache is not None:
+                cache.clear()
+            raise
+        if cache is not None:
+            cache.remember(bar_rows)
         with self._lock:
             self._stored_total += len(inserted)
             self._duplicates += total_ticks - len(inserted)
@@ -630,12 +642,14 @@ class BatchWriter:
 
     @staticmethod
     def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
-        """SQLite fast path: one driver-level executemany of plain tuples, kept only if every
-        row was new. With duplicates in the batch it is rolled back (savepoint) and the caller
-        takes the ``RETURNING`` path, which tells exactly which ticks went in."""
+        """SQLite fast path: driver-level multi-row inserts of plain tuples (see ``bulk``), kept
+        only if every row was new. With duplicates in the batch it is rolled back (savepoint)
+        and the caller takes the ``RETURNING`` path, which tells exactly which ticks went in."""
         savepoint = conn.begin_nested()
-        result = conn.exec_driver_sql(
-            _SQLITE_INSERT,
+        inserted = insert_tuples(
+            conn,
+            _SQLITE_INSERT_HEAD,
+            8,
             [
                 (
                     t.symbol,
@@ -650,7 +664,7 @@ class BatchWriter:
                 for t in rows
             ],
         )
-        if result.rowcount == len(rows):
+        if inserted == len(rows):
             savepoint.commit()
             return True
         savepoint.rollback()
