@@ -4,7 +4,8 @@
   on this machine can receive.
 * ``naive``: the design hkdesk replaces: parse each frame with ``json`` and commit one SQLite
   row per tick, in the receive loop.
-* ``hkdesk``: the full headless pipeline: decode → quote hub → batched writer → SQLite.
+* ``hkdesk``: the full headless pipeline: decode → quote hub → batched writer → SQLite; its
+  rate counts the ticks committed to the database during the window.
 """
 
 from __future__ import annotations
@@ -77,11 +78,15 @@ async def ceiling(ws_url: str, window: float) -> Run:
         return Run(received, time.perf_counter() - started)
 
 
-def _server_dropped(control_url: str) -> int:
-    """Ticks the simulator discarded because a client's backlog was full (a slow consumer)."""
+def _server_backlog(control_url: str) -> tuple[int, int]:
+    """Frames the simulator holds for its clients and ticks it dropped for a full backlog."""
     with urllib.request.urlopen(f"{control_url}/status", timeout=5) as resp:
         status = json.load(resp)
-    return sum(int(c.get("backlog_dropped", 0)) for c in status.get("connections", []))
+    connections = status.get("connections", [])
+    return (
+        sum(int(c.get("queued", 0)) for c in connections),
+        sum(int(c.get("backlog_dropped", 0)) for c in connections),
+    )
 
 
 async def naive(ws_url: str, control_url: str, db_path: Path, window: float) -> Run:
@@ -123,11 +128,12 @@ async def naive(ws_url: str, control_url: str, db_path: Path, window: float) -> 
         except ConnectionClosed:
             disconnected = True
         elapsed = time.perf_counter() - started
-        dropped = await asyncio.to_thread(_server_dropped, control_url)
+        queued, dropped = await asyncio.to_thread(_server_backlog, control_url)
     stored = db.execute("SELECT count(*) FROM ticks").fetchone()[0]
     db.close()
     run = Run(received, elapsed, stored, disconnected)
     run.extra["server_dropped"] = float(dropped)
+    run.extra["server_backlog"] = float(queued)
     return run
 
 
@@ -147,17 +153,24 @@ async def hkdesk_pipeline(ws_url: str, db_path: Path, window: float) -> Run:
         await asyncio.sleep(0.01)
     base = pipeline.ticks_received
     started = time.perf_counter()
+    stored0 = writer.stats().stored_total
     await asyncio.sleep(window)
     received = pipeline.ticks_received - base
     elapsed = time.perf_counter() - started
+    at_end = writer.stats()
     disconnected = pipeline.feed.stats.reconnects > 0 or pipeline.feed.status.state is FeedState.FAILED
-    total = pipeline.ticks_received
     await pipeline.close()
     await task
+    total = pipeline.ticks_received  # frames read during the closing handshake are stored too
     await asyncio.to_thread(writer.stop, 120)
     stored = count_ticks(writer.engine)
     writer.engine.dispose()
-    run = Run(received, elapsed, stored, disconnected)
+    # The pipeline's rate is what reached the database during the window, not what was read:
+    # a writer that falls behind holds the rest in memory or spills it, which no day survives.
+    committed = at_end.stored_total - stored0
+    run = Run(min(received, committed), elapsed, stored, disconnected)
     run.extra["lost"] = float(total - stored)
     run.extra["batches"] = float(writer.stats().batches)
+    run.extra["received_rate"] = received / elapsed
+    run.extra["spilled_in_window"] = float(at_end.spilled)
     return run

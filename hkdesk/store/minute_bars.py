@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, select, tuple_
 
-from hkdesk.domain.bars import MINUTE, bar_start
+from hkdesk.domain.bars import MINUTE
+from hkdesk.domain.sessions import HK_OFFSET_MS
 from hkdesk.domain.types import Tick
 from hkdesk.store.bulk import upsert_rows
 from hkdesk.store.schema import bars
@@ -56,8 +57,10 @@ class BarDelta:
 def deltas_from_ticks(ticks: Iterable[Tick]) -> dict[tuple[str, int], BarDelta]:
     """Per (symbol, minute start) contributions of ``ticks`` (any order)."""
     deltas: dict[tuple[str, int], BarDelta] = {}
+    span = MINUTE * 1000
     for tick in ticks:
-        key = (tick.symbol, bar_start(tick.ts, MINUTE))
+        ts = tick.ts
+        key = (tick.symbol, ts - (ts + HK_OFFSET_MS) % span)  # bar_start(ts, MINUTE), inlined
         delta = deltas.get(key)
         if delta is None:
             deltas[key] = BarDelta(tick)
