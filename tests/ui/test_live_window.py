@@ -55,7 +55,8 @@ async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) 
         depth_lists = [c["depth"] for c in status["connections"] if c["depth"]]
         assert depth_lists == [{"5.HK": 10}]
         # the newest trade is on top of the tape and is HSBC's latest price
-        win.on_frame()
+        win.on_frame()  # frames alternate between the watchlist and the selected symbol's
+        win.on_frame()  # panels: two make one full refresh
         assert win.tape_model.row_texts(0)[1] == f"{desk.market.hub.tape('5.HK')[-1].price:.3f}"
         # type a code anywhere to jump to it
         QTest.keyClicks(win.chart, "9988")
