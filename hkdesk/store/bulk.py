@@ -1,18 +1,23 @@
-"""Multi-row statements: one execute per few thousand rows instead of ``executemany``.
+"""Many rows per statement on SQLite, without compiling a statement per batch.
 
 sqlite3 releases the GIL around every step of a statement, and ``executemany`` steps once per
 row. While another thread keeps the GIL busy (the receive path in a burst, the GUI), every one
 of those releases costs the writer thread a wait of up to the interpreter's switch interval
 (5 ms): 40,000 rows that took 46 ms alone took 37 s next to one busy thread. A statement with
-many ``VALUES`` rows steps once per chunk, so the writer keeps its pace whatever the other
-threads do. PostgreSQL gets the same statements (fewer round trips).
+many ``VALUES`` rows steps once. The statements are plain SQL text in a few fixed sizes, so
+SQLite and the driver reuse their prepared forms: compiling a fresh multi-row statement per
+batch through SQLAlchemy held the GIL long enough to delay the GUI's frames.
+
+PostgreSQL does not have the per-row hand-off problem (psycopg releases the GIL only around
+network I/O); there ``upsert_rows`` runs one compiled statement over all rows, which
+SQLAlchemy batches into multi-row statements itself.
 """
 
 from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,30 +27,37 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 #: Bound parameters one statement may carry (SQLite's limit; 999 before 3.32).
 MAX_PARAMS = 32_766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
-#: Rows per statement are also capped: a longer statement costs more to prepare than it saves.
-MAX_ROWS = 4_000
+#: Rows per statement: a batch is cut greedily into these sizes (few distinct statements).
+SIZES = (4_000, 1_000, 250, 64, 16, 4, 1)
 
 
-def rows_per_statement(width: int) -> int:
-    """How many rows of ``width`` columns fit in one statement."""
-    return max(1, min(MAX_ROWS, MAX_PARAMS // width))
+def chunk_sizes(rows: int, width: int) -> Iterator[int]:
+    """The statement sizes that cover ``rows`` rows of ``width`` columns, largest first."""
+    fits = [size for size in SIZES if size * width <= MAX_PARAMS] or [1]
+    for size in fits:
+        while rows >= size:
+            yield size
+            rows -= size
 
 
-@lru_cache(maxsize=64)
-def _values_sql(head: str, width: int, rows: int) -> str:
+@lru_cache(maxsize=128)
+def _values_sql(head: str, width: int, rows: int, tail: str) -> str:
     row = "(" + ", ".join("?" * width) + ")"
-    return f"{head} VALUES {', '.join(itertools.repeat(row, rows))}"
+    return f"{head} VALUES {', '.join(itertools.repeat(row, rows))}{tail}"
 
 
-def insert_tuples(conn: Connection, head: str, width: int, rows: Sequence[tuple[Any, ...]]) -> int:
-    """Run ``head VALUES (?, …), …`` over ``rows`` (DB-API tuples, SQLite's ``?`` style) in
-    chunks; return the rows the database reports changed."""
-    step = rows_per_statement(width)
+def insert_tuples(
+    conn: Connection, head: str, width: int, rows: Sequence[tuple[Any, ...]], tail: str = ""
+) -> int:
+    """Run ``head VALUES (?, …), … tail`` over ``rows`` (DB-API tuples, SQLite's ``?`` style);
+    return the rows the database reports changed."""
     changed = 0
-    for i in range(0, len(rows), step):
-        chunk = rows[i : i + step]
+    start = 0
+    for size in chunk_sizes(len(rows), width):
+        chunk = rows[start : start + size]
+        start += size
         result = conn.exec_driver_sql(
-            _values_sql(head, width, len(chunk)), tuple(itertools.chain.from_iterable(chunk))
+            _values_sql(head, width, size, tail), tuple(itertools.chain.from_iterable(chunk))
         )
         changed += result.rowcount
     return changed
@@ -59,18 +71,17 @@ def upsert_rows(
     keys: Sequence[str],
     update: Sequence[str] = (),
 ) -> None:
-    """Insert ``rows`` (dicts of column values) with multi-row statements; on a key clash update
-    the ``update`` columns from the new row, or keep the old row if there are none."""
+    """Insert ``rows`` (dicts of column values); on a key clash update the ``update`` columns
+    from the new row, or keep the old row if there are none. One compiled statement for all
+    rows (SQLAlchemy turns it into multi-row statements where the driver allows)."""
     if not rows:
         return
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    step = rows_per_statement(len(rows[0]))
-    for i in range(0, len(rows), step):
-        stmt = insert(table).values(list(rows[i : i + step]))
-        if update:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=list(keys), set_={name: stmt.excluded[name] for name in update}
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
-        conn.execute(stmt)
+    stmt = insert(table)
+    if update:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(keys), set_={name: stmt.excluded[name] for name in update}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    conn.execute(stmt, list(rows))

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select, tuple_
 from hkdesk.domain.bars import MINUTE
 from hkdesk.domain.sessions import HK_OFFSET_MS
 from hkdesk.domain.types import Tick
-from hkdesk.store.bulk import upsert_rows
+from hkdesk.store.bulk import insert_tuples, upsert_rows
 from hkdesk.store.schema import bars
 
 _KEY_CHUNK = 400
@@ -181,6 +181,19 @@ _VALUE_COLUMNS = (
 _KEY_COLUMNS = ("symbol", "interval_s", "start")
 
 
+_COLUMNS = (*_KEY_COLUMNS, *_VALUE_COLUMNS)
+_DECIMALS = frozenset({"open", "high", "low", "close", "volume", "turnover"})
+_SQLITE_UPSERT_HEAD = f"INSERT INTO bars ({', '.join(_COLUMNS)})"
+_SQLITE_UPSERT_TAIL = f" ON CONFLICT ({', '.join(_KEY_COLUMNS)}) DO UPDATE SET " + ", ".join(
+    f"{name} = excluded.{name}" for name in _VALUE_COLUMNS
+)
+
+
+def _sqlite_tuple(row: dict) -> tuple:
+    """A bar row as SQLite stores it (decimals as plain digit text, like ``ExactDecimal``)."""
+    return tuple(format(row[name], "f") if name in _DECIMALS else row[name] for name in _COLUMNS)
+
+
 def apply_deltas(
     conn: Connection, deltas: dict[tuple[str, int], BarDelta], cache: BarCache | None = None
 ) -> list[dict]:
@@ -195,5 +208,9 @@ def apply_deltas(
         rows.append(
             _row(symbol, start, delta) if previous is None else _merge(previous, symbol, start, delta)
         )
-    upsert_rows(conn, bars, rows, keys=_KEY_COLUMNS, update=_VALUE_COLUMNS)
+    if conn.dialect.name == "sqlite":
+        tuples = [_sqlite_tuple(row) for row in rows]
+        insert_tuples(conn, _SQLITE_UPSERT_HEAD, len(_COLUMNS), tuples, _SQLITE_UPSERT_TAIL)
+    else:
+        upsert_rows(conn, bars, rows, keys=_KEY_COLUMNS, update=_VALUE_COLUMNS)
     return rows

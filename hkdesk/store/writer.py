@@ -145,6 +145,7 @@ _STAGE_DDL = (
 _TICK_COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
 _SQLITE_INSERT_HEAD = f"INSERT OR IGNORE INTO ticks ({_TICK_COLUMNS})"
 _DEPTH_KEY = ("symbol", "seq", "ts")
+_SQLITE_DEPTH_HEAD = "INSERT OR IGNORE INTO depth (symbol, seq, ts, bids, asks, received_at)"
 _GAP_KEY = ("symbol", "start_ts", "end_ts", "reason")
 _STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
 _STAGE_MOVE = (
@@ -598,7 +599,7 @@ class BatchWriter:
                 inserted = self._insert_ticks(conn, all_ticks)
                 bar_rows = apply_deltas(conn, deltas_from_ticks(inserted), cache)
                 if books:
-                    upsert_rows(conn, depth, [_book_row(b) for b in books], keys=_DEPTH_KEY)
+                    self._insert_books(conn, books)
                 if gap_rows:
                     upsert_rows(conn, gaps, gap_rows, keys=_GAP_KEY)
             self._check_same_file(opened)
@@ -639,6 +640,16 @@ class BatchWriter:
         if len(keys) == len(rows):
             return rows
         return [t for t in rows if (t.symbol, t.seq) in keys]
+
+    @staticmethod
+    def _insert_books(conn: Connection, books: list[Book]) -> None:
+        if conn.dialect.name != "sqlite":
+            upsert_rows(conn, depth, [_book_row(b) for b in books], keys=_DEPTH_KEY)
+            return
+        rows = [
+            (b.symbol, b.seq, b.ts, _levels_json(b.bids), _levels_json(b.asks), b.received_at) for b in books
+        ]
+        insert_tuples(conn, _SQLITE_DEPTH_HEAD, 6, rows)
 
     @staticmethod
     def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
