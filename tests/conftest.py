@@ -39,6 +39,7 @@ def _collect_garbage_after_each_test() -> Iterator[None]:
     """
     yield
     gc.collect()
+    gc.enable()  # a desk that failed to close may have left automatic collection off
 
 
 def services_required() -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
 from hkdesk.app.diagnostics import ExceptionHooks, remove_handlers, setup_logging
+from hkdesk.app.gui_gc import GuiThreadCollector
 from hkdesk.app.market import MarketConfig, MarketService
 from hkdesk.app.settings import AppSettings, FeedSource
 from hkdesk.app.token_store import TokenStore, make_redactor
@@ -76,6 +77,7 @@ class Desk:
         self.watchlists = self.store.load(parse_symbols(getattr(options, "symbols", None)))
         self.universe = default_universe()
         self.hooks = ExceptionHooks()
+        self.collector = GuiThreadCollector()
         self.log_handler = QtLogHandler(self.redact)
         self.market = MarketService(self.market_config(), self.tokens)
         self.market.rebuild_config = self.market_config
@@ -104,6 +106,7 @@ class Desk:
     async def open(self) -> MainWindow:
         loop = asyncio.get_running_loop()
         self.hooks.install(loop)
+        self.collector.start()
         setup_logging(self.redact, self.log_handler)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -174,6 +177,7 @@ class Desk:
             QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             del win
             gc.collect()
+        self.collector.stop()
         self.settings.sync()
         remove_handlers(self.log_handler)
         self.hooks.uninstall()
