@@ -114,10 +114,12 @@ class BarCache:
     ``owner`` names the file the rows belong to; a different one empties the cache.
     """
 
-    def __init__(self, limit: int = 50_000) -> None:
+    def __init__(self, limit: int = 4_096, keep_ms: int = 3 * 60_000) -> None:
         self.limit = limit
+        self.keep_ms = keep_ms
         self.owner: object = None
         self._rows: dict[tuple[str, int], dict] = {}
+        self._newest = 0
 
     def get(self, key: tuple[str, int]) -> dict | None:
         return self._rows.get(key)
@@ -128,10 +130,18 @@ class BarCache:
             self.owner = owner
 
     def remember(self, rows: list[dict]) -> None:
-        if len(self._rows) + len(rows) > self.limit:
-            self._rows.clear()
+        """Keep ``rows``; past ``limit`` entries, bars older than the newest minute by more than
+        ``keep_ms`` go (live ticks touch only the last minutes; a late one just reads again)."""
         for row in rows:
-            self._rows[(row["symbol"], row["start"])] = row
+            start = row["start"]
+            self._rows[(row["symbol"], start)] = row
+            if start > self._newest:
+                self._newest = start
+        if len(self._rows) > self.limit:
+            oldest = self._newest - self.keep_ms
+            self._rows = {key: row for key, row in self._rows.items() if key[1] >= oldest}
+            if len(self._rows) > self.limit:
+                self._rows.clear()
 
     def clear(self) -> None:
         self._rows.clear()

@@ -177,3 +177,12 @@ def test_upsert_rows_updates_or_keeps_on_both_databases(db_url, rows):
     (bar,) = bars_between(engine, "0.HK", 60, T0, T0 + 60_000)
     assert bar.close == Decimal("9.125") and bar.open == Decimal("1.5")
     engine.dispose()
+
+
+def test_bar_cache_stays_bounded_to_the_last_minutes():
+    cache = BarCache(limit=100, keep_ms=120_000)
+    for minute in range(60):
+        cache.remember([{"symbol": f"{i}.HK", "start": minute * 60_000} for i in range(30)])
+        assert len(cache) <= 100 + 30
+    assert cache.get(("0.HK", 59 * 60_000)) is not None
+    assert cache.get(("0.HK", 50 * 60_000)) is None
