@@ -26,27 +26,24 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
-import os
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hkdesk.domain.types import Book, Level, Tick
-from hkdesk.store.bulk import insert_tuples, upsert_rows
-from hkdesk.store.engine import default_data_dir, make_engine, sqlite_path
+from hkdesk.domain.types import Book, Tick
+from hkdesk.store.batch_sql import write_batch
+from hkdesk.store.engine import default_data_dir, make_engine
 from hkdesk.store.errors import StoreError, redact_text, redact_url
-from hkdesk.store.minute_bars import BarCache, apply_deltas, deltas_from_ticks
+from hkdesk.store.file_guard import DatabaseFileReplaced, FileId, SqliteFileGuard
+from hkdesk.store.minute_bars import BarCache
 from hkdesk.store.records import Gap
-from hkdesk.store.schema import depth, gaps, migrate, ticks
+from hkdesk.store.schema import migrate
 from hkdesk.store.spill import (
     BookRecord,
     GapRecord,
@@ -68,25 +65,6 @@ Entry = tuple[str, object, int]
 #: Ticks per spill frame, so replay commits in pieces of a sensible size.
 _SPILL_FRAME_TICKS = 20_000
 _ERROR_CHARS = 500
-#: PostgreSQL: from this many ticks on, COPY (~5x faster per row) beats a multi-row INSERT,
-#: whose fewer round trips win for small batches.
-_COPY_FROM_ROWS = 50
-
-
-#: Connection-record key: (device, inode) of the SQLite file when the connection opened it.
-_FILE_ID = "hkdesk_file_id"
-
-
-class DatabaseFileReplaced(StoreError):
-    """The SQLite file was deleted or replaced while we had it open (a transient failure)."""
-
-
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,49 +87,6 @@ def default_spill_dir(url: object) -> Path:
     """A spill folder per database (named from a hash of its password-less URL)."""
     digest = hashlib.sha1(redact_url(str(url)).encode()).hexdigest()[:12]
     return default_data_dir() / "spill" / digest
-
-
-def _levels_json(levels: Sequence[Level]) -> str:
-    return msgspec.json.encode([[format(lv.price, "f"), format(lv.volume, "f")] for lv in levels]).decode()
-
-
-def _book_row(book: Book) -> dict:
-    return {
-        "symbol": book.symbol,
-        "seq": book.seq,
-        "ts": book.ts,
-        "bids": _levels_json(book.bids),
-        "asks": _levels_json(book.asks),
-        "received_at": book.received_at,
-    }
-
-
-def _tick_row(t: Tick) -> dict:
-    return {
-        "symbol": t.symbol,
-        "seq": t.seq,
-        "ts": t.ts,
-        "price": t.price,
-        "volume": t.volume,
-        "turnover": t.turnover,
-        "direction": t.direction,
-        "received_at": t.received_at,
-    }
-
-
-_STAGE_DDL = (
-    "CREATE TEMP TABLE IF NOT EXISTS hk_tick_stage (LIKE ticks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-)
-_TICK_COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
-_SQLITE_INSERT_HEAD = f"INSERT OR IGNORE INTO ticks ({_TICK_COLUMNS})"
-_DEPTH_KEY = ("symbol", "seq", "ts")
-_SQLITE_DEPTH_HEAD = "INSERT OR IGNORE INTO depth (symbol, seq, ts, bids, asks, received_at)"
-_GAP_KEY = ("symbol", "start_ts", "end_ts", "reason")
-_STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
-_STAGE_MOVE = (
-    f"INSERT INTO ticks ({_TICK_COLUMNS}) SELECT {_TICK_COLUMNS} FROM hk_tick_stage "
-    "ON CONFLICT DO NOTHING RETURNING symbol, seq"
-)
 
 
 class BatchWriter:
@@ -187,9 +122,7 @@ class BatchWriter:
         self.retry_max = retry_max
         self.replay_chunk = max(1, replay_chunk)
         self.name = name
-        self._db_file = sqlite_path(self.engine)
-        if self._db_file is not None:
-            event.listen(self.engine, "connect", self._remember_file)
+        self._file_guard = SqliteFileGuard(self.engine)
         self._bar_cache = BarCache() if self.engine.dialect.name == "sqlite" else None
 
         self._lock = threading.Lock()
@@ -394,20 +327,7 @@ class BatchWriter:
 
     # ------------------------------------------------------------------ failure handling
 
-    def _remember_file(self, _dbapi_connection: object, record: object) -> None:
-        assert self._db_file is not None
-        record.info[_FILE_ID] = _file_identity(self._db_file)  # type: ignore[attr-defined]
-
-    def _opened_file(self, conn: Connection) -> tuple[int, int] | None:
-        """Identity of the SQLite file this connection writes to (None for other databases)."""
-        if self._db_file is None:
-            return None
-        info = conn.connection.info
-        if _FILE_ID not in info:  # opened before this writer existed
-            info[_FILE_ID] = _file_identity(self._db_file)
-        return info[_FILE_ID]
-
-    def _check_same_file(self, opened: tuple[int, int] | None) -> None:
+    def _check_same_file(self, opened: FileId | None) -> None:
         """After a SQLite commit: did it land in the file that is at the database path now?
 
         A deleted database file stays writable through the connections that have it open, so
@@ -416,14 +336,12 @@ class BatchWriter:
         again in a new file, and the batch is retried there (nothing committed after the
         deletion is lost; what the deleted file held is gone with it).
         """
-        if self._db_file is None:
-            return
-        current = _file_identity(self._db_file)
-        if opened is not None and current == opened:
+        if not self._file_guard.replaced(opened):
             return
         self._schema_ready = False
         self.engine.dispose()
-        raise DatabaseFileReplaced(f"the database file {self._db_file} was deleted or replaced; reopening it")
+        path = self._file_guard.path
+        raise DatabaseFileReplaced(f"the database file {path} was deleted or replaced; reopening it")
 
     def _is_transient(self, exc: BaseException) -> bool:
         if isinstance(exc, DatabaseFileReplaced):
@@ -593,15 +511,10 @@ class BatchWriter:
         cache = self._bar_cache
         try:
             with self.engine.begin() as conn:
-                opened = self._opened_file(conn)
+                opened = self._file_guard.opened(conn)
                 if cache is not None:
                     cache.claim(opened)
-                inserted = self._insert_ticks(conn, all_ticks)
-                bar_rows = apply_deltas(conn, deltas_from_ticks(inserted), cache)
-                if books:
-                    self._insert_books(conn, books)
-                if gap_rows:
-                    upsert_rows(conn, gaps, gap_rows, keys=_GAP_KEY)
+                inserted, bar_rows = write_batch(conn, all_ticks, books, gap_rows, cache)
             self._check_same_file(opened)
         except BaseException:
             if cache is not None:
@@ -615,83 +528,6 @@ class BatchWriter:
             self._batches += 1
             self._last_batch_size = sum(e[2] for e in entries)
             self._last_commit_at = time.time()
-
-    def _insert_ticks(self, conn: Connection, rows: list[Tick]) -> list[Tick]:
-        """Insert ``rows``, skipping stored ones and repeats; return the ticks really inserted.
-
-        The SQLite fast path takes the batch as it is (a repeat makes it fall back); the other
-        paths first keep one tick per key, as they report inserted keys, not rows.
-        """
-        if not rows:
-            return []
-        postgres = self.engine.dialect.name == "postgresql"
-        if not postgres and self._insert_all_new_sqlite(conn, rows):
-            return rows
-        unique: dict[tuple[str, int], Tick] = {}
-        for tick in rows:
-            unique.setdefault((tick.symbol, tick.seq), tick)
-        rows = list(unique.values())
-        if postgres and len(rows) >= _COPY_FROM_ROWS:
-            keys = self._copy_ticks(conn, rows)
-        else:
-            upsert = pg_insert if postgres else sqlite_insert
-            stmt = upsert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
-            keys = {tuple(r) for r in conn.execute(stmt, [_tick_row(t) for t in rows])}
-        if len(keys) == len(rows):
-            return rows
-        return [t for t in rows if (t.symbol, t.seq) in keys]
-
-    @staticmethod
-    def _insert_books(conn: Connection, books: list[Book]) -> None:
-        if conn.dialect.name != "sqlite":
-            upsert_rows(conn, depth, [_book_row(b) for b in books], keys=_DEPTH_KEY)
-            return
-        rows = [
-            (b.symbol, b.seq, b.ts, _levels_json(b.bids), _levels_json(b.asks), b.received_at) for b in books
-        ]
-        insert_tuples(conn, _SQLITE_DEPTH_HEAD, 6, rows)
-
-    @staticmethod
-    def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
-        """SQLite fast path: driver-level multi-row inserts of plain tuples (see ``bulk``), kept
-        only if every row was new. With duplicates in the batch it is rolled back (savepoint)
-        and the caller takes the ``RETURNING`` path, which tells exactly which ticks went in."""
-        savepoint = conn.begin_nested()
-        inserted = insert_tuples(
-            conn,
-            _SQLITE_INSERT_HEAD,
-            8,
-            [
-                (
-                    t.symbol,
-                    t.seq,
-                    t.ts,
-                    p if "E" not in (p := str(t.price)) else format(t.price, "f"),
-                    v if "E" not in (v := str(t.volume)) else format(t.volume, "f"),
-                    x if "E" not in (x := str(t.turnover)) else format(t.turnover, "f"),
-                    t.direction,
-                    t.received_at,
-                )
-                for t in rows
-            ],
-        )
-        if inserted == len(rows):
-            savepoint.commit()
-            return True
-        savepoint.rollback()
-        return False
-
-    @staticmethod
-    def _copy_ticks(conn: Connection, rows: list[Tick]) -> set[tuple]:
-        """PostgreSQL: COPY into a per-session temp table, then move new rows across."""
-        conn.exec_driver_sql(_STAGE_DDL)
-        raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(_STAGE_COPY) as copy:
-            for t in rows:
-                copy.write_row(
-                    (t.symbol, t.seq, t.ts, t.price, t.volume, t.turnover, t.direction, t.received_at)
-                )
-        return {tuple(r) for r in conn.exec_driver_sql(_STAGE_MOVE)}
 
 
 def _entry(record: SpillRecord) -> Entry:

@@ -12,8 +12,7 @@ from storekit import T0, ticks, wait_for
 
 from hkdesk.domain.bars import aggregate
 from hkdesk.domain.types import Book, Level
-from hkdesk.store import BatchWriter, bulk, make_engine, migrate
-from hkdesk.store import writer as writer_module
+from hkdesk.store import BatchWriter, batch_sql, bulk, make_engine, migrate
 from hkdesk.store.history import bars_between, count_ticks
 from hkdesk.store.minute_bars import BarCache
 from hkdesk.store.schema import bars, depth
@@ -131,7 +130,7 @@ def test_bar_cache_gives_the_same_bars_and_forgets_a_failed_batch(tmp_path, monk
             raise sqlite3.OperationalError("database is locked")
         return bulk.upsert_rows(*args, **kwargs)
 
-    monkeypatch.setattr(writer_module, "upsert_rows", fail_once)
+    monkeypatch.setattr(batch_sql, "upsert_rows", fail_once)
     broken.put_ticks(ticks(100, 150))
     broken.put_gap("700.HK", T0, T0 + 1, reason="test")
     broken.start()
