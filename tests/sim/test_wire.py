@@ -5,8 +5,8 @@ import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
+from hkdesk.sim.connection import frame as _frame
 from hkdesk.sim.model import SimTrade
-from hkdesk.sim.server import _frame
 from hkdesk.sim.wire import PUSH_TRADE, TradePush, encode_trade, trade_data
 
 TRADES = [

@@ -1,0 +1,203 @@
+"""The AllTick WebSocket session rules: accepting connections, parsing requests, replying.
+
+Enforces what the real service enforces: connections per token and symbols per list by plan,
+at least ``request_spacing`` seconds between two requests on a socket (else ret 606 and
+close), and replace-style trade and depth subscriptions. The subscription indexes built here
+(``_trade_subs``, ``_depth_subs``) are what the market cycle dispatches ticks through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections import deque
+from urllib.parse import parse_qs, urlsplit
+
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from hkdesk.sim import wire
+from hkdesk.sim.clock import SimClock
+from hkdesk.sim.connection import CLOSE_POLICY, Client
+from hkdesk.sim.faults import Faults
+from hkdesk.sim.ledger import TickLedger
+from hkdesk.sim.model import MarketModel
+
+PLAN_SYMBOL_LIMITS = {"free": 5, "basic": 100, "premium": 200, "professional": 3000}
+PLAN_CONNECTION_LIMITS = {"free": 1, "basic": 1, "premium": 3, "professional": 10}
+PLANS = tuple(PLAN_SYMBOL_LIMITS)
+
+
+class Sessions:
+    """WebSocket connection handling and the request protocol; a part of :class:`SimServer`.
+
+    Starts each connection's sender task and drop timer from :class:`~hkdesk.sim.connection.Sending`.
+    """
+
+    model: MarketModel
+    clock: SimClock
+    faults: Faults
+    plan: str
+    request_spacing: float
+    connection_ledgers: dict[int, TickLedger]
+    _clients: dict[int, Client]
+    _trade_subs: dict[str, set[Client]]
+    _depth_subs: dict[str, dict[Client, int]]
+    _ids: itertools.count[int]
+
+    @property
+    def symbol_limit(self) -> int:
+        return PLAN_SYMBOL_LIMITS[self.plan]
+
+    @property
+    def connection_limit(self) -> int:
+        return PLAN_CONNECTION_LIMITS[self.plan]
+
+    async def _handle(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        query = parse_qs(urlsplit(ws.request.path).query)
+        token = (query.get("token") or [""])[-1]
+        now = time.monotonic()
+        client = Client(next(self._ids), ws, token, now, last_heartbeat=now)
+        same_token = sum(1 for c in self._clients.values() if c.token == token)
+        if same_token >= self.connection_limit:
+            reason = f"connection limit of plan {self.plan} reached ({self.connection_limit} per token)"
+            with contextlib.suppress(ConnectionClosed):
+                await ws.send(wire.encode_reply(0, status=wire.TOKEN_LEVEL, msg=reason), text=True)
+                await ws.close(CLOSE_POLICY, "too many connections")
+            return
+        self._clients[client.id] = client
+        self.connection_ledgers[client.id] = client.ledger
+        client.tasks.append(asyncio.create_task(self._sender(client), name=f"sim-send-{client.id}"))
+        if self.faults.drop_every > 0:
+            self._start_drop_timer(client, self.faults.drop_every)
+        try:
+            async for raw in ws:
+                await self._on_frame(client, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._forget(client)
+
+    def _forget(self, client: Client) -> None:
+        self._clients.pop(client.id, None)
+        self._set_trades(client, [])
+        self._set_depth(client, {})
+        client.queue.clear()
+        current = asyncio.current_task()
+        for task in client.tasks:
+            if task is not current:
+                task.cancel()
+
+    async def _on_frame(self, client: Client, raw: str | bytes) -> None:
+        now = time.monotonic()
+        if self.faults.stalled(now) or client.dropping:
+            return
+        if client.last_request is not None and now - client.last_request < self.request_spacing:
+            cmd, seq_id, trace = wire.peek_ids(raw)
+            reply = wire.encode_reply(wire.REPLY_FOR.get(cmd, 0), seq_id, trace, wire.TOO_MANY_CLOSE)
+            with contextlib.suppress(ConnectionClosed):
+                await client.ws.send(reply, text=True)
+                await client.ws.close(CLOSE_POLICY, "too many requests")
+            return
+        client.last_request = now
+        if isinstance(raw, bytes):
+            self._reply(client, wire.encode_reply(0, status=wire.HEADER_INVALID))
+            return
+        try:
+            req = wire.parse_request(raw)
+        except wire.RequestError:
+            self._reply(client, wire.encode_reply(0, status=wire.HEADER_INVALID))
+            return
+        reply_cmd = wire.REPLY_FOR.get(req.cmd_id)
+        if reply_cmd is None:
+            self._reply(client, wire.encode_reply(0, req.seq_id, req.trace, wire.HEADER_INVALID))
+            return
+        if req.cmd_id == wire.HEARTBEAT:
+            client.last_heartbeat = now
+            self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace))
+        elif req.cmd_id == wire.SUB_TRADES:
+            self._subscribe(client, req, depth=False)
+        elif req.cmd_id == wire.SUB_DEPTH:
+            self._subscribe(client, req, depth=True)
+        else:
+            self._cancel(client, req)
+
+    def _reply(self, client: Client, frame: bytes) -> None:
+        client.queue.append((frame, False, None, 0))
+        client.wake.set()
+
+    def _subscribe(self, client: Client, req: wire.Request, depth: bool) -> None:
+        reply_cmd = wire.SUB_DEPTH_REPLY if depth else wire.SUB_TRADES_REPLY
+        items = req.data.get("symbol_list")
+        if not isinstance(items, list) or not all(
+            isinstance(i, dict) and isinstance(i.get("code"), str) for i in items
+        ):
+            self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace, wire.DATA_INVALID))
+            return
+        wanted: dict[str, int] = {}
+        for item in items[: self.symbol_limit]:
+            level = item.get("depth_level", 1)
+            if not isinstance(level, int) or isinstance(level, bool):
+                level = 1
+            wanted.setdefault(item["code"], min(max(level, 1), 10))
+        valid = {
+            c: lv for c, lv in wanted.items() if self.model.has(c) and c not in self.faults.reject_symbols
+        }
+        invalid = [c for c in wanted if c not in valid]
+        if depth:
+            self._set_depth(client, valid)
+        else:
+            self._set_trades(client, list(valid))
+        if invalid:
+            msg = f"code invalid: {', '.join(invalid)}"
+            self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace, wire.CODE_INVALID, msg))
+        else:
+            self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace))
+        if depth:
+            now = self.clock.now()
+            for code, levels in valid.items():
+                book = self.model.current_book(code, levels, now)
+                if book is not None:
+                    client.queue.append((wire.encode_book(book, levels), False, None, 0))
+            client.wake.set()
+
+    def _cancel(self, client: Client, req: wire.Request) -> None:
+        kind = req.data.get("cancel_type")
+        if kind not in (0, 1, 2) or isinstance(kind, bool):
+            self._reply(
+                client, wire.encode_reply(wire.CANCEL_REPLY, req.seq_id, req.trace, wire.DATA_INVALID)
+            )
+            return
+        if kind in (0, 1):
+            self._set_depth(client, {})
+        if kind in (0, 2):
+            self._set_trades(client, [])
+        self._reply(client, wire.encode_reply(wire.CANCEL_REPLY, req.seq_id, req.trace))
+
+    def _set_trades(self, client: Client, codes: list[str]) -> None:
+        for code in client.trades:
+            subs = self._trade_subs.get(code)
+            if subs is not None:
+                subs.discard(client)
+                if not subs:
+                    del self._trade_subs[code]
+        client.trades = codes
+        for code in codes:
+            self._trade_subs.setdefault(code, set()).add(client)
+        keep = set(codes)
+        if any(sym is not None and sym not in keep for _, _, sym, _ in client.queue):
+            client.queue = deque(item for item in client.queue if item[2] is None or item[2] in keep)
+
+    def _set_depth(self, client: Client, levels: dict[str, int]) -> None:
+        for code in client.depth:
+            subs = self._depth_subs.get(code)
+            if subs is not None:
+                subs.pop(client, None)
+                if not subs:
+                    del self._depth_subs[code]
+        client.depth = dict(levels)
+        for code, level in levels.items():
+            self._depth_subs.setdefault(code, {})[client] = level
