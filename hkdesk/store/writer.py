@@ -10,11 +10,10 @@ and adds depth snapshots and gaps, so a crash leaves either the whole batch or n
 
 When the database fails with a transient error (locked, gone, timed out) nothing is dropped:
 the batch stays in memory and is retried with exponential backoff while puts continue. Once
-more than ``memory_limit`` units are held in memory, they move to an append-only spill file
-(``spill``). When the database answers again, spill files are replayed first (and deleted only
-after their contents are committed), then the live queue. Spill files left by a crash are
-replayed when the next writer starts. Data the database refuses for good (a constraint it
-cannot meet) is isolated by bisection and parked in a ``rejected-*`` file with a logged reason.
+more than ``memory_limit`` units are held in memory, they move to a spill file
+(``spill_keeper``), replayed first when the database answers again, and also when the next
+writer starts after a crash. Data the database refuses for good (a constraint it cannot
+meet) is isolated by bisection and parked in a ``rejected-*`` file with a logged reason.
 
 ``run()`` is the blocking loop (the app runs it in a QThread); ``start()`` runs it in a plain
 thread; ``stop()`` asks it to commit everything (or spill it, if the database is down) and exit.
@@ -23,7 +22,6 @@ One writer per database and spill folder.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 import threading
@@ -38,32 +36,16 @@ from sqlalchemy import exc as sa_exc
 
 from hkdesk.domain.types import Book, Tick
 from hkdesk.store.batch_sql import write_batch
-from hkdesk.store.engine import default_data_dir, make_engine
+from hkdesk.store.engine import make_engine
 from hkdesk.store.errors import StoreError, redact_text, redact_url
 from hkdesk.store.file_guard import DatabaseFileReplaced, FileId, SqliteFileGuard
 from hkdesk.store.minute_bars import BarCache
 from hkdesk.store.records import Gap
 from hkdesk.store.schema import migrate
-from hkdesk.store.spill import (
-    BookRecord,
-    GapRecord,
-    SpillFormatError,
-    SpillRecord,
-    SpillWriter,
-    TickRecord,
-    count_units,
-    list_spill_files,
-    new_spill_path,
-    read_spill,
-)
+from hkdesk.store.spill_keeper import BOOKS, GAP, TICKS, Entry, SpillKeeper, default_spill_dir
 
 log = logging.getLogger(__name__)
 
-_TICKS, _BOOKS, _GAP = "t", "b", "g"
-#: (kind, payload, units): payload is a list of Tick, a list of Book, or one Gap.
-Entry = tuple[str, object, int]
-#: Ticks per spill frame, so replay commits in pieces of a sensible size.
-_SPILL_FRAME_TICKS = 20_000
 _ERROR_CHARS = 500
 
 
@@ -81,12 +63,6 @@ class WriterStats:
     last_error: str | None  # last database error, passwords hidden
     last_commit_at: float | None  # wall clock (epoch s) of the last commit
     rejected: int  # units the database refused for good (kept in rejected-* files)
-
-
-def default_spill_dir(url: object) -> Path:
-    """A spill folder per database (named from a hash of its password-less URL)."""
-    digest = hashlib.sha1(redact_url(str(url)).encode()).hexdigest()[:12]
-    return default_data_dir() / "spill" / digest
 
 
 class BatchWriter:
@@ -139,8 +115,7 @@ class BatchWriter:
         # Writer-thread state.
         self._pending: list[Entry] = []
         self._pending_units = 0
-        self._spill: SpillWriter | None = None
-        self._spill_units: dict[Path, int] = {}
+        self._keeper = SpillKeeper(self.spill_dir, self._lock, self.name)
         self._schema_ready = False
 
         # Counters behind stats(), updated under the lock.
@@ -151,19 +126,18 @@ class BatchWriter:
         self._db_ok = True
         self._last_error: str | None = None
         self._last_commit_at: float | None = None
-        self._rejected = 0
 
     # ----------------------------------------------------------------- producers (any thread)
 
     def put_ticks(self, batch: list[Tick]) -> None:
         """Queue trades for storage; the writer takes ownership of the list."""
         if batch:
-            self._put((_TICKS, batch, len(batch)))
+            self._put((TICKS, batch, len(batch)))
 
     def put_books(self, batch: list[Book]) -> None:
         """Queue depth snapshots; ignored unless the writer was built with ``record_depth``."""
         if batch and self.record_depth:
-            self._put((_BOOKS, batch, len(batch)))
+            self._put((BOOKS, batch, len(batch)))
 
     def put_gap(
         self, symbol: str, start_ts: int, end_ts: int, reason: str = "", recorded_at: float | None = None
@@ -172,7 +146,7 @@ class BatchWriter:
         gap = Gap(
             symbol, int(start_ts), int(end_ts), reason, time.time() if recorded_at is None else recorded_at
         )
-        self._put((_GAP, gap, 1))
+        self._put((GAP, gap, 1))
 
     def _put(self, entry: Entry) -> None:
         if self._done.is_set() and not self._closed_warned:
@@ -189,7 +163,7 @@ class BatchWriter:
         with self._lock:
             return WriterStats(
                 queued=self._queued + self._pending_units,
-                spilled=sum(self._spill_units.values()),
+                spilled=self._keeper.spilled,
                 stored_total=self._stored_total,
                 duplicates=self._duplicates,
                 batches=self._batches,
@@ -197,7 +171,7 @@ class BatchWriter:
                 db_ok=self._db_ok,
                 last_error=self._last_error,
                 last_commit_at=self._last_commit_at,
-                rejected=self._rejected,
+                rejected=self._keeper.rejected,
             )
 
     # ------------------------------------------------------------------------- lifecycle
@@ -236,7 +210,7 @@ class BatchWriter:
                 raise RuntimeError("BatchWriter.run() is already running")
             self._running = True
         try:
-            self._adopt_leftover_spill()
+            self._keeper.adopt_leftovers()
             self._loop()
         except BaseException:
             log.exception("%s: writer loop failed; spilling what is in memory", self.name)
@@ -244,7 +218,7 @@ class BatchWriter:
             self._spill_pending()
             raise
         finally:
-            self._close_spill()
+            self._keeper.close()
             if self._owns_engine:
                 self.engine.dispose()
             self._done.set()
@@ -313,12 +287,11 @@ class BatchWriter:
             if not self._schema_ready:
                 migrate(self.engine)
                 self._schema_ready = True
-            self._replay_spill()
+            self._keeper.replay(self._store, self.replay_chunk)
             if self._pending:
                 self._store(self._pending)
                 with self._lock:
-                    self._pending = []
-                    self._pending_units = 0
+                    self._drop_pending()
         except Exception as exc:
             self._mark_failed(exc)
             return False
@@ -396,74 +369,13 @@ class BatchWriter:
             self._spill_pending()
 
     def _spill_pending(self) -> None:
-        if not self._pending:
-            return
-        try:
-            if self._spill is None:
-                self._spill = SpillWriter(new_spill_path(self.spill_dir))
-                with self._lock:
-                    self._spill_units[self._spill.path] = 0
-            written = self._spill.append(_records(self._pending))
-        except OSError as exc:
-            log.error(
-                "%s: cannot write spill file in %s, keeping data in memory: %s",
-                self.name,
-                self.spill_dir,
-                exc,
-            )
-            # the next spill starts a fresh file: records appended after a failed write must
-            # never sit behind bytes a reader would stop at
-            self._close_spill()
-            return
-        with self._lock:
-            self._spill_units[self._spill.path] += written
-            self._pending = []
-            self._pending_units = 0
-        log.info("%s: spilled %d units to %s", self.name, written, self._spill.path)
+        if self._pending:
+            self._keeper.park(self._pending, then=self._drop_pending)
 
-    def _close_spill(self) -> None:
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
-
-    def _adopt_leftover_spill(self) -> None:
-        for path in list_spill_files(self.spill_dir):
-            try:
-                units = count_units(path)
-            except (SpillFormatError, OSError) as exc:
-                log.error("%s: skipping unreadable spill file %s: %s", self.name, path, exc)
-                continue
-            with self._lock:
-                self._spill_units[path] = units
-            log.info("%s: found %d units in leftover spill file %s", self.name, units, path)
-
-    def _replay_spill(self) -> None:
-        """Commit every spill file, oldest first, deleting each once it is fully committed."""
-        if not self._spill_units and self._spill is None:
-            return
-        self._close_spill()
-        for path in sorted(self._spill_units):
-            try:
-                chunk: list[Entry] = []
-                units = 0
-                for record in read_spill(path):
-                    entry = _entry(record)
-                    chunk.append(entry)
-                    units += entry[2]
-                    if units >= self.replay_chunk:
-                        self._store(chunk)
-                        chunk, units = [], 0
-                if chunk:
-                    self._store(chunk)
-            except SpillFormatError as exc:
-                log.error("%s: leaving unreadable spill file %s: %s", self.name, path, exc)
-                with self._lock:
-                    self._spill_units.pop(path, None)
-                continue
-            path.unlink(missing_ok=True)
-            with self._lock:
-                replayed = self._spill_units.pop(path, 0)
-            log.info("%s: replayed %d units from %s", self.name, replayed, path)
+    def _drop_pending(self) -> None:
+        """Forget the pending entries (committed or spilled); the caller holds the lock."""
+        self._pending = []
+        self._pending_units = 0
 
     def _store(self, entries: list[Entry]) -> None:
         """Commit ``entries``; parks entries the database refuses for good, raises on transient errors."""
@@ -474,24 +386,12 @@ class BatchWriter:
             if self._is_transient(exc):
                 raise
             if len(entries) == 1:
-                self._quarantine(entries, exc)
+                reason = redact_text(str(getattr(exc, "orig", None) or exc))[:_ERROR_CHARS]
+                self._keeper.quarantine(entries, reason)
                 return
         middle = len(entries) // 2
         self._store(entries[:middle])
         self._store(entries[middle:])
-
-    def _quarantine(self, entries: list[Entry], exc: BaseException) -> None:
-        path = new_spill_path(self.spill_dir, prefix="rejected")
-        reason = redact_text(str(getattr(exc, "orig", None) or exc))[:_ERROR_CHARS]
-        units = sum(e[2] for e in entries)
-        writer = SpillWriter(path)
-        try:
-            writer.append(_records(entries))
-        finally:
-            writer.close()
-        with self._lock:
-            self._rejected += units
-        log.error("%s: database refused %d units (%s); kept in %s", self.name, units, reason, path)
 
     # ----------------------------------------------------------------------- writing
 
@@ -500,9 +400,9 @@ class BatchWriter:
         books: list[Book] = []
         gap_rows: list[dict] = []
         for kind, payload, _units in entries:
-            if kind == _TICKS:
+            if kind == TICKS:
                 tick_lists.append(payload)  # type: ignore[arg-type]
-            elif kind == _BOOKS:
+            elif kind == BOOKS:
                 books.extend(payload)  # type: ignore[arg-type]
             else:
                 gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
@@ -528,25 +428,3 @@ class BatchWriter:
             self._batches += 1
             self._last_batch_size = sum(e[2] for e in entries)
             self._last_commit_at = time.time()
-
-
-def _entry(record: SpillRecord) -> Entry:
-    if isinstance(record, TickRecord):
-        return (_TICKS, record.ticks, len(record.ticks))
-    if isinstance(record, BookRecord):
-        return (_BOOKS, record.books, len(record.books))
-    return (_GAP, record.gap, 1)
-
-
-def _records(entries: list[Entry]) -> list[SpillRecord]:
-    """Entries as spill records: ticks regrouped into frames of a bounded size."""
-    all_ticks = list(itertools.chain.from_iterable(p for k, p, _ in entries if k == _TICKS))  # type: ignore[arg-type]
-    records: list[SpillRecord] = [
-        TickRecord(all_ticks[i : i + _SPILL_FRAME_TICKS])
-        for i in range(0, len(all_ticks), _SPILL_FRAME_TICKS)
-    ]
-    books = list(itertools.chain.from_iterable(p for k, p, _ in entries if k == _BOOKS))  # type: ignore[arg-type]
-    if books:
-        records.append(BookRecord(books))
-    records.extend(GapRecord(p) for k, p, _ in entries if k == _GAP)  # type: ignore[arg-type]
-    return records
