@@ -102,11 +102,36 @@ class MarketService(QObject):
         self.gaps: list[Gap] = []
         self.source_text = ""
         self.started = False
+        self._lifecycle = asyncio.Lock()
         #: Set by the app: builds a fresh MarketConfig from the settings (for reconfigure()).
         self.rebuild_config = None
 
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
+        async with self._lifecycle:
+            await self._start()
+
+    async def stop(self) -> None:
+        """Stop the feed, flush the writer, stop the simulator (in that order)."""
+        async with self._lifecycle:
+            await self._stop()
+
+    async def reconfigure(self, config: MarketConfig | None = None) -> None:
+        """Apply new settings: tear the pipeline down and build it again.
+
+        Start, stop and reconfigure take turns (settings applied twice in a row, or the window
+        closing during a rebuild, must not run two teardowns or leave a second pipeline behind).
+        """
+        async with self._lifecycle:
+            if config is not None:
+                self.config = config
+            elif self.rebuild_config is not None:
+                self.config = self.rebuild_config()
+            log.info("applying new feed/database settings")
+            await self._stop()
+            await self._start()
+
+    async def _start(self) -> None:
         loop = asyncio.get_running_loop()
         self._start_writer()
         cfg = self.config
@@ -265,8 +290,7 @@ class MarketService(QObject):
         self.writer_thread = WriterThread(self.writer, parent=self)
         self.writer_thread.start()
 
-    async def stop(self) -> None:
-        """Stop the feed, flush the writer, stop the simulator (in that order)."""
+    async def _stop(self) -> None:
         loop = asyncio.get_running_loop()
         if self.feed is not None:
             try:
@@ -309,16 +333,6 @@ class MarketService(QObject):
 
     def close_executor(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
-
-    async def reconfigure(self, config: MarketConfig | None = None) -> None:
-        """Apply new settings: tear the pipeline down and build it again."""
-        if config is not None:
-            self.config = config
-        elif self.rebuild_config is not None:
-            self.config = self.rebuild_config()
-        log.info("applying new feed/database settings")
-        await self.stop()
-        await self.start()
 
     # ------------------------------------------------------------ subscriptions
     def set_symbols(self, symbols: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit
 
 from hkdesk.app.desk import Desk
 from hkdesk.feed import session as feed_session
+from hkdesk.feed.status import FeedState
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.watchlist_model import Col
@@ -82,6 +84,28 @@ async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) 
                 assert brush.color().rgb() == win.palette_.up.rgb() and brush.color().red() > 200
     finally:
         await desk.close()
+
+
+async def test_settings_applied_twice_in_a_row_leave_one_pipeline(qtbot, tmp_path, sim) -> None:
+    desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
+    await desk.open()
+    market = desk.market
+    try:
+        await until(lambda: last_text(desk, "700.HK") != "–", what="first trades")
+        first = market.writer_thread
+        await asyncio.gather(market.reconfigure(), market.reconfigure())
+        assert first is not None and not first.isRunning()
+        assert market.started and market.writer_thread is not None and market.writer_thread.isRunning()
+        await until(lambda: market.feed_status.state is FeedState.LIVE, what="live again")
+        pipeline = market.pipeline
+        assert pipeline is not None
+        received = pipeline.ticks_received
+        await until(lambda: pipeline.ticks_received > received + 5, what="ticks after the rebuilds")
+        status = await control(sim.control_url, "status")
+        assert len(status["connections"]) == 1, "one feed connection, not one per rebuild"
+    finally:
+        await desk.close()
+    assert market.writer_thread is None and not market.started
 
 
 async def test_adding_and_removing_resubscribes_the_whole_list_once(
