@@ -1,0 +1,78 @@
+"""The feed's status snapshot, built from its shards' states (no I/O, no clock of its own).
+
+The feed's state is the worst state among its active sockets, unless the client overrides it
+(FAILED, CLOSED). Users are told only when something they can see changed: :func:`status_key`
+leaves out the countdowns, which change on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hkdesk.feed.shard import Shard
+from hkdesk.feed.status import FeedState, FeedStatus, ShardStatus, worst
+
+
+def shard_status(shard: Shard, now: float, symbols: int, depth_symbols: int) -> ShardStatus:
+    retry_at = shard.retry_at
+    return ShardStatus(
+        index=shard.index,
+        state=shard.state,
+        symbols=symbols,
+        depth_symbols=depth_symbols,
+        reason=shard.reason,
+        retry_at=retry_at,
+        retry_in=max(0.0, retry_at - now) if retry_at is not None else None,
+        rtt_ms=shard.session.rtt_ms if shard.session is not None else None,
+        reconnects=shard.reconnects,
+    )
+
+
+def feed_status(
+    shards: Iterable[ShardStatus],
+    now: float,
+    *,
+    override: FeedState | None,
+    override_reason: str,
+    rtt_ms: float | None,
+    reconnects: int,
+    overflow: tuple[str, ...],
+    rejected: tuple[str, ...],
+    notice: str,
+) -> FeedStatus:
+    shards = tuple(shards)
+    if override is not None:
+        state = override
+        reason = override_reason
+    else:
+        active = [s for s in shards if s.state is not FeedState.IDLE]
+        state = worst([s.state for s in active]) if active else FeedState.IDLE
+        reason = next((s.reason for s in active if s.state is state and s.reason), "")
+    retry = [s.retry_at for s in shards if s.retry_at is not None]
+    retry_at = min(retry) if retry and state is FeedState.BACKING_OFF else None
+    return FeedStatus(
+        state=state,
+        reason=reason,
+        retry_in=max(0.0, retry_at - now) if retry_at is not None else None,
+        retry_at=retry_at,
+        shards=shards,
+        rtt_ms=rtt_ms,
+        reconnects=reconnects,
+        overflow=overflow,
+        rejected=rejected,
+        notice=notice,
+    )
+
+
+def status_key(status: FeedStatus) -> tuple[object, ...]:
+    """What must differ from the last reported snapshot for a new one to be reported."""
+    return (
+        status.state,
+        status.reason,
+        status.retry_at,
+        tuple((s.state, s.symbols, s.depth_symbols, s.reason, s.reconnects) for s in status.shards),
+        status.rtt_ms,
+        status.overflow,
+        status.rejected,
+        status.notice,
+    )
