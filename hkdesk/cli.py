@@ -26,6 +26,9 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the main window before quitting")
     # timing hook (hkdesk.app.startup_probe): print first paint / first quote times, then quit
     parser.add_argument("--startup-probe", dest="startup_probe", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--probe-chart-ticks", dest="probe_chart_ticks", type=int, default=0, help=argparse.SUPPRESS
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

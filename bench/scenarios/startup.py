@@ -1,17 +1,17 @@
 """Start-up: process start to the first painted quote, cold and with a day of history.
 
-The app runs as a child process (``python -m bench.scenarios.startup --child …``: the app's own
-``main.run`` steps plus a probe) against a simulator that is already running, the way AllTick
-is already up when a user starts the app. The probe prints ``time.monotonic()`` (one clock for
-every process on the machine) at the first watchlist paint that shows a last price; the parent
-took its own reading just before ``Popen``. Cold: an empty database and config folder. With
+The app runs as a child process (``python -m hkdesk --startup-probe``, see
+hkdesk/app/startup_probe.py) against a simulator that is already running, the way AllTick is
+already up when a user starts the app. The probe prints ``time.monotonic()`` (one clock for
+every process on the machine) at the first watchlist paint that shows a last price, and when
+the chart holds the selected symbol's stored day; the parent took its own reading just before
+``Popen``. Cold: an empty database and config folder. With
 history: a database holding one trading day of trades for the watchlist, written beforehand
 with the app's ``BatchWriter``, so the app restores day figures and loads the chart from it.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import Result
+from hkdesk.app.startup_probe import CHART_READY, FIRST_QUOTE
 from hkdesk.app.watchlists import DEFAULT_LISTS
 from hkdesk.domain.sessions import HK_TZ, hk_now
 from hkdesk.domain.symbols import default_universe
@@ -35,8 +36,6 @@ from hkdesk.sim.process import start_simulator_process
 from hkdesk.store.writer import BatchWriter
 
 WATCHLIST = DEFAULT_LISTS["HSI Core"]
-FIRST_QUOTE = "bench-first-quote"
-CHART_READY = "bench-chart-ready"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -83,10 +82,9 @@ def launch(
     """Start the app; seconds from just before ``Popen`` to each probe line."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     args = [
-        sys.executable, "-m", "bench.scenarios.startup", "--child",
+        sys.executable, "-m", "hkdesk", "--startup-probe", "--probe-chart-ticks", str(expect_chart),
         "--url", sim_url, "--token", "bench-token", "--db", db_url,
         "--config-dir", str(work / "cfg"), "--symbols", ",".join(WATCHLIST),
-        "--expect-chart", str(expect_chart),
     ]  # fmt: skip
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -143,79 +141,3 @@ def run(quick: bool) -> list[Result]:
             },
         )
     ]
-
-
-# ------------------------------------------------------------------ child side
-def child(argv: list[str]) -> int:
-    """The app's ``main.run`` with a probe on the watchlist's paints and the chart's history."""
-    import asyncio
-
-    import qasync
-    from PySide6.QtCore import QCoreApplication, QEvent, QObject
-    from PySide6.QtWidgets import QApplication
-
-    from hkdesk.app.desk import Desk
-    from hkdesk.cli import build_parser
-    from hkdesk.domain.symbols import display_code
-    from hkdesk.ui import formatting as fmt
-    from hkdesk.ui.watchlist_model import Col
-
-    own = argparse.ArgumentParser(add_help=False)
-    own.add_argument("--expect-chart", type=int, default=0)
-    extra, rest = own.parse_known_args(argv)
-    options = build_parser().parse_args(rest)
-    QCoreApplication.setOrganizationName("hkdesk")
-    QCoreApplication.setApplicationName("hkdesk")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    desk = Desk(options)
-
-    class FirstQuote(QObject):
-        """Prints the time of the first watchlist paint that shows a last price."""
-
-        done = False
-
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if not self.done and event.type() == QEvent.Type.Paint and desk.window is not None:
-                m = desk.window.model
-                for row in range(m.rowCount()):
-                    if m.data(m.index(row, Col.LAST)) not in (None, "", fmt.EMPTY):
-                        self.done = True
-                        print(FIRST_QUOTE, time.monotonic(), flush=True)
-                        break
-            return False
-
-    probe = FirstQuote()
-
-    async def main() -> int:
-        task = asyncio.ensure_future(desk.run())
-        while desk.window is None:
-            await asyncio.sleep(0.001)
-        desk.window.watchlist.view.viewport().installEventFilter(probe)
-        deadline = time.monotonic() + 20
-        while not probe.done and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        win = desk.window
-        if win is not None:
-            # the chart is ready when it holds the stored day of the selected symbol
-            while time.monotonic() < deadline and win.chart.ticks.n < extra.expect_chart:
-                await asyncio.sleep(0.01)
-            if win.chart.ticks.n >= extra.expect_chart > 0:
-                print(CHART_READY, time.monotonic(), display_code(win.selected or ""), flush=True)
-        desk.request_quit()
-        return await task
-
-    try:
-        with loop:
-            return loop.run_until_complete(main())
-    finally:
-        asyncio.set_event_loop(None)
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:
-        raise SystemExit(child(sys.argv[2:]))
-    raise SystemExit("usage: python -m bench.scenarios.startup --child [hkdesk options]")

@@ -121,7 +121,7 @@ class Desk:
         if getattr(self.options, "startup_probe", False):
             from hkdesk.app.startup_probe import StartupProbe
 
-            StartupProbe(self.window, self.request_quit)
+            StartupProbe(self.window, self.request_quit, getattr(self.options, "probe_chart_ticks", 0))
         if self.store.problem:
             log.warning(self.store.problem)
         self._closed = loop.create_future()
