@@ -7,7 +7,7 @@ import asyncio
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
 
-from hkdesk.feed.session import BulkConnection
+from hkdesk.feed.bulk_connection import BulkConnection
 
 
 async def _serve(handler):
