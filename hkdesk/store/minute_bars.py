@@ -21,7 +21,7 @@ from hkdesk.domain.bars import MINUTE
 from hkdesk.domain.sessions import HK_OFFSET_MS
 from hkdesk.domain.types import Tick
 from hkdesk.store.bulk import insert_tuples, upsert_rows
-from hkdesk.store.schema import bars
+from hkdesk.store.schema import bars, decimal_text
 
 _KEY_CHUNK = 400
 
@@ -189,8 +189,6 @@ _VALUE_COLUMNS = (
     "last_seq",
 )
 _KEY_COLUMNS = ("symbol", "interval_s", "start")
-
-
 _COLUMNS = (*_KEY_COLUMNS, *_VALUE_COLUMNS)
 _DECIMALS = frozenset({"open", "high", "low", "close", "volume", "turnover"})
 _SQLITE_UPSERT_HEAD = f"INSERT INTO bars ({', '.join(_COLUMNS)})"
@@ -201,7 +199,7 @@ _SQLITE_UPSERT_TAIL = f" ON CONFLICT ({', '.join(_KEY_COLUMNS)}) DO UPDATE SET "
 
 def _sqlite_tuple(row: dict) -> tuple:
     """A bar row as SQLite stores it (decimals as plain digit text, like ``ExactDecimal``)."""
-    return tuple(format(row[name], "f") if name in _DECIMALS else row[name] for name in _COLUMNS)
+    return tuple(decimal_text(row[name]) if name in _DECIMALS else row[name] for name in _COLUMNS)
 
 
 def apply_deltas(

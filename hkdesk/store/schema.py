@@ -51,6 +51,16 @@ from sqlalchemy.types import TypeDecorator
 from hkdesk.store.errors import StoreError, redact_url
 
 
+def decimal_text(value: Decimal) -> str:
+    """How SQLite stores a decimal: plain digits, never exponent notation ("1E+3" -> "1000").
+
+    ``str`` is about twice as fast as ``format(value, "f")`` and gives the same text unless it
+    would use an exponent; the writer's tick rows inline this for that reason.
+    """
+    text = str(value)
+    return text if "E" not in text else format(value, "f")
+
+
 class ExactDecimal(TypeDecorator):
     """``Decimal`` in and out: NUMERIC on PostgreSQL, plain-notation text on SQLite."""
 
@@ -66,7 +76,7 @@ class ExactDecimal(TypeDecorator):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return format(value if isinstance(value, Decimal) else Decimal(value), "f")
+            return decimal_text(value if isinstance(value, Decimal) else Decimal(value))
         return value
 
     def process_result_value(self, value, dialect):
