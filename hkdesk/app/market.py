@@ -21,12 +21,11 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread
 
 from hkdesk.app.settings import FeedSource
-from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, link_text
+from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, TickRate, clock_text, link_text
 from hkdesk.app.token_store import TokenStore
 from hkdesk.domain.bars import DAY, bar_start
-from hkdesk.domain.quotes import QuoteHub, hk_datetime
-from hkdesk.domain.sessions import hk_now, phase_at
-from hkdesk.domain.types import Tick
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.sessions import phase_at
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.plans import Plan
@@ -96,8 +95,7 @@ class MarketService(QObject):
         self._symbols: list[str] = []
         self._depth: list[str] = []
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
-        self._rate = 0.0
-        self._rate_mark = (time.monotonic(), 0)
+        self._rate = TickRate()
         self._last_gap: tuple[float, str] | None = None
         self.gaps: list[Gap] = []
         self.source_text = ""
@@ -232,36 +230,19 @@ class MarketService(QObject):
         """Today's day statistics from the database, so the board is right after a restart."""
         if self.engine is None or not symbols:
             return
-        from hkdesk.store.history import bars_between, last_trade
+        from hkdesk.store.history import last_session_days
 
-        engine = self.engine
-
-        def read() -> dict[str, tuple[object, Tick]]:
-            """The last stored session's day bar and last trade per symbol (the hub rolls the day over)."""
-            out: dict[str, tuple[object, Tick]] = {}
-            for sym in symbols:
-                try:
-                    last = last_trade(engine, sym)
-                    if last is None:
-                        continue
-                    start = bar_start(last.ts, DAY)
-                    day = bars_between(engine, sym, 86400, start, last.ts + 60_000)
-                except Exception as exc:  # a new, empty database has no tables yet
-                    log.debug("no stored day for %s: %s", sym, exc)
-                    return out
-                if day:
-                    out[sym] = (day[-1], last)
-            return out
-
-        found = await asyncio.get_running_loop().run_in_executor(self._executor, read)
+        found = await asyncio.get_running_loop().run_in_executor(
+            self._executor, last_session_days, self.engine, symbols
+        )
         for sym, (bar, last) in found.items():
             q = self.hub.quote(sym)
             if q.trades:
                 continue
             self.hub.apply_ticks([last])
-            q.open, q.high, q.low = bar.open, bar.high, bar.low  # type: ignore[attr-defined]
-            q.volume, q.turnover = bar.volume, bar.turnover  # type: ignore[attr-defined]
-            q.trades = bar.trades  # type: ignore[attr-defined]
+            q.open, q.high, q.low = bar.open, bar.high, bar.low
+            q.volume, q.turnover = bar.volume, bar.turnover
+            q.trades = bar.trades
             q.tick_move = 0
         if found:
             log.info("restored today's figures for %d symbols from the database", len(found))
@@ -402,20 +383,11 @@ class MarketService(QObject):
 
     def status_snapshot(self) -> StatusSnapshot:
         now = time.monotonic()
-        t0, n0 = self._rate_mark
         received = self.pipeline.ticks_received if self.pipeline is not None else 0
         exchange_ts = self.pipeline.last_ts if self.pipeline is not None else 0
-        if now - t0 >= 1.0 or received < n0:
-            self._rate = max(0, received - n0) / max(now - t0, 1e-9)
-            self._rate_mark = (now, received)
         link_text, level = self.link()
         stats = self.writer.stats() if self.writer is not None else None
-        hk = hk_now()
-        clock = f"HKT {hk:%H:%M:%S}"
-        if self.config.source is FeedSource.SIMULATOR and exchange_ts:
-            # the simulator keeps its own (demo) clock: show the session its data belongs to
-            hk = hk_datetime(exchange_ts).replace(tzinfo=hk.tzinfo)
-            clock = f"SIM {hk:%H:%M:%S} · HKT {hk_now():%H:%M}"
+        clock, hk = clock_text(self.config.source is FeedSource.SIMULATOR, exchange_ts)
         gap = ""
         if self._last_gap is not None and now - self._last_gap[0] < GAP_MARKER_SECONDS:
             gap = self._last_gap[1]
@@ -424,7 +396,7 @@ class MarketService(QObject):
             link_level=level,
             source=self.source_text,
             rtt_ms=self._status.rtt_ms,
-            ticks_per_s=self._rate,
+            ticks_per_s=self._rate.update(received),
             writer_queue=(stats.queued + stats.spilled) if stats else 0,
             rows_stored=stats.stored_total if stats else 0,
             writer_ok=stats.db_ok if stats else False,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from hkdesk.domain.sessions import Phase
+from hkdesk.domain.quotes import hk_datetime
+from hkdesk.domain.sessions import Phase, hk_now
 from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 
@@ -69,3 +71,30 @@ def link_text(status: FeedStatus) -> tuple[str, LinkLevel]:
     if st in (FeedState.CONNECTING, FeedState.SUBSCRIBING, FeedState.IDLE):
         return _STATE_TEXT[st], LinkLevel.WARN
     return _STATE_TEXT[FeedState.CLOSED], LinkLevel.BAD
+
+
+class TickRate:
+    """Ticks per second over the last second or more, from a running total."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._mark = (clock(), 0)
+        self.rate = 0.0
+
+    def update(self, total: int) -> float:
+        now = self._clock()
+        t0, n0 = self._mark
+        if now - t0 >= 1.0 or total < n0:
+            self.rate = max(0, total - n0) / max(now - t0, 1e-9)
+            self._mark = (now, total)
+        return self.rate
+
+
+def clock_text(simulated: bool, exchange_ts: int) -> tuple[str, datetime]:
+    """The status bar's clock and the Hong Kong time whose session it names: the simulator
+    keeps its own demo clock, so with it the session of its data is shown."""
+    hk = hk_now()
+    if simulated and exchange_ts:
+        sim = hk_datetime(exchange_ts).replace(tzinfo=hk.tzinfo)
+        return f"SIM {sim:%H:%M:%S} · HKT {hk:%H:%M}", sim
+    return f"HKT {hk:%H:%M:%S}", hk

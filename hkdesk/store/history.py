@@ -8,13 +8,17 @@ thread (SQLite in WAL mode lets readers work alongside the writer). Ranges are h
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from sqlalchemy import Engine, Float, cast, func, select
 
-from hkdesk.domain.bars import MINUTE, bar_start, check_interval, merge_bars
+from hkdesk.domain.bars import DAY, MINUTE, bar_start, check_interval, merge_bars
 from hkdesk.domain.types import Bar, Tick
 from hkdesk.store.records import Gap
 from hkdesk.store.schema import bars, gaps, ticks
+
+log = logging.getLogger(__name__)
 
 _TICK_COLUMNS = (
     ticks.c.symbol,
@@ -167,3 +171,22 @@ def tick_arrays(
         np.fromiter(price, dtype=np.float64, count=len(rows)),
         np.fromiter(volume, dtype=np.float64, count=len(rows)),
     )
+
+
+def last_session_days(engine: Engine, symbols: list[str]) -> dict[str, tuple[Bar, Tick]]:
+    """Per symbol, the day bar of its last stored session and its last trade (to restore a
+    board after a restart). Empty for a database without tables yet."""
+    out: dict[str, tuple[Bar, Tick]] = {}
+    for sym in symbols:
+        try:
+            last = last_trade(engine, sym)
+            if last is None:
+                continue
+            start = bar_start(last.ts, DAY)
+            day = bars_between(engine, sym, DAY, start, last.ts + 60_000)
+        except Exception as exc:  # a new, empty database has no tables yet
+            log.debug("no stored day for %s: %s", sym, exc)
+            return out
+        if day:
+            out[sym] = (day[-1], last)
+    return out
