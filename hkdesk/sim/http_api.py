@@ -16,7 +16,8 @@ from typing import Any
 
 import msgspec
 
-from hkdesk.sim.model import MarketModel, format_milli
+from hkdesk.sim.model import MarketModel
+from hkdesk.sim.records import format_milli
 from hkdesk.sim.wire import CODE_INVALID, DATA_INVALID, OK, QUERY_INVALID, TOKEN_INVALID, encode_json
 
 KLINE_DAILY = 8

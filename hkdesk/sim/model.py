@@ -16,9 +16,7 @@ from __future__ import annotations
 import random
 import time as _time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
 
 import numpy as np
 
@@ -28,62 +26,20 @@ from hkdesk.domain.sessions import (
     Phase,
     is_trading_day,
     phase_at,
-    previous_trading_day,
     to_hk,
 )
 from hkdesk.domain.spread import MAX_MILLI, MIN_MILLI, MilliGrid
 from hkdesk.domain.symbols import SymbolInfo, default_universe
+from hkdesk.sim.history import DailyBar, synthetic_daily_bars
 from hkdesk.sim.params import SymbolParams, params_for, symbol_rng
 from hkdesk.sim.paths import DayPlan, VcmTrigger, next_up, plan_day, snap_bid
+from hkdesk.sim.records import BUY, NEUTRAL, SELL, SimBook, SimTrade
 
-BUY, SELL, NEUTRAL = 1, 2, 0
 #: Seconds between two index values (the Hang Seng indexes are published every 2 s).
 INDEX_INTERVAL_S = 2.0
 BLOCK_PROB = 0.03
 ODD_LOT_PROB = 0.004
 MAX_LOTS = 3000
-
-
-class SimTrade(NamedTuple):
-    symbol: str
-    seq: int
-    ts: int  # epoch milliseconds
-    price: int  # milli
-    volume: int  # shares (0 for an index)
-    direction: int
-    bid: int  # best bid the trade met, milli (the index level for an index)
-    ask: int
-
-
-class SimBook(NamedTuple):
-    symbol: str
-    seq: int
-    ts: int
-    bids: list[tuple[int, int]]  # (price milli, shares), best first
-    asks: list[tuple[int, int]]
-
-
-@dataclass(frozen=True, slots=True)
-class DailyBar:
-    day: date
-    open: int
-    high: int
-    low: int
-    close: int
-    volume: int
-    turnover: int  # milli-dollars
-
-    @property
-    def timestamp(self) -> int:
-        """Epoch seconds of the day's start in Hong Kong."""
-        return int(datetime.combine(self.day, time(0), HK_TZ).timestamp())
-
-
-def format_milli(milli: int) -> str:
-    """``551500`` -> ``"551.500"`` (exact, 3 decimals like HK quote pages)."""
-    sign = "-" if milli < 0 else ""
-    milli = abs(milli)
-    return f"{sign}{milli // 1000}.{milli % 1000:03d}"
 
 
 class MarketModel:
@@ -470,46 +426,13 @@ class MarketModel:
 
     def _synthetic_history(self, i: int) -> list[DailyBar]:
         cached = self._synthetic.get(i)
-        if cached is not None:
-            return cached
-        p = self.params[i]
-        rng = symbol_rng(self.seed, self.symbols[i], salt=1)
-        first = self._first_date or datetime.now(HK_TZ).date()
-        days: list[date] = []
-        d = first
-        for _ in range(self._history_days):
-            d = previous_trading_day(d)
-            days.append(d)
-        days.reverse()
-        n = len(days)
-        returns = rng.standard_t(T_HIST_DOF, n) * p.daily_vol / np.sqrt(T_HIST_DOF / (T_HIST_DOF - 2))
-        closes = float(self._first_prev_close[i]) * np.exp(
-            -np.concatenate((np.cumsum(returns[::-1])[::-1][1:], [0]))
-        )
-        prev = np.concatenate(([closes[0] * np.exp(-returns[0])], closes[:-1]))
-        opens = prev * np.exp(rng.normal(0, 0.3 * p.daily_vol, n))
-        wick = np.abs(rng.normal(0, 0.5 * p.daily_vol, (2, n)))
-        highs = np.maximum(opens, closes) * np.exp(wick[0])
-        lows = np.minimum(opens, closes) * np.exp(-wick[1])
-        expected = p.trade_rate * 3.3 * 19800 * max(p.lot, 0)
-        volumes = np.round(expected * np.exp(rng.normal(0, 0.3, n)) / max(p.lot, 1)) * max(p.lot, 1)
-        bars = []
-        for k, day in enumerate(days):
-            grid = MilliGrid.for_date(day)
-            if p.is_index:
-                o, h, lo, c = (int(round(x * 0.1) * 10) for x in (opens[k], highs[k], lows[k], closes[k]))
-            else:
-                o, c = (grid.floor(int(x)) for x in (opens[k], closes[k]))
-                h = grid.floor(int(highs[k]))
-                lo = grid.floor(int(lows[k]))
-            if k == n - 1:
-                c = int(self._first_prev_close[i])
-            h, lo = max(h, o, c), min(lo, o, c)
-            vol = int(volumes[k])
-            vwap = grid.floor(int((h + lo + c) / 3)) if not p.is_index else 0
-            bars.append(DailyBar(day, o, h, lo, c, vol, vwap * vol))
-        self._synthetic[i] = bars
-        return bars
-
-
-T_HIST_DOF = 4.0
+        if cached is None:
+            last_day = self._first_date or datetime.now(HK_TZ).date()
+            cached = self._synthetic[i] = synthetic_daily_bars(
+                self.params[i],
+                symbol_rng(self.seed, self.symbols[i], salt=1),
+                last_day,
+                self._history_days,
+                int(self._first_prev_close[i]),
+            )
+        return cached

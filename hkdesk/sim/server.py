@@ -34,7 +34,8 @@ from hkdesk.sim.connection import CLOSE_NORMAL, CLOSE_POLICY, Client, Sending
 from hkdesk.sim.control import CONTROL_PREFIX, HTTP_PREFIX, WS_PATH, Controls
 from hkdesk.sim.faults import Faults, garbage_frame
 from hkdesk.sim.ledger import TickLedger
-from hkdesk.sim.model import MarketModel, SimTrade
+from hkdesk.sim.model import MarketModel
+from hkdesk.sim.records import SimTrade
 from hkdesk.sim.sessions import PLAN_CONNECTION_LIMITS, PLAN_SYMBOL_LIMITS, PLANS, Sessions
 
 __all__ = [

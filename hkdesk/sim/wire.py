@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from hkdesk.sim.model import SimBook, SimTrade, format_milli
+from hkdesk.sim.records import SimBook, SimTrade, format_milli
 
 HEARTBEAT, HEARTBEAT_REPLY = 22000, 22001
 SUB_DEPTH, SUB_DEPTH_REPLY = 22002, 22003

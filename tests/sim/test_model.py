@@ -10,8 +10,9 @@ from hkdesk.domain.sessions import HK_TZ, Phase, phase_at
 from hkdesk.domain.spread import MilliGrid, is_on_grid, milli_to_decimal
 from hkdesk.domain.symbols import default_universe
 from hkdesk.sim import paths
-from hkdesk.sim.model import BUY, NEUTRAL, SELL, MarketModel
+from hkdesk.sim.model import MarketModel
 from hkdesk.sim.params import params_for
+from hkdesk.sim.records import BUY, NEUTRAL, SELL
 from hkdesk.sim.wire import trade_data
 
 DAY = date(2026, 3, 2)  # a Monday

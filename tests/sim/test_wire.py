@@ -6,7 +6,7 @@ from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
 from hkdesk.sim.connection import frame as _frame
-from hkdesk.sim.model import SimTrade
+from hkdesk.sim.records import SimTrade
 from hkdesk.sim.wire import PUSH_TRADE, TradePush, encode_trade, trade_data
 
 TRADES = [
