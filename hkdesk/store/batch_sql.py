@@ -65,12 +65,13 @@ _GAP_KEY = ("symbol", "start_ts", "end_ts", "reason")
 _STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
 _STAGE_MOVE = (
     f"INSERT INTO ticks ({_TICK_COLUMNS}) SELECT {_TICK_COLUMNS} FROM hk_tick_stage "
-    "ON CONFLICT DO NOTHING RETURNING symbol, seq"
+    "ON CONFLICT DO NOTHING RETURNING symbol, ts, seq"
 )
 
 
 def insert_ticks(conn: Connection, rows: list[Tick]) -> list[Tick]:
-    """Insert ``rows``, skipping stored ones and repeats; return the ticks really inserted.
+    """Insert ``rows``, skipping stored ones and repeats (same ``TICK_KEY``); return the ticks
+    really inserted.
 
     The SQLite fast path takes the batch as it is (a repeat makes it fall back); the other
     paths first keep one tick per key, as they report inserted keys, not rows.
@@ -80,19 +81,19 @@ def insert_ticks(conn: Connection, rows: list[Tick]) -> list[Tick]:
     postgres = conn.dialect.name == "postgresql"
     if not postgres and _insert_all_new_sqlite(conn, rows):
         return rows
-    unique: dict[tuple[str, int], Tick] = {}
+    unique: dict[tuple[str, int, int], Tick] = {}
     for tick in rows:
-        unique.setdefault((tick.symbol, tick.seq), tick)
+        unique.setdefault((tick.symbol, tick.ts, tick.seq), tick)
     rows = list(unique.values())
     if postgres and len(rows) >= COPY_FROM_ROWS:
         keys = _copy_ticks(conn, rows)
     else:
         upsert = pg_insert if postgres else sqlite_insert
-        stmt = upsert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.seq)
+        stmt = upsert(ticks).on_conflict_do_nothing().returning(ticks.c.symbol, ticks.c.ts, ticks.c.seq)
         keys = {tuple(r) for r in conn.execute(stmt, [_tick_row(t) for t in rows])}
     if len(keys) == len(rows):
         return rows
-    return [t for t in rows if (t.symbol, t.seq) in keys]
+    return [t for t in rows if (t.symbol, t.ts, t.seq) in keys]
 
 
 def insert_books(conn: Connection, books: list[Book]) -> None:

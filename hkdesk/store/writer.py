@@ -5,8 +5,8 @@ deque under a lock held for a few instructions, never any I/O. The writer thread
 ``flush_rows`` units are queued or ``flush_interval`` has passed since its last flush, then takes
 **everything** queued and commits it in one transaction: under load the batch grows with the
 rate instead of latency growing with a backlog. A transaction inserts the ticks (duplicates by
-``(symbol, seq)`` are skipped), folds the ticks that were really inserted into the 1-minute bars,
-and adds depth snapshots and gaps, so a crash leaves either the whole batch or none of it.
+``(symbol, ts, seq)`` are skipped), folds the ticks that were really inserted into the 1-minute
+bars, and adds depth snapshots and gaps, so a crash leaves either the whole batch or none of it.
 
 When the database fails with a transient error (locked, gone, timed out) nothing is dropped:
 the batch stays in memory and is retried with exponential backoff while puts continue. Once
@@ -56,7 +56,7 @@ class WriterStats:
     queued: int  # units (ticks, books, gaps) waiting in memory
     spilled: int  # units parked in spill files on disk
     stored_total: int  # ticks newly inserted since this writer started
-    duplicates: int  # ticks skipped because (symbol, seq) was already stored
+    duplicates: int  # ticks skipped because (symbol, ts, seq) was already stored
     batches: int  # committed transactions
     last_batch_size: int  # units in the last committed transaction
     db_ok: bool  # False from a failed attempt until the next successful commit

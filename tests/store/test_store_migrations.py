@@ -1,0 +1,94 @@
+"""Schema migrations against SQLite and PostgreSQL: a version-1 database with data in it is
+brought up to date, keeps every row, and then behaves like a new one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Column, Float, Index, MetaData, PrimaryKeyConstraint, Table, inspect
+from storekit import T0, tick, wait_for
+
+from hkdesk.store import SCHEMA_VERSION, BatchWriter, make_engine, migrate
+from hkdesk.store.history import count_ticks, ticks_between
+from hkdesk.store.schema import SYMBOL, ExactDecimal, bars, depth, gaps, schema_version
+
+
+def _version_1_ticks() -> Table:
+    """``ticks`` as schema version 1 made it: key (symbol, seq), index (symbol, ts)."""
+    return Table(
+        "ticks",
+        MetaData(),
+        Column("symbol", SYMBOL, nullable=False),
+        Column("seq", BigInteger, nullable=False),
+        Column("ts", BigInteger, nullable=False),
+        Column("price", ExactDecimal, nullable=False),
+        Column("volume", ExactDecimal, nullable=False),
+        Column("turnover", ExactDecimal, nullable=False),
+        Column("direction", BigInteger, nullable=False),
+        Column("received_at", Float, nullable=False),
+        PrimaryKeyConstraint("symbol", "seq", name="ticks_pk"),
+        Index("ticks_symbol_ts", "symbol", "ts"),
+        sqlite_with_rowid=False,
+    )
+
+
+def _make_version_1(engine) -> list[dict]:
+    old = _version_1_ticks()
+    rows = [
+        {
+            "symbol": symbol,
+            "seq": seq,
+            # stored out of time order on purpose: the new key must sort them by time
+            "ts": T0 + (50 - seq) * 1000,
+            "price": Decimal(f"{300 + seq}.125"),
+            "volume": Decimal("100"),
+            "turnover": Decimal(f"{300 + seq}.125") * 100,
+            "direction": seq % 3,
+            "received_at": 1.5,
+        }
+        for symbol in ("700.HK", "5.HK")
+        for seq in range(1, 51)
+    ]
+    with engine.begin() as conn:
+        for table in (old, depth, bars, gaps, schema_version):
+            table.create(conn)
+        conn.execute(schema_version.insert().values(version=1))
+        conn.execute(old.insert(), rows)
+    return rows
+
+
+def test_version_1_ticks_are_rekeyed_by_time_and_kept(db_url, tmp_path):
+    engine = make_engine(db_url)
+    rows = _make_version_1(engine)
+
+    assert migrate(engine) == 1
+    assert migrate(engine) == SCHEMA_VERSION
+
+    inspector = inspect(engine)
+    assert inspector.get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
+    assert [ix["name"] for ix in inspector.get_indexes("ticks")] == []
+    assert count_ticks(engine) == len(rows)
+    got = ticks_between(engine, "700.HK", T0, T0 + 10**6)
+    assert [t.seq for t in got] == list(range(50, 0, -1))
+    assert got[-1].price == Decimal("301.125") and got[-1].turnover == Decimal("30112.500")
+
+    writer = BatchWriter(engine, spill_dir=tmp_path / "spill", flush_rows=1)
+    writer.start()
+    try:
+        stored = ticks_between(engine, "5.HK", T0, T0 + 10**6)
+        writer.put_ticks([*stored[:5], tick(51, "5.HK", ts=T0 + 10**5)])
+        wait_for(lambda: writer.stats().duplicates == 5, what="old rows recognised as duplicates")
+        assert writer.stats().stored_total == 1
+        assert count_ticks(engine, "5.HK") == 51
+    finally:
+        writer.stop(10)
+    engine.dispose()
+
+
+def test_a_new_database_is_made_at_the_current_version(db_url):
+    engine = make_engine(db_url)
+    assert migrate(engine) == 0
+    with engine.connect() as conn:
+        assert conn.execute(schema_version.select()).scalar() == SCHEMA_VERSION == 2
+    assert inspect(engine).get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
+    engine.dispose()
