@@ -321,18 +321,14 @@ class Session:
         books: list[Book] = []
         replies: list[tuple[Reply, SentRequest | None]] = []
         bad: list[FrameError] = []
-        decode = protocol.decode
-        for raw in raws:
-            try:
-                frame = decode(raw)
-            except FrameError as exc:
-                bad.append(exc)
-                continue
+        for frame in protocol.decode_batch(raws):
             kind = type(frame)
             if kind is TradePush:
                 ticks.append(frame.data)  # type: ignore[union-attr]
             elif kind is BookPush:
                 books.append(frame.data)  # type: ignore[union-attr]
+            elif kind is FrameError:
+                bad.append(frame)  # type: ignore[arg-type]
             else:
                 sent = self._sent.pop(frame.seq_id, None)  # type: ignore[union-attr]
                 if kind is HeartbeatReply and frame.ok:  # type: ignore[union-attr]

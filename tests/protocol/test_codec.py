@@ -6,6 +6,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hkdesk.feed.alltick import protocol as p
 
@@ -200,3 +202,66 @@ def test_a_token_with_url_characters_is_encoded_and_fully_redacted() -> None:
     url = p.with_token("wss://h/quote-stock-b-ws-api", "a&b=c d#e")
     assert url.endswith("?token=a%26b%3Dc%20d%23e")
     assert "a%26b" not in p.redact(url) and p.redact(url).endswith("token=***")
+
+
+# ---------------------------------------------------------------- one read's frames at once
+
+_REPLY = b'{"cmd_id":22001,"ret":200,"msg":"ok","seq_id":3,"trace":"hb-3","data":{}}'
+_BOOK = (
+    b'{"cmd_id":22999,"data":{"code":"5.HK","seq":9,"tick_time":1605509068000,'
+    b'"bids":[{"price":"61.1","volume":"800"}],"asks":[{"price":"61.15","volume":"400"}]}}'
+)
+#: Frames invalid alone that would make valid values if two were read as one stream.
+_SPLIT_OBJECT = (
+    b'{"cmd_id":22001} {"cmd_id":22998,"data":{"code":"1.HK","seq":1,',
+    b'"tick_time":1605509068000,"price":"1","volume":"1"}}',
+)
+_SPLIT_ARRAY = (
+    b'{"cmd_id":22001}\n{"cmd_id":22999,"data":{"code":"5.HK","seq":9,"tick_time":1,"bids":[{"price":"1"}',
+    b'{"price":"2"}],"asks":[]}}',
+)
+_FRAMES = [
+    trade(),
+    trade(seq=7, tick_time=1605509068),
+    _REPLY,
+    _BOOK,
+    b" " + trade() + b"\n",  # valid alone, with whitespace around it
+    trade()[:-1] + b"\n}",  # valid alone, a newline inside
+    trade(price="-1"),
+    trade(code=""),
+    b"",
+    b"   ",
+    b"{}",
+    b'{"cmd_id":12345,"data":{}}',
+    b"{not json}",
+    b'{"cmd_id":22001}{"cmd_id":22001}',
+    b"{" + b" " * p.MAX_FRAME_BYTES + trade()[1:],  # a valid trade, but oversized
+    *_SPLIT_OBJECT,
+    *_SPLIT_ARRAY,
+]
+
+
+def _one_by_one(frames: list[bytes]) -> list[object]:
+    out: list[object] = []
+    for frame in frames:
+        try:
+            out.append(p.decode(frame))
+        except p.FrameError as exc:
+            out.append(exc.kind)
+    return out
+
+
+def _kinds(decoded: list[object]) -> list[object]:
+    return [d.kind if isinstance(d, p.FrameError) else d for d in decoded]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAMES), max_size=8))
+def test_a_batch_decodes_exactly_as_its_frames_one_by_one(frames: list[bytes]) -> None:
+    assert _kinds(p.decode_batch(frames)) == _one_by_one(frames)
+
+
+def test_frames_invalid_alone_stay_invalid_side_by_side() -> None:
+    for pair in (_SPLIT_OBJECT, _SPLIT_ARRAY):
+        decoded = p.decode_batch([trade(), *pair, trade(seq=8)])
+        assert [type(d) for d in decoded] == [p.TradePush, p.FrameError, p.FrameError, p.TradePush]

@@ -147,6 +147,37 @@ def decode(frame: bytes | str) -> Frame:
         raise FrameError("malformed", str(exc)) from None
 
 
+def decode_batch(frames: list[bytes]) -> list[Frame | FrameError]:
+    """Decode one socket read's frames, in order; an invalid frame becomes its FrameError.
+
+    Calling the decoder once per frame was a fifth of a frame's decoding cost, so the frames
+    are decoded in one call as a newline-separated stream of JSON values. That stream must not
+    let a value span two frames, or frames invalid alone could be accepted together: every
+    frame must start with ``{`` and end with ``}``. A raw newline cannot sit inside a JSON
+    string, so each ``}`` newline ``{`` joint is between two top-level values, every frame holds
+    at least one, and exactly ``len(frames)`` values means exactly one per frame. Anything else
+    (and any error) decodes the frames one by one, which also tells the bad from the good.
+    """
+    for frame in frames:
+        if frame[:1] != b"{" or frame[-1:] != b"}" or len(frame) > MAX_FRAME_BYTES:
+            break
+    else:
+        try:
+            decoded: list[Frame | FrameError] = _frame_decoder.decode_lines(b"\n".join(frames))
+        except msgspec.MsgspecError:
+            pass
+        else:
+            if len(decoded) == len(frames):
+                return decoded
+    out: list[Frame | FrameError] = []
+    for frame in frames:
+        try:
+            out.append(decode(frame))
+        except FrameError as exc:
+            out.append(exc)
+    return out
+
+
 def _classify(frame: bytes) -> str:
     """Tell an unknown command from an invalid payload of a known one (for the counters)."""
     try:
