@@ -42,30 +42,42 @@ class BarDelta:
         price = tick.price
         if price > self.high:
             self.high = price
-        if price < self.low:
+        elif price < self.low:  # never both: low <= high
             self.low = price
         key = (tick.ts, tick.seq)
-        if key < self.first:
-            self.first, self.open = key, price
         if key > self.last:
             self.last, self.close = key, price
+        elif key < self.first:  # never both: first <= last
+            self.first, self.open = key, price
         self.volume += tick.volume
-        self.turnover += tick.turnover if tick.turnover is not None else price * tick.volume
+        turnover = tick.turnover
+        self.turnover += turnover if turnover is not None else price * tick.volume
         self.trades += 1
 
 
 def deltas_from_ticks(ticks: Iterable[Tick]) -> dict[tuple[str, int], BarDelta]:
-    """Per (symbol, minute start) contributions of ``ticks`` (any order)."""
+    """Per (symbol, minute start) contributions of ``ticks`` (any order).
+
+    A symbol's next trade nearly always falls in the same minute as its last one, so the bar
+    it went to is remembered per symbol and the (symbol, minute) key is made only on a change.
+    """
     deltas: dict[tuple[str, int], BarDelta] = {}
+    current: dict[str, tuple[int, int, BarDelta]] = {}  # symbol -> (start, end, delta)
     span = MINUTE * 1000
     for tick in ticks:
         ts = tick.ts
-        key = (tick.symbol, ts - (ts + HK_OFFSET_MS) % span)  # bar_start(ts, MINUTE), inlined
+        hit = current.get(tick.symbol)
+        if hit is not None and hit[0] <= ts < hit[1]:
+            hit[2].add(tick)
+            continue
+        start = ts - (ts + HK_OFFSET_MS) % span  # bar_start(ts, MINUTE), inlined
+        key = (tick.symbol, start)
         delta = deltas.get(key)
         if delta is None:
-            deltas[key] = BarDelta(tick)
+            delta = deltas[key] = BarDelta(tick)
         else:
             delta.add(tick)
+        current[tick.symbol] = (start, start + span, delta)
     return deltas
 
 

@@ -18,6 +18,7 @@ from hkdesk.domain.bars import (
     merge_bars,
     resample_arrays,
 )
+from hkdesk.store.minute_bars import deltas_from_ticks
 
 MIN = 60_000
 
@@ -146,3 +147,32 @@ def test_resample_arrays_matches_exact_aggregation():
         np.testing.assert_allclose(got.volume, expected.volume)
     empty = resample_arrays(bars_to_arrays([]), 300)
     assert empty.start.dtype == np.int64 and empty.start.size == 0
+
+
+@pytest.mark.parametrize("order", ["time", "late ones", "shuffled"])
+def test_writer_minute_deltas_match_brute_force(order):
+    """The writer's per-batch minute bars (which remember each symbol's current minute) agree
+    with exact aggregation whatever the arrival order, across minute boundaries."""
+    rng = random.Random(11)
+    data = [
+        tick(
+            i,
+            rng.choice(["700.HK", "5.HK", "9988.HK"]),
+            ts=T0 + rng.randrange(0, 5 * MIN),
+            price=f"{rng.randint(1000, 2000) / 10:.1f}",
+            volume=str(rng.randint(1, 9) * 100),
+        )
+        for i in range(3000)
+    ]
+    data.sort(key=lambda t: (t.ts, t.seq))
+    if order == "late ones":
+        for _ in range(300):
+            i, j = rng.randrange(len(data)), rng.randrange(len(data))
+            data[i], data[j] = data[j], data[i]
+    elif order == "shuffled":
+        rng.shuffle(data)
+    got = {
+        key: (d.open, d.high, d.low, d.close, d.volume, d.turnover, d.trades)
+        for key, d in deltas_from_ticks(data).items()
+    }
+    assert got == _brute(data, 60)
