@@ -20,6 +20,7 @@ def run(quick: bool) -> list[Result]:
     """Ceiling and hkdesk alternate ``rounds`` times on the same simulator; the best of each
     counts, so a passing load spike on a shared machine does not decide the ratio."""
     window = 3.0 if quick else 8.0
+    warmup = 1.0 if quick else 3.0  # steady state: see ``feeds``
     rounds = 1 if quick else 3
     # Far above what any client here reads: the simulator bursts as fast as the client takes
     # frames (it withholds what no backlog has room for), so the ceiling is the raw client's
@@ -31,9 +32,9 @@ def run(quick: bool) -> list[Result]:
         start_simulator_process(["--rate", str(rate), "--seed", "7"]) as sim,
     ):
         for i in range(rounds):
-            ceilings.append(asyncio.run(feeds.ceiling(sim.ws_url, window)))
+            ceilings.append(asyncio.run(feeds.ceiling(sim.ws_url, window, warmup)))
             ours_runs.append(
-                asyncio.run(feeds.hkdesk_pipeline(sim.ws_url, Path(tmp) / f"hkdesk{i}.db", window))
+                asyncio.run(feeds.hkdesk_pipeline(sim.ws_url, Path(tmp) / f"hkdesk{i}.db", window, warmup))
             )
         naive = asyncio.run(feeds.naive(sim.ws_url, sim.control_url, Path(tmp) / "naive.db", window))
     ceiling = max(ceilings, key=lambda r: r.rate)
@@ -54,6 +55,8 @@ def run(quick: bool) -> list[Result]:
                 "received_per_s": round(ours.extra["received_rate"]),
                 "spilled": int(ours.extra["spilled_in_window"]),
                 "sim_rate": rate,
+                "warmup_s": warmup,
+                "window_s": window,
             },
         ),
         Result(
