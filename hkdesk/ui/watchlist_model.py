@@ -1,17 +1,22 @@
 """The watchlist table model: one row per symbol, repainted in coalesced frames.
 
 Ticks never reach this model directly. The frame timer hands it the symbols that changed
-(``QuoteHub.take_dirty()``) and the source rows currently on screen; it marks those rows
-stale, emits one ``dataChanged`` per contiguous visible range with an explicit roles list,
-and re-emits only the background role of rows whose flash is still fading. Display strings
-and brushes are computed once per change (lazily, on the first ``data()`` after it), so
-``data()`` itself is a few list look-ups.
+(``QuoteHub.take_dirty()``) and the source rows currently on screen. Changed rows on screen are
+formatted at once and compared with what they showed: ``dataChanged`` covers only the cells
+whose text or colour changed (a trade usually changes six of thirteen), one emission per run of
+rows with the same changed columns, so the view repaints those cells and no others. Rows off
+screen are only marked stale and formatted lazily, on the first ``data()`` that needs them. The
+background role of rows whose flash is still fading is re-emitted alone.
+
+``data()`` answers from lists prepared by the formatting; it is called once per role per cell
+for every cell painted (seven roles through the sorting proxy), so roles the model never sets
+return at once, before the index is read.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -66,6 +71,14 @@ _ALIGN = tuple(_LEFT if c in (Col.CODE, Col.NAME, Col.NAME_ZH) else _RIGHT for c
 #: Roles a quote change can affect; the view repaints exactly these.
 QUOTE_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole]
 FLASH_ROLES = [Qt.ItemDataRole.BackgroundRole]
+# Plain ints: data() compares its role argument with these on every call.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(SORT_ROLE)
+_SYMBOL = int(SYMBOL_ROLE)
+_SERVED = frozenset({_DISPLAY, _FOREGROUND, _BACKGROUND, _ALIGNMENT, _SORT, _SYMBOL})
 _INF = float("inf")
 
 
@@ -92,6 +105,24 @@ def contiguous_ranges(rows: Iterable[int]) -> list[tuple[int, int]]:
         else:
             out.append((r, r))
     return out
+
+
+Spans = tuple[tuple[int, int], ...]
+
+
+def _runs(spans: dict[int, Spans]) -> Iterator[tuple[int, int, Spans]]:
+    """Runs of consecutive rows with the same changed column spans: ``(first, last, spans)``."""
+    run: list = []
+    for row in sorted(spans):
+        columns = spans[row]
+        if run and row == run[1] + 1 and columns == run[2]:
+            run[1] = row
+            continue
+        if run:
+            yield run[0], run[1], run[2]
+        run = [row, row, columns]
+    if run:
+        yield run[0], run[1], run[2]
 
 
 class WatchlistModel(QAbstractTableModel):
@@ -165,31 +196,39 @@ class WatchlistModel(QAbstractTableModel):
 
     # ------------------------------------------------------------ frame
     def apply_frame(self, dirty: Collection[str], visible: Collection[int] | None = None) -> int:
-        """Take one frame's changed symbols; repaint changed visible rows and live flashes.
+        """Take one frame's changed symbols; repaint the changed cells on screen and live flashes.
 
         ``visible`` holds source rows on screen (``None`` means all). Returns the number of
         ``dataChanged`` emissions, so tests and the benchmark can see the coalescing.
         """
         now = self._clock()
-        changed: list[int] = []
+        spans: dict[int, Spans] = {}
         for sym in dirty:
             row = self._index.get(sym)
             if row is None:
                 continue
             r = self._rows[row]
-            r.stale = True
             q = self._hub.quotes.get(sym)
+            flashed = False
             if q is not None and (q.last_seq != r.seen_seq or q.last_ts != r.seen_ts):
                 r.seen_seq, r.seen_ts = q.last_seq, q.last_ts
                 if q.tick_move:
                     r.flash_at, r.flash_dir = now, q.tick_move
                     self._flashing.add(row)
-            changed.append(row)
+                    flashed = True
+            if visible is not None and row not in visible:
+                r.stale = True
+                continue
+            cells = self._reformat(r)
+            if flashed and Col.LAST not in cells:
+                cells.append(Col.LAST)
+            if cells:
+                spans[row] = tuple(contiguous_ranges(cells))
         emitted = 0
-        shown = changed if visible is None else [r for r in changed if r in visible]
-        for first, last in contiguous_ranges(shown):
-            self.dataChanged.emit(self.index(first, 0), self.index(last, _NCOL - 1), QUOTE_ROLES)
-            emitted += 1
+        for first, last, columns in _runs(spans):
+            for c0, c1 in columns:
+                self.dataChanged.emit(self.index(first, c0), self.index(last, c1), QUOTE_ROLES)
+                emitted += 1
         fading = []
         for row in list(self._flashing):
             if now - self._rows[row].flash_at >= FLASH_SECONDS:
@@ -197,11 +236,23 @@ class WatchlistModel(QAbstractTableModel):
                 self._rows[row].flash_dir = 0
             if visible is None or row in visible:
                 fading.append(row)
-        for first, last in contiguous_ranges(set(fading) - set(shown)):
+        repainted = {row for row, columns in spans.items() if any(a <= Col.LAST <= b for a, b in columns)}
+        for first, last in contiguous_ranges(set(fading) - repainted):
             self.dataChanged.emit(self.index(first, Col.LAST), self.index(last, Col.LAST), FLASH_ROLES)
             emitted += 1
         self.emitted_ranges += emitted
         return emitted
+
+    def _reformat(self, r: _Row) -> list[int]:
+        """Format ``r`` now; return the columns whose text or colour differs from before (all of
+        them if the row had never been formatted since it last changed off screen)."""
+        if r.stale:
+            self._format(r)
+            return list(range(_NCOL))
+        texts, brushes = r.texts.copy(), r.brushes.copy()
+        self._format(r)
+        new_texts, new_brushes = r.texts, r.brushes
+        return [c for c in range(_NCOL) if new_texts[c] != texts[c] or new_brushes[c] is not brushes[c]]
 
     def flashing_rows(self) -> set[int]:
         return set(self._flashing)
@@ -221,18 +272,20 @@ class WatchlistModel(QAbstractTableModel):
                 return _ALIGN[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
+        if role not in _SERVED:
+            return None
         r = self._rows[index.row()]
         col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if r.stale:
                 self._format(r)
             return r.texts[col]
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if r.stale:
                 self._format(r)
             return r.brushes[col]
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             if col != Col.LAST or not r.flash_dir:
                 return None
             age = self._clock() - r.flash_at
@@ -240,15 +293,13 @@ class WatchlistModel(QAbstractTableModel):
                 return None
             ramp = self._palette.flash_up if r.flash_dir > 0 else self._palette.flash_down
             return ramp[int(age / FLASH_SECONDS * FLASH_STEPS)]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return _ALIGN[col]
-        if role == SORT_ROLE:
+        if role == _SORT:
             if r.stale:
                 self._format(r)
             return r.keys[col]
-        if role == SYMBOL_ROLE:
-            return r.symbol
-        return None
+        return r.symbol
 
     # ------------------------------------------------------------ formatting
     def _format(self, r: _Row) -> None:

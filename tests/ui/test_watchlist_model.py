@@ -205,3 +205,36 @@ def test_add_and_remove_rows_keep_flashes_aligned(setup) -> None:
     assert model.add_symbol("2318.HK") and not model.add_symbol("2318.HK")
     assert model.symbols()[-1] == "2318.HK"
     assert resets == []
+
+
+def test_only_the_cells_that_changed_are_repainted(setup) -> None:
+    """After a row has been shown, a trade repaints just the cells whose text or colour moved:
+    never the code and names, and not the high when the price stays below it."""
+    hub, model, _clock, events, _ = setup
+    s = Seq()
+    hub.apply_ticks([s.tick("700.HK", "400"), s.tick("5.HK", "60"), s.tick("9988.HK", "80")])
+    model.apply_frame(hub.take_dirty())
+    events.clear()
+    hub.apply_ticks([s.tick("700.HK", "399", volume=300), s.tick("5.HK", "59", volume=300)])
+    emitted = model.apply_frame(hub.take_dirty())
+    cells = {(row, col) for a, b, c0, c1, _ in events for row in range(a, b + 1) for col in range(c0, c1 + 1)}
+    assert all(roles == QUOTE_ROLES for *_, roles in events)
+    for row in (0, 1):
+        assert {(row, c) for c in (Col.LAST, Col.VOLUME, Col.TURNOVER, Col.LOW)} <= cells
+        assert not {(row, c) for c in (Col.CODE, Col.NAME, Col.NAME_ZH, Col.HIGH, Col.BID)} & cells
+    assert not any(row == 2 for row, _ in cells), "an unchanged row is not repainted"
+    # rows 0 and 1 changed the same columns: one emission per column run covers both rows
+    assert emitted == len(events) == len({(c0, c1) for _, _, c0, c1, _ in events})
+    assert all((a, b) == (0, 1) for a, b, *_ in events)
+    assert model.data(model.index(0, Col.LAST), DISPLAY) == "399.000"
+
+
+def test_a_row_that_changed_off_screen_is_repainted_whole_when_it_changes_on_screen(setup) -> None:
+    hub, model, _clock, events, _ = setup
+    s = Seq()
+    hub.apply_ticks([s.tick("388.HK", "300")])
+    model.apply_frame(hub.take_dirty(), visible={0, 1})  # row 4 is off screen: left stale
+    assert events == []
+    hub.apply_ticks([s.tick("388.HK", "300")])
+    model.apply_frame(hub.take_dirty(), visible={4})
+    assert events == [(4, 4, 0, len(Col) - 1, QUOTE_ROLES)]
