@@ -105,7 +105,8 @@ async def naive(ws_url: str, control_url: str, db_path: Path, window: float) -> 
     )
     received = 0
     disconnected = False
-    async with connect(f"{ws_url}?token=bench", ping_interval=None) as ws:
+    # close_timeout: the server's close frame waits behind the backlog the naive client left
+    async with connect(f"{ws_url}?token=bench", ping_interval=None, close_timeout=1) as ws:
         await ws.send(_subscribe_frame(stock_symbols()))
         await _first_frame(ws)
         started = time.perf_counter()

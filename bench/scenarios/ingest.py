@@ -19,8 +19,8 @@ from hkdesk.sim.process import start_simulator_process
 def run(quick: bool) -> list[Result]:
     """Ceiling and hkdesk alternate ``rounds`` times on the same simulator; the best of each
     counts, so a passing load spike on a shared machine does not decide the ratio."""
-    window = 3.0 if quick else 8.0
-    warmup = 1.0 if quick else 3.0  # steady state: see ``feeds``
+    window = 2.0 if quick else 8.0
+    warmup = 0.5 if quick else 3.0  # steady state: see ``feeds``
     rounds = 1 if quick else 3
     # Far above what any client here reads: the simulator bursts as fast as the client takes
     # frames (it withholds what no backlog has room for), so the ceiling is the raw client's
