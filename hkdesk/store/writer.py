@@ -58,6 +58,11 @@ log = logging.getLogger(__name__)
 _ERROR_CHARS = 500
 
 
+def _yield_gil() -> None:
+    """Release the GIL once, so a thread waiting for it can run."""
+    time.sleep(0)
+
+
 @dataclass(frozen=True, slots=True)
 class WriterStats:
     """A consistent snapshot of the writer's counters (safe to read from any thread)."""
@@ -170,7 +175,7 @@ class BatchWriter:
         if wake:
             self._wake.set()
         if queued > self._yield_at:
-            time.sleep(0)  # the writer is behind: let its thread have the GIL (module docstring)
+            _yield_gil()  # the writer is behind: let its thread have the GIL (module docstring)
 
     def stats(self) -> WriterStats:
         with self._lock:

@@ -235,3 +235,17 @@ def test_small_batches_skip_duplicates_too(writer_factory):
     wait_for(lambda: w.stats().duplicates == 3)
     assert count_ticks(w.engine) == 3
     assert [b.trades for b in bars_between(w.engine, "700.HK", 60, T0, FAR)] == [3]
+
+
+def test_a_put_yields_the_interpreter_while_the_writer_is_far_behind(monkeypatch, tmp_path):
+    """Past half the memory bound, every put lets the writer's thread have the GIL once."""
+    from hkdesk.store import writer as writer_module
+
+    yields: list[int] = []
+    w = BatchWriter(f"sqlite:///{tmp_path / 'y.db'}", spill_dir=tmp_path / "spill", memory_limit=100)
+    monkeypatch.setattr(writer_module, "_yield_gil", lambda: yields.append(w.stats().queued))
+    for i in range(10):  # not started: everything stays queued
+        w.put_ticks(ticks(i * 10, i * 10 + 10))
+    assert yields == [60, 70, 80, 90, 100]
+    w.stop(10)
+    assert w.stats().stored_total == 100
