@@ -18,7 +18,7 @@ SCENARIOS = ("ingest", "persistence", "outage", "window", "day", "startup", "cha
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smoke mode: small sizes, well under a minute")
+    parser.add_argument("--quick", action="store_true", help="smoke mode: small sizes, under 45 s")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only this scenario")
     args = parser.parse_args(argv)

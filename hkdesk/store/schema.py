@@ -17,8 +17,8 @@ numbers, and stay plain floats.
 ``ticks`` is keyed by ``(symbol, ts, seq)``: one B-tree that is both the duplicate check (a trade
 sent again carries the same exchange time and sequence number) and the order every read wants
 (a symbol's trades by time). Version 1 keyed it by ``(symbol, seq)`` with a second index on
-``(symbol, ts)``; every insert then updated two B-trees, which cost SQLite 40 % more per row and
-the database a third more space.
+``(symbol, ts)``; every insert then updated two B-trees: SQLite took 3.3 µs a row to insert and
+commit instead of 2.0, and 101 bytes a tick instead of 69.
 
 ``bars`` holds the 1-minute bars the writer maintains as ticks arrive. Besides OHLCV it keeps the
 ``(ts, seq)`` of its first and last trade, so a late or replayed tick updates open/close
