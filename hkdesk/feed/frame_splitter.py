@@ -14,6 +14,11 @@ splitter counts the bytes that frame still owes it. A plain frame's header and p
 only as long as the library itself would wait before deciding anything. Splitting ends for good
 (``passthrough``) at a frame that declares more than the size limit, handed on from its header so
 the library closes with 1009, and once the connection is no longer open.
+
+Two consequences. If the server accepts the permessage-deflate the client offers (the built-in
+simulator declines it), every compressed frame is the library's to inflate and this fast path is
+idle: compression trades the saving for bandwidth on a remote link. And plain frames never pass
+the library's debug log of frames received; control frames and the handshake still do.
 """
 
 from __future__ import annotations

@@ -171,25 +171,39 @@ def _v1_initial(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+#: PostgreSQL: how long the re-keying waits for other sessions' locks on ``ticks`` (another
+#: desk reading it) before it fails and the writer retries later, instead of queueing every
+#: later reader behind its own exclusive lock.
+MIGRATION_LOCK_TIMEOUT = "10s"
+
+
 def _v2_ticks_by_time(conn: Connection) -> None:
     """Re-key ``ticks`` from ``(symbol, seq)`` plus an index on ``(symbol, ts)`` to the one key
     ``(symbol, ts, seq)``; nothing to do for a database that ``_v1_initial`` made already so."""
-    if inspect(conn).get_pk_constraint(ticks.name)["constrained_columns"] == list(TICK_KEY):
-        return
     if conn.dialect.name == "postgresql":
+        if _ticks_key(conn) == list(TICK_KEY):
+            return
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'")
         conn.exec_driver_sql("ALTER TABLE ticks DROP CONSTRAINT ticks_pk")
         conn.exec_driver_sql("ALTER TABLE ticks ADD CONSTRAINT ticks_pk PRIMARY KEY (symbol, ts, seq)")
         conn.exec_driver_sql("DROP INDEX IF EXISTS ticks_symbol_ts")
         return
-    # SQLite cannot change a WITHOUT ROWID table's key: copy into a new table in key order.
-    conn.exec_driver_sql("ALTER TABLE ticks RENAME TO ticks_v1")
-    conn.exec_driver_sql("DROP INDEX IF EXISTS ticks_symbol_ts")
-    ticks.create(conn)
+    # SQLite cannot change a WITHOUT ROWID table's key: the rows move to a new table. In the old
+    # key's order, which for one symbol is nearly time order, so no sort is needed. The steps
+    # share one transaction; a connection that committed each on its own and was cut off leaves
+    # ``ticks_v1`` behind, and the copy resumes from it.
+    if "ticks_v1" not in inspect(conn).get_table_names():
+        if _ticks_key(conn) == list(TICK_KEY):
+            return
+        conn.exec_driver_sql("ALTER TABLE ticks RENAME TO ticks_v1")
+    ticks.create(conn, checkfirst=True)
     columns = ", ".join(c.name for c in ticks.columns)
-    conn.exec_driver_sql(
-        f"INSERT INTO ticks ({columns}) SELECT {columns} FROM ticks_v1 ORDER BY symbol, ts, seq"
-    )
-    conn.exec_driver_sql("DROP TABLE ticks_v1")
+    conn.exec_driver_sql(f"INSERT OR IGNORE INTO ticks ({columns}) SELECT {columns} FROM ticks_v1")
+    conn.exec_driver_sql("DROP TABLE ticks_v1")  # and its (symbol, ts) index
+
+
+def _ticks_key(conn: Connection) -> list[str]:
+    return inspect(conn).get_pk_constraint(ticks.name)["constrained_columns"]
 
 
 #: ``MIGRATIONS[n]`` upgrades a version ``n - 1`` database to version ``n``.

@@ -4,16 +4,23 @@ For any server stream (handshake response, plain frames of every length encoding
 messages, pings, pongs, close, and frames the library must refuse: masked, reserved bits or
 opcode, oversized, out-of-order continuations) cut into reads at any points, with or without
 the stream ending early, BulkConnection delivers the same messages, writes the same bytes back
-(pongs, close frames) and ends in the same state as a plain websockets client protocol.
+(pongs, close frames) and ends in the same state as a plain websockets client protocol. The
+same holds with permessage-deflate negotiated (compressed frames go to the library, plain ones
+do not), when the client starts closing mid-stream, and when the handshake is refused.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from websockets.client import ClientProtocol
+from websockets.extensions.permessage_deflate import (
+    ClientPerMessageDeflateFactory,
+    ServerPerMessageDeflateFactory,
+)
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 from websockets.server import ServerProtocol
@@ -86,14 +93,20 @@ def frames(draw) -> bytes:
     return raw_frame(0x80, b"stray continuation")
 
 
-def handshake() -> tuple[bytes, str]:
-    """A client key and the server's bytes accepting it."""
-    client = ClientProtocol(URI)
+def make_client(deflate: bool) -> ClientProtocol:
+    extensions = [ClientPerMessageDeflateFactory()] if deflate else None
+    return ClientProtocol(URI, max_size=LIMIT, extensions=extensions)
+
+
+def handshake(deflate: bool = False, refuse: str | None = None) -> tuple[bytes, str, ServerProtocol]:
+    """A client key, the server's bytes answering it (``refuse``: a 401 with that body), and the
+    server (to write more frames)."""
+    client = make_client(deflate)
     request = client.connect()
-    server = ServerProtocol()
-    response = server.accept(request)
+    server = ServerProtocol(extensions=[ServerPerMessageDeflateFactory()] if deflate else None)
+    response = server.reject(401, refuse) if refuse is not None else server.accept(request)
     server.send_response(response)
-    return b"".join(server.data_to_send()), client.key
+    return b"".join(server.data_to_send()), client.key, server
 
 
 class FakeTransport(asyncio.Transport):
@@ -153,9 +166,20 @@ def _outcome(protocol: ClientProtocol, messages: list[bytes], written: bytes, eo
     }
 
 
-def reference(chunks: list[bytes], key: str, end: bool) -> dict:
-    protocol = ClientProtocol(URI, max_size=LIMIT)
-    protocol.key = key
+@dataclass
+class Run:
+    """One stream, as cut into reads, and what the client does meanwhile."""
+
+    chunks: list[bytes]
+    key: str
+    end: bool  # the stream ends (EOF) after the last read
+    deflate: bool = False
+    close_at: int | None = None  # the client starts closing before this read
+
+
+def reference(run: Run) -> dict:
+    protocol = make_client(run.deflate)
+    protocol.key = run.key
     protocol.send_request(protocol.connect())
     protocol.data_to_send()
     messages: list[bytes] = []
@@ -179,18 +203,21 @@ def reference(chunks: list[bytes], key: str, end: bool) -> dict:
             else:
                 eof = True
 
-    for chunk in chunks:
+    for i, chunk in enumerate(run.chunks):
+        if i == run.close_at and protocol.state is State.OPEN:
+            protocol.send_close(1000, "client")
+            drain()
         protocol.receive_data(chunk)
         drain()
-    if end:
+    if run.end:
         protocol.receive_eof()
         drain()
     return _outcome(protocol, messages, bytes(written), eof)
 
 
-async def ours(chunks: list[bytes], key: str, end: bool) -> dict:
-    protocol = ClientProtocol(URI, max_size=LIMIT)
-    protocol.key = key
+async def ours(run: Run) -> dict:
+    protocol = make_client(run.deflate)
+    protocol.key = run.key
     conn = BulkConnection(protocol, ping_interval=None)
     transport = FakeTransport()
     conn.connection_made(transport)
@@ -198,29 +225,73 @@ async def ours(chunks: list[bytes], key: str, end: bool) -> dict:
     protocol.data_to_send()
     batches: list[list[bytes]] = []
     conn.attach(batches.append)
-    for chunk in chunks:
+    for i, chunk in enumerate(run.chunks):
+        if i == run.close_at and protocol.state is State.OPEN:
+            protocol.send_close(1000, "client")
+            conn.send_data()
         conn.data_received(chunk)
-    if end:
+    if run.end:
         conn.eof_received()
     messages = [bytes(m) for batch in batches for m in batch]
     return _outcome(protocol, messages, bytes(transport.written), transport.eof_written)
 
 
+def cut(data, stream: bytes, response: bytes) -> list[bytes]:
+    """``stream`` in reads cut at drawn points, one of them in the response head's last bytes."""
+    cuts = data.draw(st.sets(st.integers(0, len(stream)), max_size=12), label="cuts")
+    cuts.add(min(len(stream), len(response) - data.draw(st.integers(0, 4), label="head cut")))
+    points = sorted(cuts)
+    return [stream[a:b] for a, b in zip([0, *points], [*points, len(stream)], strict=True) if b > a]
+
+
+def assert_same(run: Run) -> None:
+    assert asyncio.run(ours(run)) == reference(run)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_stream_cut_anywhere_ends_as_websockets_would(data):
-    response, key = handshake()
+    response, key, _ = handshake()
     body = b"".join(data.draw(st.lists(frames(), max_size=12), label="frames"))
     stream = response + body
     # the connection may drop anywhere, even inside the handshake response or a frame
     stream = stream[: data.draw(st.just(len(stream)) | st.integers(0, len(stream)), label="length")]
-    cuts = data.draw(st.sets(st.integers(0, len(stream)), max_size=12), label="cuts")
-    # a read may end anywhere in the blank line that ends the handshake response
-    cuts.add(min(len(stream), len(response) - data.draw(st.integers(0, 4), label="head cut")))
-    cuts = sorted(cuts)
-    chunks = [stream[a:b] for a, b in zip([0, *cuts], [*cuts, len(stream)], strict=True) if b > a]
-    end = data.draw(st.booleans(), label="eof")
-    assert asyncio.run(ours(chunks, key, end)) == reference(chunks, key, end)
+    chunks = cut(data, stream, response)
+    close_at = data.draw(st.none() | st.integers(1, max(1, len(chunks))), label="client closes before read")
+    assert_same(Run(chunks, key, data.draw(st.booleans(), label="eof"), close_at=close_at))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_with_compression_negotiated_compressed_frames_go_to_the_library(data):
+    response, key, server = handshake(deflate=True)
+    assert b"permessage-deflate" in response
+    body = b""
+    for kind in data.draw(st.lists(st.sampled_from(["deflated", "plain", "fragments", "ping"]), max_size=10)):
+        text = data.draw(st.text(max_size=60), label="text")  # any Unicode, not just ASCII
+        if kind == "deflated":
+            server.send_text(text.encode() * 3)
+        elif kind == "fragments":
+            server.send_text(text.encode(), fin=False)
+            server.send_continuation(b"-and-" + text.encode(), fin=True)
+        elif kind == "ping":
+            server.send_ping(b"p")
+        if kind != "plain":
+            body += b"".join(server.data_to_send())
+        else:  # an uncompressed frame is legal with the extension, and takes the fast path
+            body += raw_frame(0x81, text.encode())
+    stream = response + body
+    stream = stream[: data.draw(st.just(len(stream)) | st.integers(0, len(stream)), label="length")]
+    assert_same(Run(cut(data, stream, response), key, data.draw(st.booleans(), label="eof"), deflate=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_refused_handshake_and_its_body_are_left_to_the_library(data):
+    response, key, _ = handshake(refuse=data.draw(st.sampled_from(["", "token invalid\n"]), label="body"))
+    # bytes that look like a plain frame, after a refusal: nothing to deliver
+    stream = response + raw_frame(0x81, b"after the refusal")
+    assert_same(Run(cut(data, stream, response), key, data.draw(st.booleans(), label="eof")))
 
 
 def test_plain_frames_are_sliced_and_the_rest_handed_on_whole():

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import BigInteger, Column, Float, Index, MetaData, PrimaryKeyConstraint, Table, inspect
-from storekit import T0, tick, wait_for
+from storekit import T0, _pg_conninfo, tick, wait_for
 
 from hkdesk.store import SCHEMA_VERSION, BatchWriter, make_engine, migrate
 from hkdesk.store.history import count_ticks, ticks_between
-from hkdesk.store.schema import SYMBOL, ExactDecimal, bars, depth, gaps, schema_version
+from hkdesk.store.schema import SYMBOL, ExactDecimal, bars, depth, gaps, schema_version, ticks
+
+COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
 
 
 def _version_1_ticks() -> Table:
@@ -90,5 +93,42 @@ def test_a_new_database_is_made_at_the_current_version(db_url):
     assert migrate(engine) == 0
     with engine.connect() as conn:
         assert conn.execute(schema_version.select()).scalar() == SCHEMA_VERSION == 2
+    assert inspect(engine).get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
+    engine.dispose()
+
+
+def test_a_copy_cut_off_part_way_resumes_from_the_old_table(sqlite_url):
+    """A connection that committed each statement on its own, cut off after the rename and part
+    of the copy: the next migration finishes the copy instead of hiding the old rows."""
+    engine = make_engine(sqlite_url)
+    rows = _make_version_1(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE ticks RENAME TO ticks_v1")
+        ticks.create(conn)
+        conn.exec_driver_sql(f"INSERT INTO ticks SELECT {COLUMNS} FROM ticks_v1 LIMIT 7")
+    assert count_ticks(engine) == 7
+    assert migrate(engine) == 1
+    assert count_ticks(engine) == len(rows)
+    assert "ticks_v1" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_postgres_rekeying_gives_up_on_a_lock_instead_of_queueing_readers(pg_url, monkeypatch):
+    """Another desk holding a lock on ticks: the migration fails after the lock timeout (the
+    writer retries later) and succeeds once the lock is gone."""
+    import psycopg
+    from sqlalchemy import exc as sa_exc
+
+    from hkdesk.store import schema as schema_module
+
+    monkeypatch.setattr(schema_module, "MIGRATION_LOCK_TIMEOUT", "200ms")
+    engine = make_engine(pg_url)
+    _make_version_1(engine)
+    with psycopg.connect(_pg_conninfo(pg_url)) as other:
+        other.execute("LOCK TABLE ticks IN ACCESS SHARE MODE")
+        with pytest.raises(sa_exc.OperationalError, match="lock timeout"):
+            migrate(engine)
+        other.rollback()
+    assert migrate(engine) == 1
     assert inspect(engine).get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
     engine.dispose()
