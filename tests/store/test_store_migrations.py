@@ -6,7 +6,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import BigInteger, Column, Float, Index, MetaData, PrimaryKeyConstraint, Table, inspect
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    Table,
+    inspect,
+)
 from storekit import T0, _pg_conninfo, tick, wait_for
 
 from hkdesk.store import SCHEMA_VERSION, BatchWriter, make_engine, migrate
@@ -27,7 +37,7 @@ def _version_1_ticks() -> Table:
         Column("price", ExactDecimal, nullable=False),
         Column("volume", ExactDecimal, nullable=False),
         Column("turnover", ExactDecimal, nullable=False),
-        Column("direction", BigInteger, nullable=False),
+        Column("direction", SmallInteger, nullable=False),
         Column("received_at", Float, nullable=False),
         PrimaryKeyConstraint("symbol", "seq", name="ticks_pk"),
         Index("ticks_symbol_ts", "symbol", "ts"),
