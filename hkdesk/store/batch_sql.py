@@ -101,7 +101,7 @@ def insert_books(conn: Connection, books: list[Book]) -> None:
         upsert_rows(conn, depth, [_book_row(b) for b in books], keys=_DEPTH_KEY)
         return
     rows = [(b.symbol, b.seq, b.ts, _levels_json(b.bids), _levels_json(b.asks), b.received_at) for b in books]
-    insert_tuples(conn, _SQLITE_DEPTH_HEAD, 6, rows)
+    insert_tuples(conn, _SQLITE_DEPTH_HEAD, 6, rows, len(rows))
 
 
 def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
@@ -113,7 +113,7 @@ def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
         conn,
         _SQLITE_INSERT_HEAD,
         8,
-        [
+        (
             (
                 t.symbol,
                 t.seq,
@@ -126,7 +126,8 @@ def _insert_all_new_sqlite(conn: Connection, rows: list[Tick]) -> bool:
                 t.received_at,
             )
             for t in rows
-        ],
+        ),
+        len(rows),
     )
     if inserted == len(rows):
         savepoint.commit()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -47,19 +47,25 @@ def _values_sql(head: str, width: int, rows: int, tail: str) -> str:
 
 
 def insert_tuples(
-    conn: Connection, head: str, width: int, rows: Sequence[tuple[Any, ...]], tail: str = ""
+    conn: Connection,
+    head: str,
+    width: int,
+    rows: Iterable[tuple[Any, ...]],
+    count: int,
+    tail: str = "",
 ) -> int:
-    """Run ``head VALUES (?, …), … tail`` over ``rows`` (DB-API tuples, SQLite's ``?`` style);
-    return the rows the database reports changed."""
+    """Run ``head VALUES (?, …), … tail`` over the ``count`` rows of ``rows`` (DB-API tuples,
+    SQLite's ``?`` style); return the rows the database reports changed.
+
+    Rows are drawn from ``rows`` one statement at a time, so a generator builds (and frees) one
+    statement's tuples at once: built for a whole 100,000-tick batch, they were freed in one C
+    call at the end that held the GIL for tens of milliseconds.
+    """
     changed = 0
-    start = 0
-    for size in chunk_sizes(len(rows), width):
-        chunk = rows[start : start + size]
-        start += size
-        result = conn.exec_driver_sql(
-            _values_sql(head, width, size, tail), tuple(itertools.chain.from_iterable(chunk))
-        )
-        changed += result.rowcount
+    source = iter(rows)
+    for size in chunk_sizes(count, width):
+        params = tuple(itertools.chain.from_iterable(itertools.islice(source, size)))
+        changed += conn.exec_driver_sql(_values_sql(head, width, size, tail), params).rowcount
     return changed
 
 

@@ -230,7 +230,7 @@ def apply_deltas(
         )
     if conn.dialect.name == "sqlite":
         tuples = [_sqlite_tuple(row) for row in rows]
-        insert_tuples(conn, _SQLITE_UPSERT_HEAD, len(_COLUMNS), tuples, _SQLITE_UPSERT_TAIL)
+        insert_tuples(conn, _SQLITE_UPSERT_HEAD, len(_COLUMNS), tuples, len(tuples), _SQLITE_UPSERT_TAIL)
     else:
         upsert_rows(conn, bars, rows, keys=_KEY_COLUMNS, update=_VALUE_COLUMNS)
     return rows

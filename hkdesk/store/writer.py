@@ -131,6 +131,7 @@ class BatchWriter:
         # Writer-thread state.
         self._pending: list[Entry] = []
         self._pending_units = 0
+        self._dropped: list[Entry] = []
         self._keeper = SpillKeeper(self.spill_dir, self._lock, self.name)
         self._schema_ready = False
 
@@ -311,6 +312,7 @@ class BatchWriter:
                 self._store(self._pending)
                 with self._lock:
                     self._drop_pending()
+                self._free_dropped()
         except Exception as exc:
             self._mark_failed(exc)
             return False
@@ -390,11 +392,22 @@ class BatchWriter:
     def _spill_pending(self) -> None:
         if self._pending:
             self._keeper.park(self._pending, then=self._drop_pending)
+            self._free_dropped()
 
     def _drop_pending(self) -> None:
-        """Forget the pending entries (committed or spilled); the caller holds the lock."""
+        """Forget the pending entries (committed or spilled); the caller holds the lock and then
+        calls ``_free_dropped`` once it has let go of it."""
+        self._dropped.extend(self._pending)
         self._pending = []
         self._pending_units = 0
+
+    def _free_dropped(self) -> None:
+        """Free dropped entries one at a time (a put's worth of ticks each). Freed in one go, a
+        100,000-tick batch held the GIL for some 50 ms in a single C call, a stalled frame for
+        the window; between entries the interpreter can switch to the GUI thread."""
+        dropped = self._dropped
+        while dropped:
+            dropped.pop()
 
     def _store(self, entries: list[Entry]) -> None:
         """Commit ``entries``; parks entries the database refuses for good, raises on transient errors."""

@@ -37,10 +37,10 @@ def test_insert_tuples_chunks_and_counts_changed_rows(tmp_path, monkeypatch):
         conn.exec_driver_sql("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
         statements.clear()
         changed = bulk.insert_tuples(
-            conn, "INSERT OR IGNORE INTO t (a, b)", 2, [(i, str(i)) for i in range(30)]
+            conn, "INSERT OR IGNORE INTO t (a, b)", 2, ((i, str(i)) for i in range(30)), 30
         )
         again = bulk.insert_tuples(
-            conn, "INSERT OR IGNORE INTO t (a, b)", 2, [(i, "x") for i in range(25, 35)]
+            conn, "INSERT OR IGNORE INTO t (a, b)", 2, [(i, "x") for i in range(25, 35)], 10
         )
         rows = conn.exec_driver_sql("SELECT a, b FROM t ORDER BY a").all()
     assert (changed, again) == (30, 5)
