@@ -164,8 +164,8 @@ async def _commits(writer: BatchWriter, until: float) -> list[tuple[float, int]]
     return seen or [(until, last)]
 
 
-async def hkdesk_pipeline(ws_url: str, db_path: Path, window: float, warmup: float = 0.0) -> Run:
-    writer = BatchWriter(f"sqlite:///{db_path}", spill_dir=db_path.parent / "spill")
+def start_pipeline(ws_url: str, writer: BatchWriter) -> tuple[Pipeline, asyncio.Task[None]]:
+    """Start ``writer`` and hkdesk's headless pipeline into it, on every stock of the universe."""
     writer.start()
     pipeline = Pipeline(
         url=ws_url,
@@ -175,7 +175,12 @@ async def hkdesk_pipeline(ws_url: str, db_path: Path, window: float, warmup: flo
         timings=FeedTimings(debounce=0.0),
     )
     pipeline.feed.set_symbols(stock_symbols())
-    task = asyncio.create_task(pipeline.run())
+    return pipeline, asyncio.create_task(pipeline.run())
+
+
+async def hkdesk_pipeline(ws_url: str, db_path: Path, window: float, warmup: float = 0.0) -> Run:
+    writer = BatchWriter(f"sqlite:///{db_path}", spill_dir=db_path.parent / "spill")
+    pipeline, task = start_pipeline(ws_url, writer)
     while pipeline.ticks_received == 0:
         await asyncio.sleep(0.01)
     await asyncio.sleep(warmup)

@@ -27,13 +27,10 @@ from pathlib import Path
 
 from bench.report import Result
 from bench.scenarios import feeds
-from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedTimings
-from hkdesk.pipeline import Pipeline
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import make_engine
 from hkdesk.store.history import count_ticks
-from hkdesk.store.writer import BatchWriter
+from hkdesk.store.writer import BatchWriter, WriterStats
 
 RATE = 5_000
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
@@ -108,14 +105,20 @@ class PostgresOutage:
         cls._admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
+def _sample(writer: BatchWriter, out: Recovery) -> WriterStats:
+    """Keep the peaks of the writer's backlog (and the failure it saw); return its stats."""
+    s = writer.stats()
+    out.max_queued = max(out.max_queued, s.queued)
+    out.max_spilled = max(out.max_spilled, s.spilled)
+    if not s.db_ok and s.last_error:
+        out.error = s.last_error.rsplit(":", 1)[-1].strip()[:80]
+    return s
+
+
 async def _watch(writer: BatchWriter, seconds: float, out: Recovery) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        s = writer.stats()
-        out.max_queued = max(out.max_queued, s.queued)
-        out.max_spilled = max(out.max_spilled, s.spilled)
-        if not s.db_ok and s.last_error:
-            out.error = s.last_error.rsplit(":", 1)[-1].strip()[:80]
+        _sample(writer, out)
         await asyncio.sleep(0.02)
 
 
@@ -130,16 +133,7 @@ async def ride_out(
 ) -> Recovery:
     engine = make_engine(db_url, connect_timeout_s=2)
     writer = BatchWriter(engine, spill_dir=spill)
-    writer.start()
-    pipeline = Pipeline(
-        url=ws_url,
-        token="bench",
-        plan=Plan.named("professional"),
-        writer=writer,
-        timings=FeedTimings(debounce=0.0),
-    )
-    pipeline.feed.set_symbols(feeds.stock_symbols())
-    task = asyncio.create_task(pipeline.run())
+    pipeline, task = feeds.start_pipeline(ws_url, writer)
     out = Recovery(0.0, 0, 0, 0, 0, "")
     await asyncio.sleep(warmup)
     await start()
@@ -148,9 +142,7 @@ async def ride_out(
     back, back_wall = time.monotonic(), time.time()
     normal = writer.flush_rows + int(2 * RATE * writer.flush_interval)
     while True:
-        s = writer.stats()
-        out.max_queued = max(out.max_queued, s.queued)
-        out.max_spilled = max(out.max_spilled, s.spilled)
+        s = _sample(writer, out)
         committed_since = (s.last_commit_at or 0.0) >= back_wall
         if committed_since and s.db_ok and s.spilled == 0 and s.queued <= normal:
             break

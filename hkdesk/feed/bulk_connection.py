@@ -33,7 +33,7 @@ class BulkConnection(ClientConnection):
     256 KiB, about 1,500 trades) is collected and passed to ``on_frames`` in one call.
 
     After the handshake the byte stream goes through a :class:`FrameSplitter`: plain data frames
-    are sliced out directly (a tenth of the library's parsing cost), and every other frame is
+    are sliced out directly (an eighth of the library's parsing cost), and every other frame is
     fed to the library whole, so the handshake, control frames (ping, pong, close), limits,
     extensions and errors stay with websockets. Data frames the library parses (fragmented,
     compressed) come back through ``process_event`` and join the same batch, in stream order.

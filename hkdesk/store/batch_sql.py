@@ -1,14 +1,15 @@
 """How one batch goes into the database, inside the writer's transaction.
 
 The writer (``writer``) decides when and what to commit and what to do when the database
-fails; this module only turns ticks, books and gaps into statements, per dialect: SQLite takes
-multi-row statements of plain tuples (``bulk``), PostgreSQL ``COPY`` for the ticks of a big
-batch and compiled statements for the rest. It also folds the inserted ticks into the
-1-minute bars (``minute_bars``) in the same transaction.
+fails; this module only turns its queued entries (ticks, books, gaps) into statements, per
+dialect: SQLite takes multi-row statements of plain tuples (``bulk``), PostgreSQL ``COPY`` for
+the ticks of a big batch and compiled statements for the rest. It also folds the inserted ticks
+into the 1-minute bars (``minute_bars``) in the same transaction.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import msgspec
@@ -20,6 +21,7 @@ from hkdesk.domain.types import Book, Level, Tick
 from hkdesk.store.bulk import insert_tuples, upsert_rows
 from hkdesk.store.minute_bars import BarCache, apply_deltas, deltas_from_ticks
 from hkdesk.store.schema import decimal_text, depth, gaps, ticks
+from hkdesk.store.spill_keeper import BOOKS, TICKS, Entry
 
 #: PostgreSQL: from this many ticks on, COPY (~5x faster per row) beats a multi-row INSERT,
 #: whose fewer round trips win for small batches.
@@ -147,17 +149,25 @@ def _copy_ticks(conn: Connection, rows: list[Tick]) -> set[tuple]:
 
 
 def write_batch(
-    conn: Connection,
-    all_ticks: list[Tick],
-    books: list[Book],
-    gap_rows: list[dict],
-    cache: BarCache | None,
-) -> tuple[list[Tick], list[dict]]:
-    """Insert one batch; return the ticks really inserted and the bar rows written."""
+    conn: Connection, entries: list[Entry], cache: BarCache | None
+) -> tuple[list[Tick], int, list[dict]]:
+    """Insert one batch of queued entries; return the ticks really inserted, the ticks offered
+    and the bar rows written."""
+    tick_lists: list[list[Tick]] = []
+    books: list[Book] = []
+    gap_rows: list[dict] = []
+    for kind, payload, _units in entries:
+        if kind == TICKS:
+            tick_lists.append(payload)  # type: ignore[arg-type]
+        elif kind == BOOKS:
+            books.extend(payload)  # type: ignore[arg-type]
+        else:
+            gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
+    all_ticks = tick_lists[0] if len(tick_lists) == 1 else list(itertools.chain.from_iterable(tick_lists))
     inserted = insert_ticks(conn, all_ticks)
     bar_rows = apply_deltas(conn, deltas_from_ticks(inserted), cache)
     if books:
         insert_books(conn, books)
     if gap_rows:
         upsert_rows(conn, gaps, gap_rows, keys=_GAP_KEY)
-    return inserted, bar_rows
+    return inserted, len(all_ticks), bar_rows

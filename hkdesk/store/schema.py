@@ -94,6 +94,8 @@ class ExactDecimal(TypeDecorator):
 
 SYMBOL = String(32)
 metadata = MetaData()
+#: The columns that make a trade unique, and the order a symbol's trades are stored and read in.
+TICK_KEY = ("symbol", "ts", "seq")
 
 ticks = Table(
     "ticks",
@@ -106,11 +108,9 @@ ticks = Table(
     Column("turnover", ExactDecimal, nullable=False),
     Column("direction", SmallInteger, nullable=False),
     Column("received_at", Float, nullable=False),
-    PrimaryKeyConstraint("symbol", "ts", "seq", name="ticks_pk"),
+    PrimaryKeyConstraint(*TICK_KEY, name="ticks_pk"),
     sqlite_with_rowid=False,
 )
-#: The columns that make a trade unique.
-TICK_KEY = ("symbol", "ts", "seq")
 
 depth = Table(
     "depth",
@@ -185,7 +185,7 @@ def _v2_ticks_by_time(conn: Connection) -> None:
             return
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'")
         conn.exec_driver_sql("ALTER TABLE ticks DROP CONSTRAINT ticks_pk")
-        conn.exec_driver_sql("ALTER TABLE ticks ADD CONSTRAINT ticks_pk PRIMARY KEY (symbol, ts, seq)")
+        conn.exec_driver_sql(f"ALTER TABLE ticks ADD CONSTRAINT ticks_pk PRIMARY KEY ({', '.join(TICK_KEY)})")
         conn.exec_driver_sql("DROP INDEX IF EXISTS ticks_symbol_ts")
         return
     # SQLite cannot change a WITHOUT ROWID table's key: the rows move to a new table. In the old

@@ -16,14 +16,10 @@ writer starts after a crash. Data the database refuses for good (a constraint it
 meet) is isolated by bisection and parked in a ``rejected-*`` file with a logged reason.
 
 A writer that falls behind a burst gets the interpreter back: while more than half of
-``memory_limit`` units wait in the queue, each put releases the GIL once (``time.sleep(0)``).
-Without it the receive path, which always has the next socket read ready, kept the GIL for most
-of every switch interval; the writer, whose SQLite steps release the GIL, then waited up to 5 ms
-to get it back after each one, fell further behind and spilled (ingest benchmark, 4 runs each:
-median 122,000 ticks/s committed of 160,000 received, spilling in 2 runs; with the yield 158,000
-of 164,000 and never). A put then costs the producer up to one switch interval, and only while
-that many units wait (100,000 by default): catching up a 160,000-tick backlog after a 30 s
-outage, the window's loop lag p50 was 4.7 ms instead of 0.1 ms for the 0.6 s it took.
+``memory_limit`` units wait in the queue, each put releases the GIL once. Otherwise the receive
+path, which always has the next socket read ready, kept the GIL for most of every switch
+interval, and the writer, waiting up to 5 ms for it after each SQLite step, fell behind and
+spilled. A put then costs the producer up to one switch interval (README, Storage).
 
 ``run()`` is the blocking loop (the app runs it in a QThread); ``start()`` runs it in a plain
 thread; ``stop()`` asks it to commit everything (or spill it, if the database is down) and exit.
@@ -32,7 +28,6 @@ One writer per database and spill folder.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
@@ -40,14 +35,13 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-import msgspec
 from sqlalchemy import Engine
-from sqlalchemy import exc as sa_exc
 
 from hkdesk.domain.types import Book, Tick
 from hkdesk.store.batch_sql import write_batch
 from hkdesk.store.engine import make_engine
-from hkdesk.store.errors import StoreError, redact_text, redact_url
+from hkdesk.store.errors import StoreError, redact_url
+from hkdesk.store.failures import describe, is_transient
 from hkdesk.store.file_guard import DatabaseFileReplaced, FileId, SqliteFileGuard
 from hkdesk.store.minute_bars import BarCache
 from hkdesk.store.records import Gap
@@ -55,8 +49,6 @@ from hkdesk.store.schema import migrate
 from hkdesk.store.spill_keeper import BOOKS, GAP, TICKS, Entry, SpillKeeper, default_spill_dir
 
 log = logging.getLogger(__name__)
-
-_ERROR_CHARS = 500
 
 
 def _yield_gil() -> None:
@@ -337,30 +329,8 @@ class BatchWriter:
         path = self._file_guard.path
         raise DatabaseFileReplaced(f"the database file {path} was deleted or replaced; reopening it")
 
-    def _is_transient(self, exc: BaseException) -> bool:
-        if isinstance(exc, DatabaseFileReplaced):
-            return True
-        if isinstance(exc, sa_exc.DBAPIError):
-            return exc.connection_invalidated or isinstance(
-                exc,
-                sa_exc.OperationalError
-                | sa_exc.InterfaceError
-                | sa_exc.IntegrityError
-                | sa_exc.InternalError,
-            )
-        if isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError | OSError):
-            return True
-        dbapi = self.engine.dialect.loaded_dbapi
-        kinds = tuple(
-            getattr(dbapi, name)
-            for name in ("OperationalError", "InterfaceError", "IntegrityError", "InternalError")
-            if hasattr(dbapi, name)
-        )
-        return isinstance(exc, kinds)
-
     def _mark_failed(self, exc: BaseException) -> None:
-        reason = getattr(exc, "orig", None) or exc
-        message = redact_text(f"{type(reason).__name__}: {reason}".strip())[:_ERROR_CHARS]
+        message = describe(exc)
         with self._lock:
             was_ok = self._db_ok
             self._db_ok = False
@@ -373,7 +343,7 @@ class BatchWriter:
                 redact_url(self.engine.url),
                 message,
             )
-        if not self._is_transient(exc) and not isinstance(exc, StoreError):
+        if not is_transient(exc, self.engine.dialect.loaded_dbapi) and not isinstance(exc, StoreError):
             log.error("%s: unexpected failure", self.name, exc_info=exc)
 
     def _mark_ok(self) -> None:
@@ -415,11 +385,10 @@ class BatchWriter:
             self._write(entries)
             return
         except Exception as exc:
-            if self._is_transient(exc):
+            if is_transient(exc, self.engine.dialect.loaded_dbapi):
                 raise
             if len(entries) == 1:
-                reason = redact_text(str(getattr(exc, "orig", None) or exc))[:_ERROR_CHARS]
-                self._keeper.quarantine(entries, reason)
+                self._keeper.quarantine(entries, describe(exc))
                 return
         middle = len(entries) // 2
         self._store(entries[:middle])
@@ -428,25 +397,13 @@ class BatchWriter:
     # ----------------------------------------------------------------------- writing
 
     def _write(self, entries: list[Entry]) -> None:
-        tick_lists: list[list[Tick]] = []
-        books: list[Book] = []
-        gap_rows: list[dict] = []
-        for kind, payload, _units in entries:
-            if kind == TICKS:
-                tick_lists.append(payload)  # type: ignore[arg-type]
-            elif kind == BOOKS:
-                books.extend(payload)  # type: ignore[arg-type]
-            else:
-                gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
-        all_ticks = tick_lists[0] if len(tick_lists) == 1 else list(itertools.chain.from_iterable(tick_lists))
-        total_ticks = len(all_ticks)
         cache = self._bar_cache
         try:
             with self.engine.begin() as conn:
                 opened = self._file_guard.opened(conn)
                 if cache is not None:
                     cache.claim(opened)
-                inserted, bar_rows = write_batch(conn, all_ticks, books, gap_rows, cache)
+                inserted, offered, bar_rows = write_batch(conn, entries, cache)
             self._check_same_file(opened)
         except BaseException:
             if cache is not None:
@@ -456,7 +413,7 @@ class BatchWriter:
             cache.remember(bar_rows)
         with self._lock:
             self._stored_total += len(inserted)
-            self._duplicates += total_ticks - len(inserted)
+            self._duplicates += offered - len(inserted)
             self._batches += 1
             self._last_batch_size = sum(e[2] for e in entries)
             self._last_commit_at = time.time()

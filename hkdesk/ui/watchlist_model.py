@@ -112,17 +112,13 @@ Spans = tuple[tuple[int, int], ...]
 
 def _runs(spans: dict[int, Spans]) -> Iterator[tuple[int, int, Spans]]:
     """Runs of consecutive rows with the same changed column spans: ``(first, last, spans)``."""
-    run: list = []
-    for row in sorted(spans):
-        columns = spans[row]
-        if run and row == run[1] + 1 and columns == run[2]:
-            run[1] = row
-            continue
-        if run:
-            yield run[0], run[1], run[2]
-        run = [row, row, columns]
-    if run:
-        yield run[0], run[1], run[2]
+    rows = sorted(spans)
+    first = 0
+    for i, row in enumerate(rows):
+        end = i + 1 == len(rows) or rows[i + 1] != row + 1 or spans[rows[i + 1]] != spans[row]
+        if end:
+            yield rows[first], row, spans[row]
+            first = i + 1
 
 
 class WatchlistModel(QAbstractTableModel):
