@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread
 from hkdesk.app.settings import FeedSource
 from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, TickRate, clock_text, link_text
 from hkdesk.app.token_store import TokenStore
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.sessions import phase_at
@@ -31,7 +32,6 @@ from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
 from hkdesk.pipeline import Pipeline
-from hkdesk.ui import formatting as fmt
 
 log = logging.getLogger(__name__)
 

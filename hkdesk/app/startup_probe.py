@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain.symbols import display_code
-from hkdesk.ui import formatting as fmt
 from hkdesk.ui.main_window import MainWindow
 from hkdesk.ui.watchlist_model import Col
 

@@ -13,7 +13,7 @@ Other public holidays and substitute days are not modelled (add them to ``EXTRA_
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
 from typing import NamedTuple
 
@@ -78,10 +78,6 @@ def to_hk(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         return dt.replace(tzinfo=HK_TZ)
     return dt.astimezone(HK_TZ)
-
-
-def from_epoch_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(HK_TZ)
 
 
 def _lunar_new_year_days(year: int) -> set[date]:

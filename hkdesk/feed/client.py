@@ -126,10 +126,6 @@ class FeedClient:
     def symbols(self) -> tuple[str, ...]:
         return self._lists.trades
 
-    def shard_symbols(self, index: int) -> tuple[str, ...]:
-        """The symbols assigned to shard ``index`` (0-based, up to the plan's connections)."""
-        return self._lists.map.shard(index)
-
     def set_symbols(self, symbols: Iterable[str]) -> None:
         """Replace the watch list (trade stream). Applied after ``timings.debounce``."""
         self._lists.set_trades(symbols)

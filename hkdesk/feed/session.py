@@ -200,10 +200,6 @@ class Session:
             if ws.transport is not None and not ws.transport.is_closing():
                 ws.transport.abort()
 
-    @property
-    def is_open(self) -> bool:
-        return self._ws is not None
-
     # ------------------------------------------------------------------ requests
 
     def request_trades(self, codes: tuple[str, ...]) -> None:

@@ -149,10 +149,6 @@ class ListTracker:
         allowed = set(unconfirmed if self._probe_limit is None else unconfirmed[: self._probe_limit])
         return tuple(s for s in candidates if s in self._good or s in allowed)
 
-    def holds_back(self, wanted: Sequence[str], now: float) -> bool:
-        """Whether probing keeps some wanted, not-rejected codes out of the next list."""
-        return len(self.build(wanted, now)) < sum(1 for s in wanted if not self._rejections.blocked(s, now))
-
     def accepted(self, sent: Sequence[str]) -> None:
         self._good.update(sent)
         self._rejections.accepted(sent)

@@ -14,10 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from hkdesk.ui import formatting as fmt
+from hkdesk.domain import formatting as fmt
 from hkdesk.ui.candles import CandleGroup, VolumeGroup
 from hkdesk.ui.chart_data import BarSeries, TickBuffer
 from hkdesk.ui.colours import Palette, Theme, make_palette
@@ -342,6 +341,3 @@ class ChartPanel(QWidget):
             f"{stamp}   O {p(bar[1], is_index=ix)}  H {p(bar[2], is_index=ix)}  "
             f"L {p(bar[3], is_index=ix)}  C {p(bar[4], is_index=ix)}  V {fmt.amount_text(bar[5])}"
         )
-
-    def line_colour(self) -> QColor:
-        return QColor(self.price_curve.opts["pen"].color())

@@ -153,11 +153,6 @@ class BarSeries:
         f[5] += volume
         return False
 
-    def all_bars(self) -> np.ndarray:
-        if self.forming is None:
-            return self.closed[: self.n]
-        return np.vstack((self.closed[: self.n], self.forming[None, :]))
-
     def bar_at(self, x: float) -> np.ndarray | None:
         """The bar whose interval contains ``x`` (epoch seconds), if any."""
         start = float(bucket_start(x, self.interval_s))

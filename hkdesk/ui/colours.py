@@ -51,9 +51,6 @@ class Palette:
             return self.down_brush
         return self.flat_brush
 
-    def colour_for_sign(self, sign: int) -> QColor:
-        return self.up if sign > 0 else self.down if sign < 0 else self.flat
-
 
 def _ramp(base: QColor, strongest: int) -> tuple[QBrush, ...]:
     out = []

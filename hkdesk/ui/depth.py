@@ -8,8 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain.types import Book
-from hkdesk.ui import formatting as fmt
 from hkdesk.ui.colours import Palette, make_palette
 
 LEVELS = 10

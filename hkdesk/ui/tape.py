@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain.types import Direction, Tick
 from hkdesk.i18n import QT_TRANSLATE_NOOP
-from hkdesk.ui import formatting as fmt
 from hkdesk.ui.colours import Palette, make_palette
 
 HEADERS = (
@@ -76,9 +76,6 @@ class TapeModel(QAbstractTableModel):
 
     def row_texts(self, row: int) -> tuple[str, str, str, str]:
         return self._rows[row][0]
-
-    def row_sign(self, row: int) -> int:
-        return self._rows[row][1]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

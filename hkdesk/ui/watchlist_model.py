@@ -22,10 +22,10 @@ from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import Quote, QuoteHub
 from hkdesk.domain.symbols import SymbolInfo, display_code
 from hkdesk.i18n import QT_TRANSLATE_NOOP
-from hkdesk.ui import formatting as fmt
 from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

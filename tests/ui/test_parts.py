@@ -10,7 +10,7 @@ import pytest
 
 from hkdesk.app.token_store import ENV_VAR, TokenStore, make_redactor, mask
 from hkdesk.app.watchlists import DEFAULT_LISTS, Watchlists, WatchlistStore
-from hkdesk.ui import formatting as fmt
+from hkdesk.domain import formatting as fmt
 from hkdesk.ui.chart_data import BarSeries, TickBuffer, aggregate, bucket_start
 
 

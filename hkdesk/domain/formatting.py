@@ -63,10 +63,3 @@ def time_text(ts_ms: int) -> str:
     if ts_ms <= 0:
         return EMPTY
     return hk_time(ts_ms).strftime("%H:%M:%S")
-
-
-def time_ms_text(ts_ms: int) -> str:
-    if ts_ms <= 0:
-        return EMPTY
-    t = hk_time(ts_ms)
-    return f"{t:%H:%M:%S}.{t.microsecond // 1000:03d}"
