@@ -11,10 +11,10 @@ import logging
 from collections.abc import Callable
 
 from hkdesk.domain.quotes import QuoteHub
-from hkdesk.domain.types import Book, Tick
+from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedStatus, FeedTimings, Gap
+from hkdesk.feed.status import FeedStatus, FeedTimings
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)

@@ -27,10 +27,11 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.sessions import phase_at
+from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
+from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
 from hkdesk.pipeline import Pipeline
 
 log = logging.getLogger(__name__)

@@ -127,3 +127,24 @@ class Bar(msgspec.Struct, gc=False):
     volume: Decimal
     turnover: Decimal
     trades: int = 0
+
+
+class Gap(msgspec.Struct, frozen=True, gc=False):
+    """A span of exchange time (epoch ms) for which ``symbol`` may be missing trades.
+
+    The feed reports one after a reconnect (``start_ts``/``end_ts``: the last trade before the
+    drop and the first after it, ``start_seq``/``end_seq`` their sequence numbers, ``down_at``/
+    ``up_at`` our wall clock when the socket dropped and when it was subscribed again); the store
+    keeps it so a chart can mark the hole and a backfill knows what to fetch. ``recorded_at`` is
+    our wall clock (epoch seconds) when it was stored.
+    """
+
+    symbol: str
+    start_ts: int
+    end_ts: int
+    reason: str = ""
+    recorded_at: float = 0.0
+    start_seq: int = 0
+    end_seq: int = 0
+    down_at: float = 0.0
+    up_at: float = 0.0

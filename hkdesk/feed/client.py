@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from hkdesk.domain.types import Book, Tick
+from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.alltick.protocol import FrameError, Reply
 from hkdesk.feed.backoff import Backoff
@@ -24,7 +24,7 @@ from hkdesk.feed.replies import TOKEN_INVALID, ReplyHandler
 from hkdesk.feed.session import Drop, SentRequest, Session, SubscriptionGate
 from hkdesk.feed.shard import Shard
 from hkdesk.feed.snapshot import feed_status, shard_status, status_key
-from hkdesk.feed.status import FeedState, FeedStats, FeedStatus, FeedTimings, Gap
+from hkdesk.feed.status import FeedState, FeedStats, FeedStatus, FeedTimings
 from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.feed.watchlists import OVER_CAPACITY, WatchLists
 

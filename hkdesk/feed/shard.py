@@ -12,10 +12,10 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from hkdesk.domain.types import Tick
+from hkdesk.domain.types import Gap, Tick
 from hkdesk.feed.backoff import Backoff
 from hkdesk.feed.session import Session
-from hkdesk.feed.status import FeedState, FeedStats, Gap
+from hkdesk.feed.status import FeedState, FeedStats
 from hkdesk.feed.subscriptions import ListTracker
 
 
@@ -69,7 +69,15 @@ class Shard:
             del gap_from[tick.symbol]
             kept.append(tick)
             up_at = self.up_at or wall()
-            gap = Gap(tick.symbol, before.ts, tick.ts, before.seq, tick.seq, self.down_at, up_at)
+            gap = Gap(
+                tick.symbol,
+                before.ts,
+                tick.ts,
+                start_seq=before.seq,
+                end_seq=tick.seq,
+                down_at=self.down_at,
+                up_at=up_at,
+            )
             stats.gaps += 1
             if report is not None:
                 report(gap)

@@ -130,21 +130,3 @@ class FeedStats:
     reconnects: int = 0
     gaps: int = 0
     rtt_ms: float | None = None
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A stretch where ticks of ``symbol`` may be missing, because its socket dropped.
-
-    ``start_ts``/``end_ts``: exchange time (epoch ms) of the last tick before the drop and the
-    first tick after it; ``start_seq``/``end_seq`` their sequence numbers. ``down_at``/``up_at``:
-    our wall clock (epoch s) when the socket dropped and when it was subscribed again.
-    """
-
-    symbol: str
-    start_ts: int
-    end_ts: int
-    start_seq: int
-    end_seq: int
-    down_at: float
-    up_at: float

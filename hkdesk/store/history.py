@@ -14,8 +14,7 @@ import numpy as np
 from sqlalchemy import Engine, Float, cast, func, select
 
 from hkdesk.domain.bars import DAY, MINUTE, bar_start, check_interval, merge_bars
-from hkdesk.domain.types import Bar, Tick
-from hkdesk.store.records import Gap
+from hkdesk.domain.types import Bar, Gap, Tick
 from hkdesk.store.schema import bars, gaps, ticks
 
 log = logging.getLogger(__name__)

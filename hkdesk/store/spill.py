@@ -25,8 +25,7 @@ from pathlib import Path
 
 import msgspec
 
-from hkdesk.domain.types import Book, Tick
-from hkdesk.store.records import Gap
+from hkdesk.domain.types import Book, Gap, Tick
 
 log = logging.getLogger(__name__)
 

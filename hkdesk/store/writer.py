@@ -37,14 +37,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from hkdesk.domain.types import Book, Tick
+from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.store.batch_sql import write_batch
 from hkdesk.store.engine import make_engine
 from hkdesk.store.errors import StoreError, redact_url
 from hkdesk.store.failures import describe, is_transient
 from hkdesk.store.file_guard import DatabaseFileReplaced, FileId, SqliteFileGuard
 from hkdesk.store.minute_bars import BarCache
-from hkdesk.store.records import Gap
 from hkdesk.store.schema import migrate
 from hkdesk.store.spill_keeper import BOOKS, GAP, TICKS, Entry, SpillKeeper, default_spill_dir
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from feed_fakes import TOKEN
 
-from hkdesk.domain.types import Book, Tick
+from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedStatus, FeedTimings, Gap
+from hkdesk.feed.status import FeedStatus, FeedTimings
 
 FAST = FeedTimings(
     heartbeat_interval=0.1,

@@ -27,8 +27,9 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 
 from hkdesk.domain.sessions import HK_TZ
 from hkdesk.domain.symbols import default_universe
+from hkdesk.domain.types import Gap
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings, Gap
+from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
 from hkdesk.pipeline import Pipeline
 from hkdesk.sim.clock import ManualClock
 from hkdesk.sim.model import MarketModel

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import func, select
 from storekit import T0, database_locked, quick_engine, ticks, wait_for
 
+from hkdesk.domain.types import Gap
 from hkdesk.store import BatchWriter, migrate
 from hkdesk.store.history import count_ticks, gaps_between
-from hkdesk.store.records import Gap
 from hkdesk.store.schema import bars
 from hkdesk.store.spill import GapRecord, SpillWriter, TickRecord, count_units, new_spill_path
 
