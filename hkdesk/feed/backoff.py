@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections.abc import Callable
@@ -67,3 +68,10 @@ class Backoff:
     def reset(self) -> None:
         self._failures = 0
         self._healthy_since = None
+
+
+async def sleep_until(deadline: float, clock: Callable[[], float] = time.monotonic) -> None:
+    """Sleep until ``deadline`` on ``clock``. Under qasync a sleep is a coarse Qt timer that may
+    fire up to 5 % early, which would break the provider's minimum spacing."""
+    while (left := deadline - clock()) > 0:
+        await asyncio.sleep(left)

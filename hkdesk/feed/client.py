@@ -17,11 +17,10 @@ from functools import partial
 
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.alltick import protocol
-from hkdesk.feed.alltick.protocol import FrameError, Reply
-from hkdesk.feed.backoff import Backoff
+from hkdesk.feed.backoff import Backoff, sleep_until
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.replies import TOKEN_INVALID, ReplyHandler
-from hkdesk.feed.session import Drop, SentRequest, Session, SubscriptionGate
+from hkdesk.feed.replies import TOKEN_INVALID, ReplyHandler, ShardControl
+from hkdesk.feed.session import Drop, ReadBatch, Session, SubscriptionGate
 from hkdesk.feed.shard import Shard
 from hkdesk.feed.snapshot import feed_status, shard_status, status_key
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus, FeedTimings
@@ -84,12 +83,14 @@ class FeedClient:
             (self._lists.rejections, self._lists.depth_rejections),
             timings,
             clock,
-            request=self._request,
-            mark_live=self._mark_live,
-            fail=self._fail,
-            symbol_error=self._symbol_error,
-            emit=self._emit,
-            is_closing=lambda: self._closing,
+            ShardControl(
+                request=self._request,
+                mark_live=self._mark_live,
+                fail=self._fail,
+                symbol_error=self._symbol_error,
+                emit=self._emit,
+                is_closing=self._is_closing,
+            ),
         )
         self._gate = SubscriptionGate(timings.shard_spacing, clock)
         self._next_open_at = float("-inf")
@@ -187,6 +188,9 @@ class FeedClient:
             shard.wake.set()
         self._emit()
 
+    def _is_closing(self) -> bool:
+        return self._closing
+
     def _has_work(self, shard: Shard) -> bool:
         return self._lists.has_work(shard.index)
 
@@ -260,20 +264,14 @@ class FeedClient:
         at = max(now, self._next_open_at, shard.opened_at + self.plan.reconnect_spacing)
         self._next_open_at = at + self.timings.shard_spacing
         shard.opened_at = at
-        await self._sleep_until(at)
+        await sleep_until(at, self._clock)
 
     async def _back_off(self, shard: Shard, drop: Drop) -> None:
         delay = shard.backoff.next_delay(severe=drop.severe)
         shard.retry_at = self._clock() + delay
         self._set_state(shard, FeedState.BACKING_OFF, drop.reason)
-        await self._sleep_until(shard.retry_at)
+        await sleep_until(shard.retry_at, self._clock)
         shard.retry_at = None
-
-    async def _sleep_until(self, deadline: float) -> None:
-        """Sleep until ``deadline`` on our monotonic clock. Under qasync a sleep is a coarse Qt
-        timer that may fire up to 5 % early, which would break the provider's minimum spacing."""
-        while (left := deadline - self._clock()) > 0:
-            await asyncio.sleep(left)
 
     def _mark_live(self, shard: Shard) -> None:
         if shard.state is not FeedState.LIVE:
@@ -312,28 +310,22 @@ class FeedClient:
 
     # ------------------------------------------------------------------ receive path
 
-    def _on_batch(
-        self,
-        session: Session,
-        frames: int,
-        ticks: list[Tick],
-        books: list[Book],
-        replies: list[tuple[Reply, SentRequest | None]],
-        bad: list[FrameError],
-    ) -> None:
+    def _on_batch(self, batch: ReadBatch) -> None:
+        session = batch.session
         shard = self._shards[session.index]
         if shard.session is not session:
             return
+        ticks, books = batch.ticks, batch.books
         stats = self.stats
-        stats.frames += frames
+        stats.frames += batch.frames
         stats.batches += 1
         if session.rtt_ms is not None and session.rtt_ms != stats.rtt_ms:
             stats.rtt_ms = session.rtt_ms
             self._emit()
-        for error in bad:
+        for error in batch.bad:
             stats.bad_frames[error.kind] += 1
             self._bad_log.event(error.kind, f"shard {shard.index}: bad frames", error.detail)
-        for reply, sent in replies:
+        for reply, sent in batch.replies:
             self._replies.on_reply(shard, reply, sent)
         if ticks:
             now = self._wall()

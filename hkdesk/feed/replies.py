@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.alltick.protocol import Cmd, Reply, Ret
@@ -33,11 +34,27 @@ _REFUSAL_TEXT = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class ShardControl:
+    """What the reply handler may do to the client that owns the shards."""
+
+    #: Queue the shard's current lists on its socket (unless already sent as they are).
+    request: Callable[[Shard], None]
+    mark_live: Callable[[Shard], None]
+    #: Stop the whole feed, with the reason shown to the user.
+    fail: Callable[[str], None]
+    #: Report a symbol the server refused: ``(symbol, ret, text)``.
+    symbol_error: Callable[[str, int, str], None]
+    #: Publish the feed's status again.
+    emit: Callable[[], None]
+    is_closing: Callable[[], bool]
+
+
 class ReplyHandler:
     """Acts on replies for the client's shards and schedules the retry of held-back codes.
 
     The client owns the shards and the rejections (its watch list decides what is wanted);
-    the handler reaches back only through the callbacks it is given. ``notice`` is the last
+    the handler reaches back only through the :class:`ShardControl` it is given. ``notice`` is the last
     user-facing warning (plan level not enough), shown in the feed status.
     """
 
@@ -47,23 +64,12 @@ class ReplyHandler:
         rejections: Sequence[Rejections],
         timings: FeedTimings,
         clock: Callable[[], float],
-        *,
-        request: Callable[[Shard], None],
-        mark_live: Callable[[Shard], None],
-        fail: Callable[[str], None],
-        symbol_error: Callable[[str, int, str], None],
-        emit: Callable[[], None],
-        is_closing: Callable[[], bool],
+        control: ShardControl,
     ) -> None:
         self._shards = shards
         self._rejections = rejections
         self._clock = clock
-        self._request = request
-        self._mark_live = mark_live
-        self._fail = fail
-        self._symbol_error = symbol_error
-        self._emit = emit
-        self._is_closing = is_closing
+        self._control = control
         self._reply_log = ThrottledLog(log, timings.bad_frame_log_interval, clock=clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._retry_handle: asyncio.TimerHandle | None = None
@@ -85,12 +91,12 @@ class ReplyHandler:
             if sent is not None and is_sub:
                 tracker = shard.trades if sent.cmd == Cmd.SUB_TRADES else shard.depth
                 tracker.accepted(sent.codes)
-                self._mark_live(shard)
-                self._request(shard)
+                self._control.mark_live(shard)
+                self._control.request(shard)
             return
         message = protocol.redact(reply.msg or "")
         if ret == Ret.TOKEN_INVALID:
-            self._fail(TOKEN_INVALID)
+            self._control.fail(TOKEN_INVALID)
             return
         if ret in _SLOW_DOWN:
             if shard.session is not None:
@@ -111,7 +117,7 @@ class ReplyHandler:
             text = f"{text}: {message}"
         for symbol in refusal.culprits:
             log.warning("shard %d: %s %s", shard.index, symbol, text)
-            self._symbol_error(symbol, ret, text)
+            self._control.symbol_error(symbol, ret, text)
         if ret == Ret.PLAN_LEVEL:
             self.notice = f"{text} ({len(refusal.culprits)} symbols held back)"
         if refusal.retry:
@@ -119,12 +125,12 @@ class ReplyHandler:
                 shard.sent_trades = None
             else:
                 shard.sent_depth = None
-            self._request(shard)
+            self._control.request(shard)
         self._schedule_retry()
-        self._emit()
+        self._control.emit()
 
     def _schedule_retry(self) -> None:
-        if self._loop is None or self._is_closing():
+        if self._loop is None or self._control.is_closing():
             return
         now = self._clock()
         times = [t for t in (r.next_retry(now) for r in self._rejections) if t]
@@ -138,6 +144,6 @@ class ReplyHandler:
         self._retry_handle = None
         for shard in self._shards:
             if shard.session is not None and shard.state in (FeedState.SUBSCRIBING, FeedState.LIVE):
-                self._request(shard)
+                self._control.request(shard)
         self._schedule_retry()
-        self._emit()
+        self._control.emit()

@@ -87,11 +87,21 @@ class SubscriptionGate:
         self._last_owner = owner
 
 
-#: ``sink(session, frame_count, ticks, books, replies, bad_frames)``, once per received batch.
-BatchSink = Callable[
-    ["Session", int, list[Tick], list[Book], list[tuple[Reply, SentRequest | None]], list[FrameError]],
-    None,
-]
+@dataclass(slots=True)
+class ReadBatch:
+    """What one socket read decoded to, handed on in one call: trades, books, the server's replies
+    to our requests (with the request each answers, when known) and the frames that failed."""
+
+    session: Session
+    frames: int
+    ticks: list[Tick]
+    books: list[Book]
+    replies: list[tuple[Reply, SentRequest | None]]
+    bad: list[FrameError]
+
+
+#: Called once per socket read.
+BatchSink = Callable[[ReadBatch], None]
 
 
 class Session:
@@ -332,7 +342,7 @@ class Session:
                         self.rtt_ms = (now - sent[1]) * 1000.0
                     continue
                 replies.append((frame, sent[0] if sent else None))  # type: ignore[arg-type]
-        self._sink(self, len(raws), ticks, books, replies, bad)
+        self._sink(ReadBatch(self, len(raws), ticks, books, replies, bad))
 
 
 def _closed_reason(exc: ConnectionClosed) -> str:
