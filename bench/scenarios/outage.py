@@ -30,7 +30,8 @@ from bench.scenarios import feeds
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import make_engine
 from hkdesk.store.history import count_ticks
-from hkdesk.store.writer import BatchWriter, WriterStats
+from hkdesk.store.writer import BatchWriter
+from hkdesk.store.writer_stats import WriterStats
 
 RATE = 5_000
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"

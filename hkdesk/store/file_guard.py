@@ -38,6 +38,7 @@ class SqliteFileGuard:
     """Tracks the file behind each connection of ``engine`` (does nothing for other databases)."""
 
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self.path = sqlite_path(engine)
         if self.path is not None:
             event.listen(engine, "connect", self._remember)
@@ -60,3 +61,12 @@ class SqliteFileGuard:
         if self.path is None:
             return False
         return opened is None or file_identity(self.path) != opened
+
+    def check_commit(self, opened: FileId | None) -> None:
+        """After a commit: raise :class:`DatabaseFileReplaced` (having closed every connection)
+        unless it landed in the file that is at the path now. The batch then counts as not
+        written and is retried in a new file; nothing committed after the deletion is lost (what
+        the deleted file held is gone with it)."""
+        if self.replaced(opened):
+            self._engine.dispose()
+            raise DatabaseFileReplaced(f"the database file {self.path} was deleted or replaced; reopening it")

@@ -32,7 +32,6 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -42,10 +41,11 @@ from hkdesk.store.batch_sql import write_batch
 from hkdesk.store.engine import make_engine
 from hkdesk.store.errors import StoreError, redact_url
 from hkdesk.store.failures import describe, is_transient
-from hkdesk.store.file_guard import DatabaseFileReplaced, FileId, SqliteFileGuard
+from hkdesk.store.file_guard import DatabaseFileReplaced, SqliteFileGuard
 from hkdesk.store.minute_bars import BarCache
 from hkdesk.store.schema import migrate
 from hkdesk.store.spill_keeper import BOOKS, GAP, TICKS, Entry, SpillKeeper, default_spill_dir
+from hkdesk.store.writer_stats import WriterStats
 
 log = logging.getLogger(__name__)
 
@@ -53,22 +53,6 @@ log = logging.getLogger(__name__)
 def _yield_gil() -> None:
     """Release the GIL once, so a thread waiting for it can run."""
     time.sleep(0)
-
-
-@dataclass(frozen=True, slots=True)
-class WriterStats:
-    """A consistent snapshot of the writer's counters (safe to read from any thread)."""
-
-    queued: int  # units (ticks, books, gaps) waiting in memory
-    spilled: int  # units parked in spill files on disk
-    stored_total: int  # ticks newly inserted since this writer started
-    duplicates: int  # ticks skipped because (symbol, ts, seq) was already stored
-    batches: int  # committed transactions
-    last_batch_size: int  # units in the last committed transaction
-    db_ok: bool  # False from a failed attempt until the next successful commit
-    last_error: str | None  # last database error, passwords hidden
-    last_commit_at: float | None  # wall clock (epoch s) of the last commit
-    rejected: int  # units the database refused for good (kept in rejected-* files)
 
 
 class BatchWriter:
@@ -312,23 +296,9 @@ class BatchWriter:
 
     # ------------------------------------------------------------------ failure handling
 
-    def _check_same_file(self, opened: FileId | None) -> None:
-        """After a SQLite commit: did it land in the file that is at the database path now?
-
-        A deleted database file stays writable through the connections that have it open, so
-        without this check every later batch would be committed into a file nobody can see.
-        The batch is treated as not written: connections are closed, the schema is created
-        again in a new file, and the batch is retried there (nothing committed after the
-        deletion is lost; what the deleted file held is gone with it).
-        """
-        if not self._file_guard.replaced(opened):
-            return
-        self._schema_ready = False
-        self.engine.dispose()
-        path = self._file_guard.path
-        raise DatabaseFileReplaced(f"the database file {path} was deleted or replaced; reopening it")
-
     def _mark_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, DatabaseFileReplaced):
+            self._schema_ready = False  # a new file: create the schema again
         message = describe(exc)
         with self._lock:
             was_ok = self._db_ok
@@ -403,7 +373,7 @@ class BatchWriter:
                 if cache is not None:
                     cache.claim(opened)
                 inserted, offered, bar_rows = write_batch(conn, entries, cache)
-            self._check_same_file(opened)
+            self._file_guard.check_commit(opened)
         except BaseException:
             if cache is not None:
                 cache.clear()
