@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-PLANS = ("free", "basic", "premium", "professional")
+from hkdesk.sources.spec import PLAN_NAMES as PLANS
 
 
 def _app_options(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
         help="quit by itself after this many seconds (automation)",
     )
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the main window before quitting")
-    # timing hook (hkdesk.app.startup_probe): print first paint / first quote times, then quit
+    # timing hook (hkdesk.desktop.startup_probe): print first paint / first quote times, then quit
     parser.add_argument("--startup-probe", dest="startup_probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--probe-chart-ticks", dest="probe_chart_ticks", type=int, default=0, help=argparse.SUPPRESS
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hkdesk.record import run_record
 
         return run_record(args)
-    from hkdesk.app.main import run
+    from hkdesk.desktop.run import run
 
     return run(args)
 

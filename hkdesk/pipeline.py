@@ -13,8 +13,8 @@ from collections.abc import Callable
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.client import FeedClient
-from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedStatus, FeedTimings
+from hkdesk.sources.upstream import Upstream
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,8 @@ class Pipeline:
 
     def __init__(
         self,
+        upstream: Upstream,
         *,
-        url: str,
-        token: str,
-        plan: Plan,
         writer: BatchWriter | None,
         hub: QuoteHub | None = None,
         timings: FeedTimings | None = None,
@@ -44,10 +42,11 @@ class Pipeline:
         self._on_status = on_status
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
+        self.upstream = upstream
         self.feed = FeedClient(
-            url,
-            token,
-            plan=plan,
+            upstream.url,
+            upstream.token,
+            plan=upstream.plan,
             on_ticks=self._ticks,
             on_books=self._books,
             on_status=on_status,

@@ -17,11 +17,13 @@ import sys
 import time
 from typing import TextIO
 
-from hkdesk.domain.symbols import SymbolError, normalise
+from hkdesk.domain.symbols import parse_symbol_list
 from hkdesk.feed.alltick.protocol import redact
-from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.pipeline import Pipeline
+from hkdesk.sources.runner import SourceRunner
+from hkdesk.sources.spec import SourceError, SourceSpec
+from hkdesk.sources.token_store import TokenStore
 from hkdesk.store.engine import default_db_url, ping
 from hkdesk.store.errors import StoreError
 from hkdesk.store.writer import BatchWriter
@@ -39,22 +41,12 @@ class RecordError(Exception):
 
 
 def parse_symbols(text: str) -> list[str]:
-    symbols: list[str] = []
-    for part in text.split(","):
-        if part.strip():
-            try:
-                symbols.append(normalise(part))
-            except SymbolError as exc:
-                raise RecordError(str(exc)) from None
+    symbols, bad = parse_symbol_list(text)
+    if bad:
+        raise RecordError(f"not a Hong Kong code: {bad[0]!r}")
     if not symbols:
         raise RecordError("--symbols names no symbol")
-    return list(dict.fromkeys(symbols))
-
-
-def resolve_token(explicit: str | None) -> str | None:
-    from hkdesk.app.token_store import TokenStore
-
-    return TokenStore(explicit).get()
+    return symbols
 
 
 def run_record(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
@@ -68,36 +60,38 @@ def run_record(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return 0
 
 
+def _source(args: argparse.Namespace) -> SourceRunner:
+    """The source to record from; a real feed must have a token before anything starts."""
+    tokens = TokenStore(args.token)
+    try:
+        spec = SourceSpec.from_url(args.url, plan=args.plan)
+        spec.limits()
+    except SourceError as exc:
+        raise RecordError(str(exc)) from None
+    if not spec.simulated and not tokens.get():
+        raise RecordError("a real feed needs a token: --token, HKDESK_TOKEN or the OS keyring")
+    return SourceRunner(spec, tokens)
+
+
 async def _record(args: argparse.Namespace, out: TextIO) -> int:
     symbols = parse_symbols(args.symbols)
     if args.depth and not 1 <= args.depth <= 10:
         raise RecordError(f"--depth must be 1..10, not {args.depth}")
     if args.duration is not None and args.duration <= 0:
         raise RecordError("--duration must be positive")
-    if args.url and not args.url.startswith(("ws://", "wss://")):
-        raise RecordError(f"--url must start with ws:// or wss://, not {redact(args.url)!r}")
+    source = _source(args)
     db_url = args.db or default_db_url()
     try:
         writer = BatchWriter(db_url, record_depth=bool(args.depth))
         await asyncio.to_thread(ping, writer.engine)
     except StoreError as exc:
         raise RecordError(f"database: {exc}") from None
-
-    sim = None
-    if args.url:
-        url = args.url
-        token = resolve_token(args.token)
-        if not token:
-            raise RecordError("a real feed needs a token: --token, HKDESK_TOKEN or the OS keyring")
-        plan = Plan.named(args.plan or "free")
-    else:
-        from hkdesk.sim.process import start_simulator_process
-
-        sim_args = ["--token", args.token] if args.token else []
-        sim = start_simulator_process(sim_args)
-        url, token = sim.ws_url, args.token or "hkdesk-simulator"
-        plan = Plan.named(args.plan or "professional")
-        print(f"recording from the built-in simulator at {url}", file=out, flush=True)
+    try:
+        upstream = await source.start()
+    except SourceError as exc:
+        raise RecordError(str(exc), code=1) from None
+    if upstream.simulated:
+        print(f"recording from the built-in simulator at {upstream.url}", file=out, flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -112,7 +106,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
             failure.append(status)
             stop.set()
 
-    pipeline = Pipeline(url=url, token=token, plan=plan, writer=writer, on_status=on_status)
+    pipeline = Pipeline(upstream, writer=writer, on_status=on_status)
     pipeline.feed.set_symbols(symbols)
     if args.depth:
         pipeline.feed.set_depth_symbols(symbols, depth_level=args.depth)
@@ -126,8 +120,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await feed_task
         flushed = await asyncio.to_thread(writer.stop, 60.0)
-        if sim is not None:
-            sim.stop()
+        await source.stop()
     stats = writer.stats()
     elapsed = time.monotonic() - started
     print(

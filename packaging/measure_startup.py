@@ -4,7 +4,7 @@
     python packaging/measure_startup.py --runs 3 -- python -m hkdesk      # the same, from source
 
 Each run starts the app offscreen with a fresh config folder and database and the hidden
-``--startup-probe`` option (hkdesk/app/startup_probe.py), which prints ``time.monotonic()`` at
+``--startup-probe`` option (hkdesk/desktop/startup_probe.py), which prints ``time.monotonic()`` at
 the watchlist's first paint and at its first paint showing a last price, then quits. The parent
 reads the same clock just before starting the process. Feeds: a simulator already running (as
 AllTick would be; the app connects to it as a real feed) and the app's built-in simulator (what
@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hkdesk.app.startup_probe import FIRST_PAINT, FIRST_QUOTE
+from hkdesk.desktop.startup_probe import FIRST_PAINT, FIRST_QUOTE
 from hkdesk.sim.process import start_simulator_process
 
 

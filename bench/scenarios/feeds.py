@@ -35,6 +35,7 @@ from hkdesk.domain.symbols import default_universe
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedTimings
 from hkdesk.pipeline import Pipeline
+from hkdesk.sources.upstream import Upstream
 from hkdesk.store.history import count_ticks
 from hkdesk.store.writer import BatchWriter
 
@@ -168,9 +169,7 @@ def start_pipeline(ws_url: str, writer: BatchWriter) -> tuple[Pipeline, asyncio.
     """Start ``writer`` and hkdesk's headless pipeline into it, on every stock of the universe."""
     writer.start()
     pipeline = Pipeline(
-        url=ws_url,
-        token="bench",
-        plan=Plan.named("professional"),
+        Upstream("bench", ws_url, "bench", Plan.named("professional")),
         writer=writer,
         timings=FeedTimings(debounce=0.0),
     )

@@ -1,7 +1,7 @@
 """Start-up: process start to the first painted quote, cold and with a day of history.
 
 The app runs as a child process (``python -m hkdesk --startup-probe``, see
-hkdesk/app/startup_probe.py) against a simulator that is already running, the way AllTick is
+hkdesk/desktop/startup_probe.py) against a simulator that is already running, the way AllTick is
 already up when a user starts the app. The probe prints ``time.monotonic()`` (one clock for
 every process on the machine) at the first watchlist paint that shows a last price, and when
 the chart holds the selected symbol's stored day; the parent took its own reading just before
@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import Result
-from hkdesk.app.startup_probe import CHART_READY, FIRST_QUOTE
 from hkdesk.app.watchlists import DEFAULT_LISTS
+from hkdesk.desktop.startup_probe import CHART_READY, FIRST_QUOTE
 from hkdesk.domain.sessions import HK_TZ, hk_now
 from hkdesk.domain.symbols import default_universe
 from hkdesk.domain.types import Tick

@@ -45,30 +45,19 @@ from PySide6.QtCore import QEvent, QMessageLogContext, QObject, Qt, QTimer, QtMs
 from PySide6.QtWidgets import QApplication
 
 from bench.report import Result
-from hkdesk.app.desk import Desk
+from hkdesk.desktop.desk import Desk
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import default_symbols_file
-from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedTimings
 from hkdesk.sim.process import SimProcess, start_simulator_process
 from hkdesk.store.engine import make_engine
 from hkdesk.store.history import count_ticks
 from hkdesk.ui import main_window
 from hkdesk.ui.watchlist_model import WatchlistModel
+from tests.support.timings import WINDOW, WINDOW_PLAN
+from tests.support.waits import wait_until
 
 T = TypeVar("T")
 
-#: Fast protocol timings, so subscribing and closing take milliseconds (as in the live UI tests).
-TIMINGS = FeedTimings(
-    heartbeat_interval=1.0,
-    request_spacing=0.05,
-    shard_spacing=0.05,
-    backoff_cap=0.4,
-    debounce=0.05,
-    open_timeout=5.0,
-    close_timeout=0.5,
-)
-PLAN = Plan("bench", symbols_per_connection=3000, connections=2, reconnect_spacing=0.3)
 SIM_ARGS = ["--request-spacing", "0.02", "--seed", "7", "--heartbeat-timeout", "30"]
 LAG_INTERVAL_S = 0.010
 SYNTHETIC_FROM = 20001
@@ -149,14 +138,6 @@ def control(sim: SimProcess, name: str, **query: str) -> dict[str, Any]:
 
 async def acontrol(sim: SimProcess, name: str, **query: str) -> dict[str, Any]:
     return await asyncio.to_thread(control, sim, name, **query)
-
-
-async def until(predicate: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def desk_options(config_dir: Path, db_url: str, sim: SimProcess, symbols: list[str]) -> argparse.Namespace:
@@ -362,8 +343,8 @@ async def _measure(
     hub = desk.market.hub
     if isinstance(hub, PerTickHub) and isinstance(win.model, PerTickModel):
         hub.listener = win.model.on_tick
-    await until(lambda: desk.market.link()[0] == "Live", 20, "a live feed")
-    await until(lambda: ticks_received(desk) > 0, 20, "the first trades")
+    await wait_until(lambda: desk.market.link()[0] == "Live", 20, "a live feed")
+    await wait_until(lambda: ticks_received(desk) > 0, 20, "the first trades")
     paints = PaintCounter()
     win.watchlist.view.viewport().installEventFilter(paints)
     lag = LagProbe()
@@ -417,7 +398,7 @@ async def window_session(
     db_url = f"sqlite:///{work / 'window.db'}"
     await acontrol(sim, "fault", clear="")
     await acontrol(sim, "sent/reset")
-    desk = Desk(desk_options(work / "cfg", db_url, sim, symbols), timings=TIMINGS, plan=PLAN)
+    desk = Desk(desk_options(work / "cfg", db_url, sim, symbols), timings=WINDOW, plan=WINDOW_PLAN)
     if per_tick:
         desk.market.hub = PerTickHub()
     patch = mock.patch.object(main_window, "WatchlistModel", PerTickModel if per_tick else WatchlistModel)

@@ -18,59 +18,40 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread
+from PySide6.QtCore import QObject
 
-from hkdesk.app.settings import FeedSource
+from hkdesk.app.day_history import load_today, restore_today
+from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, TickRate, clock_text, link_text
-from hkdesk.app.token_store import TokenStore
+from hkdesk.app.writer_thread import WriterThread
 from hkdesk.domain import formatting as fmt
-from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
-from hkdesk.feed.http import HttpError, QuoteHttp
-from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
 from hkdesk.pipeline import Pipeline
+from hkdesk.sources.runner import SourceRunner
+from hkdesk.sources.spec import SourceError, SourceSpec
+from hkdesk.sources.token_store import TokenStore
+from hkdesk.store.engine import make_engine
+from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
 GAP_MARKER_SECONDS = 120.0
 
 
-SIM_TOKEN = "hkdesk-simulator"
-
-
-@dataclass
+@dataclass(frozen=True)
 class MarketConfig:
-    """Everything needed to (re)build the pipeline; resolved from settings and command line."""
+    """Everything needed to (re)build the pipeline; made from settings and command line by
+    :mod:`hkdesk.app.config`, the one place that does so."""
 
-    source: FeedSource = FeedSource.SIMULATOR
-    url: str = ""
-    plan: str = "free"
+    source: SourceSpec = field(default_factory=SourceSpec)
     db_url: str | None = None
     spill_dir: Path | None = None
-    sim_args: list[str] = field(default_factory=list)
     timings: FeedTimings = field(default_factory=FeedTimings)
     record_depth: bool = False
-    #: Limits to use instead of the named plan (tests use fast reconnects).
-    plan_override: Plan | None = None
-
-
-class WriterThread(QThread):
-    """Runs ``BatchWriter.run()`` (a blocking loop) off the GUI thread."""
-
-    def __init__(self, writer, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.writer = writer
-        self.setObjectName("hkdesk-writer")
-
-    def run(self) -> None:
-        try:
-            self.writer.run()
-        except Exception:
-            log.exception("the database writer stopped with an error")
 
 
 class MarketService(QObject):
@@ -83,15 +64,13 @@ class MarketService(QObject):
         self.hub = hub or QuoteHub()
         self.pipeline: Pipeline | None = None
         self.feed: FeedClient | None = None
-        self.sim = None
+        self.source: SourceRunner | None = None
         self.engine = None
-        self.writer = None
+        self.writer: BatchWriter | None = None
         self.writer_thread: WriterThread | None = None
         self._unfinished_threads: list[WriterThread] = []
         self._feed_task: asyncio.Task[None] | None = None
-        self._http: QuoteHttp | None = None
-        self._snapshot_task: asyncio.Task[None] | None = None
-        self._snapshotted: set[str] = set()
+        self._snapshots: SnapshotFetcher | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
         self._symbols: list[str] = []
         self._depth: list[str] = []
@@ -102,8 +81,11 @@ class MarketService(QObject):
         self.source_text = ""
         self.started = False
         self._lifecycle = asyncio.Lock()
-        #: Set by the app: builds a fresh MarketConfig from the settings (for reconfigure()).
-        self.rebuild_config = None
+
+    @property
+    def sim(self):
+        """The built-in simulator's process, when that is the source."""
+        return self.source.sim if self.source is not None else None
 
     # ------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -111,12 +93,12 @@ class MarketService(QObject):
             await self._start()
 
     async def stop(self) -> None:
-        """Stop the feed, flush the writer, stop the simulator (in that order)."""
+        """Stop the feed, flush the writer, stop the source (in that order)."""
         async with self._lifecycle:
             await self._stop()
 
     async def reconfigure(self, config: MarketConfig | None = None) -> None:
-        """Apply new settings: tear the pipeline down and build it again.
+        """Tear the pipeline down and build it again (with ``config``, else the same one).
 
         Start, stop and reconfigure take turns (settings applied twice in a row, or the window
         closing during a rebuild, must not run two teardowns or leave a second pipeline behind).
@@ -124,129 +106,45 @@ class MarketService(QObject):
         async with self._lifecycle:
             if config is not None:
                 self.config = config
-            elif self.rebuild_config is not None:
-                self.config = self.rebuild_config()
             log.info("applying new feed/database settings")
             await self._stop()
             await self._start()
 
+    def _fail(self, reason: str) -> None:
+        self._status = FeedStatus(FeedState.FAILED, reason=reason)
+        log.error("feed not started: %s", reason)
+
     async def _start(self) -> None:
-        loop = asyncio.get_running_loop()
+        self.started = True
         self._start_writer()
         cfg = self.config
-        if cfg.source is FeedSource.SIMULATOR:
-            from hkdesk.sim.process import SimulatorStartError, start_simulator_process
-
-            self.source_text = "Built-in simulator"
-            try:
-                self.sim = await loop.run_in_executor(
-                    self._executor, start_simulator_process, list(cfg.sim_args)
-                )
-            except SimulatorStartError as exc:
-                self._status = FeedStatus(FeedState.FAILED, reason="the built-in simulator did not start")
-                log.error("the built-in simulator did not start: %s", exc)
-                self.started = True
-                return
-            url, token, plan = self.sim.ws_url, SIM_TOKEN, cfg.plan_override or Plan.named("professional")
-            log.info("built-in simulator running at %s", url)
-        else:
-            url, token = cfg.url, self.tokens.get()
-            plan = cfg.plan_override or Plan.named(cfg.plan)
-            self.source_text = f"AllTick ({plan.name})"
-            if not token:
-                self._status = FeedStatus(
-                    FeedState.FAILED, reason="no AllTick token (Settings or HKDESK_TOKEN)"
-                )
-                log.error("no AllTick token: enter one in Settings or set HKDESK_TOKEN")
-                self.started = True
-                return
+        self.source = SourceRunner(cfg.source, self.tokens, self._executor)
+        self.source_text = cfg.source.label
         try:
+            upstream = await self.source.start()
             self.pipeline = Pipeline(
-                url=url,
-                token=token,
-                plan=plan,
+                upstream,
                 writer=self.writer,
                 hub=self.hub,
                 timings=cfg.timings,
                 on_status=self._on_status,
                 on_gap=self._on_gap,
             )
-        except ValueError as exc:
-            self._status = FeedStatus(FeedState.FAILED, reason=str(exc))
-            log.error("feed not started: %s", exc)
-            self.started = True
+        except (SourceError, ValueError) as exc:
+            self._fail(str(exc))
             return
         self.feed = self.pipeline.feed
-        await self._restore_today(list(self._symbols))
+        if self.engine is not None:
+            await restore_today(self.hub, self.engine, list(self._symbols), self._executor)
         self.feed.set_symbols(self._symbols)
         self.feed.set_depth_symbols(self._depth)
-        self._feed_task = loop.create_task(self._run_feed(self.feed))
-        self._http = self._make_http(url, token, plan)
-        self._schedule_snapshots()
-        self.started = True
-
-    def _make_http(self, url: str, token: str, plan: Plan) -> QuoteHttp | None:
+        self._feed_task = asyncio.get_running_loop().create_task(self._run_feed(self.feed))
         try:
-            if self.config.source is FeedSource.SIMULATOR:
-                return QuoteHttp(url, token, min_interval=0.0, codes_per_request=200)
-            return QuoteHttp.for_plan(url, token, plan)
+            self._snapshots = SnapshotFetcher(self.hub, upstream.http())
         except ValueError as exc:
             log.warning("previous closes unavailable: %s", exc)
-            return None
-
-    def _schedule_snapshots(self) -> None:
-        if self._http is None or (self._snapshot_task is not None and not self._snapshot_task.done()):
-            return
-        if any(s not in self._snapshotted for s in self._symbols):
-            self._snapshot_task = asyncio.get_running_loop().create_task(self._fetch_snapshots(self._http))
-
-    async def _fetch_snapshots(self, http: QuoteHttp) -> None:
-        """Previous close and latest trade of newly watched symbols (the stream carries neither)."""
-        hub = self.hub
-        while True:
-            pending = [s for s in self._symbols if s not in self._snapshotted]
-            if not pending:
-                return
-            self._snapshotted.update(pending)
-            try:
-                closes = await http.fetch_previous_close(pending)
-                for sym, close in closes.items():
-                    hub.set_previous_close(sym, close)
-                quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
-                if quiet:
-                    latest = await http.fetch_latest_trades(quiet)
-                    hub.apply_ticks(
-                        [t for s, t in latest.items() if (q := hub.quotes.get(s)) is None or q.last is None]
-                    )
-            except HttpError as exc:
-                log.warning("previous close / latest trade: %s", exc)
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("previous close / latest trade lookup failed")
-                return
-
-    async def _restore_today(self, symbols: list[str]) -> None:
-        """Today's day statistics from the database, so the board is right after a restart."""
-        if self.engine is None or not symbols:
-            return
-        from hkdesk.store.history import last_session_days
-
-        found = await asyncio.get_running_loop().run_in_executor(
-            self._executor, last_session_days, self.engine, symbols
-        )
-        for sym, (bar, last) in found.items():
-            q = self.hub.quote(sym)
-            if q.trades:
-                continue
-            self.hub.apply_ticks([last])
-            q.open, q.high, q.low = bar.open, bar.high, bar.low
-            q.volume, q.turnover = bar.volume, bar.turnover
-            q.trades = bar.trades
-            q.tick_move = 0
-        if found:
-            log.info("restored today's figures for %d symbols from the database", len(found))
+        else:
+            self._snapshots.watch(self._symbols)
 
     async def _run_feed(self, feed: FeedClient) -> None:
         try:
@@ -257,9 +155,6 @@ class MarketService(QObject):
             log.exception("the feed stopped with an error")
 
     def _start_writer(self) -> None:
-        from hkdesk.store.engine import make_engine
-        from hkdesk.store.writer import BatchWriter
-
         try:
             self.engine = make_engine(self.config.db_url)
             self.writer = BatchWriter(
@@ -286,14 +181,9 @@ class MarketService(QObject):
         self.feed = None
         self.pipeline = None
         self._feed_task = None
-        if self._snapshot_task is not None and not self._snapshot_task.done():
-            # a cancelled HTTP lookup can sit in a worker thread until its request times out; the
-            # task holds nothing we need, so give it a moment and then let it finish on its own
-            self._snapshot_task.cancel()
-            await asyncio.wait({self._snapshot_task}, timeout=1.0)
-        self._snapshot_task = None
-        self._http = None
-        self._snapshotted.clear()
+        if self._snapshots is not None:
+            await self._snapshots.close()
+            self._snapshots = None
         if self.writer is not None:
             writer, thread = self.writer, self.writer_thread
             finished = await loop.run_in_executor(self._executor, writer.stop, 30.0)
@@ -308,9 +198,9 @@ class MarketService(QObject):
         if self.engine is not None:
             self.engine.dispose()
             self.engine = None
-        if self.sim is not None:
-            sim, self.sim = self.sim, None
-            await loop.run_in_executor(self._executor, sim.stop)
+        if self.source is not None:
+            source, self.source = self.source, None
+            await source.stop()
         self.started = False
 
     def close_executor(self) -> None:
@@ -322,7 +212,8 @@ class MarketService(QObject):
         self._symbols = list(symbols)
         if self.feed is not None:
             self.feed.set_symbols(self._symbols)
-            self._schedule_snapshots()
+        if self._snapshots is not None:
+            self._snapshots.watch(self._symbols)
 
     def set_depth_symbols(self, symbols: list[str]) -> None:
         self._depth = list(symbols)
@@ -353,26 +244,7 @@ class MarketService(QObject):
         """Today's (HK) stored trades: (epoch seconds, price, volume), read on a worker thread."""
         if self.engine is None:
             return None
-        from hkdesk.store.history import tick_arrays
-
-        q = self.hub.quotes.get(symbol)
-        ref = q.last_ts if q is not None and q.last_ts else int(time.time() * 1000)
-        start = bar_start(ref, DAY)
-        loop = asyncio.get_running_loop()
-        engine = self.engine
-
-        def read():
-            try:
-                return tick_arrays(engine, symbol, start, start + DAY * 1000)
-            except Exception as exc:  # no schema yet on a brand-new database, etc.
-                log.debug("history for %s unavailable: %s", symbol, exc)
-                return None
-
-        arrays = await loop.run_in_executor(self._executor, read)
-        if arrays is None:
-            return None
-        ts, price, volume = arrays
-        return ts / 1000.0, price, volume
+        return await load_today(self.hub, self.engine, symbol, self._executor)
 
     # ------------------------------------------------------------ status
     @property
@@ -388,7 +260,7 @@ class MarketService(QObject):
         exchange_ts = self.pipeline.last_ts if self.pipeline is not None else 0
         link_text, level = self.link()
         stats = self.writer.stats() if self.writer is not None else None
-        clock, hk = clock_text(self.config.source is FeedSource.SIMULATOR, exchange_ts)
+        clock, hk = clock_text(self.config.source.simulated, exchange_ts)
         gap = ""
         if self._last_gap is not None and now - self._last_gap[0] < GAP_MARKER_SECONDS:
             gap = self._last_gap[1]

@@ -1,33 +1,33 @@
 """User settings in an INI file (QSettings, IniFormat) inside the config folder.
 
 The AllTick token is deliberately not a setting: it lives in the OS keyring
-(:mod:`hkdesk.app.token_store`) and never touches this file.
+(:mod:`hkdesk.sources.token_store`) and never touches this file.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
 from hkdesk.i18n import LANGUAGES
+from hkdesk.sources.spec import DEFAULT_ALLTICK_URL, PLAN_NAMES, SourceKind
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
-PLANS = ("free", "basic", "premium", "professional")
+#: Announced in ``changed`` when a new token was stored (the token itself is not a setting).
+TOKEN_KEY = "feed/token"
 
 
-class FeedSource(StrEnum):
-    SIMULATOR = "simulator"
-    ALLTICK = "alltick"
+class AppSettings(QObject):
+    #: The keys (a frozenset of str) whose values changed since the last sync.
+    changed = Signal(object)
 
-
-class AppSettings:
-    def __init__(self, config_dir: Path) -> None:
+    def __init__(self, config_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: set[str] = set()
         self.config_dir = Path(config_dir)
         self.config_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.config_dir / "hkdesk.ini"
@@ -55,13 +55,22 @@ class AppSettings:
         value = self._str(key, default)
         return value if value in allowed else default
 
+    def _set(self, key: str, value: str) -> None:
+        if self.q.value(key) != value:
+            self.q.setValue(key, value)
+            self._pending.add(key)
+
+    def mark_changed(self, key: str) -> None:
+        """Announce a change kept outside this file (a new token) with the next :meth:`sync`."""
+        self._pending.add(key)
+
     @property
-    def feed_source(self) -> FeedSource:
-        return FeedSource(self._choice("feed/source", FeedSource.SIMULATOR, tuple(FeedSource)))
+    def feed_source(self) -> SourceKind:
+        return SourceKind(self._choice("feed/source", SourceKind.SIMULATOR, tuple(SourceKind)))
 
     @feed_source.setter
-    def feed_source(self, value: FeedSource | str) -> None:
-        self.q.setValue("feed/source", FeedSource(value).value)
+    def feed_source(self, value: SourceKind | str) -> None:
+        self._set("feed/source", SourceKind(value).value)
 
     @property
     def alltick_url(self) -> str:
@@ -69,15 +78,15 @@ class AppSettings:
 
     @alltick_url.setter
     def alltick_url(self, value: str) -> None:
-        self.q.setValue("feed/url", value.strip())
+        self._set("feed/url", value.strip())
 
     @property
     def plan(self) -> str:
-        return self._choice("feed/plan", "free", PLANS)
+        return self._choice("feed/plan", "free", PLAN_NAMES)
 
     @plan.setter
     def plan(self, value: str) -> None:
-        self.q.setValue("feed/plan", value if value in PLANS else "free")
+        self._set("feed/plan", value if value in PLAN_NAMES else "free")
 
     @property
     def db_url(self) -> str:
@@ -85,7 +94,7 @@ class AppSettings:
 
     @db_url.setter
     def db_url(self, value: str) -> None:
-        self.q.setValue("store/db_url", value.strip())
+        self._set("store/db_url", value.strip())
 
     @property
     def colours(self) -> str:
@@ -93,7 +102,7 @@ class AppSettings:
 
     @colours.setter
     def colours(self, value: str) -> None:
-        self.q.setValue("ui/colours", value)
+        self._set("ui/colours", value)
 
     @property
     def theme(self) -> str:
@@ -101,7 +110,7 @@ class AppSettings:
 
     @theme.setter
     def theme(self, value: str) -> None:
-        self.q.setValue("ui/theme", value)
+        self._set("ui/theme", value)
 
     @property
     def language(self) -> str:
@@ -110,7 +119,7 @@ class AppSettings:
 
     @language.setter
     def language(self, value: str) -> None:
-        self.q.setValue("ui/language", value if value in LANGUAGES else "")
+        self._set("ui/language", value if value in LANGUAGES else "")
 
     @property
     def chart_interval(self) -> str:
@@ -118,7 +127,7 @@ class AppSettings:
 
     @chart_interval.setter
     def chart_interval(self, value: str) -> None:
-        self.q.setValue("ui/chart_interval", value)
+        self._set("ui/chart_interval", value)
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geo = self.q.value("window/geometry")
@@ -140,4 +149,8 @@ class AppSettings:
         self.q.setValue("window/watchlist_header", state)
 
     def sync(self) -> None:
+        """Write the file, then tell the followers which keys changed."""
         self.q.sync()
+        if self._pending:
+            keys, self._pending = frozenset(self._pending), set()
+            self.changed.emit(keys)

@@ -1,4 +1,4 @@
-"""The app's lifecycle: build everything, open the window, run, shut down in order.
+"""One running app: build the services and the window, wire them, run, shut down in order.
 
 Order on the way out matters (PySide6 + qasync were seen to abort at interpreter exit when
 tasks and widgets were left alive): stop the timers, close the feed, flush the writer thread,
@@ -11,23 +11,22 @@ import argparse
 import asyncio
 import gc
 import logging
-import os
-import sys
 from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
+from hkdesk.app.config import ConfigFollower, Launch, market_config
 from hkdesk.app.diagnostics import ExceptionHooks, remove_handlers, setup_logging
 from hkdesk.app.gui_gc import GuiThreadCollector
-from hkdesk.app.market import MarketConfig, MarketService
-from hkdesk.app.settings import AppSettings, FeedSource
-from hkdesk.app.token_store import TokenStore, make_redactor
-from hkdesk.app.watchlists import WatchlistStore
-from hkdesk.domain.symbols import default_universe, try_normalise
+from hkdesk.app.market import MarketService
+from hkdesk.app.settings import AppSettings
+from hkdesk.app.watchlists import WatchlistService, WatchlistStore
+from hkdesk.domain.symbols import default_universe, parse_symbol_list
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedTimings
+from hkdesk.sources.token_store import TokenStore, make_redactor
 from hkdesk.ui.log_panel import QtLogHandler
 from hkdesk.ui.main_window import MainWindow
 from hkdesk.ui.theme import app_icon, apply_theme
@@ -40,21 +39,30 @@ def default_config_dir() -> Path:
     return Path(platformdirs.user_config_dir("hkdesk"))
 
 
-def parse_symbols(text: str | None) -> list[str]:
-    out: list[str] = []
-    for part in (text or "").split(","):
-        if not part.strip():
-            continue
-        code = try_normalise(part)
-        if code is None:
-            log.warning("ignoring %r from --symbols: not a Hong Kong code", part.strip())
-        elif code not in out:
-            out.append(code)
-    return out
+def launch_from(
+    options: argparse.Namespace,
+    *,
+    timings: FeedTimings | None = None,
+    sim_args: list[str] | None = None,
+    plan: Plan | None = None,
+) -> Launch:
+    explicit_dir = getattr(options, "config_dir", None)
+    return Launch(
+        url=getattr(options, "url", None) or None,
+        plan=getattr(options, "plan", None) or None,
+        db_url=getattr(options, "db", None) or None,
+        spill_dir=Path(explicit_dir) / "spill" if explicit_dir else None,
+        sim_args=tuple(sim_args or ()),
+        timings=timings or FeedTimings(),
+        plan_limits=plan,
+    )
 
 
 class Desk:
-    """One running app. Tests drive it directly: ``await desk.open()`` … ``await desk.close()``."""
+    """One running app. Tests drive it directly: ``await desk.open()`` … ``await desk.close()``.
+
+    ``timings``, ``sim_args`` and ``plan`` tune the feed for tests and benchmarks.
+    """
 
     def __init__(
         self,
@@ -70,37 +78,34 @@ class Desk:
         self.tokens = TokenStore(getattr(options, "token", None))
         self.redact = make_redactor(self.tokens)
         self.tokens.get()  # remember the current token so log lines can be redacted from the start
-        self._timings = timings or FeedTimings()
-        self._sim_args = list(sim_args or [])
-        self._plan = plan
-        self.store = WatchlistStore(self.config_dir)
-        self.watchlists = self.store.load(parse_symbols(getattr(options, "symbols", None)))
+        self.launch = launch_from(options, timings=timings, sim_args=sim_args, plan=plan)
+        symbols, bad = parse_symbol_list(getattr(options, "symbols", None))
+        for part in bad:
+            log.warning("ignoring %r from --symbols: not a Hong Kong code", part)
+        self.watchlists = WatchlistService(WatchlistStore(self.config_dir), symbols)
         self.universe = default_universe()
         self.hooks = ExceptionHooks()
         self.collector = GuiThreadCollector()
         self.log_handler = QtLogHandler(self.redact)
-        self.market = MarketService(self.market_config(), self.tokens)
-        self.market.rebuild_config = self.market_config
+        self.market = MarketService(market_config(self.settings, self.launch), self.tokens)
+        self.config = ConfigFollower(self.settings, self.launch, self.market)
+        self.watchlists.changed.connect(self._follow_lists)
         self.window: MainWindow | None = None
         self._closed: asyncio.Future[None] | None = None
         self._quit_handle: asyncio.TimerHandle | None = None
         self.exit_code = 0
 
-    def market_config(self) -> MarketConfig:
-        opts = self.options
-        url = getattr(opts, "url", None)
-        source = FeedSource.ALLTICK if url else self.settings.feed_source
-        plan = getattr(opts, "plan", None) or self.settings.plan
-        explicit_dir = getattr(opts, "config_dir", None)
-        return MarketConfig(
-            source=source,
-            url=url or self.settings.alltick_url,
-            plan=plan,
-            db_url=getattr(opts, "db", None) or self.settings.db_url or None,
-            spill_dir=Path(explicit_dir) / "spill" if explicit_dir else None,
-            sim_args=self._sim_args,
-            timings=self._timings,
-            plan_override=self._plan,
+    def _follow_lists(self) -> None:
+        self.market.set_symbols(self.watchlists.symbols())
+
+    def build_window(self) -> MainWindow:
+        return MainWindow(
+            self.market,
+            self.settings,
+            self.watchlists,
+            self.universe,
+            self.tokens,
+            overridden=self.launch.overridden(),
         )
 
     async def open(self) -> MainWindow:
@@ -114,22 +119,20 @@ class Desk:
             install_translation(app, self.settings.language)
             apply_theme(app, self.settings.theme)
             app.setWindowIcon(app_icon())
-        self.window = MainWindow(
-            self.market, self.settings, self.store, self.watchlists, self.universe, self.tokens
-        )
+        self.window = self.build_window()
         self.window.log_panel.attach(self.log_handler)
         if getattr(self.options, "startup_probe", False):
-            from hkdesk.app.startup_probe import StartupProbe
+            from hkdesk.desktop.startup_probe import StartupProbe
 
             StartupProbe(self.window, self.request_quit, getattr(self.options, "probe_chart_ticks", 0))
-        if self.store.problem:
-            log.warning(self.store.problem)
+        if self.watchlists.problem:
+            log.warning(self.watchlists.problem)
         self._closed = loop.create_future()
         self.window.closed.connect(self._on_window_closed)
         if self.window.settings.window_state()[0] is None:
             self.window.resize(1600, 1000)
         self.window.show()
-        self.market.set_symbols(self.window.model.symbols())
+        self.market.set_symbols(self.watchlists.symbols())
         await self.market.start()
         self.window.start_timers()
         quit_after = getattr(self.options, "quit_after", None)
@@ -189,10 +192,3 @@ class Desk:
         finally:
             await self.close()
         return self.exit_code
-
-
-def _stderr_handler() -> logging.Handler:
-    h = logging.StreamHandler(sys.stderr)
-    h.setLevel(logging.WARNING if not os.environ.get("HKDESK_DEBUG") else logging.DEBUG)
-    h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    return h

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 import qasync
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from hkdesk.app.desk import Desk, _stderr_handler
 from hkdesk.app.diagnostics import remove_handlers, setup_logging
+from hkdesk.desktop.desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ def run(options: argparse.Namespace) -> int:
     return code
 
 
-def main(argv: list[str] | None = None) -> int:
-    from hkdesk.cli import build_parser
-
-    return run(build_parser().parse_args(argv))
+def _stderr_handler() -> logging.Handler:
+    h = logging.StreamHandler(sys.stderr)
+    h.setLevel(logging.WARNING if not os.environ.get("HKDESK_DEBUG") else logging.DEBUG)
+    h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return h

@@ -44,6 +44,22 @@ def try_normalise(text: str) -> str | None:
         return None
 
 
+def parse_symbol_list(text: str | None) -> tuple[list[str], list[str]]:
+    """A comma-separated list as typed (``--symbols 700,5,9988``): the codes, in order and without
+    repeats, and the parts that are not Hong Kong codes (the caller says whether that is fatal)."""
+    codes: list[str] = []
+    bad: list[str] = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        code = try_normalise(part)
+        if code is None:
+            bad.append(part.strip())
+        elif code not in codes:
+            codes.append(code)
+    return codes, bad
+
+
 def display_code(symbol: str) -> str:
     """Five-digit display form (``700.HK`` -> ``00700``); indices unchanged."""
     if symbol.endswith(".HK"):

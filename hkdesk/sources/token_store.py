@@ -53,6 +53,11 @@ class TokenStore:
         #: Every token value this process has seen, for redaction of log lines.
         self.seen: set[str] = {override} if override else set()
 
+    @property
+    def explicit(self) -> str | None:
+        """The token given on the command line, if any."""
+        return self._override
+
     def keyring_available(self) -> bool:
         return self._use_keyring and _backend()[0] is not None
 

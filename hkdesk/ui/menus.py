@@ -5,18 +5,42 @@ Texts go through ``translate("MainWindow", …)`` so they share the window's tra
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-
-if TYPE_CHECKING:
-    from hkdesk.ui.main_window import MainWindow
+from PySide6.QtWidgets import QDockWidget, QMenuBar
 
 translate = QCoreApplication.translate
 
 
-def build_menus(win: MainWindow) -> None:
+class _Looks(Protocol):
+    theme: str
+    colours: str
+
+
+class MenuHost(Protocol):
+    """What the menus need of the window they are built for."""
+
+    settings: _Looks
+    about_action: QAction | None
+    dock_watchlist: QDockWidget
+    dock_depth: QDockWidget
+    dock_tape: QDockWidget
+    dock_log: QDockWidget
+
+    def menuBar(self) -> QMenuBar: ...
+    def open_settings(self) -> None: ...
+    def close(self) -> bool: ...
+    def new_list(self) -> None: ...
+    def rename_list(self) -> None: ...
+    def delete_list(self) -> None: ...
+    def start_typing(self, text: str) -> None: ...
+    def set_looks(self, *, colours: str | None = None, theme: str | None = None) -> None: ...
+    def open_about(self) -> object: ...
+
+
+def build_menus(win: MenuHost) -> None:
     mb = win.menuBar()
     file_menu = mb.addMenu(translate("MainWindow", "&File"))
     file_menu.setObjectName("menuFile")

@@ -1,12 +1,15 @@
 """The settings dialog: feed, token, host, plan, database, colours, theme and language.
 
 The token field starts empty and is a password field; what is stored is only ever shown as
-"set". When no OS keyring exists the dialog says so and points to ``HKDESK_TOKEN``.
+"set". When no OS keyring exists the dialog says so and points to ``HKDESK_TOKEN``. A setting
+that a command-line option overrides for this run says so under its field: what is entered there
+is saved, and used from the next start without that option.
+
+The dialog only writes the settings (and the token, to its store); whoever depends on them
+follows ``AppSettings.changed``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,22 +20,26 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
+    QWidget,
 )
 
-from hkdesk.app.settings import PLANS, AppSettings, FeedSource
-from hkdesk.app.token_store import ENV_VAR, TokenStore, mask
-
-
-@dataclass(frozen=True, slots=True)
-class SettingsChange:
-    feed_changed: bool
-    looks_changed: bool
-    db_changed: bool
+from hkdesk.app.settings import TOKEN_KEY, AppSettings
+from hkdesk.sources.spec import PLAN_NAMES, SourceKind
+from hkdesk.sources.token_store import ENV_VAR, TokenStore, mask
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: AppSettings, tokens: TokenStore, parent=None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        tokens: TokenStore,
+        parent=None,
+        *,
+        overridden: dict[str, str] | None = None,
+    ) -> None:
+        """``overridden``: setting key → the command-line option that overrides it for this run."""
         super().__init__(parent)
+        self._overridden = dict(overridden or {})
         self.setWindowTitle(self.tr("hkdesk settings"))
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(520)
@@ -40,8 +47,8 @@ class SettingsDialog(QDialog):
         self._tokens = tokens
 
         self.source = QComboBox(objectName="feedSource")
-        self.source.addItem(self.tr("Built-in simulator"), FeedSource.SIMULATOR.value)
-        self.source.addItem("AllTick", FeedSource.ALLTICK.value)
+        self.source.addItem(self.tr("Built-in simulator"), SourceKind.SIMULATOR.value)
+        self.source.addItem("AllTick", SourceKind.ALLTICK.value)
         self.source.setCurrentIndex(self.source.findData(settings.feed_source.value))
         self.url = QLineEdit(settings.alltick_url, objectName="feedUrl")
         self.url.setPlaceholderText("wss://quote.alltick.co/quote-stock-b-ws-api")
@@ -64,7 +71,7 @@ class SettingsDialog(QDialog):
                 ).format(detail=status.detail, env=ENV_VAR, source=status.source)
             )
         self.plan = QComboBox(objectName="planCombo")
-        self.plan.addItems(PLANS)
+        self.plan.addItems(PLAN_NAMES)
         self.plan.setCurrentText(settings.plan)
 
         self.db_url = QLineEdit(settings.db_url, objectName="dbUrl")
@@ -85,14 +92,14 @@ class SettingsDialog(QDialog):
 
         feed_box = QGroupBox(self.tr("Market data"))
         f = QFormLayout(feed_box)
-        f.addRow(self.tr("Feed"), self.source)
-        f.addRow(self.tr("Host URL"), self.url)
+        f.addRow(self.tr("Feed"), self._noted(self.source, "feed/source"))
+        f.addRow(self.tr("Host URL"), self._noted(self.url, "feed/url"))
         f.addRow(self.tr("Token"), self.token)
         f.addRow("", self.keyring_note)
-        f.addRow(self.tr("Plan"), self.plan)
+        f.addRow(self.tr("Plan"), self._noted(self.plan, "feed/plan"))
         store_box = QGroupBox(self.tr("Storage"))
         s = QFormLayout(store_box)
-        s.addRow(self.tr("Database URL"), self.db_url)
+        s.addRow(self.tr("Database URL"), self._noted(self.db_url, "store/db_url"))
         look_box = QGroupBox(self.tr("Display"))
         lk = QFormLayout(look_box)
         lk.addRow(self.tr("Colours"), self.colours)
@@ -109,28 +116,40 @@ class SettingsDialog(QDialog):
             lay.addWidget(w)
         lay.addWidget(buttons)
 
-    def apply(self) -> SettingsChange:
-        """Write the dialog's values (token to the keyring only); report what changed."""
-        st = self._settings
-        new_source = FeedSource(self.source.currentData())
-        token = self.token.text().strip()
-        feed_changed = (
-            new_source != st.feed_source
-            or self.url.text().strip() != st.alltick_url
-            or self.plan.currentText() != st.plan
-            or bool(token)
+    def _noted(self, field: QWidget, key: str) -> QWidget:
+        """``field``, with a note under it when a command-line option overrides its setting."""
+        option = self._overridden.get(key)
+        if option is None:
+            return field
+        box = QWidget(objectName=f"overridden_{key.replace('/', '_')}")
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        note = QLabel(
+            self.tr(
+                "{option} on the command line overrides this for the current run; "
+                "what you enter here is saved for the next start."
+            ).format(option=option),
+            objectName="overrideNote",
         )
-        looks_changed = self.colours.currentData() != st.colours or self.theme.currentData() != st.theme
-        db_changed = self.db_url.text().strip() != st.db_url
-        st.feed_source = new_source
+        note.setWordWrap(True)
+        lay.addWidget(field)
+        lay.addWidget(note)
+        return box
+
+    def apply(self) -> None:
+        """Write the dialog's values to the settings (the token to its store only)."""
+        st = self._settings
+        st.feed_source = SourceKind(self.source.currentData())
         st.alltick_url = self.url.text()
         st.plan = self.plan.currentText()
         st.db_url = self.db_url.text()
         st.colours = self.colours.currentData()
         st.theme = self.theme.currentData()
         st.language = self.language.currentData()
-        st.sync()
+        token = self.token.text().strip()
         if token:
             self._tokens.set(token)
+            st.mark_changed(TOKEN_KEY)
         self.token.clear()
-        return SettingsChange(feed_changed, looks_changed, db_changed)
+        st.sync()

@@ -52,7 +52,7 @@ class StatusPanel(QStatusBar):
         self.link.setProperty("level", s.link_level.value)
         self.link.style().unpolish(self.link)
         self.link.style().polish(self.link)
-        self.source.setText(s.source)
+        self.source.setText(QCoreApplication.translate("Status", s.source))
         self.latency.setText(self._no_rtt if s.rtt_ms is None else self._rtt.format(ms=f"{s.rtt_ms:.0f}"))
         self.rate.setText(self._rate.format(rate=f"{s.ticks_per_s:,.0f}"))
         queue = f"{s.writer_queue:,}"

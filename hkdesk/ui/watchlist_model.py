@@ -159,6 +159,20 @@ class WatchlistModel(QAbstractTableModel):
         self._flashing.clear()
         self.endResetModel()
 
+    def sync_symbols(self, symbols: list[str]) -> None:
+        """Follow the watch list with the smallest change: rows removed and rows appended keep
+        the others (and their flash and selection) where they are; any other change resets."""
+        wanted = list(dict.fromkeys(symbols))
+        keep = set(wanted)
+        kept = [s for s in self.symbols() if s in keep]
+        if kept != wanted[: len(kept)]:
+            self.set_symbols(wanted)
+            return
+        for sym in [s for s in self.symbols() if s not in keep]:
+            self.remove_symbol(sym)
+        for sym in wanted[len(kept) :]:
+            self.add_symbol(sym)
+
     def add_symbol(self, symbol: str) -> bool:
         if symbol in self._index:
             return False

@@ -283,6 +283,10 @@
         <source>A new language applies when hkdesk is next started.</source>
         <translation>新語言會在下次啟動 hkdesk 時生效。</translation>
     </message>
+    <message>
+        <source>{option} on the command line overrides this for the current run; what you enter here is saved for the next start.</source>
+        <translation>命令列的 {option} 在本次執行中優先於此設定；在此輸入的內容會儲存，下次啟動時使用。</translation>
+    </message>
 </context>
 <context>
     <name>Status</name>
@@ -338,6 +342,11 @@
     <message>
         <source>Closed</source>
         <translation>已關閉</translation>
+    </message>
+    <message>
+        <source>Built-in simulator</source>
+        <extracomment>The token the app and the recorder present to their own built-in simulator.</extracomment>
+        <translation>內置模擬器</translation>
     </message>
 </context>
 <context>
@@ -449,6 +458,26 @@
     <message>
         <source>Filter</source>
         <translation>篩選</translation>
+    </message>
+</context>
+<context>
+    <name>WatchlistService</name>
+    <message>
+        <source>A watchlist needs a name.</source>
+        <extracomment>The list made from ``--symbols``: shown for this run, never saved.</extracomment>
+        <translation>自選清單需要名稱。</translation>
+    </message>
+    <message>
+        <source>A watchlist name has at most {n} characters.</source>
+        <translation>自選清單名稱最多 {n} 個字元。</translation>
+    </message>
+    <message>
+        <source>There is already a watchlist named “{name}”.</source>
+        <translation>已有名為「{name}」的自選清單。</translation>
+    </message>
+    <message>
+        <source>The last watchlist cannot be deleted.</source>
+        <translation>不能刪除最後一個自選清單。</translation>
     </message>
 </context>
 </TS>

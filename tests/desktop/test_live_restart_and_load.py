@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from live_support import SIM_ARGS, control, make_desk, until
 from PySide6.QtCore import Qt, QTimer
+from support.desks import SIM_ARGS, control, make_desk
+from support.waits import wait_until
 
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store.engine import make_engine
@@ -34,7 +35,7 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
     first = make_desk(cfg, db, sim_url=sim.ws_url)
     win = await first.open()
     try:
-        await until(lambda: win.chart.ticks.n >= 40, timeout=15, what="40 Tencent trades")
+        await wait_until(lambda: win.chart.ticks.n >= 40, timeout=15, what="40 Tencent trades")
         win.dock_log.hide()
         win.watchlist.view.setColumnWidth(Col.TURNOVER, 123)
     finally:
@@ -51,7 +52,7 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
         assert not win.dock_log.isVisibleTo(win)
         assert win.watchlist.view.columnWidth(Col.TURNOVER) == 123
         # the chart is full again: every stored trade of today, then live ones on top
-        await until(
+        await wait_until(
             lambda: win.chart.ticks.n >= stored, timeout=10, what="today's stored trades on the chart"
         )
         m = win.model
@@ -60,7 +61,7 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
             return m.data(m.index(m.row_of("700.HK"), Col.VOLUME), Qt.ItemDataRole.UserRole + 1)
 
         # the watchlist repaints on the frames between the chart's, so give it one
-        await until(lambda: day_volume() > 0, timeout=5, what="the restored day volume on the board")
+        await wait_until(lambda: day_volume() > 0, timeout=5, what="the restored day volume on the board")
     finally:
         await second.close()
 
@@ -70,7 +71,7 @@ async def test_event_loop_stays_responsive_during_a_burst(qtbot, tmp_path, sim, 
     await desk.open()
     lateness: list[float] = []
     try:
-        await until(lambda: desk.market.link()[0] == "Live", what="live feed")
+        await wait_until(lambda: desk.market.link()[0] == "Live", what="live feed")
         await control(sim.control_url, "fault", burst="6000")
         start_ticks = desk.market.hub.ticks_applied
         interval = 0.010
@@ -108,7 +109,7 @@ def test_quit_after_writes_a_screenshot_and_exits_zero(tmp_path) -> None:
     shot = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     args = [
-        sys.executable, "-m", "hkdesk.app", "--quit-after", "3", "--screenshot", str(shot),
+        sys.executable, "-m", "hkdesk", "--quit-after", "3", "--screenshot", str(shot),
         "--config-dir", str(tmp_path / "cfg"), "--db", f"sqlite:///{tmp_path / 'x.db'}",
     ]  # fmt: skip
     done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60)

@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from live_support import FAST, FAST_PLAN, SIM_ARGS, control, make_desk, options, until
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from support.desks import SIM_ARGS, control, make_desk, options
+from support.timings import WINDOW, WINDOW_PLAN
+from support.waits import wait_until
 
-from hkdesk.app.desk import Desk
+from hkdesk.desktop.desk import Desk
 from hkdesk.feed import session as feed_session
 from hkdesk.feed.status import FeedState
 from hkdesk.sim.process import start_simulator_process
@@ -41,8 +43,10 @@ async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) 
     desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
     win = await desk.open()
     try:
-        await until(lambda: last_text(desk, "700.HK") != "–", what="a Tencent trade in the watchlist")
-        await until(lambda: all(last_text(desk, s) != "–" for s in ("5.HK", "9988.HK")), what="more rows")
+        await wait_until(lambda: last_text(desk, "700.HK") != "–", what="a Tencent trade in the watchlist")
+        await wait_until(
+            lambda: all(last_text(desk, s) != "–" for s in ("5.HK", "9988.HK")), what="more rows"
+        )
         assert win.selected == "700.HK"
         # arrow keys move through the watchlist, and the selection drives every panel
         win.watchlist.view.setFocus()
@@ -50,9 +54,9 @@ async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) 
         assert win.selected == "5.HK"
         assert win.chart.symbol == "5.HK" and win.depth.symbol == "5.HK"
         assert win.chart.title.text().startswith("00005")
-        await until(lambda: win.tape_model.rowCount() > 3, what="HSBC trades in time & sales")
-        await until(lambda: win.chart.ticks.n > 3, what="HSBC trades on the chart")
-        await until(lambda: win.depth.ladder_rows()[0], what="an HSBC order book")
+        await wait_until(lambda: win.tape_model.rowCount() > 3, what="HSBC trades in time & sales")
+        await wait_until(lambda: win.chart.ticks.n > 3, what="HSBC trades on the chart")
+        await wait_until(lambda: win.depth.ladder_rows()[0], what="an HSBC order book")
         status = await control(sim.control_url, "status")
         depth_lists = [c["depth"] for c in status["connections"] if c["depth"]]
         assert depth_lists == [{"5.HK": 10}]
@@ -91,16 +95,16 @@ async def test_settings_applied_twice_in_a_row_leave_one_pipeline(qtbot, tmp_pat
     await desk.open()
     market = desk.market
     try:
-        await until(lambda: last_text(desk, "700.HK") != "–", what="first trades")
+        await wait_until(lambda: last_text(desk, "700.HK") != "–", what="first trades")
         first = market.writer_thread
         await asyncio.gather(market.reconfigure(), market.reconfigure())
         assert first is not None and not first.isRunning()
         assert market.started and market.writer_thread is not None and market.writer_thread.isRunning()
-        await until(lambda: market.feed_status.state is FeedState.LIVE, what="live again")
+        await wait_until(lambda: market.feed_status.state is FeedState.LIVE, what="live again")
         pipeline = market.pipeline
         assert pipeline is not None
         received = pipeline.ticks_received
-        await until(lambda: pipeline.ticks_received > received + 5, what="ticks after the rebuilds")
+        await wait_until(lambda: pipeline.ticks_received > received + 5, what="ticks after the rebuilds")
         status = await control(sim.control_url, "status")
         assert len(status["connections"]) == 1, "one feed connection, not one per rebuild"
     finally:
@@ -122,8 +126,8 @@ async def test_adding_and_removing_resubscribes_the_whole_list_once(
     desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
     win = await desk.open()
     try:
-        await until(lambda: desk.market.feed_status.state.value == "live", what="live feed")
-        await until(lambda: bool(sent))
+        await wait_until(lambda: desk.market.feed_status.state.value == "live", what="live feed")
+        await wait_until(lambda: bool(sent))
         sent.clear()
         box = win.watchlist.search
         box.setFocus()
@@ -131,8 +135,8 @@ async def test_adding_and_removing_resubscribes_the_whole_list_once(
         assert "GEELY AUTO" in box.completer_.model().stringList()[0]
         QTest.keyClick(box, Qt.Key.Key_Return)
         assert win.model.symbols()[-1] == "175.HK" and win.selected == "175.HK"
-        await until(lambda: sent, what="a subscription request")
-        await until(lambda: last_text(desk, "175.HK") != "–", what="Geely trades")
+        await wait_until(lambda: sent, what="a subscription request")
+        await wait_until(lambda: last_text(desk, "175.HK") != "–", what="Geely trades")
         assert len(sent) == 1 and sent[0] == win.model.symbols()
         status = await control(sim.control_url, "status")
         trades = [c["trades"] for c in status["connections"] if c["trades"]]
@@ -141,7 +145,7 @@ async def test_adding_and_removing_resubscribes_the_whole_list_once(
         win.watchlist.view.setFocus()
         QTest.keyClick(win.watchlist.view, Qt.Key.Key_Delete)
         assert "175.HK" not in win.model.symbols()
-        await until(lambda: sent, what="the shorter list")
+        await wait_until(lambda: sent, what="the shorter list")
         assert len(sent) == 1 and "175.HK" not in sent[0] and sent[0] == win.model.symbols()
         # the list survives a restart
         saved = (tmp_path / "cfg" / "watchlists.json").read_text(encoding="utf-8")
@@ -154,8 +158,8 @@ async def test_dropped_link_shows_its_state_and_recovers(qtbot, tmp_path, sim) -
     desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url)
     win = await desk.open()
     try:
-        await until(lambda: desk.market.link()[0] == "Live", what="live feed")
-        await until(lambda: last_text(desk, "700.HK") != "–")
+        await wait_until(lambda: desk.market.link()[0] == "Live", what="live feed")
+        await wait_until(lambda: last_text(desk, "700.HK") != "–")
         seen: set[str] = set()
 
         def watch() -> bool:
@@ -164,20 +168,20 @@ async def test_dropped_link_shows_its_state_and_recovers(qtbot, tmp_path, sim) -
             return text != "Live"
 
         await control(sim.control_url, "drop")
-        await until(watch, timeout=5, what="the link to leave LIVE")
+        await wait_until(watch, timeout=5, what="the link to leave LIVE")
         win.refresh_status()
         assert not win.status.link.text().endswith("Live")
         assert win.status.link.property("level") in ("warn", "bad")
-        await until(lambda: watch() is False, timeout=10, what="the link to come back")
+        await wait_until(lambda: watch() is False, timeout=10, what="the link to come back")
         win.refresh_status()
         assert win.status.link.text() == "● Live"
         assert seen & {"Backing", "Connecting", "Subscribing"}
         # trades after the reconnect reveal the hole: the status bar marks a possible gap
-        await until(lambda: desk.market.gaps, timeout=5, what="a gap report")
+        await wait_until(lambda: desk.market.gaps, timeout=5, what="a gap report")
         win.refresh_status()
         assert win.status.gap.isVisibleTo(win) and "gap" in win.status.gap.text()
         before = desk.market.hub.ticks_applied
-        await until(lambda: desk.market.hub.ticks_applied > before + 10, what="trades after recovery")
+        await wait_until(lambda: desk.market.hub.ticks_applied > before + 10, what="trades after recovery")
     finally:
         await desk.close()
 
@@ -202,12 +206,12 @@ async def test_token_never_appears_in_widgets_logs_or_files(qtbot, tmp_path, sim
     desk = make_desk(cfg, f"sqlite:///{tmp_path / 'a.db'}", sim_url=sim.ws_url, token=token)
     win = await desk.open()
     try:
-        await until(lambda: desk.market.link()[0] == "Live", what="live feed")
+        await wait_until(lambda: desk.market.link()[0] == "Live", what="live feed")
         # an error message that carries the token (e.g. a URL in an exception) is redacted
         logging.getLogger("hkdesk.feed.test").warning(
             "connect failed: %s?token=%s (%s)", sim.ws_url, token, token
         )
-        await until(lambda: "connect failed" in win.log_panel.toPlainText(), what="the log line")
+        await wait_until(lambda: "connect failed" in win.log_panel.toPlainText(), what="the log line")
         dlg = SettingsDialog(win.settings, win.tokens, win)
         assert dlg.token.text() == "" and dlg.token.echoMode() == QLineEdit.EchoMode.Password
         texts = _all_texts(win) + _all_texts(dlg)
@@ -229,14 +233,14 @@ async def test_a_simulator_that_cannot_start_is_reported_in_the_window(qtbot, tm
     """A broken simulator (here: a missing symbols file) must not take the window down."""
     desk = Desk(
         options(tmp_path / "cfg", f"sqlite:///{tmp_path / 'h.db'}"),
-        timings=FAST,
+        timings=WINDOW,
         sim_args=["--symbols-file", str(tmp_path / "missing.csv")],
-        plan=FAST_PLAN,
+        plan=WINDOW_PLAN,
     )
     win = await desk.open()
     try:
-        await until(lambda: desk.market.link()[0].startswith("Failed"), what="failed link state")
+        await wait_until(lambda: desk.market.link()[0].startswith("Failed"), what="failed link state")
         assert "simulator did not start" in desk.market.link()[0]
-        await until(lambda: "simulator did not start" in win.status.link.text(), what="status bar text")
+        await wait_until(lambda: "simulator did not start" in win.status.link.text(), what="status bar text")
     finally:
         await desk.close()

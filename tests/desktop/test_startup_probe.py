@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 
-from live_support import make_desk
+from support.desks import make_desk
 
-from hkdesk.app.startup_probe import CHART_READY, FIRST_PAINT, FIRST_QUOTE
 from hkdesk.cli import build_parser
+from hkdesk.desktop.startup_probe import CHART_READY, FIRST_PAINT, FIRST_QUOTE
 from hkdesk.sim.process import start_simulator_process
 
 

@@ -6,28 +6,13 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from feed_fakes import TOKEN
+from support.fake_alltick import TOKEN
+from support.timings import FEED, FEED_PLAN
 
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedStatus, FeedTimings
-
-FAST = FeedTimings(
-    heartbeat_interval=0.1,
-    request_spacing=0.03,
-    shard_spacing=0.05,
-    backoff_cap=0.4,
-    backoff_reset_after=1.0,
-    debounce=0.02,
-    open_timeout=1.0,
-    close_timeout=0.1,
-    symbol_retry=0.3,
-    symbol_retry_cap=1.0,
-    bad_frame_log_interval=10.0,
-)
-
-TEST_PLAN = Plan("test", symbols_per_connection=3, connections=2, reconnect_spacing=0.05)
 
 
 @dataclass
@@ -49,7 +34,7 @@ class Recorder:
             out[t.symbol].append(t.seq)
         return out
 
-    def client(self, url: str, *, plan: Plan = TEST_PLAN, timings: FeedTimings = FAST, **kw) -> FeedClient:
+    def client(self, url: str, *, plan: Plan = FEED_PLAN, timings: FeedTimings = FEED, **kw) -> FeedClient:
         return FeedClient(
             url,
             kw.pop("token", TOKEN),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from feed_fakes import FakeAllTick, min_gap, wait_for
-from feed_harness import FAST, Recorder, Running
+from feed_harness import Recorder, Running
+from support.fake_alltick import FakeAllTick, min_gap
+from support.timings import FEED
+from support.waits import wait_until
 
 from hkdesk.feed.status import FeedState, FeedTimings
 
@@ -18,7 +20,7 @@ async def test_streams_ticks_and_books_once_per_batch():
         client.set_symbols(["700.HK", "9988.HK"])
         client.set_depth_symbols(["700.HK"], depth_level=5)
         async with Running(client):
-            await wait_for(lambda: len(rec.ticks) >= 20 and rec.books, what="ticks and books")
+            await wait_until(lambda: len(rec.ticks) >= 20 and rec.books, what="ticks and books")
             assert client.status.state is FeedState.LIVE
         conn = server.conns[0]
         assert conn.sub_lists(22004)[0] == ["700.HK", "9988.HK"]
@@ -28,7 +30,7 @@ async def test_streams_ticks_and_books_once_per_batch():
     assert rec.batches <= len(rec.ticks)
     assert client.stats.ticks == len(rec.ticks)
     assert client.status.state is FeedState.CLOSED
-    assert min_gap([t for t, _ in conn.requests]) >= FAST.request_spacing - 0.005
+    assert min_gap([t for t, _ in conn.requests]) >= FEED.request_spacing - 0.005
 
 
 async def test_debounce_collapses_rapid_changes_into_one_whole_list_request():
@@ -37,15 +39,15 @@ async def test_debounce_collapses_rapid_changes_into_one_whole_list_request():
         client = rec.client(server.url)
         client.set_symbols(["A.HK"])
         async with Running(client):
-            await wait_for(lambda: client.status.state is FeedState.LIVE, what="live")
+            await wait_until(lambda: client.status.state is FeedState.LIVE, what="live")
             client.set_symbols(["A.HK", "B.HK"])
             client.set_symbols(["A.HK", "B.HK", "C.HK"])
             client.set_symbols(["A.HK", "C.HK", "B.HK"])
-            await wait_for(lambda: len(server.conns[0].sub_lists()) >= 2, what="second request")
-            await asyncio.sleep(FAST.debounce * 5)
+            await wait_until(lambda: len(server.conns[0].sub_lists()) >= 2, what="second request")
+            await asyncio.sleep(FEED.debounce * 5)
             client.set_symbols(["C.HK"])
-            await wait_for(lambda: len(server.conns[0].sub_lists()) >= 3, what="third request")
-            await asyncio.sleep(FAST.debounce * 5)
+            await wait_until(lambda: len(server.conns[0].sub_lists()) >= 3, what="third request")
+            await asyncio.sleep(FEED.debounce * 5)
         assert server.conns[0].sub_lists() == [["A.HK"], ["A.HK", "C.HK", "B.HK"], ["C.HK"]]
         assert len(server.conns) == 1
 
@@ -56,19 +58,21 @@ async def test_shards_split_by_plan_limit_stay_stable_and_overflow_is_reported()
         client = rec.client(server.url)  # 3 symbols per connection, 2 connections
         client.set_symbols(["A", "B", "C", "D", "E"])
         async with Running(client):
-            await wait_for(lambda: len(server.live()) == 2 and all(c.trades for c in server.live()), what="2")
+            await wait_until(
+                lambda: len(server.live()) == 2 and all(c.trades for c in server.live()), what="2"
+            )
             first, second = server.conns
             assert first.sub_lists() == [["A", "B", "C"]] and second.sub_lists() == [["D", "E"]]
-            assert second.opened_at - first.opened_at >= FAST.shard_spacing - 0.005
+            assert second.opened_at - first.opened_at >= FEED.shard_spacing - 0.005
             client.set_symbols(["A", "B", "C", "D", "E", "F", "G", "H"])
-            await wait_for(lambda: len(second.sub_lists()) == 2, what="shard 1 update")
+            await wait_until(lambda: len(second.sub_lists()) == 2, what="shard 1 update")
             await asyncio.sleep(0.1)
             assert first.sub_lists() == [["A", "B", "C"]], "shard 0 must not be touched"
             assert second.sub_lists()[-1] == ["D", "E", "F"]
             assert {(s, r) for s, r, _ in rec.symbol_errors} == {("G", 603), ("H", 603)}
             assert client.status.overflow == ("G", "H")
             client.set_symbols(["A", "C", "D", "E", "F", "G"])  # B leaves: G takes its slot on shard 0
-            await wait_for(lambda: len(first.sub_lists()) == 2, what="shard 0 update")
+            await wait_until(lambda: len(first.sub_lists()) == 2, what="shard 0 update")
             assert first.sub_lists()[-1] == ["A", "C", "G"]
             assert client.status.overflow == ()
         assert len(server.conns) == 2
@@ -80,7 +84,7 @@ async def test_request_spacing_holds_and_heartbeats_never_collide_with_subscript
         client = rec.client(server.url)
         client.set_symbols(["A"])
         async with Running(client):
-            await wait_for(lambda: client.status.state is FeedState.LIVE, what="live")
+            await wait_until(lambda: client.status.state is FeedState.LIVE, what="live")
             for i in range(12):  # list changes faster than requests may go out
                 client.set_symbols(["A", f"X{i}"])
                 await asyncio.sleep(0.035)
@@ -90,7 +94,7 @@ async def test_request_spacing_holds_and_heartbeats_never_collide_with_subscript
         assert cmds.count(22000) >= 3 and cmds.count(22004) >= 4
         times = [t for t, _ in conn.requests]
         # the server sees every request at least the spacing after the previous one (less loop jitter)
-        assert min_gap(times) >= FAST.request_spacing - 0.01
+        assert min_gap(times) >= FEED.request_spacing - 0.01
         assert conn.sub_lists()[-1] == ["A", "X11"]
 
 
@@ -103,9 +107,9 @@ async def test_real_heartbeat_interval_keeps_the_link_alive():
         client = rec.client(server.url, timings=timings)
         client.set_symbols(["700.HK"])
         async with Running(client):
-            await wait_for(lambda: bool(server.conns), what="connection")
-            await wait_for(lambda: 22000 in server.conns[0].cmds(), timeout=12, what="first heartbeat")
-            await wait_for(lambda: client.stats.rtt_ms is not None, what="rtt")
+            await wait_until(lambda: bool(server.conns), what="connection")
+            await wait_until(lambda: 22000 in server.conns[0].cmds(), timeout=12, what="first heartbeat")
+            await wait_until(lambda: client.stats.rtt_ms is not None, what="rtt")
             conn = server.conns[0]
             hb_at = next(t for t, r in conn.requests if r["cmd_id"] == 22000)
             assert 9.5 <= hb_at - conn.opened_at <= 11.0

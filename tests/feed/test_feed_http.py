@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from feed_fakes import TOKEN, min_gap
+from support.fake_alltick import TOKEN, min_gap
 
 from hkdesk.feed.http import HttpError, QuoteHttp, http_base
 from hkdesk.feed.plans import FREE

@@ -6,8 +6,10 @@ import asyncio
 import logging
 import time
 
-from feed_fakes import SERVER_LOGGER, TOKEN, FakeAllTick, wait_for
-from feed_harness import FAST, Recorder, Running
+from feed_harness import Recorder, Running
+from support.fake_alltick import SERVER_LOGGER, TOKEN, FakeAllTick
+from support.timings import FEED
+from support.waits import wait_until
 
 from hkdesk.feed.client import TOKEN_INVALID
 from hkdesk.feed.plans import Plan
@@ -33,13 +35,13 @@ async def test_reconnects_after_tcp_drop_resubscribes_and_reports_gap():
         client = rec.client(server.url)
         client.set_symbols(["700.HK", "5.HK"])
         async with Running(client):
-            await wait_for(lambda: len(rec.ticks) >= 10, what="ticks")
+            await wait_until(lambda: len(rec.ticks) >= 10, what="ticks")
             first = server.conns[0]
             first.ws.transport.abort()  # no close frame
-            await wait_for(lambda: len(server.conns) == 2 and server.conns[1].trades, what="reconnect")
-            await wait_for(lambda: len(rec.gaps) == 2, what="gap per symbol")
+            await wait_until(lambda: len(server.conns) == 2 and server.conns[1].trades, what="reconnect")
+            await wait_until(lambda: len(rec.gaps) == 2, what="gap per symbol")
             n = len(rec.ticks)
-            await wait_for(lambda: len(rec.ticks) >= n + 10, what="ticks after reconnect")
+            await wait_until(lambda: len(rec.ticks) >= n + 10, what="ticks after reconnect")
         assert server.conns[1].sub_lists()[0] == ["700.HK", "5.HK"]
         assert {g.symbol for g in rec.gaps} == {"700.HK", "5.HK"}
         for gap in rec.gaps:
@@ -57,16 +59,16 @@ async def test_silent_server_is_detected_within_two_heartbeats():
         client = rec.client(server.url)
         client.set_symbols(["A"])
         async with Running(client):
-            await wait_for(lambda: len(rec.ticks) >= 5, what="ticks")
+            await wait_until(lambda: len(rec.ticks) >= 5, what="ticks")
             first = server.conns[0]
             first.silent = True
             silent_at = time.monotonic()
-            await wait_for(lambda: first.closed_at is not None, timeout=3, what="dead link closed")
+            await wait_until(lambda: first.closed_at is not None, timeout=3, what="dead link closed")
             detected = first.closed_at - silent_at
-            await wait_for(lambda: len(server.conns) == 2 and server.conns[1].trades, what="reconnect")
+            await wait_until(lambda: len(server.conns) == 2 and server.conns[1].trades, what="reconnect")
             n = len(rec.ticks)
-            await wait_for(lambda: len(rec.ticks) > n, what="ticks again")
-        limit = 2 * FAST.heartbeat_interval + FAST.close_timeout + 0.1
+            await wait_until(lambda: len(rec.ticks) > n, what="ticks again")
+        limit = 2 * FEED.heartbeat_interval + FEED.close_timeout + 0.1
         assert detected <= limit, f"took {detected:.3f} s"
         assert server.conns[1].sub_lists()[0] == ["A"]
 
@@ -79,9 +81,9 @@ async def test_606_backs_off_and_never_hammers():
         client = rec.client(server.url, plan=plan)
         client.set_symbols(["A"])
         async with Running(client):
-            await wait_for(lambda: len(server.connect_times) >= 3, timeout=5, what="retries")
+            await wait_until(lambda: len(server.connect_times) >= 3, timeout=5, what="retries")
             server.reply_to_subscribe = None
-            await wait_for(lambda: client.status.state is FeedState.LIVE, timeout=5, what="recovery")
+            await wait_until(lambda: client.status.state is FeedState.LIVE, timeout=5, what="recovery")
         gaps = [b - a for a, b in zip(server.connect_times, server.connect_times[1:], strict=False)]
         # severe backoff: at least 4 × the plan spacing (less 20 % jitter) between attempts
         assert min(gaps) >= 4 * plan.reconnect_spacing * 0.8 - 0.005
@@ -124,18 +126,18 @@ async def test_refused_code_is_dropped_alone_reported_and_retried_later():
         client = rec.client(server.url)
         client.set_symbols(["A.HK", "BAD.HK", "C.HK"])
         async with Running(client):
-            await wait_for(lambda: len(rec.seqs().get("C.HK", [])) >= 5, what="good codes streaming")
+            await wait_until(lambda: len(rec.seqs().get("C.HK", [])) >= 5, what="good codes streaming")
             assert [(s, r) for s, r, _ in rec.symbol_errors] == [("BAD.HK", 600)]
             assert "BAD.HK" in client.status.rejected
             conn = server.conns[0]
-            await wait_for(lambda: len(conn.sub_lists()) >= 3, timeout=3, what="retry of the refused code")
+            await wait_until(lambda: len(conn.sub_lists()) >= 3, timeout=3, what="retry of the refused code")
             assert conn.sub_lists()[:3] == [
                 ["A.HK", "BAD.HK", "C.HK"],
                 ["A.HK", "C.HK"],
                 ["A.HK", "BAD.HK", "C.HK"],
             ]
             server.invalid_codes = set()  # e.g. the code was listed later
-            await wait_for(lambda: "BAD.HK" in rec.seqs(), timeout=5, what="BAD.HK streaming after retry")
+            await wait_until(lambda: "BAD.HK" in rec.seqs(), timeout=5, what="BAD.HK streaming after retry")
         assert len(server.conns) == 1, "the socket was never torn down"
 
 
@@ -148,8 +150,8 @@ async def test_unnamed_refusal_is_isolated_by_halving():
         client = rec.client(server.url, plan=plan)
         client.set_symbols(["A", "B", "C", "D", "E", "F", "G"])
         async with Running(client):
-            await wait_for(lambda: rec.symbol_errors, timeout=3, what="culprit found")
-            await wait_for(lambda: set(rec.seqs()) == {"A", "B", "C", "D", "F", "G"}, what="others stream")
+            await wait_until(lambda: rec.symbol_errors, timeout=3, what="culprit found")
+            await wait_until(lambda: set(rec.seqs()) == {"A", "B", "C", "D", "F", "G"}, what="others stream")
         assert [(s, r) for s, r, _ in rec.symbol_errors] == [("E", 600)]
 
 
@@ -170,7 +172,7 @@ async def test_garbage_frames_are_counted_and_good_frames_kept(caplog):
         client = rec.client(server.url)
         client.set_symbols(["A"])
         async with Running(client):
-            await wait_for(lambda: len(rec.ticks) >= 10, what="good ticks")
+            await wait_until(lambda: len(rec.ticks) >= 10, what="good ticks")
     bad = client.stats.bad_frames
     assert sum(bad.values()) == 18
     assert bad["malformed"] == 6 and bad["unknown_cmd"] == 3 and bad["invalid"] >= 6
@@ -187,9 +189,9 @@ async def test_token_never_appears_in_logs_or_status(caplog):
         client = rec.client(server.url)
         client.set_symbols(["A", "BAD"])
         async with Running(client):
-            await wait_for(lambda: len(rec.ticks) >= 3, what="ticks")
+            await wait_until(lambda: len(rec.ticks) >= 3, what="ticks")
             server.conns[0].ws.transport.abort()
-            await wait_for(lambda: len(server.conns) == 2 and server.conns[1].trades, what="reconnect")
+            await wait_until(lambda: len(server.conns) == 2 and server.conns[1].trades, what="reconnect")
         server.token = "another"
         bad = rec.client(server.url)
         bad.set_symbols(["A"])
@@ -213,13 +215,15 @@ async def test_one_shard_dropping_leaves_the_other_untouched():
         client = rec.client(server.url)
         client.set_symbols(["A", "B", "C", "D", "E"])
         async with Running(client):
-            await wait_for(lambda: len(server.live()) == 2 and all(c.trades for c in server.live()), what="2")
+            await wait_until(
+                lambda: len(server.live()) == 2 and all(c.trades for c in server.live()), what="2"
+            )
             shard0, shard1 = server.conns
-            await wait_for(lambda: {"A", "D", "E"} <= set(rec.seqs()), what="ticks on both shards")
+            await wait_until(lambda: {"A", "D", "E"} <= set(rec.seqs()), what="ticks on both shards")
             n0 = len(shard0.requests)
             shard1.ws.transport.abort()
-            await wait_for(lambda: len(server.conns) == 3 and server.conns[2].trades, what="shard 1 back")
-            await wait_for(lambda: {"D", "E"} <= {g.symbol for g in rec.gaps}, what="gaps")
+            await wait_until(lambda: len(server.conns) == 3 and server.conns[2].trades, what="shard 1 back")
+            await wait_until(lambda: {"D", "E"} <= {g.symbol for g in rec.gaps}, what="gaps")
             await asyncio.sleep(0.05)
             assert shard0.closed_at is None
             assert [r["cmd_id"] for _, r in shard0.requests[n0:]] == [22000] * (len(shard0.requests) - n0)

@@ -15,7 +15,6 @@ import threading
 import time
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
@@ -23,6 +22,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import Engine, text
+from support.timings import RELIABILITY, RELIABILITY_PLAN
+from support.waits import wait_until
 from websockets.asyncio.server import Server, ServerConnection, serve
 
 from hkdesk.domain.sessions import HK_TZ
@@ -34,47 +35,12 @@ from hkdesk.pipeline import Pipeline
 from hkdesk.sim.clock import ManualClock
 from hkdesk.sim.model import MarketModel
 from hkdesk.sim.server import SimServer
+from hkdesk.sources.upstream import Upstream
 from hkdesk.store import BatchWriter, make_engine
 
 TOKEN = "rel-t0ken-5ecret-Q9Z"
 SYMBOLS = ["700.HK", "5.HK", "9988.HK", "939.HK"]
 MONDAY = date(2026, 3, 2)
-
-#: Protocol timings scaled to milliseconds (client side).
-FAST = FeedTimings(
-    heartbeat_interval=0.1,
-    request_spacing=0.04,
-    shard_spacing=0.05,
-    backoff_cap=0.3,
-    backoff_reset_after=30.0,
-    debounce=0.01,
-    open_timeout=2.0,
-    close_timeout=0.1,
-    symbol_retry=30.0,
-    symbol_retry_cap=60.0,
-    bad_frame_log_interval=30.0,
-)
-#: One socket, 50 ms minimum reconnect spacing: the start of the backoff schedule.
-PLAN = Plan("reliability", symbols_per_connection=20, connections=1, reconnect_spacing=0.05)
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> float:
-    """Poll ``predicate`` on the running loop; return the seconds it took, fail after ``timeout``."""
-    start = time.monotonic()
-    while not predicate():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.005)
-    return time.monotonic() - start
-
-
-def wait_until_sync(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> float:
-    start = time.monotonic()
-    while not predicate():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.005)
-    return time.monotonic() - start
 
 
 def backoff_bounds(failures: int, initial: float, cap: float, jitter: float = 0.15) -> tuple[float, float]:
@@ -208,8 +174,8 @@ class Rig:
         spill_dir: Path,
         *,
         token: str = TOKEN,
-        plan: Plan = PLAN,
-        timings: FeedTimings = FAST,
+        plan: Plan = RELIABILITY_PLAN,
+        timings: FeedTimings = RELIABILITY,
         symbols: list[str] = SYMBOLS,
         **writer_kw: Any,
     ) -> None:
@@ -222,9 +188,7 @@ class Rig:
         self.symbol_errors: list[tuple[str, int, str]] = []
         self.gaps: list[Gap] = []
         self.pipeline = Pipeline(
-            url=url,
-            token=token,
-            plan=plan,
+            Upstream("reliability", url, token, plan),
             writer=self.writer,
             timings=timings,
             on_status=lambda s: self.statuses.append((time.monotonic(), s)),

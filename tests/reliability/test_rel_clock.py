@@ -12,16 +12,9 @@ import statistics
 import time
 from decimal import Decimal
 
-from relkit import (
-    FAST,
-    PLAN,
-    Scripted,
-    assert_exactly_once,
-    backoff_bounds,
-    bar_mismatches,
-    stored,
-    wait_until,
-)
+from relkit import Scripted, assert_exactly_once, backoff_bounds, bar_mismatches, stored
+from support.timings import RELIABILITY, RELIABILITY_PLAN
+from support.waits import wait_until
 
 from hkdesk.domain.bars import aggregate
 from hkdesk.domain.quotes import QuoteHub
@@ -57,8 +50,8 @@ async def test_feed_timing_ignores_wall_clock_jumps(sqlite_url, tmp_path, monkey
         client = FeedClient(
             server.url,
             server.token,
-            plan=PLAN,
-            timings=FAST,
+            plan=RELIABILITY_PLAN,
+            timings=RELIABILITY,
             on_ticks=writer.put_ticks,
             on_status=lambda s: statuses.append((time.monotonic(), s)),
             wall_clock=jumpy,
@@ -87,12 +80,12 @@ async def test_feed_timing_ignores_wall_clock_jumps(sqlite_url, tmp_path, monkey
     beats = [t for t, cmd, _ in server.requests if cmd == 22000 and t < first_drop]
     gaps = [b - a for a, b in itertools.pairwise(beats)]
     assert len(beats) >= 8 and all(0.08 <= g <= 0.2 for g in gaps), gaps
-    assert abs(statistics.median(gaps) - FAST.heartbeat_interval) < 0.02
+    assert abs(statistics.median(gaps) - RELIABILITY.heartbeat_interval) < 0.02
     offs = [(t, s) for t, s in statuses if s.state is FeedState.BACKING_OFF]
     assert len(offs) == 3 and client.stats.reconnects == 3, "no false liveness alarm"
     assert all("no data" not in s.reason for _, s in offs)
     for n, (at, status) in enumerate(offs):
-        lo, hi = backoff_bounds(n, PLAN.reconnect_spacing, FAST.backoff_cap)
+        lo, hi = backoff_bounds(n, RELIABILITY_PLAN.reconnect_spacing, RELIABILITY.backoff_cap)
         assert lo - 0.002 <= status.retry_at - at <= hi + 0.002
         reconnect = next(t for t, s in statuses if t > at and s.state is FeedState.CONNECTING)
         assert lo - 0.002 <= reconnect - at <= hi + 0.15

@@ -6,18 +6,9 @@ import asyncio
 import random
 import time
 
-from relkit import (
-    FAST,
-    PLAN,
-    SYMBOLS,
-    Rig,
-    assert_exactly_once,
-    backoff_bounds,
-    ledger,
-    start_sim,
-    stored,
-    wait_until,
-)
+from relkit import SYMBOLS, Rig, assert_exactly_once, backoff_bounds, ledger, start_sim, stored
+from support.timings import RELIABILITY, RELIABILITY_PLAN
+from support.waits import wait_until
 
 from hkdesk.feed.status import FeedState
 
@@ -60,7 +51,7 @@ async def test_ten_tcp_drops_store_every_sent_tick_once_with_scheduled_backoff(d
         if status.state is not FeedState.BACKING_OFF:
             continue
         n = len(waits)
-        lo, hi = backoff_bounds(n, PLAN.reconnect_spacing, FAST.backoff_cap)
+        lo, hi = backoff_bounds(n, RELIABILITY_PLAN.reconnect_spacing, RELIABILITY.backoff_cap)
         announced = status.retry_at - at
         assert lo - 0.002 <= announced <= hi + 0.002, f"drop {n + 1}: delay {announced:.3f} s"
         reconnect_at = next(t for t, s in events[i:] if s.state is FeedState.CONNECTING)
@@ -95,7 +86,7 @@ async def test_silent_upstream_detected_within_two_heartbeats_and_fully_resubscr
         assert_exactly_once(ledger(sim), stored(db_url))
     finally:
         await sim.stop()
-    assert detected <= 2 * FAST.heartbeat_interval + 0.06, f"silence detected after {detected:.3f} s"
+    assert detected <= 2 * RELIABILITY.heartbeat_interval + 0.06, f"silence detected after {detected:.3f} s"
     assert "no data" in reason
     assert len(new) == 1 and sorted(new[0]["trades"]) == sorted(SYMBOLS), "re-subscribed with the full list"
     print(f"\nrow 2: silence detected in {detected:.3f} s, resubscribed {resubscribed:.3f} s later")

@@ -7,18 +7,9 @@ import dataclasses
 import itertools
 import time
 
-from relkit import (
-    FAST,
-    PLAN,
-    SYMBOLS,
-    Rig,
-    Scripted,
-    assert_exactly_once,
-    ledger,
-    start_sim,
-    stored,
-    wait_until,
-)
+from relkit import SYMBOLS, Rig, Scripted, assert_exactly_once, ledger, start_sim, stored
+from support.timings import RELIABILITY, RELIABILITY_PLAN
+from support.waits import wait_until
 
 from hkdesk.feed.client import TOKEN_INVALID
 from hkdesk.feed.status import FeedState
@@ -27,7 +18,7 @@ from hkdesk.feed.status import FeedState
 async def test_606_backs_off_without_hammering_then_recovers(db_url, tmp_path):
     # The server wants 0.3 s between requests; the client sends its heartbeat 0.1 s after
     # subscribing, so every connection ends with 606 until the server relaxes the rule.
-    timings = dataclasses.replace(FAST, backoff_cap=1.0)
+    timings = dataclasses.replace(RELIABILITY, backoff_cap=1.0)
     sim = await start_sim(rate=300, request_spacing=0.3)
     window = 3.0
     try:
@@ -47,7 +38,7 @@ async def test_606_backs_off_without_hammering_then_recovers(db_url, tmp_path):
     # Hammering at the plan spacing would open ~20 sockets in this window; backoff opens 5.
     assert 3 <= accepted <= 6, f"{accepted} connections in {window} s"
     gaps = [b - a for a, b in itertools.pairwise(attempts)]
-    severe_floor = 4 * PLAN.reconnect_spacing * 0.85  # a 606 skips ahead to the third step
+    severe_floor = 4 * RELIABILITY_PLAN.reconnect_spacing * 0.85  # a 606 skips ahead to the third step
     assert min(gaps) >= severe_floor - 0.002, f"attempts {gaps}"
     offs = [s for _, s in rig.statuses if s.state is FeedState.BACKING_OFF]
     assert offs and all("606" in s.reason for s in offs)

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from relkit import TOKEN, wait_until
+from relkit import TOKEN
+from support.waits import wait_until
 from websockets.asyncio.server import serve
 
 from hkdesk.feed.client import FeedClient

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from relkit import TOKEN, bar_mismatches, process_ledger, stored, wait_until_sync
+from relkit import TOKEN, bar_mismatches, process_ledger, stored
+from support.waits import wait_until_sync
 
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import BatchWriter, make_engine, migrate
@@ -121,6 +122,7 @@ CHILD = textwrap.dedent(
     from hkdesk.feed.plans import Plan
     from hkdesk.feed.status import FeedTimings
     from hkdesk.pipeline import Pipeline
+    from hkdesk.sources.upstream import Upstream
     from hkdesk.store import BatchWriter, make_engine
 
     url, token, db, spill = sys.argv[1:5]
@@ -131,7 +133,7 @@ CHILD = textwrap.dedent(
             retry_initial=0.01, retry_max=0.05,
         )
         pipeline = Pipeline(
-            url=url, token=token, plan=Plan("kill", 20, 1, 0.05), writer=writer,
+            Upstream("kill", url, token, Plan("kill", 20, 1, 0.05)), writer=writer,
             timings=FeedTimings(heartbeat_interval=1.0),
         )
         pipeline.feed.set_symbols(sys.argv[5].split(","))

@@ -8,24 +8,16 @@ import asyncio
 import dataclasses
 import time
 
-from relkit import (
-    FAST,
-    SYMBOLS,
-    TOKEN,
-    Rig,
-    assert_exactly_once,
-    http_json,
-    process_ledger,
-    stored,
-    wait_until,
-)
+from relkit import SYMBOLS, TOKEN, Rig, assert_exactly_once, http_json, process_ledger, stored
+from support.timings import RELIABILITY
+from support.waits import wait_until
 
 from hkdesk.feed.status import FeedState
 from hkdesk.sim.process import start_simulator_process
 
 BLOCK = 2.0
 #: Liveness 0.4 s: far shorter than the block.
-TIMINGS = dataclasses.replace(FAST, heartbeat_interval=0.2)
+TIMINGS = dataclasses.replace(RELIABILITY, heartbeat_interval=0.2)
 
 
 async def block_and_recover(sqlite_url, tmp_path, server_heartbeat_timeout: float) -> dict:

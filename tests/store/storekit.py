@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -32,15 +31,6 @@ def tick(
 
 def ticks(start: int, stop: int, symbol: str = "700.HK") -> list[Tick]:
     return [tick(i, symbol, price=f"{300 + (i % 17) / 1000:.3f}") for i in range(start, stop)]
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.005)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def quick_engine(url: str):

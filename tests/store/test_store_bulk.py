@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import event, func, select
-from storekit import T0, ticks, wait_for
+from storekit import T0, ticks
+from support.waits import wait_until_sync
 
 from hkdesk.domain.bars import aggregate
 from hkdesk.domain.types import Book, Level
@@ -91,7 +92,7 @@ def test_a_writer_keeps_committing_next_to_a_thread_that_never_sleeps(tmp_path):
     try:
         for i in range(20):
             writer.put_ticks(ticks(i * 1000, (i + 1) * 1000, symbol=f"{i}.HK"))
-        wait_for(lambda: writer.stats().stored_total == 20_000, timeout=60, what="20k ticks committed")
+        wait_until_sync(lambda: writer.stats().stored_total == 20_000, timeout=60, what="20k ticks committed")
     finally:
         stop.set()
         spinner.join()
@@ -104,7 +105,7 @@ def test_bar_cache_gives_the_same_bars_and_forgets_a_failed_batch(tmp_path, monk
     assert isinstance(cache, BarCache)
     writer.start()
     writer.put_ticks(ticks(0, 50))
-    wait_for(lambda: writer.stats().stored_total == 50)
+    wait_until_sync(lambda: writer.stats().stored_total == 50)
     assert len(cache) > 0
     # the cached rows are what a fresh read gives
     fresh = bars_between(writer.engine, "700.HK", 60, T0, FAR)
@@ -113,7 +114,7 @@ def test_bar_cache_gives_the_same_bars_and_forgets_a_failed_batch(tmp_path, monk
         writer.engine, "before_cursor_execute", lambda *a: reads.append(1) if "FROM bars" in a[2] else None
     )
     writer.put_ticks(ticks(50, 100))
-    wait_for(lambda: writer.stats().stored_total == 100)
+    wait_until_sync(lambda: writer.stats().stored_total == 100)
     assert reads == [], "bars this writer wrote are not read back"
     assert bars_between(writer.engine, "700.HK", 60, T0, FAR) == aggregate(ticks(0, 100), 60)
     assert fresh == aggregate(ticks(0, 50), 60)
@@ -134,7 +135,7 @@ def test_bar_cache_gives_the_same_bars_and_forgets_a_failed_batch(tmp_path, monk
     broken.put_ticks(ticks(100, 150))
     broken.put_gap("700.HK", T0, T0 + 1, reason="test")
     broken.start()
-    wait_for(lambda: broken.stats().stored_total == 50, what="retried batch")
+    wait_until_sync(lambda: broken.stats().stored_total == 50, what="retried batch")
     broken.stop(10)
     assert calls["n"] >= 2
     assert bars_between(engine, "700.HK", 60, T0, FAR) == aggregate(ticks(0, 150), 60)

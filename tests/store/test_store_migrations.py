@@ -17,7 +17,8 @@ from sqlalchemy import (
     Table,
     inspect,
 )
-from storekit import T0, _pg_conninfo, tick, wait_for
+from storekit import T0, _pg_conninfo, tick
+from support.waits import wait_until_sync
 
 from hkdesk.store import SCHEMA_VERSION, BatchWriter, make_engine, migrate
 from hkdesk.store.history import count_ticks, ticks_between
@@ -90,7 +91,7 @@ def test_version_1_ticks_are_rekeyed_by_time_and_kept(db_url, tmp_path):
     try:
         stored = ticks_between(engine, "5.HK", T0, T0 + 10**6)
         writer.put_ticks([*stored[:5], tick(51, "5.HK", ts=T0 + 10**5)])
-        wait_for(lambda: writer.stats().duplicates == 5, what="old rows recognised as duplicates")
+        wait_until_sync(lambda: writer.stats().duplicates == 5, what="old rows recognised as duplicates")
         assert writer.stats().stored_total == 1
         assert count_ticks(engine, "5.HK") == 51
     finally:

@@ -16,7 +16,8 @@ import uuid
 import psycopg
 import pytest
 from sqlalchemy import func, select
-from storekit import T0, database_locked, quick_engine, ticks, wait_for
+from storekit import T0, database_locked, quick_engine, ticks
+from support.waits import wait_until_sync
 
 from hkdesk.domain.types import Gap
 from hkdesk.store import BatchWriter, migrate
@@ -47,14 +48,14 @@ def test_locked_database_queues_spills_and_recovers_exactly_once(db_url, tmp_pat
     w.start()
     try:
         w.put_ticks(ticks(0, 50))
-        wait_for(lambda: w.stats().stored_total == 50, what="first ticks")
+        wait_until_sync(lambda: w.stats().stored_total == 50, what="first ticks")
         with database_locked(db_url):
             for i in range(50, 1050, 50):
                 w.put_ticks(ticks(i, i + 50))
                 time.sleep(0.003)
             w.put_ticks(ticks(0, 10))  # already stored before the outage
             w.put_gap("700.HK", T0, T0 + 5_000, "reconnect")
-            wait_for(
+            wait_until_sync(
                 lambda: (s := w.stats()).spilled >= 700 and s.queued <= 300,
                 what="spill beyond memory_limit",
             )
@@ -62,7 +63,7 @@ def test_locked_database_queues_spills_and_recovers_exactly_once(db_url, tmp_pat
             assert not s.db_ok and "lock" in (s.last_error or "").lower()
             assert s.queued + s.spilled == 1011 and s.stored_total == 50
             assert _spill_files(spill)
-        wait_for(
+        wait_until_sync(
             lambda: (s := w.stats()).spilled == 0 and s.queued == 0 and s.stored_total == 1050,
             timeout=20,
             what="recovery",
@@ -93,8 +94,8 @@ def test_stop_while_database_down_spills_and_next_start_replays(db_url, tmp_path
 
     again = BatchWriter(quick_engine(db_url), flush_interval=0.01, spill_dir=spill)
     again.start()
-    wait_for(lambda: again.stats().stored_total == 500, what="replay on start")
-    wait_for(lambda: again.stats().spilled == 0)
+    wait_until_sync(lambda: again.stats().stored_total == 500, what="replay on start")
+    wait_until_sync(lambda: again.stats().spilled == 0)
     assert not leftover.exists() and count_ticks(engine) == 500 and _bar_trades(engine) == 500
     assert again.stop(10)
     engine.dispose()
@@ -112,8 +113,8 @@ def test_torn_last_record_is_skipped_on_recovery(db_url, tmp_path):
 
     w = BatchWriter(db_url, flush_interval=0.01, spill_dir=spill)
     w.start()
-    wait_for(lambda: w.stats().stored_total == 100, what="replay")
-    wait_for(lambda: not writer.path.exists(), what="spill file removed")
+    wait_until_sync(lambda: w.stats().stored_total == 100, what="replay")
+    wait_until_sync(lambda: not writer.path.exists(), what="spill file removed")
     assert len(gaps_between(w.engine, None, T0, FAR)) == 1
     assert w.stop(10)
 
@@ -126,7 +127,7 @@ def test_foreign_file_in_spill_dir_is_left_alone(sqlite_url, tmp_path):
     w = BatchWriter(sqlite_url, flush_interval=0.01, spill_dir=spill)
     w.start()
     w.put_ticks(ticks(0, 3))
-    wait_for(lambda: w.stats().stored_total == 3)
+    wait_until_sync(lambda: w.stats().stored_total == 3)
     assert w.stop(10) and stranger.exists()
 
 
@@ -136,7 +137,7 @@ def test_unreachable_server_hides_password_and_spill_moves_to_another_database(s
     w = BatchWriter(url, flush_interval=0.01, spill_dir=spill, **FAST_RETRY)
     w.start()
     w.put_ticks(ticks(0, 40))
-    wait_for(lambda: not w.stats().db_ok, what="failure noticed")
+    wait_until_sync(lambda: not w.stats().db_ok, what="failure noticed")
     s = w.stats()
     assert s.last_error and "s3cret" not in s.last_error
     assert w.stop(10)
@@ -159,7 +160,7 @@ def test_terminated_backend_is_retried_on_a_new_connection(pg_url, tmp_path):
     w.start()
     try:
         w.put_ticks(ticks(0, 100))
-        wait_for(lambda: w.stats().stored_total == 100)
+        wait_until_sync(lambda: w.stats().stored_total == 100)
         with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as admin:
             killed = admin.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s",
@@ -167,7 +168,7 @@ def test_terminated_backend_is_retried_on_a_new_connection(pg_url, tmp_path):
             ).fetchone()[0]
         assert killed >= 1
         w.put_ticks(ticks(100, 200))
-        wait_for(lambda: w.stats().stored_total == 200, what="write after reconnect")
+        wait_until_sync(lambda: w.stats().stored_total == 200, what="write after reconnect")
         s = w.stats()
         assert s.db_ok and s.last_error is not None
         assert count_ticks(w.engine) == 200

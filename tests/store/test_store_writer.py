@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from storekit import T0, tick, ticks, wait_for
+from storekit import T0, tick, ticks
+from support.waits import wait_until_sync
 
 from hkdesk.domain.bars import DAY, aggregate
 from hkdesk.domain.types import Book, Level, Tick
@@ -53,7 +54,7 @@ def test_row_threshold_flushes_before_the_interval(writer_factory):
     time.sleep(0.3)
     assert w.stats().stored_total == 0 and w.stats().queued == 99
     w.put_ticks([tick(99)])
-    wait_for(lambda: w.stats().stored_total == 100, what="100-row flush")
+    wait_until_sync(lambda: w.stats().stored_total == 100, what="100-row flush")
     s = w.stats()
     assert (s.batches, s.last_batch_size, s.queued, s.db_ok, s.last_error) == (1, 100, 0, True, None)
     assert s.last_commit_at is not None and abs(s.last_commit_at - time.time()) < 60
@@ -63,7 +64,7 @@ def test_interval_flushes_a_small_batch(writer_factory):
     w = writer_factory(flush_rows=1000, flush_interval=0.05)
     w.start()
     w.put_ticks(ticks(0, 5))
-    wait_for(lambda: w.stats().stored_total == 5, what="interval flush")
+    wait_until_sync(lambda: w.stats().stored_total == 5, what="interval flush")
     assert w.stats().batches == 1
 
 
@@ -74,7 +75,7 @@ def test_backlog_goes_in_one_transaction(writer_factory, db_url):
     w.put_gap("700.HK", T0, T0 + 1000, "reconnect")
     assert w.stats().queued == 5001
     w.start()
-    wait_for(lambda: w.stats().stored_total == 5000, what="backlog stored")
+    wait_until_sync(lambda: w.stats().stored_total == 5000, what="backlog stored")
     s = w.stats()
     assert (s.batches, s.last_batch_size) == (1, 5001)
     assert count_ticks(w.engine) == 5000
@@ -84,11 +85,11 @@ def test_duplicates_are_stored_once_and_bars_not_double_counted(writer_factory):
     w = writer_factory(flush_rows=10, flush_interval=0.01)
     w.start()
     w.put_ticks(ticks(0, 100))
-    wait_for(lambda: w.stats().stored_total == 100)
+    wait_until_sync(lambda: w.stats().stored_total == 100)
     again = ticks(50, 150)
     w.put_ticks([*again, again[-1]])  # 50 already stored + one repeated inside the batch
-    wait_for(lambda: w.stats().stored_total == 150)
-    wait_for(lambda: w.stats().duplicates == 51)
+    wait_until_sync(lambda: w.stats().stored_total == 150)
+    wait_until_sync(lambda: w.stats().duplicates == 51)
     assert count_ticks(w.engine) == 150
     with w.engine.connect() as conn:
         trades, _count = conn.execute(select(func.sum(bars.c.trades), func.count()).select_from(bars)).one()
@@ -121,7 +122,7 @@ def test_decimals_round_trip_exactly(writer_factory):
         ),
     ]
     w.put_ticks(odd)
-    wait_for(lambda: w.stats().stored_total == 3)
+    wait_until_sync(lambda: w.stats().stored_total == 3)
     back = ticks_between(w.engine, "1.HK", T0, FAR)
     assert [(t.price, t.volume, t.turnover, t.direction) for t in back] == [
         (Decimal("0.001"), Decimal("123456789.123"), Decimal("123456.789123"), 0),
@@ -150,7 +151,7 @@ def test_exponent_notation_is_stored_as_plain_digits(writer_factory):
             Tick(symbol="1.HK", seq=2, ts=T0 + 1, price=Decimal("1E-7"), volume=Decimal("5E+1")),
         ]
     )
-    wait_for(lambda: w.stats().stored_total == 2)
+    wait_until_sync(lambda: w.stats().stored_total == 2)
     with w.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT CAST(price AS TEXT), CAST(volume AS TEXT), CAST(turnover AS TEXT) FROM ticks ORDER BY seq"
@@ -178,12 +179,12 @@ def test_bars_match_brute_force_whatever_the_commit_order(writer_factory):
     w = writer_factory(flush_rows=200, flush_interval=0.01)
     w.start()
     w.put_ticks(shuffled[:150])
-    wait_for(lambda: w.stats().stored_total == 150, what="first batch")
+    wait_until_sync(lambda: w.stats().stored_total == 150, what="first batch")
     for i in range(150, 3000, 150):
         w.put_ticks(shuffled[i : i + 150])
         w.put_ticks(rng.sample(data, 20))  # replayed duplicates mixed in
         time.sleep(0.002)
-    wait_for(lambda: w.stats().stored_total == 3000)
+    wait_until_sync(lambda: w.stats().stored_total == 3000)
     assert w.stats().batches > 1
     for symbol in ("700.HK", "5.HK"):
         mine = [t for t in data if t.symbol == symbol]
@@ -230,9 +231,9 @@ def test_small_batches_skip_duplicates_too(writer_factory):
     w = writer_factory(flush_rows=1, flush_interval=0.01)
     w.start()
     w.put_ticks(ticks(0, 3))
-    wait_for(lambda: w.stats().stored_total == 3)
+    wait_until_sync(lambda: w.stats().stored_total == 3)
     w.put_ticks(ticks(0, 3))
-    wait_for(lambda: w.stats().duplicates == 3)
+    wait_until_sync(lambda: w.stats().duplicates == 3)
     assert count_ticks(w.engine) == 3
     assert [b.trades for b in bars_between(w.engine, "700.HK", 60, T0, FAR)] == [3]
 

@@ -5,27 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
-from hkdesk.app.desk import Desk
-from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedTimings
+from hkdesk.desktop.desk import Desk
+from support.timings import WINDOW, WINDOW_PLAN
 
-#: Protocol timings in milliseconds so a reconnect takes a fraction of a second.
-FAST = FeedTimings(
-    heartbeat_interval=0.5,
-    request_spacing=0.05,
-    shard_spacing=0.05,
-    backoff_cap=0.4,
-    debounce=0.05,
-    open_timeout=3.0,
-    close_timeout=0.5,
-)
-FAST_PLAN = Plan("test", symbols_per_connection=3000, connections=2, reconnect_spacing=0.3)
 SIM_ARGS = ["--request-spacing", "0.02", "--seed", "7", "--heartbeat-timeout", "5"]
 SYMBOLS = "700,5,9988,1299,939,388,3690,1810"
 
@@ -50,17 +36,7 @@ def make_desk(config_dir: Path, db_url: str, *, sim_url: str | None = None, **kw
     if sim_url is not None:
         kw.setdefault("url", sim_url)
         kw.setdefault("token", "live-test-token")
-    return Desk(options(config_dir, db_url, **kw), timings=FAST, sim_args=SIM_ARGS, plan=FAST_PLAN)
-
-
-async def until(predicate: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        if predicate():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.02)
+    return Desk(options(config_dir, db_url, **kw), timings=WINDOW, sim_args=SIM_ARGS, plan=WINDOW_PLAN)
 
 
 async def control(control_url: str, name: str, **query: str) -> dict:

@@ -200,14 +200,5 @@ class FakeAllTick:
                 await conn.ws.send(json.dumps(book))
 
 
-async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0, what: str = "condition") -> None:
-    """Poll ``predicate`` until true; fail the test with ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.005)
-
-
 def min_gap(times: list[float]) -> float:
     return min((b - a for a, b in itertools.pairwise(times)), default=float("inf"))

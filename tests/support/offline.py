@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from live_support import make_desk
 from PySide6.QtWidgets import QApplication
 
 from hkdesk.ui.main_window import MainWindow
 from hkdesk.ui.translations import install_translation
+from support.desks import make_desk
 
 
 @contextmanager
@@ -21,7 +21,7 @@ def offline_window(tmp_path: Path, language: str | None = None) -> Iterator[Main
     if language is not None:
         install_translation(app, language)
     try:
-        win = MainWindow(desk.market, desk.settings, desk.store, desk.watchlists, desk.universe, desk.tokens)
+        win = desk.build_window()
         try:
             yield win
         finally:

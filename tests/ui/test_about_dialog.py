@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 
 import PySide6
-from offline_window import offline_window
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QMenu
+from support.offline import offline_window
 
 from hkdesk.ui.about_dialog import AboutDialog
 

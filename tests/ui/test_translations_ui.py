@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from live_support import make_desk
-from offline_window import offline_window
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication
+from support.desks import make_desk
+from support.offline import offline_window
 
 from hkdesk.app.settings import AppSettings
 from hkdesk.sim.process import start_simulator_process

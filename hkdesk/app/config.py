@@ -1,0 +1,96 @@
+"""The one place that turns settings into a running configuration.
+
+Settings flow one way: the settings dialog (or a menu) writes :class:`AppSettings`; the settings
+announce which keys changed; :class:`ConfigFollower` turns settings and the command line into a
+:class:`MarketConfig` and rebuilds the market service when the result differs. What the command
+line fixes (``--url``, ``--plan``, ``--db``) wins over the saved settings for the whole run, and
+the settings dialog says so next to each overridden field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+
+from hkdesk.app.market import MarketConfig, MarketService
+from hkdesk.app.settings import TOKEN_KEY, AppSettings
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedTimings
+from hkdesk.sources.spec import SourceKind, SourceSpec
+
+log = logging.getLogger(__name__)
+
+#: Settings whose change rebuilds the feed and the writer.
+MARKET_KEYS = frozenset({"feed/source", "feed/url", "feed/plan", "store/db_url", TOKEN_KEY})
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What this run fixed when it started: command-line options, and tuning that tests and
+    benchmarks pass in (fast protocol timings, simulator arguments, plan limits)."""
+
+    url: str | None = None
+    plan: str | None = None
+    db_url: str | None = None
+    spill_dir: Path | None = None
+    sim_args: tuple[str, ...] = ()
+    timings: FeedTimings = field(default_factory=FeedTimings)
+    plan_limits: Plan | None = None
+
+    def overridden(self) -> dict[str, str]:
+        """Setting key → the command-line option that overrides it for this run."""
+        found: dict[str, str] = {}
+        if self.url:
+            found.update({"feed/source": "--url", "feed/url": "--url"})
+        if self.plan:
+            found["feed/plan"] = "--plan"
+        if self.db_url:
+            found["store/db_url"] = "--db"
+        return found
+
+
+def market_config(settings: AppSettings, launch: Launch) -> MarketConfig:
+    kind = SourceKind.ALLTICK if launch.url else settings.feed_source
+    source = SourceSpec(
+        kind,
+        url=launch.url or settings.alltick_url,
+        # the simulator's limits are ours to choose: the widest plan unless told otherwise
+        plan=launch.plan or (settings.plan if kind is SourceKind.ALLTICK else None),
+        sim_args=launch.sim_args,
+        plan_limits=launch.plan_limits,
+    )
+    return MarketConfig(
+        source=source,
+        db_url=launch.db_url or settings.db_url or None,
+        spill_dir=launch.spill_dir,
+        timings=launch.timings,
+    )
+
+
+class ConfigFollower(QObject):
+    """Rebuilds ``market`` when a setting it depends on changes (a new token included)."""
+
+    def __init__(self, settings: AppSettings, launch: Launch, market: MarketService, parent=None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._launch = launch
+        self._market = market
+        self.task: asyncio.Future[None] | None = None
+        settings.changed.connect(self._on_settings_changed)
+
+    def config(self) -> MarketConfig:
+        return market_config(self._settings, self._launch)
+
+    def _on_settings_changed(self, keys: frozenset[str]) -> None:
+        if not keys & MARKET_KEYS:
+            return
+        config = self.config()
+        new_token = TOKEN_KEY in keys and not config.source.simulated
+        if config == self._market.config and not new_token:
+            log.info("settings changed, but not for this run: %s", ", ".join(sorted(keys & MARKET_KEYS)))
+            return
+        self.task = asyncio.ensure_future(self._market.reconfigure(config))

@@ -1,0 +1,67 @@
+"""Previous close and latest trade of newly watched symbols, over HTTP (the stream carries neither).
+
+One lookup task at a time; symbols added while it runs are picked up by the same task before it
+ends. A rejected token or an unreachable endpoint ends the lookup with a log line; the stream
+goes on regardless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.feed.http import HttpError, QuoteHttp
+
+log = logging.getLogger("hkdesk.app.market")
+
+
+class SnapshotFetcher:
+    def __init__(self, hub: QuoteHub, http: QuoteHttp) -> None:
+        self._hub = hub
+        self._http = http
+        self._done: set[str] = set()
+        self._symbols: list[str] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self, symbols: list[str]) -> None:
+        """The symbols watched now: look up the ones never looked up."""
+        self._symbols = list(symbols)
+        if self._task is not None and not self._task.done():
+            return
+        if any(s not in self._done for s in self._symbols):
+            self._task = asyncio.get_running_loop().create_task(self._fetch())
+
+    async def close(self) -> None:
+        """A cancelled lookup can sit in a worker thread until its request times out; the task
+        holds nothing we need, so give it a moment and then let it finish on its own."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            await asyncio.wait({self._task}, timeout=1.0)
+        self._task = None
+
+    async def _fetch(self) -> None:
+        hub, http = self._hub, self._http
+        while True:
+            pending = [s for s in self._symbols if s not in self._done]
+            if not pending:
+                return
+            self._done.update(pending)
+            try:
+                closes = await http.fetch_previous_close(pending)
+                for sym, close in closes.items():
+                    hub.set_previous_close(sym, close)
+                quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
+                if quiet:
+                    latest = await http.fetch_latest_trades(quiet)
+                    hub.apply_ticks(
+                        [t for s, t in latest.items() if (q := hub.quotes.get(s)) is None or q.last is None]
+                    )
+            except HttpError as exc:
+                log.warning("previous close / latest trade: %s", exc)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("previous close / latest trade lookup failed")
+                return

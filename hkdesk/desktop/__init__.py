@@ -1,0 +1,1 @@
+"""The desktop assembly: build the services, build the window, wire them, run, shut down in order."""

@@ -1,0 +1,70 @@
+"""What the user asked for as a quote source, resolved from the command line or the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from hkdesk.feed.alltick.protocol import redact
+from hkdesk.feed.plans import PLANS, Plan
+from hkdesk.i18n import QT_TRANSLATE_NOOP
+
+DEFAULT_ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
+PLAN_NAMES = tuple(PLANS)
+#: The token the app and the recorder present to their own built-in simulator.
+SIM_TOKEN = "hkdesk-simulator"
+
+# The status bar's name for the simulator, translated where it is shown.
+SIMULATOR_LABEL = QT_TRANSLATE_NOOP("Status", "Built-in simulator")
+
+
+class SourceKind(StrEnum):
+    SIMULATOR = "simulator"
+    ALLTICK = "alltick"
+
+
+class SourceError(Exception):
+    """A source that cannot be used as asked: the message says why, in words for the user."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One quote source. ``plan`` None means the source's default: ``free`` for AllTick (the plan
+    a new token has), ``professional`` for the simulator (its limits are ours to choose)."""
+
+    kind: SourceKind = SourceKind.SIMULATOR
+    url: str = DEFAULT_ALLTICK_URL
+    plan: str | None = None
+    #: Extra command-line arguments for the built-in simulator's process.
+    sim_args: tuple[str, ...] = ()
+    #: Limits to use instead of the named plan (tests and benchmarks use fast reconnects).
+    plan_limits: Plan | None = None
+
+    @classmethod
+    def from_url(cls, url: str | None, **kw: object) -> SourceSpec:
+        """``None`` or empty: the built-in simulator; ``ws://``/``wss://``: an AllTick endpoint."""
+        if not url:
+            return cls(SourceKind.SIMULATOR, **kw)  # type: ignore[arg-type]
+        if not url.startswith(("ws://", "wss://")):
+            raise SourceError(f"--url must start with ws:// or wss://, not {redact(url)!r}")
+        return cls(SourceKind.ALLTICK, url=url, **kw)  # type: ignore[arg-type]
+
+    @property
+    def simulated(self) -> bool:
+        return self.kind is SourceKind.SIMULATOR
+
+    def limits(self) -> Plan:
+        if self.plan_limits is not None:
+            return self.plan_limits
+        name = self.plan or ("professional" if self.simulated else "free")
+        try:
+            return Plan.named(name)
+        except ValueError as exc:
+            raise SourceError(str(exc)) from None
+
+    @property
+    def label(self) -> str:
+        """What the status bar calls this source."""
+        if self.simulated:
+            return SIMULATOR_LABEL
+        return f"AllTick ({self.plan or 'free'})"

@@ -1,0 +1,131 @@
+"""The panels that follow one selected symbol: chart, depth ladder and time & sales.
+
+They read the quote hub on the window's frame timer (never per tick): new trades from the
+symbol's tape go to the tape and the chart, a changed book to the ladder. On a new selection
+the chart starts from the hub's tape at once and is completed from today's stored trades,
+read off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.symbols import display_code
+from hkdesk.domain.types import Tick
+from hkdesk.ui.chart import ChartPanel
+from hkdesk.ui.colours import Palette
+from hkdesk.ui.depth import DepthLadder
+from hkdesk.ui.tape import TapeModel, TapePanel
+
+log = logging.getLogger("hkdesk.ui.main_window")
+
+#: ``load_today(symbol)``: today's stored trades as (epoch seconds, price, volume), or None.
+DayLoader = Callable[[str], Awaitable[tuple[np.ndarray, np.ndarray, np.ndarray] | None]]
+
+
+class SymbolPanels(QObject):
+    def __init__(self, hub: QuoteHub, palette: Palette, load_today: DayLoader, parent: QObject) -> None:
+        super().__init__(parent)
+        self._hub = hub
+        self._load_today = load_today
+        self.symbol: str | None = None
+        self.chart = ChartPanel(palette)
+        self.depth = DepthLadder(palette)
+        self.tape_model = TapeModel(palette=palette, parent=self)
+        self.tape = TapePanel(self.tape_model)
+        self._last_tape_tick: Tick | None = None
+        self._history_task: asyncio.Task[None] | None = None
+
+    def show(self, sym: str, title: str, *, is_index: bool) -> None:
+        self.symbol = sym
+        hub = self._hub
+        self.depth.set_symbol(sym, is_index=is_index)
+        self.depth.set_book(hub.books.get(sym))
+        tape = hub.tape(sym)
+        self.tape_model.reset(tape, is_index=is_index)
+        self._last_tape_tick = tape[-1] if tape else None
+        self.chart.set_symbol(sym, title, is_index=is_index)
+        self._load_chart_from_tape(sym)
+        q = hub.quotes.get(sym)
+        self.chart.set_previous_close(float(q.prev_close) if q and q.prev_close is not None else None)
+        self.chart.redraw(force=True)
+        self.stop()
+        self._history_task = asyncio.ensure_future(self._load_history(sym))
+
+    def clear(self) -> None:
+        self.symbol = None
+
+    def stop(self) -> None:
+        if self._history_task is not None and not self._history_task.done():
+            self._history_task.cancel()
+
+    def refresh(self, dirty_books: set[str]) -> None:
+        """One frame: new trades, previous close and the book of the shown symbol."""
+        sym = self.symbol
+        if sym is None:
+            return
+        hub = self._hub
+        self._pull_trades(sym)
+        q = hub.quotes.get(sym)
+        if q is not None and q.prev_close is not None:
+            pc = float(q.prev_close)
+            if pc != self.chart.prev_close:
+                self.chart.set_previous_close(pc)
+        if sym in dirty_books:
+            self.depth.set_book(hub.books.get(sym))
+        self.chart.redraw()
+
+    def set_palette(self, palette: Palette) -> None:
+        self.tape_model.set_palette(palette)
+        self.depth.set_palette(palette)
+        self.chart.set_palette(palette)
+        self.chart.redraw(force=True)
+
+    def _pull_trades(self, sym: str) -> None:
+        tape = self._hub.tapes.get(sym)
+        if not tape:
+            return
+        fresh: list[Tick] = []
+        last = self._last_tape_tick
+        for t in reversed(tape):
+            if t is last:
+                break
+            fresh.append(t)
+        if not fresh:
+            return
+        fresh.reverse()
+        self._last_tape_tick = tape[-1]
+        self.tape_model.prepend(fresh)
+        self.chart.append([(t.ts / 1000, float(t.price), float(t.volume)) for t in fresh])
+
+    def _load_chart_from_tape(self, sym: str, after_ts: int = -1, base=None) -> None:
+        ticks = [t for t in self._hub.tape(sym) if t.ts > after_ts]
+        t = np.fromiter((x.ts / 1000 for x in ticks), float, len(ticks))
+        p = np.fromiter((float(x.price) for x in ticks), float, len(ticks))
+        v = np.fromiter((float(x.volume) for x in ticks), float, len(ticks))
+        if base is not None:
+            t, p, v = (np.concatenate((b, a)) for b, a in zip(base, (t, p, v), strict=True))
+        self.chart.load(t, p, v)
+
+    async def _load_history(self, sym: str) -> None:
+        """Today's stored trades for the chart, read off the GUI thread, joined to the live tape."""
+        try:
+            arrays = await self._load_today(sym)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("could not load today's history for %s: %s", sym, exc)
+            return
+        if arrays is None or sym != self.symbol or len(arrays[0]) == 0:
+            return
+        t, p, v = arrays
+        last_ms = round(float(t[-1]) * 1000)
+        self._load_chart_from_tape(sym, after_ts=last_ms, base=(t, p, v))
+        self.chart.redraw(force=True)
+        log.info("chart %s: %d stored trades loaded", display_code(sym), len(t))
