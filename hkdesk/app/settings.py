@@ -55,9 +55,11 @@ class AppSettings(QObject):
         value = self._str(key, default)
         return value if value in allowed else default
 
-    def _set(self, key: str, value: str) -> None:
+    def _set(self, key: str, value: str, current: str) -> None:
+        """Store ``value``; a change from ``current`` (the value in effect) is announced at sync."""
         if self.q.value(key) != value:
             self.q.setValue(key, value)
+        if value != current:
             self._pending.add(key)
 
     def mark_changed(self, key: str) -> None:
@@ -70,7 +72,7 @@ class AppSettings(QObject):
 
     @feed_source.setter
     def feed_source(self, value: SourceKind | str) -> None:
-        self._set("feed/source", SourceKind(value).value)
+        self._set("feed/source", SourceKind(value).value, self.feed_source.value)
 
     @property
     def alltick_url(self) -> str:
@@ -78,7 +80,7 @@ class AppSettings(QObject):
 
     @alltick_url.setter
     def alltick_url(self, value: str) -> None:
-        self._set("feed/url", value.strip())
+        self._set("feed/url", value.strip(), self.alltick_url)
 
     @property
     def plan(self) -> str:
@@ -86,7 +88,7 @@ class AppSettings(QObject):
 
     @plan.setter
     def plan(self, value: str) -> None:
-        self._set("feed/plan", value if value in PLAN_NAMES else "free")
+        self._set("feed/plan", value if value in PLAN_NAMES else "free", self.plan)
 
     @property
     def db_url(self) -> str:
@@ -94,7 +96,7 @@ class AppSettings(QObject):
 
     @db_url.setter
     def db_url(self, value: str) -> None:
-        self._set("store/db_url", value.strip())
+        self._set("store/db_url", value.strip(), self.db_url)
 
     @property
     def colours(self) -> str:
@@ -102,7 +104,7 @@ class AppSettings(QObject):
 
     @colours.setter
     def colours(self, value: str) -> None:
-        self._set("ui/colours", value)
+        self._set("ui/colours", value, self.colours)
 
     @property
     def theme(self) -> str:
@@ -110,7 +112,7 @@ class AppSettings(QObject):
 
     @theme.setter
     def theme(self, value: str) -> None:
-        self._set("ui/theme", value)
+        self._set("ui/theme", value, self.theme)
 
     @property
     def language(self) -> str:
@@ -119,7 +121,7 @@ class AppSettings(QObject):
 
     @language.setter
     def language(self, value: str) -> None:
-        self._set("ui/language", value if value in LANGUAGES else "")
+        self._set("ui/language", value if value in LANGUAGES else "", self.language)
 
     @property
     def chart_interval(self) -> str:
@@ -127,7 +129,7 @@ class AppSettings(QObject):
 
     @chart_interval.setter
     def chart_interval(self, value: str) -> None:
-        self._set("ui/chart_interval", value)
+        self._set("ui/chart_interval", value, self.chart_interval)
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geo = self.q.value("window/geometry")

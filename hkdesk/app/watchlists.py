@@ -176,7 +176,7 @@ class WatchlistService(QObject):
             return self.tr("A watchlist needs a name.")
         if len(name) > MAX_NAME:
             return self.tr("A watchlist name has at most {n} characters.").format(n=MAX_NAME)
-        if name in self._wl.lists:
+        if name.casefold() in {n.casefold() for n in self._wl.lists}:
             return self.tr("There is already a watchlist named “{name}”.").format(name=name)
         return None
 

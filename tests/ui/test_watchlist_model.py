@@ -238,3 +238,19 @@ def test_a_row_that_changed_off_screen_is_repainted_whole_when_it_changes_on_scr
     hub.apply_ticks([s.tick("388.HK", "300")])
     model.apply_frame(hub.take_dirty(), visible={4})
     assert events == [(4, 4, 0, len(Col) - 1, QUOTE_ROLES)]
+
+
+def test_following_a_list_keeps_rows_unless_the_order_changed(qapp) -> None:
+    from hkdesk.domain.quotes import QuoteHub
+    from hkdesk.domain.symbols import default_universe
+    from hkdesk.ui.colours import make_palette
+    from hkdesk.ui.watchlist_model import WatchlistModel
+
+    model = WatchlistModel(QuoteHub(), default_universe(), make_palette("hk", "dark"))
+    model.set_symbols(["700.HK", "5.HK", "9988.HK"])
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.sync_symbols(["700.HK", "9988.HK", "1.HK"])
+    assert model.symbols() == ["700.HK", "9988.HK", "1.HK"] and not resets
+    model.sync_symbols(["1.HK", "700.HK"])
+    assert model.symbols() == ["1.HK", "700.HK"] and len(resets) == 1

@@ -1,0 +1,79 @@
+"""Settings become a running configuration in one place; the command line wins for the run."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hkdesk.app.config import ConfigFollower, Launch, market_config
+from hkdesk.app.market import MarketConfig
+from hkdesk.app.settings import TOKEN_KEY, AppSettings
+from hkdesk.sources.spec import SourceKind
+
+
+class FakeMarket:
+    """Records what it was asked to rebuild with (the real one would restart the feed)."""
+
+    def __init__(self, config: MarketConfig) -> None:
+        self.config = config
+        self.rebuilt: list[MarketConfig] = []
+
+    async def reconfigure(self, config: MarketConfig | None = None) -> None:
+        self.rebuilt.append(config or self.config)
+        self.config = config or self.config
+
+
+def test_settings_make_the_configuration(tmp_path, qapp) -> None:
+    settings = AppSettings(tmp_path)
+    cfg = market_config(settings, Launch())
+    assert cfg.source.kind is SourceKind.SIMULATOR and cfg.db_url is None
+    assert cfg.source.limits().name == "professional", "the simulator runs on the widest plan"
+    settings.feed_source = "alltick"
+    settings.plan = "basic"
+    settings.db_url = "sqlite:///x.db"
+    cfg = market_config(settings, Launch())
+    assert cfg.source.kind is SourceKind.ALLTICK and cfg.source.limits().name == "basic"
+    assert cfg.db_url == "sqlite:///x.db"
+
+
+def test_the_command_line_overrides_and_says_which_setting(tmp_path, qapp) -> None:
+    settings = AppSettings(tmp_path)
+    launch = Launch(url="wss://example.invalid/ws", db_url="sqlite:///cli.db")
+    cfg = market_config(settings, launch)
+    assert cfg.source.kind is SourceKind.ALLTICK and cfg.source.url == "wss://example.invalid/ws"
+    assert cfg.db_url == "sqlite:///cli.db"
+    assert launch.overridden() == {"feed/source": "--url", "feed/url": "--url", "store/db_url": "--db"}
+
+
+async def test_the_follower_rebuilds_only_for_a_change_that_applies(tmp_path, qapp) -> None:
+    settings = AppSettings(tmp_path)
+    launch = Launch(db_url="sqlite:///cli.db")
+    market = FakeMarket(market_config(settings, launch))
+    follower = ConfigFollower(settings, launch, market)  # type: ignore[arg-type]
+    settings.theme = "light"
+    settings.sync()
+    settings.db_url = "sqlite:///settings.db"  # --db wins for this run
+    settings.sync()
+    await asyncio.sleep(0)
+    assert market.rebuilt == []
+    settings.feed_source = "alltick"
+    settings.sync()
+    await follower.task
+    assert [c.source.kind for c in market.rebuilt] == [SourceKind.ALLTICK]
+    assert market.rebuilt[0].db_url == "sqlite:///cli.db"
+    settings.mark_changed(TOKEN_KEY)  # a new token restarts a real feed even with equal settings
+    settings.sync()
+    await follower.task
+    assert len(market.rebuilt) == 2
+
+
+def test_changed_names_exactly_the_keys_that_changed(tmp_path, qapp) -> None:
+    settings = AppSettings(tmp_path)
+    seen: list[frozenset[str]] = []
+    settings.changed.connect(seen.append)
+    settings.theme = "dark"  # the default: no change
+    settings.sync()
+    settings.theme = "light"
+    settings.colours = "mainland"
+    settings.sync()
+    settings.sync()
+    assert seen == [frozenset({"ui/theme", "ui/colours"})]

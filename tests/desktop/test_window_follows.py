@@ -1,0 +1,52 @@
+"""The window follows the watch lists' owner and the settings; it never edits either behind their back."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+from support.offline import offline_window
+
+from hkdesk.ui.settings_dialog import SettingsDialog
+
+
+def test_list_changes_made_anywhere_reach_the_combo_model_and_title(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:
+        lists = win.watchlists
+        assert win.model.symbols() == lists.symbols()
+        lists.add("175.HK")
+        assert win.model.symbols()[-1] == "175.HK"
+        assert lists.create("Banks") is None
+        assert win.watchlist.lists.currentText() == "Banks" and win.model.rowCount() == 0
+        assert "Banks" in win.windowTitle()
+        lists.add("5.HK")
+        lists.add("11.HK")
+        assert win.model.symbols() == ["5.HK", "11.HK"]
+        lists.move("11.HK", 0)
+        assert win.model.symbols() == ["11.HK", "5.HK"]
+        win.delete_list()
+        assert "Banks" not in [win.watchlist.lists.itemText(i) for i in range(win.watchlist.lists.count())]
+
+
+def test_a_refused_list_name_is_answered_in_the_window(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:
+        win._refused(win.watchlists.create(win.watchlists.current))
+        assert "already" in win.status.currentMessage()
+
+
+def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:  # the offline desk is started with --db
+        dlg = SettingsDialog(win.settings, win.tokens, win, overridden=win.overridden)
+        notes = [w.text() for w in dlg.findChildren(QLabel, "overrideNote")]
+        assert len(notes) == 1 and notes[0].startswith("--db")
+        dlg.deleteLater()
+
+
+def test_theme_changes_reach_the_window_through_the_settings(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:
+        assert win.palette_.theme == "dark" and win.model._palette.theme == "dark"
+        try:
+            win.set_looks(theme="light", colours="mainland")
+            assert (win.settings.theme, win.settings.colours) == ("light", "mainland")
+            assert (win.palette_.theme, win.palette_.convention) == ("light", "mainland")
+            assert win.model._palette is win.palette_, "the watchlist repainted in the new palette"
+        finally:
+            win.set_looks(theme="dark", colours="hk")  # the application's style is process-wide
