@@ -1,4 +1,4 @@
-"""Quote sources: where quotes come from, and the one place that starts, supervises and stops them.
+"""Quote sources: where quotes come from, and the one place that starts and stops them.
 
 A :class:`~hkdesk.sources.spec.SourceSpec` says what was asked for (the built-in simulator, an
 AllTick endpoint); a :class:`~hkdesk.sources.runner.SourceRunner` makes it real (it starts the

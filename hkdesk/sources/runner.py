@@ -1,4 +1,4 @@
-"""Start, supervise and stop one quote source (the built-in simulator runs in its own process)."""
+"""Start and stop one quote source (the built-in simulator runs in its own process)."""
 
 from __future__ import annotations
 
