@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from hkdesk.domain.bars import DAY, bar_start
+from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.store.history import last_session_days, tick_arrays
 
@@ -26,7 +27,7 @@ async def restore_today(hub: QuoteHub, engine: Engine, symbols: list[str], execu
         q = hub.quote(sym)
         if q.trades:
             continue
-        hub.apply_ticks([last])
+        hub.apply_ticks([last], Origin.STORED)
         q.open, q.high, q.low = bar.open, bar.high, bar.low
         q.volume, q.turnover = bar.volume, bar.turnover
         q.trades = bar.trades

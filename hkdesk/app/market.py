@@ -18,14 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from hkdesk.app.day_history import load_today, restore_today
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, TickRate, clock_text, link_text
 from hkdesk.app.writer_thread import WriterThread
 from hkdesk.domain import formatting as fmt
-from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
@@ -40,6 +40,8 @@ from hkdesk.store.writer import BatchWriter
 log = logging.getLogger(__name__)
 
 GAP_MARKER_SECONDS = 120.0
+#: How often the quotes learn which streams flow (well inside a liveness interval).
+FRESHNESS_MS = 250
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class MarketService(QObject):
         self.source_text = ""
         self.started = False
         self._lifecycle = asyncio.Lock()
+        self._freshness_timer = QTimer(self)
+        self._freshness_timer.timeout.connect(self.refresh_freshness)
 
     @property
     def sim(self):
@@ -116,6 +120,7 @@ class MarketService(QObject):
 
     async def _start(self) -> None:
         self.started = True
+        self._freshness_timer.start(FRESHNESS_MS)
         self._start_writer()
         cfg = self.config
         self.source = SourceRunner(cfg.source, self.tokens, self._executor)
@@ -169,6 +174,7 @@ class MarketService(QObject):
 
     async def _stop(self) -> None:
         loop = asyncio.get_running_loop()
+        self._freshness_timer.stop()
         if self.feed is not None:
             try:
                 await asyncio.wait_for(self.feed.close(), 5)
@@ -235,6 +241,29 @@ class MarketService(QObject):
         del self.gaps[:-100]
         text = f"gap? {gap.symbol} {fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
         self._last_gap = (time.monotonic(), text)
+
+    def refresh_freshness(self) -> None:
+        """Tell the quotes which streams flow now, and why the others do not; start a new
+        trading day by the clock for a real feed (the simulator's day follows its trades)."""
+        now = time.time()
+        feed = self.feed
+        status = self._status
+        trades, books = feed.streaming() if feed is not None else (set(), set())
+        over, refused = set(status.overflow), set(status.rejected)
+        down = status.reason or status.state.value
+
+        def why_not(symbol: str) -> str:
+            if symbol in over:
+                return "beyond the plan's streaming capacity"
+            if symbol in refused:
+                return "refused by the server"
+            if status.state is FeedState.LIVE:
+                return "not subscribed"
+            return down
+
+        self.hub.set_streaming(trades, books, why_not, now)
+        if not self.config.source.simulated:
+            self.hub.advance_day(hk_day(int(now * 1000)))
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self.hub.set_previous_close(symbol, price)

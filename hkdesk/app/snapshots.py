@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
+from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.feed.http import HttpError, QuoteHttp
 
@@ -54,9 +56,13 @@ class SnapshotFetcher:
                 quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
                 if quiet:
                     latest = await http.fetch_latest_trades(quiet)
-                    hub.apply_ticks(
-                        [t for s, t in latest.items() if (q := hub.quotes.get(s)) is None or q.last is None]
-                    )
+                    fetched_at = time.time()
+                    fresh = [
+                        t for s, t in latest.items() if (q := hub.quotes.get(s)) is None or q.last is None
+                    ]
+                    hub.apply_ticks(fresh, Origin.SNAPSHOT)
+                    for t in fresh:
+                        hub.mark(t.symbol, Origin.SNAPSHOT, "the latest trade, fetched once", fetched_at)
             except HttpError as exc:
                 log.warning("previous close / latest trade: %s", exc)
                 return

@@ -63,3 +63,16 @@ def time_text(ts_ms: int) -> str:
     if ts_ms <= 0:
         return EMPTY
     return hk_time(ts_ms).strftime("%H:%M:%S")
+
+
+def age_text(seconds: float) -> str:
+    """``4 s``, ``3 min``, ``2 h 5 min``, ``3 d``: how old a figure is."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min"
+    if s < 86_400:
+        h, m = divmod(s // 60, 60)
+        return f"{h} h {m} min" if m else f"{h} h"
+    return f"{s // 86_400} d"

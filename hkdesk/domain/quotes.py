@@ -3,16 +3,23 @@
 This sits on the receive path of the GUI thread, so it does only cheap arithmetic per tick
 and no I/O. Views never get a callback per tick: they ask :meth:`QuoteHub.take_dirty` on a
 frame timer and repaint just the symbols that changed.
+
+Each quote also knows where its figures came from (:class:`~hkdesk.domain.freshness.Origin`)
+and whether its stream is flowing (:meth:`QuoteHub.set_streaming`), so the screen can say which
+figures are live and which are not. A new trading day (the first trade of a later day, or
+:meth:`QuoteHub.advance_day` from the clock) starts every quote's day afresh: the last price
+becomes the previous close, the day's figures and the tape are cleared.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from hkdesk.domain.freshness import Freshness, FreshnessInfo, Origin
 from hkdesk.domain.sessions import HK_OFFSET_MS, HK_TZ
 from hkdesk.domain.types import Book, Tick
 
@@ -54,6 +61,14 @@ class Quote:
     day: int = -1
     #: Seconds (our clock) at which the latest tick was received; for latency measurements.
     received_at: float = 0.0
+    #: Where the last trade came from (an ``Origin``).
+    origin: int = Origin.LIVE
+    #: Trades (and books) of this symbol are flowing now.
+    streaming: bool = False
+    book_streaming: bool = False
+    #: Our wall clock when the stream stopped (or the snapshot was taken), and why.
+    stopped_at: float = 0.0
+    note: str = ""
 
     @property
     def change(self) -> Decimal | None:
@@ -81,6 +96,8 @@ class QuoteHub:
     books: dict[str, Book] = field(default_factory=dict)
     tapes: dict[str, deque[Tick]] = field(default_factory=dict)
     ticks_applied: int = 0
+    #: The trading day (days since the epoch, Hong Kong time) of the newest figures; -1 before any.
+    day: int = -1
     _dirty: set[str] = field(default_factory=set)
     _dirty_books: set[str] = field(default_factory=set)
 
@@ -91,7 +108,7 @@ class QuoteHub:
             self.tapes[symbol] = deque(maxlen=self.tape_length)
         return q
 
-    def apply_ticks(self, ticks: Iterable[Tick]) -> None:
+    def apply_ticks(self, ticks: Iterable[Tick], origin: Origin = Origin.LIVE) -> None:
         quotes = self.quotes
         dirty = self._dirty
         n = 0
@@ -104,13 +121,10 @@ class QuoteHub:
             if day == q.day and t.seq <= q.last_seq:
                 continue  # a replayed trade: the quote already has it
             if day > q.day:
-                if q.day >= 0 and q.last is not None:
-                    q.prev_close = q.last
+                if day > self.day:
+                    self.advance_day(day)
+                self._new_day(q)
                 q.day = day
-                q.open = q.high = q.low = None
-                q.volume = Decimal(0)
-                q.turnover = Decimal(0)
-                q.trades = 0
             price = t.price
             prev = q.last
             q.tick_move = 0 if prev is None or price == prev else (1 if price > prev else -1)
@@ -128,13 +142,40 @@ class QuoteHub:
             q.last_seq = t.seq
             q.last_direction = t.direction
             q.received_at = t.received_at
+            q.origin = origin
+            if origin == Origin.LIVE:
+                q.streaming = True  # a streamed trade proves the stream flows
             self.tapes[t.symbol].append(t)
             dirty.add(t.symbol)
         self.ticks_applied += n
 
+    def _new_day(self, q: Quote) -> None:
+        if q.trades and q.last is not None:
+            q.prev_close = q.last
+        q.open = q.high = q.low = None
+        q.volume = Decimal(0)
+        q.turnover = Decimal(0)
+        q.trades = 0
+        q.tick_move = 0
+        self.tapes[q.symbol].clear()
+
+    def advance_day(self, day: int) -> None:
+        """A new trading day has begun: every quote starts the day afresh (previous close = last
+        price; no volume, range or tape yet). Its last price stays, marked as not today's."""
+        if day <= self.day:
+            return
+        if self.day >= 0:
+            for q in self.quotes.values():
+                if q.day < day:
+                    self._new_day(q)
+                    self._dirty.add(q.symbol)
+                    self._dirty_books.add(q.symbol)
+        self.day = day
+
     def apply_books(self, books: Iterable[Book]) -> None:
         for b in books:
             q = self.quotes.get(b.symbol) or self.quote(b.symbol)
+            q.book_streaming = True
             self.books[b.symbol] = b
             if b.bids:
                 q.bid, q.bid_volume = b.bids[0].price, b.bids[0].volume
@@ -142,6 +183,60 @@ class QuoteHub:
                 q.ask, q.ask_volume = b.asks[0].price, b.asks[0].volume
             self._dirty.add(b.symbol)
             self._dirty_books.add(b.symbol)
+
+    def set_streaming(
+        self, trades: Collection[str], books: Collection[str], why_not: Callable[[str], str], now: float
+    ) -> None:
+        """The symbols whose trades and books flow now; every other quote's stream has stopped
+        (``why_not(symbol)`` says why, ``now`` is our wall clock). When a book stops streaming its
+        bid and ask leave the quote (a price that no longer moves is not shown as a bid); the last
+        book stays for the depth ladder, which shows it as stale."""
+        for sym, q in self.quotes.items():
+            streaming = sym in trades
+            if streaming != q.streaming:
+                q.streaming = streaming
+                if not streaming:
+                    q.stopped_at, q.note = now, why_not(sym)
+                self._dirty.add(sym)
+            book = sym in books
+            if book != q.book_streaming:
+                q.book_streaming = book
+                if not book:  # the ladder keeps the last book, shown as stale
+                    q.bid = q.ask = q.bid_volume = q.ask_volume = None
+                self._dirty.add(sym)
+                self._dirty_books.add(sym)
+
+    def mark(self, symbol: str, origin: Origin, note: str = "", at: float = 0.0) -> None:
+        """Say where ``symbol``'s figures came from when they were not streamed: a snapshot taken
+        at ``at`` (our wall clock), or figures restored from the store."""
+        q = self.quote(symbol)
+        q.origin = origin
+        q.note = note
+        if at:
+            q.stopped_at = at
+        self._dirty.add(symbol)
+
+    def freshness(self, symbol: str) -> FreshnessInfo:
+        q = self.quotes.get(symbol)
+        if q is None or (q.last is None and q.origin == Origin.LIVE):
+            state = Freshness.LIVE if q is not None and q.streaming else Freshness.STALE
+            return FreshnessInfo(state, 0.0, "" if state is Freshness.LIVE else (q.note if q else ""))
+        if q.origin == Origin.SNAPSHOT:
+            return FreshnessInfo(Freshness.SNAPSHOT, q.stopped_at or q.received_at, q.note)
+        if q.origin == Origin.STORED or q.trades == 0 or q.day < self.day:
+            return FreshnessInfo(Freshness.STORED, q.received_at, q.note if q.origin == Origin.STORED else "")
+        if not q.streaming:
+            return FreshnessInfo(Freshness.STALE, q.stopped_at, q.note)
+        return FreshnessInfo(Freshness.LIVE, q.received_at)
+
+    def clear(self) -> None:
+        """Forget every figure (another source now feeds the hub); views repaint every symbol."""
+        self._dirty.update(self.quotes)
+        self._dirty_books.update(self.quotes)
+        self.quotes.clear()
+        self.books.clear()
+        self.tapes.clear()
+        self.day = -1
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         q = self.quote(symbol)

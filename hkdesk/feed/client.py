@@ -22,7 +22,7 @@ from hkdesk.feed.plans import Plan
 from hkdesk.feed.replies import TOKEN_INVALID, ReplyHandler, ShardControl
 from hkdesk.feed.session import Drop, ReadBatch, Session, SubscriptionGate
 from hkdesk.feed.shard import Shard
-from hkdesk.feed.snapshot import feed_status, shard_status, status_key
+from hkdesk.feed.snapshot import feed_status, shard_status, status_key, streaming_symbols
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus, FeedTimings
 from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.feed.watchlists import OVER_CAPACITY, WatchLists
@@ -126,6 +126,10 @@ class FeedClient:
     @property
     def symbols(self) -> tuple[str, ...]:
         return self._lists.trades
+
+    def streaming(self) -> tuple[set[str], set[str]]:
+        """The symbols whose trades, and whose books, flow now: accepted on a socket that is live."""
+        return streaming_symbols(self._shards)
 
     def set_symbols(self, symbols: Iterable[str]) -> None:
         """Replace the watch list (trade stream). Applied after ``timings.debounce``."""

@@ -76,3 +76,14 @@ def status_key(status: FeedStatus) -> tuple[object, ...]:
         status.rejected,
         status.notice,
     )
+
+
+def streaming_symbols(shards: Iterable[Shard]) -> tuple[set[str], set[str]]:
+    """Trades and books that flow now: the lists accepted on the sockets that are live."""
+    trades: set[str] = set()
+    books: set[str] = set()
+    for shard in shards:
+        if shard.state is FeedState.LIVE:
+            trades.update(shard.trades.accepted_list or ())
+            books.update(shard.depth.accepted_list or ())
+    return trades, books

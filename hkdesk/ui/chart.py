@@ -20,6 +20,7 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.ui.candles import CandleGroup, VolumeGroup
 from hkdesk.ui.chart_data import BarSeries, TickBuffer
 from hkdesk.ui.colours import Palette, Theme, make_palette
+from hkdesk.ui.freshness_badge import FreshnessBadge
 
 INTRADAY = "Intraday"
 INTERVALS: dict[str, int] = {INTRADAY: 60, "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
@@ -65,6 +66,8 @@ class ChartPanel(QWidget):
         bar.setSpacing(2)
         self.title = QLabel("–", objectName="chartTitle")
         bar.addWidget(self.title)
+        self.freshness = FreshnessBadge()
+        bar.addWidget(self.freshness)
         bar.addSpacing(12)
         self._buttons = QButtonGroup(self)
         self._buttons.setExclusive(True)

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from PySide6.QtGui import QBrush, QColor
 
+from hkdesk.domain.freshness import Freshness
+
 FLASH_STEPS = 16
 
 
@@ -26,6 +28,11 @@ _GREEN = {Theme.DARK: "#19c37d", Theme.LIGHT: "#0a8a4a"}
 _RED = {Theme.DARK: "#f0454f", Theme.LIGHT: "#c8242f"}
 _FLAT = {Theme.DARK: "#c9d1d9", Theme.LIGHT: "#24292f"}
 _MUTED = {Theme.DARK: "#8b949e", Theme.LIGHT: "#57606a"}
+# Badge colours stay clear of up/down red and green: amber says "stopped", blue "fetched once".
+_BADGE = {
+    Theme.DARK: {Freshness.SNAPSHOT: "#58a6ff", Freshness.STORED: "#8b949e", Freshness.STALE: "#d29922"},
+    Theme.LIGHT: {Freshness.SNAPSHOT: "#0969da", Freshness.STORED: "#57606a", Freshness.STALE: "#9a6700"},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,8 @@ class Palette:
     flash_down: tuple[QBrush, ...]
     theme: Theme
     convention: Convention
+    #: Text colour of the freshness badge for each state that is not live.
+    badge: dict[Freshness, QBrush]
 
     def for_sign(self, sign: int) -> QBrush:
         if sign > 0:
@@ -81,4 +90,5 @@ def make_palette(convention: Convention | str = Convention.HK, theme: Theme | st
         flash_down=_ramp(down, strongest),
         theme=theme,
         convention=convention,
+        badge={state: QBrush(QColor(c)) for state, c in _BADGE[theme].items()},
     )

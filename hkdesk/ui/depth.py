@@ -9,8 +9,10 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hkdesk.domain import formatting as fmt
+from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.types import Book
 from hkdesk.ui.colours import Palette, make_palette
+from hkdesk.ui.freshness_text import badge_text
 
 LEVELS = 10
 
@@ -29,6 +31,8 @@ class DepthLadder(QWidget):
         self._max_volume = 1.0
         self.spread_text = fmt.EMPTY
         self.mid_text = fmt.EMPTY
+        #: The book's freshness while it is not live (the figures are then dimmed); None when live.
+        self.state: Freshness | None = None
         self._words = {
             "level": self.tr("Lvl"),
             "price": self.tr("Price"),
@@ -48,6 +52,16 @@ class DepthLadder(QWidget):
     def set_palette(self, palette: Palette) -> None:
         self._palette = palette
         self.update()
+
+    def set_state(self, state: Freshness | None, tip: str = "") -> None:
+        """``None`` while the book streams; else its state, named on the ladder and explained in
+        the tooltip ``tip``."""
+        self.setToolTip(tip)
+        if state is Freshness.LIVE:
+            state = None
+        if state != self.state:
+            self.state = state
+            self.update()
 
     def set_symbol(self, symbol: str | None, *, is_index: bool = False) -> None:
         self.symbol = symbol
@@ -93,7 +107,8 @@ class DepthLadder(QWidget):
         w, h = self.width(), self.height()
         rows = 2 * LEVELS + 1
         rh = max(14.0, min(22.0, h / (rows + 1)))
-        text_colour = pal.flat
+        dim = self.state is not None
+        text_colour = pal.muted if dim else pal.flat
         header = QColor(pal.muted)
         p.setFont(self._font)
         p.setPen(header)
@@ -102,6 +117,16 @@ class DepthLadder(QWidget):
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             self._words["level"],
         )
+        if dim:
+            p.setFont(self._bold)
+            p.setPen(pal.badge[self.state].color())  # type: ignore[index]
+            p.drawText(
+                QRectF(w * 0.2, 0, w * 0.28, rh),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                f"⚠ {badge_text(self.state).upper()}",  # type: ignore[arg-type]
+            )
+            p.setFont(self._font)
+            p.setPen(header)
         p.drawText(
             QRectF(0, 0, w * 0.48, rh),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
@@ -145,7 +170,7 @@ class DepthLadder(QWidget):
                     f"{label}{i + 1}",
                 )
 
-        draw_side(self._asks, LEVELS - 1, False, pal.down, "A")
+        draw_side(self._asks, LEVELS - 1, False, pal.muted if dim else pal.down, "A")
         mid_y = rh * (LEVELS + 1)
         band = QColor(pal.muted)
         band.setAlpha(40)
@@ -163,7 +188,7 @@ class DepthLadder(QWidget):
             self._words["mid"].format(value=self.mid_text),
         )
         p.setFont(self._font)
-        draw_side(self._bids, LEVELS + 1, True, pal.up, "B")
+        draw_side(self._bids, LEVELS + 1, True, pal.muted if dim else pal.up, "B")
         if self.symbol is None:
             p.setPen(header)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
 
-from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.freshness import Freshness
+from hkdesk.domain.quotes import Quote, QuoteHub
 from hkdesk.domain.symbols import display_code
 from hkdesk.domain.types import Tick
 from hkdesk.ui.chart import ChartPanel
 from hkdesk.ui.colours import Palette
 from hkdesk.ui.depth import DepthLadder
+from hkdesk.ui.freshness_text import tooltip
 from hkdesk.ui.tape import TapeModel, TapePanel
 
 log = logging.getLogger("hkdesk.ui.main_window")
@@ -40,11 +43,15 @@ class SymbolPanels(QObject):
         self.tape_model = TapeModel(palette=palette, parent=self)
         self.tape = TapePanel(self.tape_model)
         self._last_tape_tick: Tick | None = None
+        self._day = -1
+        self._is_index = False
         self._history_task: asyncio.Task[None] | None = None
 
     def show(self, sym: str, title: str, *, is_index: bool) -> None:
         self.symbol = sym
+        self._is_index = is_index
         hub = self._hub
+        self._day = hub.day
         self.depth.set_symbol(sym, is_index=is_index)
         self.depth.set_book(hub.books.get(sym))
         tape = hub.tape(sym)
@@ -54,25 +61,45 @@ class SymbolPanels(QObject):
         self._load_chart_from_tape(sym)
         q = hub.quotes.get(sym)
         self.chart.set_previous_close(float(q.prev_close) if q and q.prev_close is not None else None)
+        self._show_freshness(sym, q)
         self.chart.redraw(force=True)
         self.stop()
         self._history_task = asyncio.ensure_future(self._load_history(sym))
 
     def clear(self) -> None:
         self.symbol = None
+        for badge in (self.chart.freshness, self.tape.freshness):
+            badge.show_state(None)
+
+    def _show_freshness(self, sym: str, q: Quote | None) -> None:
+        info = self._hub.freshness(sym)
+        last_ts = q.last_ts if q is not None else 0
+        self.chart.freshness.show_state(info, last_ts)
+        self.tape.freshness.show_state(info, last_ts)
+        self.tape_model.set_live(info.state is Freshness.LIVE)
+        if q is not None and q.book_streaming:
+            self.depth.set_state(None)
+        else:
+            book = Freshness.STALE if sym in self._hub.books else info.state
+            self.depth.set_state(book, tooltip(info, time.time(), last_ts))
 
     def stop(self) -> None:
         if self._history_task is not None and not self._history_task.done():
             self._history_task.cancel()
 
     def refresh(self, dirty_books: set[str]) -> None:
-        """One frame: new trades, previous close and the book of the shown symbol."""
+        """One frame: new trades, previous close, the book and the freshness of the shown symbol."""
         sym = self.symbol
         if sym is None:
             return
         hub = self._hub
+        if hub.day != self._day:
+            self._day = hub.day  # a new trading day: the intraday view starts afresh
+            self.show(sym, self.chart.title.text(), is_index=self._is_index)
+            return
         self._pull_trades(sym)
         q = hub.quotes.get(sym)
+        self._show_freshness(sym, q)
         if q is not None and q.prev_close is not None:
             pc = float(q.prev_close)
             if pc != self.chart.prev_close:

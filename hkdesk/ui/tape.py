@@ -12,6 +12,7 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.domain.types import Direction, Tick
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui.colours import Palette, make_palette
+from hkdesk.ui.freshness_badge import FreshnessBadge
 
 HEADERS = (
     QT_TRANSLATE_NOOP("TapeModel", "Time"),
@@ -33,10 +34,20 @@ class TapeModel(QAbstractTableModel):
         self._palette = palette or make_palette()
         self._rows: deque[tuple[tuple[str, str, str, str], int]] = deque()
         self._is_index = False
+        self.live = True
         self._headers = tuple(QCoreApplication.translate("TapeModel", h) if h else "" for h in HEADERS)
 
     def set_palette(self, palette: Palette) -> None:
         self._palette = palette
+        self._repaint()
+
+    def set_live(self, live: bool) -> None:
+        """Trades of a stream that stopped are shown dimmed (they are history, not the market now)."""
+        if live != self.live:
+            self.live = live
+            self._repaint()
+
+    def _repaint(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 3))
 
@@ -96,7 +107,9 @@ class TapeModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return texts[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._palette.muted_brush if index.column() == 0 else self._palette.for_sign(sign)
+            if index.column() == 0 or not self.live:
+                return self._palette.muted_brush
+            return self._palette.for_sign(sign)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if index.column() in (1, 2) else _CENTER
         return None
@@ -124,6 +137,9 @@ class TapePanel(QWidget):
         for col, width in enumerate((66, 72, 62, 22)):
             self.view.setColumnWidth(col, width)
         h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.freshness = FreshnessBadge()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.freshness)
         lay.addWidget(self.view)

@@ -11,63 +11,30 @@ background role of rows whose flash is still fading is re-emitted alone.
 ``data()`` answers from lists prepared by the formatting; it is called once per role per cell
 for every cell painted (seven roles through the sorting proxy), so roles the model never sets
 return at once, before the index is read.
+
+A row whose figures are not live (a snapshot, stored from an earlier run or day, or a stream that
+stopped) is dimmed, does not flash, names its state in the Status column and explains itself in
+a tooltip (computed only when asked for).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field
-from enum import IntEnum
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from hkdesk.domain import formatting as fmt
-from hkdesk.domain.quotes import Quote, QuoteHub
-from hkdesk.domain.symbols import SymbolInfo, display_code
-from hkdesk.i18n import QT_TRANSLATE_NOOP
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
+from hkdesk.ui.freshness_text import tooltip
+from hkdesk.ui.watchlist_rows import ALIGN, HEADERS, NCOL, Col, Row, format_row
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
 FLASH_SECONDS = 0.6
 
 
-class Col(IntEnum):
-    CODE = 0
-    NAME = 1
-    NAME_ZH = 2
-    LAST = 3
-    CHANGE = 4
-    CHANGE_PCT = 5
-    VOLUME = 6
-    TURNOVER = 7
-    BID = 8
-    ASK = 9
-    HIGH = 10
-    LOW = 11
-    TIME = 12
-
-
-HEADERS = (
-    QT_TRANSLATE_NOOP("WatchlistModel", "Code"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Name"),
-    "名稱",
-    QT_TRANSLATE_NOOP("WatchlistModel", "Last"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Chg"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Chg%"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Volume"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Turnover"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Bid"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Ask"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "High"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Low"),
-    QT_TRANSLATE_NOOP("WatchlistModel", "Time"),
-)
-_NCOL = len(HEADERS)
-_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_ALIGN = tuple(_LEFT if c in (Col.CODE, Col.NAME, Col.NAME_ZH) else _RIGHT for c in Col)
 #: Roles a quote change can affect; the view repaints exactly these.
 QUOTE_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole]
 FLASH_ROLES = [Qt.ItemDataRole.BackgroundRole]
@@ -78,22 +45,8 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 _SORT = int(SORT_ROLE)
 _SYMBOL = int(SYMBOL_ROLE)
-_SERVED = frozenset({_DISPLAY, _FOREGROUND, _BACKGROUND, _ALIGNMENT, _SORT, _SYMBOL})
-_INF = float("inf")
-
-
-@dataclass(slots=True)
-class _Row:
-    symbol: str
-    info: SymbolInfo | None
-    stale: bool = True
-    texts: list[str] = field(default_factory=lambda: [fmt.EMPTY] * _NCOL)
-    brushes: list[object] = field(default_factory=lambda: [None] * _NCOL)
-    keys: list[object] = field(default_factory=lambda: [None] * _NCOL)
-    seen_seq: int = -1
-    seen_ts: int = 0
-    flash_at: float = 0.0
-    flash_dir: int = 0
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_SERVED = frozenset({_DISPLAY, _FOREGROUND, _BACKGROUND, _ALIGNMENT, _SORT, _SYMBOL, _TOOLTIP})
 
 
 def contiguous_ranges(rows: Iterable[int]) -> list[tuple[int, int]]:
@@ -135,7 +88,7 @@ class WatchlistModel(QAbstractTableModel):
         self._universe = universe
         self._palette = palette or make_palette()
         self._clock = clock
-        self._rows: list[_Row] = []
+        self._rows: list[Row] = []
         self._index: dict[str, int] = {}
         self._flashing: set[int] = set()
         self.emitted_ranges = 0
@@ -154,7 +107,7 @@ class WatchlistModel(QAbstractTableModel):
     def set_symbols(self, symbols: Iterable[str]) -> None:
         """Replace the whole list (switching watchlists): a reset is right here, never on a tick."""
         self.beginResetModel()
-        self._rows = [_Row(s, self._universe.get(s)) for s in dict.fromkeys(symbols)]
+        self._rows = [Row(s, self._universe.get(s)) for s in dict.fromkeys(symbols)]
         self._reindex()
         self._flashing.clear()
         self.endResetModel()
@@ -178,7 +131,7 @@ class WatchlistModel(QAbstractTableModel):
             return False
         n = len(self._rows)
         self.beginInsertRows(QModelIndex(), n, n)
-        self._rows.append(_Row(symbol, self._universe.get(symbol)))
+        self._rows.append(Row(symbol, self._universe.get(symbol)))
         self._index[symbol] = n
         self.endInsertRows()
         return True
@@ -202,7 +155,7 @@ class WatchlistModel(QAbstractTableModel):
         for r in self._rows:
             r.stale = True
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, _NCOL - 1), QUOTE_ROLES)
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, NCOL - 1), QUOTE_ROLES)
 
     # ------------------------------------------------------------ frame
     def apply_frame(self, dirty: Collection[str], visible: Collection[int] | None = None) -> int:
@@ -222,7 +175,7 @@ class WatchlistModel(QAbstractTableModel):
             flashed = False
             if q is not None and (q.last_seq != r.seen_seq or q.last_ts != r.seen_ts):
                 r.seen_seq, r.seen_ts = q.last_seq, q.last_ts
-                if q.tick_move:
+                if q.tick_move and q.streaming:
                     r.flash_at, r.flash_dir = now, q.tick_move
                     self._flashing.add(row)
                     flashed = True
@@ -253,16 +206,16 @@ class WatchlistModel(QAbstractTableModel):
         self.emitted_ranges += emitted
         return emitted
 
-    def _reformat(self, r: _Row) -> list[int]:
+    def _reformat(self, r: Row) -> list[int]:
         """Format ``r`` now; return the columns whose text or colour differs from before (all of
         them if the row had never been formatted since it last changed off screen)."""
         if r.stale:
             self._format(r)
-            return list(range(_NCOL))
+            return list(range(NCOL))
         texts, brushes = r.texts.copy(), r.brushes.copy()
         self._format(r)
         new_texts, new_brushes = r.texts, r.brushes
-        return [c for c in range(_NCOL) if new_texts[c] != texts[c] or new_brushes[c] is not brushes[c]]
+        return [c for c in range(NCOL) if new_texts[c] != texts[c] or new_brushes[c] is not brushes[c]]
 
     def flashing_rows(self) -> set[int]:
         return set(self._flashing)
@@ -272,14 +225,14 @@ class WatchlistModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else _NCOL
+        return 0 if parent.isValid() else NCOL
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return self._headers[section]
             if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _ALIGN[section]
+                return ALIGN[section]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
@@ -304,69 +257,18 @@ class WatchlistModel(QAbstractTableModel):
             ramp = self._palette.flash_up if r.flash_dir > 0 else self._palette.flash_down
             return ramp[int(age / FLASH_SECONDS * FLASH_STEPS)]
         if role == _ALIGNMENT:
-            return _ALIGN[col]
+            return ALIGN[col]
         if role == _SORT:
             if r.stale:
                 self._format(r)
             return r.keys[col]
+        if role == _TOOLTIP:
+            q = self._hub.quotes.get(r.symbol)
+            return tooltip(self._hub.freshness(r.symbol), time.time(), q.last_ts if q else 0)
         return r.symbol
 
     # ------------------------------------------------------------ formatting
-    def _format(self, r: _Row) -> None:
-        p = self._palette
-        info = r.info
-        is_index = bool(info and info.is_index)
-        q: Quote | None = self._hub.quotes.get(r.symbol)
-        texts = r.texts
-        brushes = r.brushes
-        keys = r.keys
-        code = display_code(r.symbol)
-        texts[Col.CODE] = code
-        texts[Col.NAME] = info.name_en if info else ""
-        texts[Col.NAME_ZH] = info.name_zh if info else ""
-        keys[Col.CODE] = code
-        keys[Col.NAME] = texts[Col.NAME]
-        keys[Col.NAME_ZH] = texts[Col.NAME_ZH]
-        brushes[Col.CODE] = None
-        brushes[Col.NAME] = None
-        brushes[Col.NAME_ZH] = p.muted_brush
-        if q is None:
-            for c in range(Col.LAST, _NCOL):
-                texts[c] = fmt.EMPTY
-                keys[c] = -_INF
-                brushes[c] = None
-            r.stale = False
-            return
-        change = q.change
-        sign = 0 if change is None else (1 if change > 0 else -1 if change < 0 else 0)
-        signed = p.for_sign(sign)
-        texts[Col.LAST] = fmt.price_text(q.last, is_index=is_index)
-        texts[Col.CHANGE] = fmt.change_text(change, is_index=is_index)
-        texts[Col.CHANGE_PCT] = fmt.percent_text(q.change_pct)
-        texts[Col.VOLUME] = fmt.amount_text(q.volume) if q.trades else fmt.EMPTY
-        texts[Col.TURNOVER] = fmt.amount_text(q.turnover) if q.trades else fmt.EMPTY
-        texts[Col.BID] = fmt.price_text(q.bid, is_index=is_index)
-        texts[Col.ASK] = fmt.price_text(q.ask, is_index=is_index)
-        texts[Col.HIGH] = fmt.price_text(q.high, is_index=is_index)
-        texts[Col.LOW] = fmt.price_text(q.low, is_index=is_index)
-        texts[Col.TIME] = fmt.time_text(q.last_ts)
-        brushes[Col.LAST] = brushes[Col.CHANGE] = brushes[Col.CHANGE_PCT] = signed
-        brushes[Col.VOLUME] = brushes[Col.TURNOVER] = None
-        brushes[Col.BID] = brushes[Col.ASK] = None
-        brushes[Col.HIGH] = brushes[Col.LOW] = None
-        brushes[Col.TIME] = p.muted_brush
-        keys[Col.LAST] = _key(q.last)
-        keys[Col.CHANGE] = _key(change)
-        keys[Col.CHANGE_PCT] = _key(q.change_pct)
-        keys[Col.VOLUME] = float(q.volume)
-        keys[Col.TURNOVER] = float(q.turnover)
-        keys[Col.BID] = _key(q.bid)
-        keys[Col.ASK] = _key(q.ask)
-        keys[Col.HIGH] = _key(q.high)
-        keys[Col.LOW] = _key(q.low)
-        keys[Col.TIME] = q.last_ts
-        r.stale = False
 
-
-def _key(value) -> float:
-    return -_INF if value is None else float(value)
+    def _format(self, r: Row) -> None:
+        hub = self._hub
+        format_row(r, hub.quotes.get(r.symbol), self._palette, hub.freshness(r.symbol).state)

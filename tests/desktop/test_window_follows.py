@@ -8,7 +8,7 @@ from support.offline import offline_window
 from hkdesk.ui.settings_dialog import SettingsDialog
 
 
-def test_list_changes_made_anywhere_reach_the_combo_model_and_title(qtbot, tmp_path) -> None:
+async def test_list_changes_made_anywhere_reach_the_combo_model_and_title(qtbot, tmp_path) -> None:
     with offline_window(tmp_path) as win:
         lists = win.watchlists
         assert win.model.symbols() == lists.symbols()
@@ -26,13 +26,13 @@ def test_list_changes_made_anywhere_reach_the_combo_model_and_title(qtbot, tmp_p
         assert "Banks" not in [win.watchlist.lists.itemText(i) for i in range(win.watchlist.lists.count())]
 
 
-def test_a_refused_list_name_is_answered_in_the_window(qtbot, tmp_path) -> None:
+async def test_a_refused_list_name_is_answered_in_the_window(qtbot, tmp_path) -> None:
     with offline_window(tmp_path) as win:
         win._refused(win.watchlists.create(win.watchlists.current))
         assert "already" in win.status.currentMessage()
 
 
-def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot, tmp_path) -> None:
+async def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot, tmp_path) -> None:
     with offline_window(tmp_path) as win:  # the offline desk is started with --db
         dlg = SettingsDialog(win.settings, win.tokens, win, overridden=win.overridden)
         notes = [w.text() for w in dlg.findChildren(QLabel, "overrideNote")]
@@ -40,7 +40,7 @@ def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot, tmp_
         dlg.deleteLater()
 
 
-def test_theme_changes_reach_the_window_through_the_settings(qtbot, tmp_path) -> None:
+async def test_theme_changes_reach_the_window_through_the_settings(qtbot, tmp_path) -> None:
     with offline_window(tmp_path) as win:
         assert win.palette_.theme == "dark" and win.model._palette.theme == "dark"
         try:

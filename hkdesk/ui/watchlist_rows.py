@@ -1,0 +1,152 @@
+"""One watchlist row: its columns, and its texts, colours and sort keys made from its quote.
+
+Formatting happens once per change, in the frame (or lazily for rows off screen), never in
+``data()``. A row whose figures are not live is dimmed and names its state in the Status column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from PySide6.QtCore import Qt
+
+from hkdesk.domain import formatting as fmt
+from hkdesk.domain.freshness import Freshness
+from hkdesk.domain.quotes import Quote
+from hkdesk.domain.symbols import SymbolInfo, display_code
+from hkdesk.i18n import QT_TRANSLATE_NOOP
+from hkdesk.ui.colours import Palette
+from hkdesk.ui.freshness_text import badge_text
+
+
+class Col(IntEnum):
+    CODE = 0
+    NAME = 1
+    NAME_ZH = 2
+    LAST = 3
+    CHANGE = 4
+    CHANGE_PCT = 5
+    VOLUME = 6
+    TURNOVER = 7
+    BID = 8
+    ASK = 9
+    HIGH = 10
+    LOW = 11
+    TIME = 12
+    STATE = 13
+
+
+HEADERS = (
+    QT_TRANSLATE_NOOP("WatchlistModel", "Code"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Name"),
+    "名稱",
+    QT_TRANSLATE_NOOP("WatchlistModel", "Last"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Chg"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Chg%"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Volume"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Turnover"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Bid"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Ask"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "High"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Low"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Time"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Status"),
+)
+NCOL = len(HEADERS)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ALIGN = tuple(_LEFT if c in (Col.CODE, Col.NAME, Col.NAME_ZH) else _RIGHT for c in Col)
+_STATE_ORDER = {Freshness.LIVE: 0, Freshness.SNAPSHOT: 1, Freshness.STORED: 2, Freshness.STALE: 3}
+_FIGURES = (
+    Col.LAST,
+    Col.CHANGE,
+    Col.CHANGE_PCT,
+    Col.VOLUME,
+    Col.TURNOVER,
+    Col.BID,
+    Col.ASK,
+    Col.HIGH,
+    Col.LOW,
+)
+_INF = float("inf")
+
+
+@dataclass(slots=True)
+class Row:
+    symbol: str
+    info: SymbolInfo | None
+    stale: bool = True
+    texts: list[str] = field(default_factory=lambda: [fmt.EMPTY] * NCOL)
+    brushes: list[object] = field(default_factory=lambda: [None] * NCOL)
+    keys: list[object] = field(default_factory=lambda: [None] * NCOL)
+    seen_seq: int = -1
+    seen_ts: int = 0
+    flash_at: float = 0.0
+    flash_dir: int = 0
+
+
+def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
+    """Fill ``r``'s texts, colours and sort keys from its quote (``state``: its freshness)."""
+    info = r.info
+    is_index = bool(info and info.is_index)
+    texts = r.texts
+    brushes = r.brushes
+    keys = r.keys
+    code = display_code(r.symbol)
+    texts[Col.CODE] = code
+    texts[Col.NAME] = info.name_en if info else ""
+    texts[Col.NAME_ZH] = info.name_zh if info else ""
+    keys[Col.CODE] = code
+    keys[Col.NAME] = texts[Col.NAME]
+    keys[Col.NAME_ZH] = texts[Col.NAME_ZH]
+    brushes[Col.CODE] = None
+    brushes[Col.NAME] = None
+    brushes[Col.NAME_ZH] = p.muted_brush
+    if q is None:
+        for c in range(Col.LAST, NCOL):
+            texts[c] = fmt.EMPTY
+            keys[c] = -_INF
+            brushes[c] = None
+        texts[Col.STATE] = ""
+        r.stale = False
+        return
+    change = q.change
+    sign = 0 if change is None else (1 if change > 0 else -1 if change < 0 else 0)
+    signed = p.for_sign(sign)
+    texts[Col.LAST] = fmt.price_text(q.last, is_index=is_index)
+    texts[Col.CHANGE] = fmt.change_text(change, is_index=is_index)
+    texts[Col.CHANGE_PCT] = fmt.percent_text(q.change_pct)
+    texts[Col.VOLUME] = fmt.amount_text(q.volume) if q.trades else fmt.EMPTY
+    texts[Col.TURNOVER] = fmt.amount_text(q.turnover) if q.trades else fmt.EMPTY
+    texts[Col.BID] = fmt.price_text(q.bid, is_index=is_index)
+    texts[Col.ASK] = fmt.price_text(q.ask, is_index=is_index)
+    texts[Col.HIGH] = fmt.price_text(q.high, is_index=is_index)
+    texts[Col.LOW] = fmt.price_text(q.low, is_index=is_index)
+    texts[Col.TIME] = fmt.time_text(q.last_ts)
+    brushes[Col.LAST] = brushes[Col.CHANGE] = brushes[Col.CHANGE_PCT] = signed
+    brushes[Col.VOLUME] = brushes[Col.TURNOVER] = None
+    brushes[Col.BID] = brushes[Col.ASK] = None
+    brushes[Col.HIGH] = brushes[Col.LOW] = None
+    brushes[Col.TIME] = p.muted_brush
+    keys[Col.LAST] = _key(q.last)
+    keys[Col.CHANGE] = _key(change)
+    keys[Col.CHANGE_PCT] = _key(q.change_pct)
+    keys[Col.VOLUME] = float(q.volume)
+    keys[Col.TURNOVER] = float(q.turnover)
+    keys[Col.BID] = _key(q.bid)
+    keys[Col.ASK] = _key(q.ask)
+    keys[Col.HIGH] = _key(q.high)
+    keys[Col.LOW] = _key(q.low)
+    keys[Col.TIME] = q.last_ts
+    texts[Col.STATE] = badge_text(state)
+    brushes[Col.STATE] = p.badge.get(state)
+    keys[Col.STATE] = _STATE_ORDER[state]
+    if state is not Freshness.LIVE:
+        for c in _FIGURES:
+            brushes[c] = p.muted_brush
+    r.stale = False
+
+
+def _key(value) -> float:
+    return -_INF if value is None else float(value)
