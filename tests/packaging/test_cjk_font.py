@@ -6,11 +6,9 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 
-pytest.importorskip("fontTools")
-from fontTools.ttLib import TTFont  # noqa: E402
-
-from hkdesk.ui.fonts import BUNDLED_FAMILY, BUNDLED_FONT  # noqa: E402
+from hkdesk.ui.fonts import BUNDLED_FAMILY, BUNDLED_FONT
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT = ROOT / "resources" / BUNDLED_FONT

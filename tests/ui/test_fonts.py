@@ -17,13 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from fontTools import subset
+from fontTools.ttLib import TTFont
 
-fontTools = pytest.importorskip("fontTools")
-from fontTools import subset  # noqa: E402
-from fontTools.ttLib import TTFont  # noqa: E402
-
-from hkdesk.domain.symbols import default_universe  # noqa: E402
-from hkdesk.ui.fonts import shown_text  # noqa: E402
+from hkdesk.domain.symbols import default_universe
+from hkdesk.ui.fonts import shown_text
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "resources" / "fonts" / "hkdesk-sans-hk.otf"
