@@ -122,4 +122,3 @@ def test_regional_forms_match_the_source_faces(script) -> None:
             hong_kong,
             taiwan,
         )
-
