@@ -37,7 +37,7 @@ def chroot(image: Path, *command: str, env: dict[str, str] | None = None) -> sub
 @pytest.fixture(scope="module")
 def image(tmp_path_factory) -> Path:
     if os.geteuid() != 0 or not shutil.which("debootstrap") or not shutil.which("chroot"):
-        pytest.fail("HKDESK_TEST_MINIMAL_IMAGE=1 needs root, debootstrap (apt-get install debootstrap) and chroot")
+        pytest.fail("HKDESK_TEST_MINIMAL_IMAGE=1 needs root, chroot and debootstrap (apt-get it)")
     root = tmp_path_factory.mktemp("minbase") / "root"
     command = ["debootstrap", "--variant=minbase", "--include=" + ",".join(["python3", *readme_packages()])]
     if cache := os.environ.get("HKDESK_TEST_DEBOOTSTRAP_CACHE"):

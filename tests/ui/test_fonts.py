@@ -66,6 +66,20 @@ print(json.dumps({"before": before, "after": after, "chosen": chosen, "families"
 """
 
 
+#: Run in the child: the whole app, in Chinese, for a second; then what its font draws.
+APP_CHILD = r"""
+import json, sys
+from PySide6.QtWidgets import QApplication
+from hkdesk.cli import main
+from hkdesk.ui import fonts
+
+code = main(["--quit-after", "1", "--config-dir", "config", "--db", "sqlite:///ticks.db"])
+app = QApplication.instance()
+print(json.dumps({"code": code, "boxes": fonts.undrawable("騰訊控股名稱繁體中文（香港）", app.font()),
+                  "families": app.font().families()}))
+"""
+
+
 def renamed_copy(family: str, out: Path, unicodes: list[int] | None = None) -> Path:
     """The bundled font under another family name, cut to ``unicodes`` when given."""
     font = TTFont(BUNDLED)
@@ -96,8 +110,10 @@ def font_files(tmp_path_factory) -> dict[str, Path]:
     }
 
 
-def run_with_fonts(tmp_path: Path, files: list[Path], ui_family: str = "Test Latin") -> dict:
-    """The child's report on a machine whose only fonts are ``files`` and whose UI font is ``ui_family``."""
+def run_with_fonts(
+    tmp_path: Path, files: list[Path], ui_family: str = "Test Latin", child: str = CHILD
+) -> dict:
+    """What ``child`` prints on a machine whose only fonts are ``files``, with ``ui_family`` as UI font."""
     fonts_dir = tmp_path / "fonts"
     fonts_dir.mkdir()
     for path in files:
@@ -115,7 +131,7 @@ def run_with_fonts(tmp_path: Path, files: list[Path], ui_family: str = "Test Lat
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(config), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+        [sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -168,3 +184,10 @@ def test_a_japanese_ui_font_gives_way_to_the_hong_kong_face_for_han(tmp_path, fo
     assert han_families(report["before"]) == {"Test Sans CJK JP"}
     assert report["families"] == ["hkdesk Sans HK", "Test Sans CJK JP"]
     assert han_families(report["after"]) == {"hkdesk Sans HK"}
+
+
+def test_the_app_on_a_machine_without_cjk_fonts_draws_its_chinese(tmp_path, font_files):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "hkdesk.ini").write_text("[ui]\nlanguage=zh_HK\n", encoding="utf-8")
+    report = run_with_fonts(tmp_path, [font_files["latin"]], child=APP_CHILD)
+    assert report == {"code": 0, "boxes": "", "families": ["Test Latin", "hkdesk Sans HK"]}
