@@ -103,7 +103,8 @@ def prefer_for_han(app: QGuiApplication, family: str) -> None:
     app.setFont(font)
 
 
-def _glyphs(text: str, font: QFont) -> list[tuple[QRawFont, list[int]]]:
+def glyph_runs(text: str, font: QFont) -> list[tuple[QRawFont, list[int]]]:
+    """The fonts (fallbacks included) and glyph indexes Qt lays ``text`` out with; index 0 is a box."""
     layout = QTextLayout(text, font)
     layout.beginLayout()
     layout.createLine()
@@ -113,12 +114,12 @@ def _glyphs(text: str, font: QFont) -> list[tuple[QRawFont, list[int]]]:
 
 def drawn_as_box(ch: str, font: QFont) -> bool:
     """Whether ``font``, with every fallback Qt would try, has no glyph for ``ch``."""
-    return any(0 in glyphs or not raw.supportsCharacter(ord(ch)) for raw, glyphs in _glyphs(ch, font))
+    return any(0 in glyphs or not raw.supportsCharacter(ord(ch)) for raw, glyphs in glyph_runs(ch, font))
 
 
 def undrawable(text: str, font: QFont) -> str:
     """The characters of ``text`` that ``font`` (and its fallbacks) would draw as empty boxes."""
-    if all(0 not in glyphs for _, glyphs in _glyphs(text, font)):
+    if all(0 not in glyphs for _, glyphs in glyph_runs(text, font)):
         return ""
     return "".join(ch for ch in dict.fromkeys(text) if not ch.isspace() and drawn_as_box(ch, font))
 

@@ -51,7 +51,7 @@ def report():
     pictures = [picture(ch) for ch in SAMPLE]
     return {
         "boxes": fonts.undrawable(SAMPLE, app.font()),
-        "runs": [[raw.familyName(), glyphs] for raw, glyphs in fonts._glyphs(SAMPLE, app.font())],
+        "runs": [[raw.familyName(), glyphs] for raw, glyphs in fonts.glyph_runs(SAMPLE, app.font())],
         "distinct_pictures": len(set(pictures)),
         "inked": all(min(p) < 128 for p in pictures),
     }
