@@ -30,6 +30,7 @@ from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.pipeline import Pipeline
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceSpec
@@ -254,11 +255,11 @@ class MarketService(QObject):
 
         def why_not(symbol: str) -> str:
             if symbol in over:
-                return "beyond the plan's streaming capacity"
+                return QT_TRANSLATE_NOOP("Freshness", "beyond the plan's streaming capacity")
             if symbol in refused:
-                return "refused by the server"
+                return QT_TRANSLATE_NOOP("Freshness", "refused by the server")
             if status.state is FeedState.LIVE:
-                return "not subscribed"
+                return QT_TRANSLATE_NOOP("Freshness", "not subscribed")
             return down
 
         self.hub.set_streaming(trades, books, why_not, now)

@@ -14,8 +14,11 @@ import time
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.feed.http import HttpError, QuoteHttp
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("hkdesk.app.market")
+
+FETCHED_ONCE = QT_TRANSLATE_NOOP("Freshness", "the latest trade, fetched once")
 
 
 class SnapshotFetcher:
@@ -62,7 +65,7 @@ class SnapshotFetcher:
                     ]
                     hub.apply_ticks(fresh, Origin.SNAPSHOT)
                     for t in fresh:
-                        hub.mark(t.symbol, Origin.SNAPSHOT, "the latest trade, fetched once", fetched_at)
+                        hub.mark(t.symbol, Origin.SNAPSHOT, FETCHED_ONCE, fetched_at)
             except HttpError as exc:
                 log.warning("previous close / latest trade: %s", exc)
                 return

@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QApplication
 
 from hkdesk.app.diagnostics import remove_handlers, setup_logging
 from hkdesk.desktop.desk import Desk
+from hkdesk.desktop.platform_libs import window_problem
+from hkdesk.domain.symbols import default_universe
+from hkdesk.ui.fonts import setup_chinese_font, shown_text
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +25,12 @@ def run(options: argparse.Namespace) -> int:
     """Open the window and run until it is closed (or ``--quit-after``); the process exit code."""
     QCoreApplication.setOrganizationName("hkdesk")
     QCoreApplication.setApplicationName("hkdesk")
+    if QApplication.instance() is None and (problem := window_problem()):
+        print(problem, file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    setup_chinese_font(app, shown_text(default_universe().values()))
     app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

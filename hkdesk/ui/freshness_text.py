@@ -8,45 +8,45 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.domain.freshness import Freshness, FreshnessInfo
 from hkdesk.domain.quotes import hk_datetime
 
-_CONTEXT = "Freshness"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
+translate = QCoreApplication.translate
 
 
 def badge_text(state: Freshness) -> str:
     """Empty for live figures (nothing to warn about); one short word otherwise."""
     if state is Freshness.SNAPSHOT:
-        return _tr("snapshot")
+        return translate("Freshness", "snapshot")
     if state is Freshness.STORED:
-        return _tr("stored")
+        return translate("Freshness", "stored")
     if state is Freshness.STALE:
-        return _tr("stale")
+        return translate("Freshness", "stale")
     return ""
 
 
 def state_name(state: Freshness) -> str:
     return {
-        Freshness.LIVE: _tr("Live"),
-        Freshness.SNAPSHOT: _tr("Snapshot"),
-        Freshness.STORED: _tr("Stored"),
-        Freshness.STALE: _tr("Stale"),
+        Freshness.LIVE: translate("Freshness", "Live"),
+        Freshness.SNAPSHOT: translate("Freshness", "Snapshot"),
+        Freshness.STORED: translate("Freshness", "Stored"),
+        Freshness.STALE: translate("Freshness", "Stale"),
     }[state]
 
 
 def tooltip(info: FreshnessInfo, now: float, last_ts: int = 0) -> str:
     """``Stale: connection lost · stopped 35 s ago · last trade 10:07:12 (2026-12-04)``."""
-    parts = [state_name(info.state) + (f": {_tr(info.note)}" if info.note else "")]
+    parts = [state_name(info.state) + (f": {translate('Freshness', info.note)}" if info.note else "")]
     age = info.age(now)
     if age is not None:
         what = {
-            Freshness.LIVE: _tr("received {age} ago"),
-            Freshness.SNAPSHOT: _tr("fetched {age} ago"),
-            Freshness.STORED: _tr("recorded {age} ago"),
-            Freshness.STALE: _tr("stopped {age} ago"),
+            Freshness.LIVE: translate("Freshness", "received {age} ago"),
+            Freshness.SNAPSHOT: translate("Freshness", "fetched {age} ago"),
+            Freshness.STORED: translate("Freshness", "recorded {age} ago"),
+            Freshness.STALE: translate("Freshness", "stopped {age} ago"),
         }[info.state]
         parts.append(what.format(age=fmt.age_text(age)))
     if last_ts > 0:
-        parts.append(_tr("last trade {time}").format(time=f"{hk_datetime(last_ts):%H:%M:%S (%Y-%m-%d)}"))
+        parts.append(
+            translate("Freshness", "last trade {time}").format(
+                time=f"{hk_datetime(last_ts):%H:%M:%S (%Y-%m-%d)}"
+            )
+        )
     return " · ".join(parts)

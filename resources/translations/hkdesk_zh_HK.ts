@@ -75,6 +75,7 @@
     <name>DepthLadder</name>
     <message>
         <source>Lvl</source>
+        <extracomment>The book&apos;s freshness while it is not live (the figures are then dimmed); None when live.</extracomment>
         <translation>檔</translation>
     </message>
     <message>
@@ -96,6 +97,74 @@
     <message>
         <source>Select a symbol</source>
         <translation>請選擇股份</translation>
+    </message>
+</context>
+<context>
+    <name>Freshness</name>
+    <message>
+        <source>beyond the plan&apos;s streaming capacity</source>
+        <extracomment>How often the quotes learn which streams flow (well inside a liveness interval).</extracomment>
+        <translation>超出計劃的串流上限</translation>
+    </message>
+    <message>
+        <source>refused by the server</source>
+        <translation>伺服器拒絕</translation>
+    </message>
+    <message>
+        <source>not subscribed</source>
+        <translation>未訂閱</translation>
+    </message>
+    <message>
+        <source>the latest trade, fetched once</source>
+        <translation>最新成交，只取一次</translation>
+    </message>
+    <message>
+        <source>snapshot</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>已存</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>過時</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>即時</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>已存</translation>
+    </message>
+    <message>
+        <source>Stale</source>
+        <translation>過時</translation>
+    </message>
+    <message>
+        <source>received {age} ago</source>
+        <translation>{age}前收到</translation>
+    </message>
+    <message>
+        <source>fetched {age} ago</source>
+        <translation>{age}前取得</translation>
+    </message>
+    <message>
+        <source>recorded {age} ago</source>
+        <translation>{age}前記錄</translation>
+    </message>
+    <message>
+        <source>stopped {age} ago</source>
+        <translation>{age}前停止</translation>
+    </message>
+    <message>
+        <source>last trade {time}</source>
+        <translation>最後成交 {time}</translation>
     </message>
 </context>
 <context>
@@ -443,6 +512,10 @@
     <message>
         <source>Time</source>
         <translation>時間</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
     </message>
 </context>
 <context>

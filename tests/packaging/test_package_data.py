@@ -31,6 +31,11 @@ def test_compiled_translations_are_shipped_and_sources_are_not() -> None:
     assert not shipped("translations/hkdesk_zh_HK.ts")
 
 
-def test_the_spec_bundles_compiled_translations() -> None:
+def test_the_chinese_font_and_its_licence_are_shipped() -> None:
+    assert shipped("fonts/hkdesk-sans-hk.otf") and shipped("fonts/OFL.txt")
+
+
+def test_the_spec_bundles_compiled_translations_and_the_font() -> None:
     spec = (ROOT / "packaging" / "hkdesk.spec").read_text(encoding="utf-8")
-    assert '".qm"}' in spec and '".ts"' not in spec
+    assert '".qm"' in spec and '".ts"' not in spec
+    assert '".otf"' in spec and '".txt"' in spec
