@@ -26,6 +26,7 @@ from hkdesk.sources.spec import SourceError, SourceSpec
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.store.engine import default_db_url, ping
 from hkdesk.store.errors import StoreError
+from hkdesk.store.meta import claim_source
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger("hkdesk.record")
@@ -80,10 +81,11 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
     if args.duration is not None and args.duration <= 0:
         raise RecordError("--duration must be positive")
     source = _source(args)
-    db_url = args.db or default_db_url()
+    db_url = args.db or default_db_url(source.spec.store_name)
     try:
         writer = BatchWriter(db_url, record_depth=bool(args.depth))
         await asyncio.to_thread(ping, writer.engine)
+        await asyncio.to_thread(claim_source, writer.engine, source.spec.store_source)
     except StoreError as exc:
         raise RecordError(f"database: {exc}") from None
     try:
@@ -107,6 +109,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
             stop.set()
 
     pipeline = Pipeline(upstream, writer=writer, on_status=on_status)
+    source.on_moved = lambda moved: pipeline.feed.retarget(moved.url, moved.token)
     pipeline.feed.set_symbols(symbols)
     if args.depth:
         pipeline.feed.set_depth_symbols(symbols, depth_level=args.depth)

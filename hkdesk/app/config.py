@@ -21,6 +21,8 @@ from hkdesk.app.settings import TOKEN_KEY, AppSettings
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedTimings
 from hkdesk.sources.spec import SourceKind, SourceSpec
+from hkdesk.store.engine import default_db_url
+from hkdesk.store.spill_keeper import default_spill_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,8 @@ class Launch:
     url: str | None = None
     plan: str | None = None
     db_url: str | None = None
-    spill_dir: Path | None = None
+    #: Where the default databases and spill folders live (the user's data folder if None).
+    data_dir: Path | None = None
     sim_args: tuple[str, ...] = ()
     timings: FeedTimings = field(default_factory=FeedTimings)
     plan_limits: Plan | None = None
@@ -54,6 +57,8 @@ class Launch:
 
 
 def market_config(settings: AppSettings, launch: Launch) -> MarketConfig:
+    """Each source stores into its own database: the simulator always into its own file (unless
+    ``--db`` names one), a real feed into the configured database or its own default file."""
     kind = SourceKind.ALLTICK if launch.url else settings.feed_source
     source = SourceSpec(
         kind,
@@ -63,10 +68,13 @@ def market_config(settings: AppSettings, launch: Launch) -> MarketConfig:
         sim_args=launch.sim_args,
         plan_limits=launch.plan_limits,
     )
+    configured = None if source.simulated else settings.db_url or None
+    db_url = launch.db_url or configured or default_db_url(source.store_name, launch.data_dir)
+    spill_root = launch.data_dir / "spill" if launch.data_dir is not None else None
     return MarketConfig(
         source=source,
-        db_url=launch.db_url or settings.db_url or None,
-        spill_dir=launch.spill_dir,
+        db_url=db_url,
+        spill_dir=default_spill_dir(db_url, spill_root),
         timings=launch.timings,
     )
 

@@ -35,7 +35,11 @@ from hkdesk.pipeline import Pipeline
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceSpec
 from hkdesk.sources.token_store import TokenStore
+from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import make_engine
+from hkdesk.store.failures import describe
+from hkdesk.store.meta import claim_source
+from hkdesk.store.spill_keeper import stray_spills
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -83,6 +87,8 @@ class MarketService(QObject):
         self.gaps: list[Gap] = []
         self.source_text = ""
         self.started = False
+        #: Why the database is not in use, in words (empty when it is).
+        self.store_problem = ""
         self._lifecycle = asyncio.Lock()
         self._freshness_timer = QTimer(self)
         self._freshness_timer.timeout.connect(self.refresh_freshness)
@@ -110,6 +116,8 @@ class MarketService(QObject):
         """
         async with self._lifecycle:
             if config is not None:
+                if config.source != self.config.source:
+                    self.hub.clear()  # nothing of the old source stays on screen
                 self.config = config
             log.info("applying new feed/database settings")
             await self._stop()
@@ -122,9 +130,9 @@ class MarketService(QObject):
     async def _start(self) -> None:
         self.started = True
         self._freshness_timer.start(FRESHNESS_MS)
-        self._start_writer()
         cfg = self.config
-        self.source = SourceRunner(cfg.source, self.tokens, self._executor)
+        await self._start_writer()
+        self.source = SourceRunner(cfg.source, self.tokens, self._executor, on_moved=self._source_moved)
         self.source_text = cfg.source.label
         try:
             upstream = await self.source.start()
@@ -152,6 +160,17 @@ class MarketService(QObject):
         else:
             self._snapshots.watch(self._symbols)
 
+    def _source_moved(self, upstream: Upstream) -> None:
+        """The restarted simulator listens on another port: follow it."""
+        if self.feed is not None:
+            self.feed.retarget(upstream.url, upstream.token)
+        if self._snapshots is not None:
+            self._snapshots.retarget(upstream.http())
+
+    @property
+    def simulator_restarts(self) -> int:
+        return self.source.restarts if self.source is not None else 0
+
     async def _run_feed(self, feed: FeedClient) -> None:
         try:
             await feed.run()
@@ -160,18 +179,36 @@ class MarketService(QObject):
         except Exception:
             log.exception("the feed stopped with an error")
 
-    def _start_writer(self) -> None:
+    async def _start_writer(self) -> None:
+        """Open the source's database (off the GUI thread: it may migrate or wait for a lock) and
+        start the writer; a database that cannot be used is reported, and the feed runs anyway."""
+        cfg = self.config
+        loop = asyncio.get_running_loop()
+        self.store_problem = ""
         try:
-            self.engine = make_engine(self.config.db_url)
-            self.writer = BatchWriter(
-                self.engine, spill_dir=self.config.spill_dir, record_depth=self.config.record_depth
-            )
+            self.engine = make_engine(cfg.db_url)
+            await loop.run_in_executor(self._executor, claim_source, self.engine, cfg.source.store_source)
+            self.writer = BatchWriter(self.engine, spill_dir=cfg.spill_dir, record_depth=cfg.record_depth)
         except Exception as exc:
-            log.error("database unavailable, ticks will not be stored: %s", exc)
+            self.store_problem = describe(exc)
+            log.error("database unavailable, ticks will not be stored: %s", self.store_problem)
+            if self.engine is not None:
+                self.engine.dispose()
             self.engine = self.writer = None
             return
         self.writer_thread = WriterThread(self.writer, parent=self)
         self.writer_thread.start()
+        if cfg.spill_dir is not None:
+            strays = await loop.run_in_executor(
+                self._executor, stray_spills, cfg.spill_dir.parent, cfg.spill_dir
+            )
+            for database, units in strays:
+                log.warning(
+                    "%d ticks wait in spill files for %s, which is not the database in use; they are "
+                    "stored there when it is configured again",
+                    units,
+                    database,
+                )
 
     async def _stop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -297,12 +334,14 @@ class MarketService(QObject):
         return StatusSnapshot(
             link_text=link_text,
             link_level=level,
-            source=self.source_text,
+            source=self.source_text
+            + (f" · {self.source.problem}" if self.source and self.source.problem else ""),
             rtt_ms=self._status.rtt_ms,
             ticks_per_s=self._rate.update(received),
             writer_queue=(stats.queued + stats.spilled) if stats else 0,
             rows_stored=stats.stored_total if stats else 0,
             writer_ok=stats.db_ok if stats else False,
+            writer_detail=self.store_problem or (stats.last_error or "" if stats and not stats.db_ok else ""),
             session_text=SESSION_TEXT.get(phase_at(hk), ""),
             clock_text=clock,
             gap_text=gap,

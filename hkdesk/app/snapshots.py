@@ -29,6 +29,9 @@ class SnapshotFetcher:
         self._symbols: list[str] = []
         self._task: asyncio.Task[None] | None = None
 
+    def retarget(self, http: QuoteHttp) -> None:
+        self._http = http
+
     def watch(self, symbols: list[str]) -> None:
         """The symbols watched now: look up the ones never looked up."""
         self._symbols = list(symbols)

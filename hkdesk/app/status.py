@@ -49,6 +49,8 @@ class StatusSnapshot:
     writer_queue: int = 0
     rows_stored: int = 0
     writer_ok: bool = True
+    #: Why the database is not storing (the error, in words), for the status bar's tooltip.
+    writer_detail: str = ""
     session_text: str = ""
     clock_text: str = ""
     gap_text: str = ""

@@ -51,7 +51,7 @@ def launch_from(
         url=getattr(options, "url", None) or None,
         plan=getattr(options, "plan", None) or None,
         db_url=getattr(options, "db", None) or None,
-        spill_dir=Path(explicit_dir) / "spill" if explicit_dir else None,
+        data_dir=Path(explicit_dir) if explicit_dir else None,
         sim_args=tuple(sim_args or ()),
         timings=timings or FeedTimings(),
         plan_limits=plan,

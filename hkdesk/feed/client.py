@@ -22,7 +22,7 @@ from hkdesk.feed.plans import Plan
 from hkdesk.feed.replies import TOKEN_INVALID, ReplyHandler, ShardControl
 from hkdesk.feed.session import Drop, ReadBatch, Session, SubscriptionGate
 from hkdesk.feed.shard import Shard
-from hkdesk.feed.snapshot import feed_status, shard_status, status_key, streaming_symbols
+from hkdesk.feed.snapshot import StatusReporter, streaming_symbols
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus, FeedTimings
 from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.feed.watchlists import OVER_CAPACITY, WatchLists
@@ -69,7 +69,6 @@ class FeedClient:
         self.timings = timings
         self._on_ticks = on_ticks
         self._on_books = on_books
-        self._on_status = on_status
         self._report_gap = partial(self._deliver, on_gap) if on_gap is not None else None
         self._on_symbol_error = on_symbol_error
         self._clock = clock
@@ -97,10 +96,7 @@ class FeedClient:
         #: The newest trade per symbol (the Tick itself: no allocation per tick on the receive path).
         self._last_tick: dict[str, Tick] = {}
         self._bad_log = ThrottledLog(log, timings.bad_frame_log_interval, clock=clock)
-        self._state_override: FeedState | None = None
-        self._reason = ""
-        self._last_status_key: tuple[object, ...] | None = None
-        self._status = FeedStatus(FeedState.CLOSED, reason="not started")
+        self._report = StatusReporter(partial(self._deliver, on_status) if on_status is not None else None)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._flush_handle: asyncio.TimerHandle | None = None
         self._done: asyncio.Future[None] | None = None
@@ -121,11 +117,15 @@ class FeedClient:
 
     @property
     def status(self) -> FeedStatus:
-        return self._status
+        return self._report.status
 
     @property
     def symbols(self) -> tuple[str, ...]:
         return self._lists.trades
+
+    def retarget(self, url: str, token: str) -> None:
+        """Connect to ``url`` from the next (re)connect on: the server moved (a restarted simulator)."""
+        self.url, self._url = protocol.redact(url), protocol.with_token(url, token)
 
     def streaming(self) -> tuple[set[str], set[str]]:
         """The symbols whose trades, and whose books, flow now: accepted on a socket that is live."""
@@ -162,9 +162,8 @@ class FeedClient:
         if self._done is not None and not self._done.done():
             self._done.set_result(None)
         await self._shutdown()
-        if self._state_override is not FeedState.FAILED:
-            self._state_override = FeedState.CLOSED
-            self._reason = ""
+        if self._report.override is not FeedState.FAILED:
+            self._report.override, self._report.reason = FeedState.CLOSED, ""
         self._emit()
 
     # ------------------------------------------------------------------ watch list
@@ -286,8 +285,7 @@ class FeedClient:
     def _fail(self, reason: str) -> None:
         reason = protocol.redact(reason)
         log.error("feed stopped: %s", reason)
-        self._state_override = FeedState.FAILED
-        self._reason = reason
+        self._report.override, self._report.reason = FeedState.FAILED, reason
         self._closing = True
         for shard in self._shards:
             if shard.session is not None:
@@ -372,27 +370,4 @@ class FeedClient:
         self._emit()
 
     def _emit(self) -> None:
-        now = self._clock()
-        status = feed_status(
-            (
-                shard_status(
-                    s, now, len(self._lists.map.shard(s.index)), len(self._lists.depth_codes(s.index))
-                )
-                for s in self._shards
-                if s.state is not FeedState.IDLE or s.index == 0
-            ),
-            now,
-            override=self._state_override,
-            override_reason=self._reason,
-            rtt_ms=self.stats.rtt_ms,
-            reconnects=self.stats.reconnects,
-            overflow=self._lists.map.overflow,
-            rejected=self._lists.held(now),
-            notice=self._replies.notice,
-        )
-        self._status = status
-        key = status_key(status)
-        if key != self._last_status_key:
-            self._last_status_key = key
-            if self._on_status is not None:
-                self._deliver(self._on_status, status)
+        self._report.emit(self._shards, self._lists, self.stats, self._replies.notice, self._clock())

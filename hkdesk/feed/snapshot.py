@@ -7,10 +7,11 @@ leaves out the countdowns, which change on every call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from hkdesk.feed.shard import Shard
-from hkdesk.feed.status import FeedState, FeedStatus, ShardStatus, worst
+from hkdesk.feed.status import FeedState, FeedStats, FeedStatus, ShardStatus, worst
+from hkdesk.feed.watchlists import WatchLists
 
 
 def shard_status(shard: Shard, now: float, symbols: int, depth_symbols: int) -> ShardStatus:
@@ -87,3 +88,42 @@ def streaming_symbols(shards: Iterable[Shard]) -> tuple[set[str], set[str]]:
             trades.update(shard.trades.accepted_list or ())
             books.update(shard.depth.accepted_list or ())
     return trades, books
+
+
+class StatusReporter:
+    """Builds the feed's status from its shards and reports it when something visible changed.
+
+    ``override`` (FAILED, CLOSED) and its ``reason`` win over the shards' states.
+    """
+
+    def __init__(self, report: Callable[[FeedStatus], None] | None) -> None:
+        self._report = report
+        self.status = FeedStatus(FeedState.CLOSED, reason="not started")
+        self.override: FeedState | None = None
+        self.reason = ""
+        self._last_key: tuple[object, ...] | None = None
+
+    def emit(
+        self, shards: Sequence[Shard], lists: WatchLists, stats: FeedStats, notice: str, now: float
+    ) -> None:
+        status = feed_status(
+            (
+                shard_status(s, now, len(lists.map.shard(s.index)), len(lists.depth_codes(s.index)))
+                for s in shards
+                if s.state is not FeedState.IDLE or s.index == 0
+            ),
+            now,
+            override=self.override,
+            override_reason=self.reason,
+            rtt_ms=stats.rtt_ms,
+            reconnects=stats.reconnects,
+            overflow=lists.map.overflow,
+            rejected=lists.held(now),
+            notice=notice,
+        )
+        self.status = status
+        key = status_key(status)
+        if key != self._last_key:
+            self._last_key = key
+            if self._report is not None:
+                self._report(status)

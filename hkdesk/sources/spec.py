@@ -63,6 +63,16 @@ class SourceSpec:
             raise SourceError(str(exc)) from None
 
     @property
+    def store_source(self) -> str:
+        """The name a database is stamped with: one source's data never mixes with another's."""
+        return self.kind.value
+
+    @property
+    def store_name(self) -> str:
+        """The default database's file name (``<name>.db`` in the data folder)."""
+        return "simulator" if self.simulated else "hkdesk"
+
+    @property
     def label(self) -> str:
         """What the status bar calls this source."""
         if self.simulated:

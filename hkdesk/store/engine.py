@@ -27,9 +27,10 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
-def default_db_url() -> str:
-    """SQLite file in the user's data folder (the folder is created by ``make_engine``)."""
-    return f"sqlite:///{default_data_dir() / 'hkdesk.db'}"
+def default_db_url(name: str = "hkdesk", data_dir: Path | None = None) -> str:
+    """SQLite file ``<name>.db`` in ``data_dir`` (the user's data folder by default; the folder is
+    created by ``make_engine``). Each quote source has its own name, so their data never mix."""
+    return f"sqlite:///{(data_dir or default_data_dir()) / f'{name}.db'}"
 
 
 def _normalise(url: URL) -> URL:

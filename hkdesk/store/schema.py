@@ -158,6 +158,14 @@ gaps = Table(
     UniqueConstraint("symbol", "start_ts", "end_ts", "reason", name="gaps_key"),
 )
 
+#: Facts about the database itself; ``source`` names the one quote source whose data it holds.
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(400), nullable=False),
+)
+
 schema_version = Table(
     "schema_version",
     metadata,
@@ -167,7 +175,7 @@ schema_version = Table(
 
 def _v1_initial(conn: Connection) -> None:
     """The tables as this version defines them (a new database needs no later migration)."""
-    for table in (ticks, depth, bars, gaps):
+    for table in (ticks, depth, bars, gaps, store_meta):
         table.create(conn, checkfirst=True)
 
 
@@ -202,12 +210,21 @@ def _v2_ticks_by_time(conn: Connection) -> None:
     conn.exec_driver_sql("DROP TABLE ticks_v1")  # and its (symbol, ts) index
 
 
+def _v3_store_meta(conn: Connection) -> None:
+    """A table for facts about the database: which source's data it holds."""
+    store_meta.create(conn, checkfirst=True)
+
+
 def _ticks_key(conn: Connection) -> list[str]:
     return inspect(conn).get_pk_constraint(ticks.name)["constrained_columns"]
 
 
 #: ``MIGRATIONS[n]`` upgrades a version ``n - 1`` database to version ``n``.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1_initial, 2: _v2_ticks_by_time}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _v1_initial,
+    2: _v2_ticks_by_time,
+    3: _v3_store_meta,
+}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

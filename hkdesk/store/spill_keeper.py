@@ -43,18 +43,44 @@ Entry = tuple[str, object, int]
 _SPILL_FRAME_TICKS = 20_000
 
 
-def default_spill_dir(url: object) -> Path:
-    """A spill folder per database (named from a hash of its password-less URL)."""
+#: In each spill folder: the (password-less) URL of the database its files belong to.
+LABEL = "DATABASE"
+
+
+def default_spill_dir(url: object, root: Path | None = None) -> Path:
+    """A spill folder per database under ``root`` (named from a hash of its password-less URL),
+    so data parked for one database is only ever replayed into that one."""
     digest = hashlib.sha1(redact_url(str(url)).encode()).hexdigest()[:12]
-    return default_data_dir() / "spill" / digest
+    return (root or default_data_dir() / "spill") / digest
+
+
+def stray_spills(root: Path, current: Path) -> list[tuple[str, int]]:
+    """Spill files under ``root`` that belong to another database than ``current``'s: each
+    folder's database and the units waiting there (replayed once that database is used again)."""
+    found: list[tuple[str, int]] = []
+    if not root.is_dir():
+        return found
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p != current):
+        units = 0
+        for path in list_spill_files(folder):
+            try:
+                units += count_units(path)
+            except (SpillFormatError, OSError):
+                continue
+        if units:
+            label = folder / LABEL
+            name = label.read_text(encoding="utf-8").strip() if label.exists() else folder.name
+            found.append((name, units))
+    return found
 
 
 class SpillKeeper:
     """Parks entries in spill files, replays them oldest first, quarantines refused ones."""
 
-    def __init__(self, folder: Path, lock: threading.Lock, name: str) -> None:
+    def __init__(self, folder: Path, lock: threading.Lock, name: str, label: str = "") -> None:
         self.folder = folder
         self.name = name
+        self._label = label
         self._lock = lock  # the writer's: stats() reads the counters below under it
         self._file: SpillWriter | None = None
         self._units: dict[Path, int] = {}
@@ -81,6 +107,8 @@ class SpillKeeper:
         try:
             if self._file is None:
                 self._file = SpillWriter(new_spill_path(self.folder))
+                if self._label:
+                    (self.folder / LABEL).write_text(self._label + "\n", encoding="utf-8")
                 with self._lock:
                     self._units[self._file.path] = 0
             written = self._file.append(_records(entries))

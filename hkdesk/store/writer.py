@@ -107,7 +107,7 @@ class BatchWriter:
         self._pending: list[Entry] = []
         self._pending_units = 0
         self._dropped: list[Entry] = []
-        self._keeper = SpillKeeper(self.spill_dir, self._lock, self.name)
+        self._keeper = SpillKeeper(self.spill_dir, self._lock, self.name, redact_url(self.engine.url))
         self._schema_ready = False
 
         # Counters behind stats(), updated under the lock.

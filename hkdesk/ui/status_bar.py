@@ -59,6 +59,7 @@ class StatusPanel(QStatusBar):
         store = self._store.format(queue=queue, stored=f"{s.rows_stored:,}")
         self.writer.setText(store if s.writer_ok else self._store_error.format(queue=queue))
         self.writer.setProperty("level", "ok" if s.writer_ok else "bad")
+        self.writer.setToolTip(s.writer_detail)
         self.writer.style().unpolish(self.writer)
         self.writer.style().polish(self.writer)
         self.session.setText(QCoreApplication.translate("Status", s.session_text) if s.session_text else "")

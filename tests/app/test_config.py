@@ -24,15 +24,20 @@ class FakeMarket:
 
 def test_settings_make_the_configuration(tmp_path, qapp) -> None:
     settings = AppSettings(tmp_path)
-    cfg = market_config(settings, Launch())
-    assert cfg.source.kind is SourceKind.SIMULATOR and cfg.db_url is None
+    cfg = market_config(settings, Launch(data_dir=tmp_path))
+    assert cfg.source.kind is SourceKind.SIMULATOR
+    assert cfg.db_url == f"sqlite:///{tmp_path / 'simulator.db'}", "the simulator keeps its own file"
     assert cfg.source.limits().name == "professional", "the simulator runs on the widest plan"
     settings.feed_source = "alltick"
     settings.plan = "basic"
     settings.db_url = "sqlite:///x.db"
-    cfg = market_config(settings, Launch())
+    cfg = market_config(settings, Launch(data_dir=tmp_path))
     assert cfg.source.kind is SourceKind.ALLTICK and cfg.source.limits().name == "basic"
     assert cfg.db_url == "sqlite:///x.db"
+    assert cfg.spill_dir is not None and cfg.spill_dir.parent == tmp_path / "spill"
+    settings.feed_source = "simulator"
+    cfg = market_config(settings, Launch(data_dir=tmp_path))
+    assert cfg.db_url.endswith("simulator.db"), "the configured database is for real data only"
 
 
 def test_the_command_line_overrides_and_says_which_setting(tmp_path, qapp) -> None:

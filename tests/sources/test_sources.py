@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+from urllib.parse import urlsplit
+
 import pytest
+from support.waits import wait_until
 
 from hkdesk.feed.plans import Plan
 from hkdesk.sources.runner import SourceRunner
@@ -41,3 +45,53 @@ async def test_the_simulator_is_started_and_stopped_as_a_process() -> None:
     finally:
         await runner.stop()
     assert not sim.alive() and runner.sim is None
+
+
+async def test_a_simulator_that_dies_is_started_again_on_its_port() -> None:
+    runner = SourceRunner(
+        SourceSpec(sim_args=("--seed", "3")),
+        TokenStore(use_keyring=False),
+        check_interval=0.05,
+        restart_initial=0.05,
+    )
+    upstream = await runner.start()
+    try:
+        first = runner.sim
+        assert first is not None
+        first.process.kill()
+        await wait_until(
+            lambda: runner.restarts == 1 and runner.sim is not first, timeout=20, what="a restart"
+        )
+        assert runner.sim is not None and runner.sim.alive() and not first.alive()
+        assert runner.sim.ws_url == upstream.url, "same port: the feed just reconnects"
+        assert runner.problem == ""
+    finally:
+        await runner.stop()
+
+
+async def test_a_restart_on_another_port_hands_the_new_upstream_on(monkeypatch) -> None:
+    moved: list[str] = []
+    runner = SourceRunner(
+        SourceSpec(sim_args=("--seed", "3")),
+        TokenStore(use_keyring=False),
+        check_interval=0.05,
+        restart_initial=0.05,
+        on_moved=lambda up: moved.append(up.url),
+    )
+    upstream = await runner.start()
+    try:
+        first = runner.sim
+        assert first is not None
+        first.process.kill()
+        first.process.wait()
+        blocker = socket.socket()  # someone takes the port while the simulator is down
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        blocker.bind(("127.0.0.1", urlsplit(upstream.url).port))
+        blocker.listen()
+        try:
+            await wait_until(lambda: runner.restarts == 1, timeout=30, what="a restart elsewhere")
+        finally:
+            blocker.close()
+        assert moved == [runner.sim.ws_url] != [upstream.url]
+    finally:
+        await runner.stop()

@@ -103,7 +103,7 @@ def test_a_new_database_is_made_at_the_current_version(db_url):
     engine = make_engine(db_url)
     assert migrate(engine) == 0
     with engine.connect() as conn:
-        assert conn.execute(schema_version.select()).scalar() == SCHEMA_VERSION == 2
+        assert conn.execute(schema_version.select()).scalar() == SCHEMA_VERSION == 3
     assert inspect(engine).get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
     engine.dispose()
 
