@@ -24,6 +24,11 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
         help="quit by itself after this many seconds (automation)",
     )
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the main window before quitting")
+    parser.add_argument(
+        "--diagnostics",
+        metavar="PATH",
+        help="write a JSON file of what the window shows when the app quits (for support)",
+    )
     # timing hook (hkdesk.desktop.startup_probe): print first paint / first quote times, then quit
     parser.add_argument("--startup-probe", dest="startup_probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(

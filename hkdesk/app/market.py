@@ -82,6 +82,8 @@ class MarketService(QObject):
         self._symbols: list[str] = []
         self._depth: list[str] = []
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
+        #: Our wall clock (epoch ms) when the feed entered its current state.
+        self.feed_since_ms = int(time.time() * 1000)
         self._rate = TickRate()
         self._last_gap: tuple[float, str] | None = None
         self.gaps: list[Gap] = []
@@ -124,7 +126,7 @@ class MarketService(QObject):
             await self._start()
 
     def _fail(self, reason: str) -> None:
-        self._status = FeedStatus(FeedState.FAILED, reason=reason)
+        self._on_status(FeedStatus(FeedState.FAILED, reason=reason))
         log.error("feed not started: %s", reason)
 
     async def _start(self) -> None:
@@ -267,6 +269,7 @@ class MarketService(QObject):
     # ------------------------------------------------------------ feed callbacks (cheap)
     def _on_status(self, status: FeedStatus) -> None:
         if status.state != self._status.state:
+            self.feed_since_ms = int(time.time() * 1000)
             detail = f": {status.reason}" if status.reason else ""
             level = (
                 logging.WARNING if status.state in (FeedState.FAILED, FeedState.BACKING_OFF) else logging.INFO

@@ -29,6 +29,7 @@ from hkdesk.feed.status import FeedTimings
 from hkdesk.sources.token_store import TokenStore, make_redactor
 from hkdesk.ui.log_panel import QtLogHandler
 from hkdesk.ui.main_window import MainWindow
+from hkdesk.ui.support_report import save_report
 from hkdesk.ui.theme import app_icon, apply_theme
 from hkdesk.ui.translations import install_translation
 
@@ -161,9 +162,19 @@ class Desk:
         if self._closed is not None:
             await self._closed
 
+    def save_diagnostics(self) -> None:
+        path = getattr(self.options, "diagnostics", None)
+        if path and self.window is not None:
+            try:
+                save_report(self.window, Path(path), self.redact)
+            except OSError as exc:
+                log.error("could not write the diagnostics file %s: %s", path, exc)
+                self.exit_code = 1
+
     async def close(self) -> None:
         if self._quit_handle is not None:
             self._quit_handle.cancel()
+        self.save_diagnostics()
         win = self.window
         if win is not None and win.isVisible():
             win.close()

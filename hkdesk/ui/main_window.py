@@ -8,13 +8,15 @@ chart buffers, and the depth ladder; a slower timer refreshes the status bar and
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow, QWidget
 
 from hkdesk.domain.symbols import SymbolInfo, display_code
+from hkdesk.sources.token_store import make_redactor
 from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.chart import INTERVALS
 from hkdesk.ui.colours import make_palette
@@ -22,6 +24,7 @@ from hkdesk.ui.log_panel import LogPanel
 from hkdesk.ui.menus import build_menus
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.status_bar import StatusPanel
+from hkdesk.ui.support_report import save_report
 from hkdesk.ui.symbol_panels import SymbolPanels
 from hkdesk.ui.theme import apply_theme
 from hkdesk.ui.watchlist_model import WatchlistModel
@@ -294,6 +297,20 @@ class MainWindow(QMainWindow):
     def _remember_interval(self, mode: str) -> None:
         self.settings.chart_interval = mode
         self.settings.sync()
+
+    def save_diagnostics(self) -> None:
+        """Help → Save diagnostics…: the support file, written where the user says."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save diagnostics"), "hkdesk-diagnostics.json", self.tr("JSON files (*.json)")
+        )
+        if not path:
+            return
+        try:
+            save_report(self, Path(path), make_redactor(self.tokens))
+        except OSError as exc:
+            self._refused(self.tr("Could not save {path}: {error}").format(path=path, error=exc))
+        else:
+            self.status.showMessage(self.tr("Diagnostics saved to {path}").format(path=path), 8000)
 
     def open_about(self) -> AboutDialog:
         """Window-modal, without blocking the event loop (quotes keep updating behind it)."""

@@ -38,6 +38,7 @@ class MenuHost(Protocol):
     def start_typing(self, text: str) -> None: ...
     def set_looks(self, *, colours: str | None = None, theme: str | None = None) -> None: ...
     def open_about(self) -> object: ...
+    def save_diagnostics(self) -> None: ...
 
 
 def build_menus(win: MenuHost) -> None:
@@ -96,3 +97,6 @@ def build_menus(win: MenuHost) -> None:
     win.about_action.setMenuRole(QAction.MenuRole.AboutRole)
     win.about_action.triggered.connect(win.open_about)
     help_menu.addAction(win.about_action)
+    diagnostics = QAction(translate("MainWindow", "Save &diagnostics…"), win, objectName="diagnosticsAction")
+    diagnostics.triggered.connect(win.save_diagnostics)
+    help_menu.addAction(diagnostics)

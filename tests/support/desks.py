@@ -16,7 +16,7 @@ SIM_ARGS = ["--request-spacing", "0.02", "--seed", "7", "--heartbeat-timeout", "
 SYMBOLS = "700,5,9988,1299,939,388,3690,1810"
 
 
-def options(config_dir: Path, db_url: str, **kw) -> argparse.Namespace:
+def options(config_dir: Path, db_url: str | None, **kw) -> argparse.Namespace:
     base = dict(
         quit_after=None,
         screenshot=None,
@@ -31,7 +31,7 @@ def options(config_dir: Path, db_url: str, **kw) -> argparse.Namespace:
     return argparse.Namespace(**base)
 
 
-def make_desk(config_dir: Path, db_url: str, *, sim_url: str | None = None, **kw) -> Desk:
+def make_desk(config_dir: Path, db_url: str | None, *, sim_url: str | None = None, **kw) -> Desk:
     """A desk on the app's own simulator process, or on ``sim_url`` (a shared one) as an AllTick feed."""
     if sim_url is not None:
         kw.setdefault("url", sim_url)

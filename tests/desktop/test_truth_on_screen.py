@@ -1,0 +1,81 @@
+"""The screen tells the truth: what is live, what is not and why, in the window and in the support file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from support.desks import make_desk
+from support.waits import wait_until
+
+from hkdesk.domain.freshness import Freshness
+from hkdesk.ui.support_report import build_report
+from hkdesk.ui.watchlist_model import Col
+
+TOKEN = "diag-t0ken-NEVER-SHOWN"
+
+
+def test_the_diagnostics_file_says_what_the_window_showed(tmp_path) -> None:
+    out = tmp_path / "diag.json"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    args = [
+        sys.executable, "-m", "hkdesk", "--quit-after", "6", "--diagnostics", str(out),
+        "--config-dir", str(tmp_path / "cfg"), "--symbols", "700,5,9988", "--token", TOKEN,
+    ]  # fmt: skip
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = out.read_text(encoding="utf-8")
+    assert TOKEN not in text
+    report = json.loads(text)
+    assert report["source"] == "Built-in simulator"
+    assert report["feed"]["state"] == "live" and report["feed"]["since"] > 1_700_000_000_000
+    rows = {r["symbol"]: r for r in report["rows"]}
+    assert list(rows) == ["700.HK", "5.HK", "9988.HK"]
+    for row in rows.values():
+        assert row["state"] in ("live", "snapshot", "stored", "stale")
+        assert row["last"] is None or isinstance(row["last"], str)
+    live = [r for r in rows.values() if r["state"] == "live"]
+    assert live, "at least one symbol traded within six seconds"
+    for row in live:
+        assert float(row["last"]) > 0 and row["age_s"] is not None and row["age_s"] < 60
+        assert row["last_ts"] > 1_700_000_000_000
+    chart = report["chart"]
+    assert chart["symbol"] == "700.HK" and chart["points"] >= 1
+    assert chart["first_ts"] <= chart["last_ts"]
+    assert report["simulator_restarts"] == 0 and report["alerts"] == []
+    assert (tmp_path / "cfg" / "simulator.db").exists(), "the simulator's data in its own file"
+
+
+async def test_a_killed_simulator_leaves_every_row_stale_until_it_is_back(qtbot, tmp_path) -> None:
+    desk = make_desk(tmp_path / "cfg", None)
+    win = await desk.open()
+    market = desk.market
+    try:
+        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 20, "live Tencent")
+        sim = market.sim
+        assert sim is not None
+        sim.process.kill()
+        symbols = win.model.symbols()
+
+        def all_not_live() -> bool:
+            return all(market.hub.freshness(s).state is not Freshness.LIVE for s in symbols)
+
+        await wait_until(all_not_live, 5, "every row marked as not live")
+        stale = [s for s in symbols if market.hub.freshness(s).state is Freshness.STALE]
+        assert stale, "rows that were live are stale now"
+        await wait_until(lambda: win.model.rowCount() and all_not_live(), 1, "repainted")
+        win.on_frame()
+        win.on_frame()
+        row = win.model.row_of(stale[0])
+        assert win.model.data(win.model.index(row, Col.STATE)) == "stale"
+        tip = win.model.data(win.model.index(row, Col.LAST), 3)  # ToolTipRole
+        assert tip.startswith("Stale") and "ago" in tip
+        report = build_report(win)
+        assert all(r["state"] != "live" for r in report["rows"])
+        await wait_until(lambda: market.simulator_restarts == 1, 30, "the simulator restarted")
+        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 30, "live again")
+        assert build_report(win)["simulator_restarts"] == 1
+    finally:
+        await desk.close()
