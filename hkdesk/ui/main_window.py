@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QInputDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from hkdesk.domain.symbols import SymbolInfo, display_code
 from hkdesk.sources.token_store import make_redactor
 from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.chart import INTERVALS
 from hkdesk.ui.colours import make_palette
+from hkdesk.ui.list_name_dialog import ListNameDialog
 from hkdesk.ui.log_panel import LogPanel
 from hkdesk.ui.menus import build_menus
 from hkdesk.ui.settings_dialog import SettingsDialog
@@ -262,8 +263,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ named lists
     def _ask_name(self, title: str, text: str = "") -> str | None:
-        name, ok = QInputDialog.getText(self, title, self.tr("Name:"), text=text)
-        return name if ok else None
+        dlg = ListNameDialog(title, self.watchlists.name_problem, text, self)
+        return dlg.name() if dlg.exec() == ListNameDialog.DialogCode.Accepted else None
 
     def _refused(self, problem: str | None) -> None:
         if problem:
@@ -277,11 +278,21 @@ class MainWindow(QMainWindow):
 
     def rename_list(self) -> None:
         name = self._ask_name(self.tr("Rename watchlist"), self.watchlists.current)
-        if name is not None and name.strip() != self.watchlists.current:
+        if name is not None:
             self._refused(self.watchlists.rename(name))
 
     def delete_list(self) -> None:
-        self._refused(self.watchlists.delete())
+        """Asks first: a list is the user's work."""
+        name = self.watchlists.current
+        question = self.tr("Delete the watchlist “{name}” and its {n} symbols?").format(
+            name=name, n=len(self.watchlists.symbols())
+        )
+        if self.confirm(self.tr("Delete watchlist"), question):
+            self._refused(self.watchlists.delete())
+
+    def confirm(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question)
+        return answer == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------ settings
     def open_settings(self) -> None:

@@ -103,7 +103,7 @@
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
-        <extracomment>How often the quotes learn which streams flow (well inside a liveness interval).</extracomment>
+        <extracomment>How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is).</extracomment>
         <translation>超出計劃的串流上限</translation>
     </message>
     <message>
@@ -168,6 +168,13 @@
     </message>
 </context>
 <context>
+    <name>ListNameDialog</name>
+    <message>
+        <source>Name:</source>
+        <translation>名稱：</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Watchlist</source>
@@ -190,8 +197,28 @@
         <translation>新增自選股清單</translation>
     </message>
     <message>
-        <source>Name:</source>
-        <translation>名稱：</translation>
+        <source>Delete the watchlist “{name}” and its {n} symbols?</source>
+        <translation>刪除自選清單「{name}」及其 {n} 隻股票？</translation>
+    </message>
+    <message>
+        <source>Delete watchlist</source>
+        <translation>刪除自選清單</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>儲存診斷資料</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 檔案 (*.json)</translation>
+    </message>
+    <message>
+        <source>Could not save {path}: {error}</source>
+        <translation>無法儲存 {path}：{error}</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to {path}</source>
+        <translation>診斷資料已儲存至 {path}</translation>
     </message>
     <message>
         <source>Rename watchlist</source>
@@ -256,6 +283,10 @@
     <message>
         <source>&amp;About hkdesk</source>
         <translation>關於 hkdesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Save &amp;diagnostics…</source>
+        <translation>儲存診斷資料(&amp;D)…</translation>
     </message>
 </context>
 <context>

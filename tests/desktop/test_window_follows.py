@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from support.offline import offline_window
 
+from hkdesk.ui.list_name_dialog import ListNameDialog
 from hkdesk.ui.settings_dialog import SettingsDialog
 
 
@@ -22,14 +24,26 @@ async def test_list_changes_made_anywhere_reach_the_combo_model_and_title(qtbot,
         assert win.model.symbols() == ["5.HK", "11.HK"]
         lists.move("11.HK", 0)
         assert win.model.symbols() == ["11.HK", "5.HK"]
+        asked: list[str] = []
+        win.confirm = lambda title, question: asked.append(question) or False  # type: ignore[method-assign]
+        win.delete_list()
+        assert "Banks" in win.watchlists.names(), "declined: nothing deleted"
+        assert "Banks" in asked[0] and "2 symbols" in asked[0]
+        win.confirm = lambda title, question: True  # type: ignore[method-assign]
         win.delete_list()
         assert "Banks" not in [win.watchlist.lists.itemText(i) for i in range(win.watchlist.lists.count())]
 
 
-async def test_a_refused_list_name_is_answered_in_the_window(qtbot, tmp_path) -> None:
+async def test_a_list_name_that_cannot_be_used_is_answered_while_typed(qtbot, tmp_path) -> None:
     with offline_window(tmp_path) as win:
-        win._refused(win.watchlists.create(win.watchlists.current))
-        assert "already" in win.status.currentMessage()
+        dlg = ListNameDialog("New watchlist", win.watchlists.name_problem, parent=win)
+        ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()
+        QTest.keyClicks(dlg.field, "tech")
+        assert not ok.isEnabled() and "already" in dlg.message.text() and not dlg.message.isHidden()
+        QTest.keyClicks(dlg.field, " 2")
+        assert ok.isEnabled() and dlg.message.isHidden() and dlg.name() == "tech 2"
+        dlg.deleteLater()
 
 
 async def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot, tmp_path) -> None:
