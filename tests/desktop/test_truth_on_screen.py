@@ -6,11 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 from support.desks import make_desk
+from support.offline import offline_window
 from support.waits import wait_until
 
 from hkdesk.domain.freshness import Freshness
+from hkdesk.domain.types import Tick
 from hkdesk.ui.support_report import build_report
 from hkdesk.ui.watchlist_model import Col
 
@@ -79,3 +82,31 @@ async def test_a_killed_simulator_leaves_every_row_stale_until_it_is_back(qtbot,
         assert build_report(win)["simulator_restarts"] == 1
     finally:
         await desk.close()
+
+
+async def test_a_new_trading_day_starts_the_board_and_the_intraday_chart_afresh(qtbot, tmp_path) -> None:
+    friday = 1_764_289_800_000  # 2025-11-28 08:30 UTC, 16:30 in Hong Kong
+    monday = friday + 3 * 86_400_000 - 7 * 3_600_000  # 2025-12-01 09:30 in Hong Kong
+    with offline_window(tmp_path) as win:
+        hub = win.market.hub
+        hub.apply_ticks(
+            [Tick("700.HK", i, friday - 60_000 * (10 - i), Decimal(400 + i), Decimal(100)) for i in range(10)]
+        )
+        win.select_symbol("700.HK")
+        win.on_frame()
+        win.on_frame()
+        assert win.chart.ticks.n == 10
+        q = hub.quotes["700.HK"]
+        assert q.last == Decimal(409) and q.volume == 1000
+        hub.apply_ticks([Tick("5.HK", 1, monday, Decimal("60"), Decimal(400))])  # Monday's first trade
+        assert q.prev_close == Decimal(409) and q.volume == 0 and q.high is None, "the day starts afresh"
+        assert hub.freshness("700.HK").state is Freshness.STORED, "Friday's last is not today's live price"
+        win.on_frame()
+        win.on_frame()
+        assert win.chart.ticks.n == 0, "no line from Friday into Monday"
+        hub.apply_ticks([Tick("700.HK", 1, monday + 5_000, Decimal(410), Decimal(200))])
+        win.on_frame()
+        win.on_frame()
+        assert win.chart.ticks.n == 1 and q.change == Decimal(1) and q.volume == 200
+        row = win.model.row_of("700.HK")
+        assert win.model.data(win.model.index(row, Col.VOLUME)) == "200"
