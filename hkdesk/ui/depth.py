@@ -117,16 +117,6 @@ class DepthLadder(QWidget):
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             self._words["level"],
         )
-        if dim:
-            p.setFont(self._bold)
-            p.setPen(pal.badge[self.state].color())  # type: ignore[index]
-            p.drawText(
-                QRectF(w * 0.2, 0, w * 0.28, rh),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                f"⚠ {badge_text(self.state).upper()}",  # type: ignore[arg-type]
-            )
-            p.setFont(self._font)
-            p.setPen(header)
         p.drawText(
             QRectF(0, 0, w * 0.48, rh),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
@@ -177,11 +167,16 @@ class DepthLadder(QWidget):
         p.fillRect(QRectF(0, mid_y, w, rh), band)
         p.setPen(text_colour)
         p.setFont(self._bold)
+        spread = self._words["spread"].format(value=self.spread_text)
+        if dim:  # the book is not live: say so where the eye goes first, in the badge colour
+            p.setPen(pal.badge[self.state].color())  # type: ignore[index]
+            spread = f"⚠ {badge_text(self.state).upper()}  {spread}"  # type: ignore[arg-type]
         p.drawText(
             QRectF(6, mid_y, w - 12, rh),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            self._words["spread"].format(value=self.spread_text),
+            spread,
         )
+        p.setPen(text_colour)
         p.drawText(
             QRectF(6, mid_y, w - 12, rh),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,

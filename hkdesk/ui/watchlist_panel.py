@@ -35,6 +35,7 @@ COLUMN_WIDTHS = {
     Col.HIGH: 70,
     Col.LOW: 70,
     Col.TIME: 62,
+    Col.STATE: 70,
 }
 
 
@@ -121,6 +122,7 @@ class WatchlistPanel(QWidget):
         for col, width in COLUMN_WIDTHS.items():
             self.view.setColumnWidth(col, width)
         hh.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
+        hh.moveSection(hh.visualIndex(Col.STATE), 1)  # where the figures come from, next to the code
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.delete_pressed.connect(self._delete_current)
 
