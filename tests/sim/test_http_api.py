@@ -39,7 +39,7 @@ async def test_daily_kline_ends_with_the_previous_close(sim):
     assert len(bars) == 20
     assert all(isinstance(v, str) for bar in bars for v in bar.values())
     stamps = [int(b["timestamp"]) for b in bars]
-    assert stamps == sorted(stamps) and stamps[-1] < server.model.plan.t0
+    assert stamps == sorted(stamps) and stamps[-1] < server.model.frame.t0
     assert Decimal(bars[-1]["close_price"]) == Decimal(server.model.prev_close("700.HK")) / 1000
     for b in bars:
         o, h, lo, c = (Decimal(b[k]) for k in ("open_price", "high_price", "low_price", "close_price"))
