@@ -9,7 +9,7 @@ API (``/_sim/fault?name=value``) or the server object (``server.fault("name=valu
 ``slow=S``             wait S seconds before each frame
 ``garbage=R``          R bad frames per second per connection: invalid JSON, wrong types,
                        unknown cmd_ids, binary frames
-``reject-symbol=C``    treat code C as unknown (ret 600); repeatable
+``reject-symbol=C``    treat code C as unknown (ret 600, the message naming C); repeatable
 ``reject-next[=N]``    refuse the next N WebSocket handshakes with HTTP 401 (default 1)
 ``burst=N``            N extra trades per second spread over all subscribed symbols
 ``strict-spacing``     the strict reading of the 1 s rule: any two requests on a socket closer

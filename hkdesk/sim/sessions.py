@@ -189,7 +189,10 @@ class Sessions:
         else:
             self._set_trades(client, list(valid))
         if invalid:
-            self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace, wire.CODE_INVALID))
+            # A code refused by the reject-symbol fault is named, so a test sees which one it hit.
+            named = [c for c in invalid if c in self.faults.reject_symbols]
+            msg = f"{wire.CODE_INVALID[1]}: {', '.join(named)}" if named else None
+            self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace, wire.CODE_INVALID, msg))
         else:
             self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace))
         if depth:

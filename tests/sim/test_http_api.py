@@ -131,9 +131,11 @@ async def test_batch_kline_items_beyond_the_plan_get_603(sim):
 async def test_trade_tick_latest_trade_with_an_integer_direction(sim):
     server = await sim(speed=30.0)
     await asyncio.sleep(0.2)
-    data = envelope_ok(await http_json(get_url(server, "trade-tick", codes("939.HK", "UNH.US", "700.HK"))))
+    data = envelope_ok(
+        await http_json(get_url(server, "trade-tick", codes("939.HK", "UNH.US", "700.HK", "HSI")))
+    )
     ticks = data["tick_list"]
-    assert [t["code"] for t in ticks] == ["939.HK", "700.HK"]  # other markets are left out
+    assert [t["code"] for t in ticks] == ["939.HK", "700.HK", "HSI"]  # other markets are left out
     for t in ticks:
         assert set(t) == TRADE_KEYS
         assert isinstance(t["trade_direction"], int) and t["trade_direction"] in (0, 1, 2)

@@ -278,6 +278,7 @@ def test_burst_gives_valid_trades_for_the_requested_symbols():
             assert t.bid < t.ask
     for s in seqs.values():
         assert s == sorted(set(s))
-    tape_after = model.advance(hk(10, 0, 5))
-    for t in tape_after:  # the tape goes on above the burst's seqs
-        assert t.seq > seqs[t.symbol][-1] if t.symbol in seqs else True
+    after = [t for t in model.advance(hk(10, 0, 20)) if t.symbol in seqs]
+    assert {t.symbol for t in after} == {"700.HK", "5.HK", "HSI"}
+    for t in after:  # the tape goes on above the burst's seqs
+        assert t.seq > seqs[t.symbol][-1]
