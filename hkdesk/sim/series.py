@@ -132,7 +132,10 @@ class DailySeries:
         self._anchor_log = [float(np.log(max(int(p), 1))) for p in anchor_milli]
         self._market: dict[tuple[int, int], np.ndarray] = {}
         self._own: dict[tuple[int, int], np.ndarray] = {}
-        self._logs: dict[int, np.ndarray] = {}
+        # Log closes walked out from the anchor: index k is k trading days after (before) the
+        # day before ANCHOR, so a value never depends on how far the walk went first.
+        self._forward: dict[int, np.ndarray] = {}
+        self._backward: dict[int, np.ndarray] = {}
 
     # ------------------------------------------------------------------ blocks
 
@@ -181,27 +184,44 @@ class DailySeries:
 
     # ------------------------------------------------------------------ closes
 
-    def _returns(self, row: int, count: int) -> np.ndarray:
+    def _returns(self, row: int, start: int, end: int) -> np.ndarray:
+        """Daily log returns of the trading days ``start:end`` (positions)."""
+        if end <= start:
+            return np.zeros(0)
         p = self.params[row]
-        m = self._over_days(lambda y: self._market_block(_MARKET, y), count)
-        t = self._over_days(lambda y: self._market_block(_TECH, y), count)
-        own = self._over_days(lambda y: self._own_block(row, y), count)
+        m = self._over_days(lambda y: self._market_block(_MARKET, y), end, start)
+        t = self._over_days(lambda y: self._market_block(_TECH, y), end, start)
+        own = self._over_days(lambda y: self._own_block(row, y), end, start)
         return (p.beta_market * m[1] + p.beta_tech * t[1]) + own[1]
 
-    def logs(self, row: int, upto: date) -> np.ndarray:
-        """Log closes (of milli prices) of the trading days from :data:`SERIES_START` on,
-        at least through ``upto`` and :data:`ANCHOR`."""
-        need = max(self.days.position(upto), self.days.position(ANCHOR)) + 1
-        cached = self._logs.get(row)
-        if cached is not None and len(cached) >= need:
-            return cached
-        cum = np.cumsum(self._returns(row, len(self.days.days)))
-        anchor_prev = self.days.position(ANCHOR) - 1
-        logs = self._logs[row] = self._anchor_log[row] + (cum - cum[anchor_prev])
-        return logs
+    @property
+    def _origin(self) -> int:
+        """Position of the day before :data:`ANCHOR`, whose log close is the anchor price's."""
+        return self.days.position(ANCHOR) - 1
+
+    def logs(self, row: int, start: int, end: int) -> np.ndarray:
+        """Log closes (of milli prices) of the trading days ``start:end`` (positions)."""
+        origin = self._origin
+        parts = []
+        if start < origin:
+            back = self._backward.get(row)
+            if back is None or len(back) <= origin - start:
+                back = self._backward[row] = self._anchor_log[row] - np.concatenate(
+                    ([0.0], np.cumsum(self._returns(row, start + 1, origin + 1)[::-1]))
+                )
+            parts.append(back[origin - np.arange(start, min(end, origin))])
+        if end > origin:
+            ahead = self._forward.get(row)
+            if ahead is None or len(ahead) < end - origin:
+                ahead = self._forward[row] = self._anchor_log[row] + np.concatenate(
+                    ([0.0], np.cumsum(self._returns(row, origin + 1, end)))
+                )
+            parts.append(ahead[max(start, origin) - origin : end - origin])
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def log_close(self, row: int, day: date) -> float:
-        return float(self.logs(row, day)[self.days.position(day)])
+        pos = self.days.position(day)
+        return float(self.logs(row, pos, pos + 1)[0])
 
     def close(self, row: int, day: date) -> int:
         """The close of trading day ``day`` in milli, on that day's tick grid."""
@@ -210,8 +230,9 @@ class DailySeries:
     def prev_log(self, row: int, day: date) -> float:
         """Log close of the trading day before ``day``."""
         pos = self.days.position(day)
-        logs = self.logs(row, day)
-        return float(logs[pos - 1]) if pos else float(logs[0] - self._returns(row, 1)[0])
+        if pos:
+            return float(self.logs(row, pos - 1, pos)[0])
+        return float(self.logs(row, 0, 1)[0] - self._returns(row, 0, 1)[0])
 
     def prev_close(self, row: int, day: date) -> int:
         """The close of the trading day before ``day`` (milli, on that day's grid)."""
@@ -239,16 +260,15 @@ class DailySeries:
             empty = np.zeros(0, dtype=np.int64)
             return SummaryBars([], empty, empty, empty, empty, empty, empty)
         p = self.params[row]
-        logs = self.logs(row, self.days.days[end - 1])
+        logs = self.logs(row, start, end)
         market = self._over_days(lambda y: self._market_block(_MARKET, y), end, start)[0]
         tech = self._over_days(lambda y: self._market_block(_TECH, y), end, start)[0]
         own = self._over_days(lambda y: self._own_block(row, y), end, start)
-        first_prev = logs[start - 1] if start else self.prev_log(row, self.days.days[0])
-        prev = np.concatenate(([first_prev], logs[start : end - 1]))
+        prev = np.concatenate(([self.prev_log(row, self.days.days[start])], logs[:-1]))
         opening = prev + ((p.beta_market * market + p.beta_tech * tech) + own[0])
         days = self.days.days[start:end]
         o = _snap_days(np.exp(opening), days)
-        c = _snap_days(close_milli(logs[start:end]), days)
+        c = _snap_days(close_milli(logs), days)
         top, bottom = np.maximum(o, c), np.minimum(o, c)
         h = np.maximum(top, _snap_days(top * np.exp(p.daily_vol * own[4]), days))
         lo = np.minimum(bottom, _snap_days(bottom * np.exp(-p.daily_vol * own[5]), days))
