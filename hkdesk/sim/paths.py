@@ -28,7 +28,7 @@ from hkdesk.domain.sessions import (
     random_close_window,
 )
 from hkdesk.domain.spread import MilliGrid
-from hkdesk.sim.grid import grid_for, next_up, snap_bid, snap_ceil
+from hkdesk.sim.grid import grid_for, snap_bid, snap_ceil
 from hkdesk.sim.params import MARKET_VOL, TECH_VOL
 from hkdesk.sim.series import GAP_SHARE, DailySeries, Moves, student
 
@@ -212,11 +212,6 @@ def stock_day(frame: DayFrame, series: DailySeries, row: int, seed: int) -> Stoc
         close_volume=int(close_volume),
         vcm=vcm,
     )
-
-
-def asks(bid: np.ndarray, grid: MilliGrid) -> np.ndarray:
-    """The ask one tick above each bid."""
-    return next_up(bid.astype(np.int64), grid)
 
 
 def find_vcm(

@@ -13,9 +13,9 @@ from hkdesk.sim.model import MarketModel
 async def test_previous_closes_of_many_codes_at_the_app_pace_despite_the_rate_limit(sim):
     # The app asks the simulator without spacing; the plan allows 20 calls a window and
     # the client tries a refused call again.
-    server = await sim(model=MarketModel(seed=1), http_window_scale=0.1)
+    server = await sim(model=MarketModel(seed=1))  # professional: 20 calls per second per endpoint
     codes = list(server.model.symbols)[:45]
-    client = QuoteHttp(server.ws_url, "t", min_interval=0.0, codes_per_request=200, rate_retry_wait=0.1)
+    client = QuoteHttp(server.ws_url, "t", min_interval=0.0, codes_per_request=200, rate_retry_wait=1.0)
     closes = await client.fetch_previous_close(codes)
     assert client.requests > len(codes) + 1  # some were refused and asked again
     # the demo day (a past date) is in progress: its bar is skipped

@@ -225,14 +225,14 @@ async def test_unknown_paths_and_bad_tokens_are_answered_in_the_envelope(sim):
 
 
 async def test_rate_limits_per_token_and_per_endpoint(sim):
-    server = await sim(plan="free", http_window_scale=0.05)  # one call per 0.5 s instead of 10 s
+    server = await sim(plan="free", http_window_scale=0.1)  # one call per 1 s instead of 10 s
     first = await http_json(get_url(server, "kline", kline_query("700.HK", 8, 1), token="A"))
     again = await http_json(get_url(server, "kline", kline_query("700.HK", 8, 1), token="A"))
     other_token = await http_json(get_url(server, "kline", kline_query("700.HK", 8, 1), token="B"))
     other_endpoint = await http_json(get_url(server, "trade-tick", codes("700.HK"), token="A"))
     assert first["ret"] == 200 and other_token["ret"] == 200 and other_endpoint["ret"] == 200
     assert (again["ret"], again["msg"]) == (605, "too many requests")
-    await asyncio.sleep(0.55)
+    await asyncio.sleep(1.05)
     assert (await http_json(get_url(server, "kline", kline_query("700.HK", 8, 1), token="A")))["ret"] == 200
     many = await http_json(get_url(server, "static_info", codes(*server.model.symbols), token="C"))
     assert len(many["data"]["static_info_list"]) == 5  # the free plan's codes per call
