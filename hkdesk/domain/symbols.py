@@ -77,6 +77,8 @@ class SymbolInfo:
     sector: str
     in_hsi: bool
     is_index: bool = False
+    #: Simplified Chinese name (AllTick's ``name_cn``); empty when the symbols file has none.
+    name_zh_hans: str = ""
 
     @property
     def display_code(self) -> str:
@@ -84,9 +86,11 @@ class SymbolInfo:
 
 
 _INDICES = (
-    SymbolInfo("HSI", "HANG SENG INDEX", "恒生指數", 0, Decimal("26500"), "Index", False, True),
-    SymbolInfo("HSCEI", "HS CHINA ENT", "國企指數", 0, Decimal("9400"), "Index", False, True),
-    SymbolInfo("HSTECH", "HS TECH INDEX", "恒生科技指數", 0, Decimal("5800"), "Index", False, True),
+    SymbolInfo("HSI", "HANG SENG INDEX", "恒生指數", 0, Decimal("26500"), "Index", False, True, "恒生指数"),
+    SymbolInfo("HSCEI", "HS CHINA ENT", "國企指數", 0, Decimal("9400"), "Index", False, True, "国企指数"),
+    SymbolInfo(
+        "HSTECH", "HS TECH INDEX", "恒生科技指數", 0, Decimal("5800"), "Index", False, True, "恒生科技指数"
+    ),
 )
 
 
@@ -95,7 +99,8 @@ def default_symbols_file() -> Path:
 
 
 def load_universe(path: Path | None = None, *, with_indices: bool = True) -> dict[str, SymbolInfo]:
-    """Read a symbols CSV (``code,name_en,name_zh,lot_size,approx_price,sector,in_hsi``).
+    """Read a symbols CSV (``code,name_en,name_zh,lot_size,approx_price``, optional ``name_zh_hans``,
+    ``sector``, ``in_hsi``; other columns, such as further index memberships, are left to their users).
 
     Raises ``ValueError`` naming the file and line for a malformed row.
     """
@@ -124,6 +129,7 @@ def load_universe(path: Path | None = None, *, with_indices: bool = True) -> dic
                 approx_price=price,
                 sector=(row.get("sector") or "").strip(),
                 in_hsi=(row.get("in_hsi") or "0").strip() == "1",
+                name_zh_hans=(row.get("name_zh_hans") or "").strip(),
             )
     if with_indices:
         for info in _INDICES:

@@ -4,7 +4,8 @@ The WebSocket stream carries neither a previous close nor anything for a stock t
 traded since we subscribed, so the board starts from these. Requests are plain HTTP/1.1 GETs
 (asyncio streams, TLS verification always on for https) with the token in the
 query string, spaced by ``min_interval`` because the provider's limits are strict (free plan:
-one request every 10 s, 5 codes per request).
+one request every 10 s, 5 codes per request); a call refused for its rate (605 or 429) is
+tried again a little later, a few times.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import ssl
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import msgspec
 
-from hkdesk.domain.sessions import HK_TZ
+from hkdesk.domain.sessions import CLOSE, HK_TZ, LUNCH_START, is_half_day
 from hkdesk.domain.types import Tick
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.plans import Plan
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 DAILY_KLINE = 8
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+#: ``ret`` of a call refused for the plan's call rate (tried again after ``rate_retry_wait``).
+RATE_REFUSED = (605, 429)
 
 #: (seconds between requests, codes per trade-tick request) per plan; conservative for paid plans.
 HTTP_LIMITS: dict[str, tuple[float, int]] = {
@@ -73,6 +76,8 @@ class QuoteHttp:
         timeout: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], float] = time.time,
+        rate_retries: int = 3,
+        rate_retry_wait: float = 1.0,
     ) -> None:
         if not token:
             raise ValueError("an AllTick token is required")
@@ -83,6 +88,8 @@ class QuoteHttp:
         self.min_interval = min_interval
         self.codes_per_request = codes_per_request
         self.timeout = timeout
+        self.rate_retries = rate_retries
+        self.rate_retry_wait = rate_retry_wait
         self._clock = clock
         self._now = now
         self._next_at = float("-inf")
@@ -99,13 +106,15 @@ class QuoteHttp:
     # ------------------------------------------------------------------ queries
 
     async def fetch_previous_close(self, codes: Iterable[str]) -> dict[str, Decimal]:
-        """Close of the last full trading day before today (HK time) per code.
+        """Close of the last full trading day before the current session, per code.
 
         One request per code (the K-line endpoint takes one code). A code that fails is logged
-        and left out; a rejected token raises :class:`HttpError` at once.
+        and left out; a rejected token raises :class:`HttpError` at once. The current session is
+        today (HK), unless the newest daily bar is older than today and its day is still trading
+        (a simulator replaying another day): then that bar is in progress and the one before it
+        holds the previous close.
         """
-        result: dict[str, Decimal] = {}
-        today = datetime.fromtimestamp(self._now(), HK_TZ).date()
+        lists: dict[str, list[Any]] = {}
         for code in dict.fromkeys(codes):
             query = {
                 "code": code,
@@ -121,12 +130,33 @@ class QuoteHttp:
                     raise
                 log.warning("previous close of %s: %s", code, exc)
                 continue
-            close = _previous_close(data.get("kline_list") or [], today)
+            lists[code] = data.get("kline_list") or []
+        session = await self._session_day(lists)
+        result: dict[str, Decimal] = {}
+        for code, bars in lists.items():
+            close = _previous_close(bars, session)
             if close is None:
                 log.info("previous close of %s: no earlier daily bar", code)
             else:
                 result[code] = close
         return result
+
+    async def _session_day(self, lists: dict[str, list[Any]]) -> date:
+        today = datetime.fromtimestamp(self._now(), HK_TZ).date()
+        newest: dict[str, date] = {}
+        for code, bars in lists.items():
+            days = [d for d in (_bar_day(b) for b in bars) if d is not None]
+            if days:
+                newest[code] = max(days)
+        if not newest or max(newest.values()) >= today:
+            return today
+        code, day = max(newest.items(), key=lambda item: item[1])
+        latest = (await self.fetch_latest_trades([code])).get(code)
+        if latest is None:
+            return today
+        at = datetime.fromtimestamp(latest.ts / 1000, HK_TZ)
+        session_over = LUNCH_START if is_half_day(day) else CLOSE
+        return day if at.date() == day and at.time() < session_over else today
 
     async def fetch_latest_trades(self, codes: Iterable[str]) -> dict[str, Tick]:
         """The latest trade per code, ``codes_per_request`` codes per request."""
@@ -159,6 +189,28 @@ class QuoteHttp:
         query = json.dumps({"trace": trace, "data": data}, separators=(",", ":"))
         path = f"{protocol.HTTP_PATH}{endpoint}"
         target = f"{path}?" + urllib.parse.urlencode({"token": self._token, "query": query})
+        for _ in range(self.rate_retries):
+            status, reply = await self._call(path, target)
+            if not (isinstance(reply, dict) and reply.get("ret") in RATE_REFUSED):
+                break
+            log.info("%s: refused for the call rate (%s); trying again", path, reply.get("ret"))
+            await asyncio.sleep(max(self.min_interval, self.rate_retry_wait))
+        else:
+            status, reply = await self._call(path, target)
+        ret = reply.get("ret") if isinstance(reply, dict) else None
+        if status != 200:
+            raise HttpError(f"{path}: HTTP {status}", ret if isinstance(ret, int) else status)
+        if not isinstance(reply, dict):
+            raise HttpError(f"{path}: the answer is not a JSON object")
+        if ret != 200:
+            msg = str(reply.get("msg") or "")
+            code = ret if isinstance(ret, int) else None
+            raise HttpError(f"{path}: AllTick error {ret}: {msg}".rstrip(": "), code)
+        payload = reply.get("data")
+        return payload if isinstance(payload, dict) else {}
+
+    async def _call(self, path: str, target: str) -> tuple[int, Any]:
+        """One spaced request: HTTP status and the decoded body (None if not JSON)."""
         async with self._lock:
             wait = self._next_at - self._clock()
             if wait > 0:
@@ -174,20 +226,9 @@ class QuoteHttp:
                 self._next_at = self._clock() + self.min_interval
                 self.requests += 1
         try:
-            reply = json.loads(body)
+            return status, json.loads(body)
         except ValueError:
-            reply = None
-        ret = reply.get("ret") if isinstance(reply, dict) else None
-        if status != 200:
-            raise HttpError(f"{path}: HTTP {status}", ret if isinstance(ret, int) else status)
-        if not isinstance(reply, dict):
-            raise HttpError(f"{path}: the answer is not a JSON object")
-        if ret != 200:
-            msg = str(reply.get("msg") or "")
-            code = ret if isinstance(ret, int) else None
-            raise HttpError(f"{path}: AllTick error {ret}: {msg}".rstrip(": "), code)
-        payload = reply.get("data")
-        return payload if isinstance(payload, dict) else {}
+            return status, None
 
     async def _fetch(self, target: str) -> tuple[int, bytes]:
         """One HTTP/1.1 GET on a fresh connection (``Connection: close``); returns status and body.
@@ -261,22 +302,30 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
         await reader.readline()
 
 
-def _previous_close(bars: Sequence[Any], today: Any) -> Decimal | None:
+def _bar_day(bar: Any) -> date | None:
+    """The HK date of a daily bar (its ``timestamp`` in seconds or milliseconds)."""
+    try:
+        ts = int(bar["timestamp"])
+    except (KeyError, ValueError, TypeError):
+        return None
+    if ts > 100_000_000_000:
+        ts //= 1000
+    return datetime.fromtimestamp(ts, HK_TZ).date()
+
+
+def _previous_close(bars: Sequence[Any], today: date) -> Decimal | None:
     """Close of the latest daily bar dated before ``today`` (HK calendar)."""
-    best: tuple[int, Decimal] | None = None
+    best: tuple[date, Decimal] | None = None
     for bar in bars:
         if not isinstance(bar, dict):
             continue
+        day = _bar_day(bar)
         try:
-            ts = int(bar["timestamp"])
             close = Decimal(str(bar["close_price"]))
         except (KeyError, ValueError, TypeError, InvalidOperation):
             continue
-        if ts > 100_000_000_000:
-            ts //= 1000
-        day = datetime.fromtimestamp(ts, HK_TZ).date()
-        if day >= today or not close.is_finite() or close <= 0:
+        if day is None or day >= today or not close.is_finite() or close <= 0:
             continue
-        if best is None or ts > best[0]:
-            best = (ts, close)
+        if best is None or day > best[0]:
+            best = (day, close)
     return best[1] if best else None

@@ -1,4 +1,4 @@
-"""``hkdesk sim``: run the simulator until Ctrl-C or SIGTERM.
+"""``hkdesk sim``: run the simulator until Ctrl-C or SIGTERM (or until its parent dies).
 
 The first line on stdout is exactly ``hkdesk-sim ws://HOST:PORT/quote-stock-b-ws-api`` (flushed),
 so a parent process can read the URL; with ``--port 0`` the system picks a free port.
@@ -12,12 +12,17 @@ import contextlib
 import logging
 import signal
 import sys
+from datetime import date, datetime, time
 from pathlib import Path
 
+from hkdesk.domain.sessions import OPEN, is_trading_day
 from hkdesk.domain.symbols import load_universe
 from hkdesk.sim.clock import DemoClock, RealtimeClock, SimClock
 from hkdesk.sim.faults import FaultError, Faults
+from hkdesk.sim.indices import load_membership
 from hkdesk.sim.model import MarketModel
+from hkdesk.sim.parent import watch_parent
+from hkdesk.sim.series import SERIES_START
 from hkdesk.sim.server import PLANS, SimServer
 
 URL_PREFIX = "hkdesk-sim"
@@ -38,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--clock", choices=("demo", "realtime"), default="demo", help="demo always trades (default)"
     )
     p.add_argument("--speed", type=float, default=1.0, help="demo clock speed factor (default 1)")
+    p.add_argument(
+        "--date",
+        type=_date,
+        help="trading day the demo clock simulates, YYYY-MM-DD (default: the latest, today if it trades)",
+    )
+    p.add_argument(
+        "--start",
+        type=_hhmm,
+        default=OPEN,
+        help="Hong Kong time the demo clock starts at, HH:MM (default 09:30); the day's earlier "
+        "trades are made at once, for K-lines and the latest trade",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--token", help="require this token (else any token is accepted)")
     p.add_argument("--plan", choices=PLANS, default="professional", help="AllTick plan limits to enforce")
@@ -55,13 +72,39 @@ def build_parser() -> argparse.ArgumentParser:
         "--heartbeat-timeout", type=float, default=30.0, help="close after this long without 22000"
     )
     p.add_argument("--log-level", default="WARNING", help="logging level on stderr (default WARNING)")
+    p.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
     return p
+
+
+def _date(text: str) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if day < SERIES_START:
+        raise argparse.ArgumentTypeError(f"the simulated history starts {SERIES_START}")
+    if not is_trading_day(day):
+        raise argparse.ArgumentTypeError(f"{day} is not an HKEX trading day")
+    return day
+
+
+def _hhmm(text: str) -> time:
+    for pattern in ("%H:%M", "%H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).time()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"not a time of day (HH:MM): {text!r}")
 
 
 def _make_server(args: argparse.Namespace) -> SimServer:
     universe = load_universe(args.symbols_file) if args.symbols_file else None
-    model = MarketModel(universe, seed=args.seed)
-    clock: SimClock = DemoClock(speed=args.speed) if args.clock == "demo" else RealtimeClock()
+    members = load_membership(args.symbols_file) if args.symbols_file else None
+    model = MarketModel(universe, seed=args.seed, members=members)
+    if args.clock == "demo":
+        clock: SimClock = DemoClock(speed=args.speed, start_day=args.date, start_time=args.start)
+    else:
+        clock = RealtimeClock()
     faults = Faults()
     for spec in args.fault:
         faults.apply(spec, 0.0)
@@ -81,12 +124,14 @@ def _make_server(args: argparse.Namespace) -> SimServer:
     )
 
 
-async def _run(server: SimServer) -> None:
+async def _run(server: SimServer, parent_pid: int | None = None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    if parent_pid is not None:
+        watch_parent(parent_pid, stop.set)
     async with server:
         print(f"{URL_PREFIX} {server.ws_url}", flush=True)
         print(f"http {server.http_url}", flush=True)
@@ -107,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.speed <= 0:
         print("hkdesk sim: --speed must be positive", file=sys.stderr)
         return 2
+    if args.clock == "realtime" and (args.date is not None or args.start != OPEN):
+        print("hkdesk sim: --date and --start are for the demo clock, not --clock realtime", file=sys.stderr)
+        return 2
     try:
         server = _make_server(args)
     except FaultError as exc:
@@ -116,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hkdesk sim: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(_run(server))
+        asyncio.run(_run(server, args.parent_pid))
     except KeyboardInterrupt:
         return 0
     except OSError as exc:

@@ -1,8 +1,10 @@
 """Clocks that tell the simulator what time it is on the exchange.
 
-* :class:`DemoClock` always trades: the simulated day starts at the 09:30 open when the clock is
-  created, runs ``speed`` times faster than the wall clock, skips the lunch break, and after the
-  closing auction jumps to just before the next trading day's opening-auction match.
+* :class:`DemoClock` always trades: the simulated day (``start_day``, default the latest trading
+  day) starts at ``start_time`` (default the 09:30 open) when the clock is created, runs ``speed``
+  times faster than the wall clock, skips the lunch break, and after the closing auction jumps
+  to just before the next trading day's opening-auction match (09:19). A start after the close
+  begins there too.
 * :class:`RealtimeClock` follows the real Hong Kong clock (closed outside trading hours).
 
 Both take their time source as a parameter, so tests drive them by hand.

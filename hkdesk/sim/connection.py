@@ -2,8 +2,10 @@
 
 Every connection has a queue of ready-made payloads, filled by the market cycle and by request
 replies, and a sender task that drains it in batches written to the transport at once. A frame
-counts as sent (connection and server ledgers) once it is written; drops abort the TCP
-connection without a close frame, the way a network failure looks to the client.
+counts as sent (connection and server ledgers) once it is written. A connection the server ends
+(a 606) is muted: nothing new is queued, what was queued before goes out in order, then the
+close. Drops abort the TCP connection without a close frame, the way a network failure looks
+to the client.
 """
 
 from __future__ import annotations
@@ -54,11 +56,19 @@ class Client:
     ledger: TickLedger = field(default_factory=TickLedger)
     trades: list[str] = field(default_factory=list)
     depth: dict[str, int] = field(default_factory=dict)
+    #: When the last request of each cmd_id, of any subscription type and of any kind was
+    #: accepted (monotonic seconds), for the spacing rules.
+    last_by_cmd: dict[int, float] = field(default_factory=dict)
+    last_subscription: float | None = None
     last_request: float | None = None
     last_heartbeat: float = 0.0
     queue: deque[Item] = field(default_factory=deque)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
+    #: Nothing new is queued (the connection is being dropped or closed).
+    muted: bool = False
     dropping: bool = False
+    #: Close code and reason to send once the queue is drained.
+    close_after: tuple[int, str] | None = None
     garbage_acc: float = 0.0
     frames_sent: int = 0
     backlog_dropped: int = 0
@@ -99,6 +109,9 @@ class Sending:
                     await self._send_batch(ws, batch)
                     for item in batch:
                         self._sent(client, item)
+                if client.close_after is not None and not client.queue and not client.dropping:
+                    await ws.close(*client.close_after)
+                    return
 
     @staticmethod
     async def _send_one(ws: ServerConnection, item: Item) -> None:
@@ -146,11 +159,18 @@ class Sending:
         await asyncio.sleep(delay)
         await self._drop(client)
 
+    def _end_after_queue(self, client: Client, frame: bytes, code: int, reason: str) -> None:
+        """Queue ``frame`` behind everything already queued, then close; nothing new is queued."""
+        client.queue.append((frame, False, None, 0))
+        client.muted = True
+        client.close_after = (code, reason)
+        client.wake.set()
+
     async def _drop(self, client: Client) -> None:
         """Abort the TCP connection without a close frame, once what was written has left."""
         if client.dropping:
             return
-        client.dropping = True
+        client.dropping = client.muted = True
         client.queue.clear()
         transport = client.ws.transport
         deadline = time.monotonic() + self.drop_drain_timeout

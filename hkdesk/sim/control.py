@@ -2,9 +2,11 @@
 
 Test controls (faults, rate, speed, drops, status, sent-tick ledger) are methods on
 :class:`SimServer` and are mirrored under ``/_sim/`` on the WebSocket port, next to AllTick's
-HTTP API (``/quote-stock-b-api/kline`` and ``/trade-tick``), through websockets'
-``process_request`` hook. Control requests are ``GET`` (or body-less ``POST``) with query
-parameters, because websockets' HTTP parser accepts no request body.
+HTTP API (``/quote-stock-b-api/…``, :mod:`hkdesk.sim.http_api`). Plain HTTP requests are read
+by the server's connections (:mod:`hkdesk.sim.http_front`) and routed here; WebSocket
+handshakes go through websockets' ``process_request`` hook (token check, refusals). Control
+requests are ``GET`` (or ``POST``) with query parameters. Every answer off the control API is
+AllTick's JSON envelope, an unknown path included.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from websockets.datastructures import Headers
 from websockets.http11 import Request, Response
 
 from hkdesk.domain.sessions import phase_at
-from hkdesk.sim import http_api, wire
+from hkdesk.sim import wire
 from hkdesk.sim.clock import DemoClock, SimClock
 from hkdesk.sim.connection import Client
 from hkdesk.sim.faults import Faults
+from hkdesk.sim.http_api import ENDPOINTS, HttpApi, envelope, token_refused
+from hkdesk.sim.http_front import HttpAnswer, HttpRequest
 from hkdesk.sim.ledger import TickLedger
 from hkdesk.sim.model import MarketModel
 
@@ -49,6 +53,7 @@ class Controls:
     rejected_handshakes: int
     drops: int
     burst_withheld: int
+    http_api: HttpApi
     _clients: dict[int, Client]
 
     def fault(self, spec: str) -> None:
@@ -87,6 +92,8 @@ class Controls:
         mono = time.monotonic()
         return {
             "now": now.isoformat(),
+            "date": now.date().isoformat(),
+            "time": now.strftime("%H:%M:%S"),
             "phase": phase_at(now).value,
             "day": self.model.day.isoformat() if self.model.day else None,
             "clock": repr(self.clock),
@@ -128,36 +135,45 @@ class Controls:
     # ------------------------------------------------------------------ HTTP
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """The WebSocket handshake: the token, the ``reject-next`` fault, the path."""
         url = urlsplit(request.path)
         query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        path = url.path.rstrip("/") or "/"
-        if path == WS_PATH:
-            if self.faults.take_reject() or not self._token_ok(query.get("token")):
-                self.rejected_handshakes += 1
-                return self._json(connection, http.HTTPStatus.UNAUTHORIZED, http_api.token_refused())
-            if request.headers.get("Upgrade", "").lower() != "websocket":
-                return connection.respond(http.HTTPStatus.UPGRADE_REQUIRED, "WebSocket endpoint\n")
-            return None
-        if path.startswith(HTTP_PREFIX + "/"):
-            if not self._token_ok(query.get("token")):
-                return self._json(connection, http.HTTPStatus.OK, http_api.token_refused())
+        if (url.path.rstrip("/") or "/") != WS_PATH:
+            return self._json(
+                http.HTTPStatus.NOT_FOUND, envelope((404, "not found"), msg=f"no such path: {url.path}")
+            )
+        if self.faults.take_reject() or not self._token_ok(query.get("token")):
+            self.rejected_handshakes += 1
+            return self._json(http.HTTPStatus.UNAUTHORIZED, token_refused())
+        return None
+
+    def _route_http(self, request: HttpRequest) -> HttpAnswer:
+        """A plain HTTP request (not a WebSocket handshake)."""
+        path, token = request.path, request.query.get("token")
+        if path.startswith(HTTP_PREFIX + "/") and path[len(HTTP_PREFIX) + 1 :] in ENDPOINTS:
+            if not self._token_ok(token):
+                return HttpAnswer(200, token_refused())
             endpoint = path[len(HTTP_PREFIX) + 1 :]
-            if endpoint == "kline":
-                return self._json(
-                    connection, http.HTTPStatus.OK, http_api.kline(self.model, query.get("query"))
-                )
-            if endpoint == "trade-tick":
-                body = http_api.trade_tick(self.model, query.get("query"), self.symbol_limit)
-                return self._json(connection, http.HTTPStatus.OK, body)
+            return HttpAnswer(
+                200, self.http_api.answer(endpoint, token or "", request.query.get("query"), request.body)
+            )
         if path.startswith(CONTROL_PREFIX + "/"):
-            return self._control(connection, path[len(CONTROL_PREFIX) + 1 :], query)
-        return connection.respond(http.HTTPStatus.NOT_FOUND, "not found\n")
+            return self._control(path[len(CONTROL_PREFIX) + 1 :], request.query)
+        if path == WS_PATH:
+            if not self._token_ok(token):
+                return HttpAnswer(401, token_refused())
+            return HttpAnswer(426, envelope(wire.HEADER_INVALID, msg="a WebSocket endpoint: send an Upgrade"))
+        return HttpAnswer(404, envelope((404, "not found"), msg=f"no such path: {path}"))
+
+    @staticmethod
+    def _http_error(status: int, reason: str) -> HttpAnswer:
+        return HttpAnswer(status, envelope(wire.HEADER_INVALID, msg=reason))
 
     def _token_ok(self, token: str | None) -> bool:
         return self.token is None or token == self.token
 
     @staticmethod
-    def _json(connection: ServerConnection, status: http.HTTPStatus, body: bytes) -> Response:
+    def _json(status: http.HTTPStatus, body: bytes) -> Response:
         headers = Headers(
             [
                 ("Content-Type", "application/json"),
@@ -167,7 +183,7 @@ class Controls:
         )
         return Response(status.value, status.phrase, headers, body)
 
-    def _control(self, connection: ServerConnection, name: str, query: dict[str, str]) -> Response:
+    def _control(self, name: str, query: dict[str, str]) -> HttpAnswer:
         try:
             if name == "status":
                 body: Any = self.status()
@@ -189,8 +205,7 @@ class Controls:
                 self.set_speed(float(query.get("x", "")))
                 body = {"ok": True}
             else:
-                return connection.respond(http.HTTPStatus.NOT_FOUND, f"no control {name!r}\n")
+                return HttpAnswer(404, wire.encode_json({"ok": False, "error": f"no control {name!r}"}))
         except (ValueError, TypeError) as exc:
-            err = wire.encode_json({"ok": False, "error": str(exc)})
-            return self._json(connection, http.HTTPStatus.BAD_REQUEST, err)
-        return self._json(connection, http.HTTPStatus.OK, wire.encode_json(body))
+            return HttpAnswer(400, wire.encode_json({"ok": False, "error": str(exc)}))
+        return HttpAnswer(200, wire.encode_json(body))

@@ -9,9 +9,11 @@ API (``/_sim/fault?name=value``) or the server object (``server.fault("name=valu
 ``slow=S``             wait S seconds before each frame
 ``garbage=R``          R bad frames per second per connection: invalid JSON, wrong types,
                        unknown cmd_ids, binary frames
-``reject-symbol=C``    treat code C as unknown (ret 600); repeatable
+``reject-symbol=C``    treat code C as unknown (ret 600, the message naming C); repeatable
 ``reject-next[=N]``    refuse the next N WebSocket handshakes with HTTP 401 (default 1)
 ``burst=N``            N extra trades per second spread over all subscribed symbols
+``strict-spacing``     the strict reading of the 1 s rule: any two requests on a socket closer
+                       than the spacing, heartbeats included, get 606 and the close
 ``clear[=NAME]``       clear one fault, or all of them
 =====================  =====================================================================
 """
@@ -31,6 +33,7 @@ FAULT_NAMES = (
     "reject-symbol",
     "reject-next",
     "burst",
+    "strict-spacing",
     "clear",
 )
 
@@ -50,6 +53,7 @@ class Faults:
     reject_symbols: set[str] = field(default_factory=set)
     reject_next: int = 0
     burst_rate: float = 0.0
+    strict_spacing: bool = False
 
     def stalled(self, now: float) -> bool:
         return now < self.stall_until
@@ -96,6 +100,10 @@ class Faults:
             self.reject_next += int(_non_negative(name, raw)) if raw else 1
         elif name == "burst":
             self.burst_rate = _non_negative(name, raw)
+        elif name == "strict-spacing":
+            if raw not in ("", "0", "1"):
+                raise FaultError(f"strict-spacing takes no value, or 1 / 0, not {raw!r}")
+            self.strict_spacing = raw != "0"
         else:
             raise FaultError(f"unknown fault {name!r}; known: {', '.join(FAULT_NAMES)}")
         return name
@@ -110,6 +118,7 @@ class Faults:
             "reject_symbols": sorted(self.reject_symbols),
             "reject_next": self.reject_next,
             "burst_rate": self.burst_rate,
+            "strict_spacing": self.strict_spacing,
         }
 
 
@@ -121,6 +130,7 @@ _ATTR = {
     "reject-symbol": "reject_symbols",
     "reject-next": "reject_next",
     "burst": "burst_rate",
+    "strict-spacing": "strict_spacing",
 }
 
 

@@ -47,7 +47,7 @@ _SECTOR_BETA: dict[str, float] = {
 _TECH_SECTORS = {"Technology", "Autos"}
 
 #: The busiest names trade several times a second on average.
-_HOT = {
+HOT_SYMBOLS = {
     "700.HK",
     "9988.HK",
     "3690.HK",
@@ -108,7 +108,7 @@ def params_for(info: SymbolInfo, seed: int) -> SymbolParams:
     beta_m *= scale
     beta_t *= scale
     idio = float(np.sqrt(max(vol**2 - (beta_m * MARKET_VOL) ** 2 - (beta_t * TECH_VOL) ** 2, 1e-8)))
-    if info.symbol in _HOT:
+    if info.symbol in HOT_SYMBOLS:
         rate = float(rng.uniform(2.5, 5.0))
     else:
         rate = float(np.clip(np.exp(rng.normal(np.log(0.35), 0.5)), 0.05, 1.5))

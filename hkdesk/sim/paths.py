@@ -1,17 +1,20 @@
-"""One simulated trading day, precomputed at the start of the day with numpy.
+"""One simulated trading day's price paths, drawn at the start of the day with numpy.
 
-The day is a per-second grid from the 09:30 open to the end of the last continuous session.
-For every symbol it holds the best bid and ask (in milli-dollars, on the HKEX grid); trades are
-later drawn against it. Precomputing keeps the per-trade work to a table look-up.
+A day is a per-second grid from the 09:30 open to the end of the last continuous session.
+:class:`DayFrame` holds what every symbol shares: the sessions, the intraday activity U-curve
+(busy open, quiet midday, pick-up into the close), the auction times and the two market factor
+paths (broad market, China tech). :class:`StockDay` holds one stock's best bid per second (the
+ask is one tick above), its auctions and its volatility control mechanism (VCM) triggers.
 
-The price model: two common factors (the broad market and China tech) plus a fat-tailed
-idiosyncratic part, with per-second variance following the intraday activity U-curve (busy
-open, quiet midday, pick-up into the close), an opening gap, rare news jumps, and the
-volatility control mechanism (VCM) applied on top.
+Every path is a bridge: it starts at the opening gap and ends exactly at the day's close from
+:mod:`hkdesk.sim.series`, with fat-tailed per-second shocks (variance following the activity
+curve), rare news jumps and the VCM on top. The frame depends on (seed, date) only and a stock's
+day on (seed, date, symbol): the same day is drawn the same whoever else is simulated.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,17 +27,13 @@ from hkdesk.domain.sessions import (
     continuous_sessions,
     random_close_window,
 )
-from hkdesk.domain.spread import MAX_MILLI, MIN_MILLI, MilliGrid
-from hkdesk.sim.params import MARKET_VOL, TECH_VOL, SymbolParams
+from hkdesk.domain.spread import MilliGrid
+from hkdesk.sim.grid import grid_for, snap_bid, snap_ceil
+from hkdesk.sim.params import MARKET_VOL, TECH_VOL
+from hkdesk.sim.series import GAP_SHARE, DailySeries, Moves, student
 
-#: Share of the daily variance taken by the opening gap (the rest is spread over the sessions).
-GAP_SHARE = 0.15
 #: Average board lots per trade (geometric sizes plus occasional blocks), for auction sizing.
 MEAN_LOTS = 3.3
-#: Student-t degrees of freedom of the per-second shocks (fat tails).
-T_DOF = 4.0
-STOCK_JUMP_PROB = 0.02
-MARKET_JUMP_PROB = 0.03
 
 VCM_THRESHOLD = 0.10
 VCM_LOOKBACK_S = 300
@@ -54,26 +53,40 @@ class VcmTrigger:
 
 
 @dataclass(slots=True)
-class DayPlan:
+class DayFrame:
+    """What every symbol shares on one trading day."""
+
     day: date
     t0: float  # epoch seconds of the 09:30 open (index 0 of the grid)
-    seconds: int  # grid covers [t0, t0 + seconds]
+    seconds: int  # the grid covers [t0, t0 + seconds]
     sessions: list[tuple[float, float]]  # continuous sessions, epoch seconds
-    activity: np.ndarray  # (seconds + 1,) relative trade intensity, mean 1 while trading
-    activity_cum: np.ndarray  # (seconds + 2,) running integral of ``activity``
-    bid: np.ndarray  # (symbols, seconds + 1) int64 milli; for an index: the index level
-    ask: np.ndarray
-    prev_close: np.ndarray  # (symbols,) int64 milli
-    open_price: np.ndarray
-    close_price: np.ndarray
-    open_volume: np.ndarray  # shares
-    close_volume: np.ndarray
+    spans: list[tuple[int, int]]  # the same as second offsets from t0
+    activity_cum: np.ndarray  # (seconds + 2,) running integral of the activity, mean 1 while trading
+    trading_seconds: int
+    weights: np.ndarray  # (seconds + 1,) per-second shock scale, zero outside the sessions
+    elapsed: np.ndarray  # (seconds + 1,) share of the day's variance behind each second, 0 to 1
+    market: np.ndarray  # (seconds + 1,) broad market log path, gap at 0, the day's move at the end
+    tech: np.ndarray
     open_match: float  # epoch seconds of the opening-auction match
     close_match: float  # epoch seconds of the random close
-    vcm: list[VcmTrigger] = field(default_factory=list)
+    grid: MilliGrid
 
     def index_at(self, t: float) -> int:
         return int(min(max(t - self.t0, 0.0), self.seconds))
+
+
+@dataclass(slots=True)
+class StockDay:
+    """One stock's day: best bid per second (milli, int32; the ask is the next tick up)."""
+
+    symbol: str
+    bid: np.ndarray
+    prev_close: int
+    open_price: int
+    close_price: int
+    open_volume: int
+    close_volume: int
+    vcm: list[VcmTrigger] = field(default_factory=list)
 
 
 def activity_profile(day: date) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -103,28 +116,102 @@ def activity_profile(day: date) -> tuple[np.ndarray, list[tuple[int, int]]]:
     return a, spans
 
 
-def snap_bid(milli: np.ndarray, grid: MilliGrid) -> np.ndarray:
-    """Largest grid price at or below each value (``milli`` float or int), kept inside the table."""
-    uppers = np.asarray(grid.uppers, dtype=np.int64)
-    ticks = np.asarray(grid.ticks, dtype=np.int64)
-    v = np.clip(np.floor(milli), MIN_MILLI, MAX_MILLI - ticks[-1]).astype(np.int64)
-    i = np.minimum(np.searchsorted(uppers, v, side="left"), len(ticks) - 1)
-    lower = np.where(i > 0, uppers[np.maximum(i - 1, 0)], 0)
-    t = ticks[i]
-    return lower + (v - lower) // t * t
+def _epoch(day: date, seconds_from_open: float) -> float:
+    return datetime.combine(day, OPEN, HK_TZ).timestamp() + seconds_from_open
 
 
-def next_up(bid: np.ndarray, grid: MilliGrid) -> np.ndarray:
-    """The grid price one step above each (on-grid) bid."""
-    uppers = np.asarray(grid.uppers, dtype=np.int64)
-    ticks = np.asarray(grid.ticks, dtype=np.int64)
-    i = np.minimum(np.searchsorted(uppers, bid, side="right"), len(ticks) - 1)
-    return bid + ticks[i]
+def bridge(
+    rng: np.random.Generator, frame_weights: np.ndarray, elapsed: np.ndarray, vol: float, moves: Moves
+) -> np.ndarray:
+    """A fat-tailed random walk from ``moves.gap`` that ends exactly at ``moves.total``.
+
+    The walk's own end is pulled to the target in proportion to the variance already behind
+    each second, so the correction lands where the market trades, not over the lunch break. A
+    news jump (``moves.jump``) strikes at a random trading second; the bridge keeps it.
+    """
+    n = len(frame_weights) - 1
+    walk = np.cumsum(moves.regime * vol * np.sqrt(1.0 - GAP_SHARE) * frame_weights * student(rng, n + 1))
+    if moves.jump:
+        at = int(rng.choice(np.nonzero(frame_weights > 0)[0]))
+        walk[at:] += moves.jump
+    return moves.gap + walk - elapsed * (walk[n] - (moves.total - moves.gap))
 
 
-def snap_ceil(milli: float, grid: MilliGrid) -> int:
-    floor = grid.floor(int(np.floor(milli)))
-    return floor if floor >= milli else grid.up(floor)
+def day_frame(day: date, seed: int, market: Moves, tech: Moves) -> DayFrame:
+    """The shared part of ``day``: a function of (seed, date) and the day's market moves."""
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, day.toordinal(), 41])
+    activity, spans = activity_profile(day)
+    n = len(activity) - 1
+    weights = np.sqrt(activity / activity.sum())
+    weights[0] = 0.0
+    variance = np.cumsum(weights**2)
+    elapsed = variance / variance[-1]
+    market_path = bridge(rng, weights, elapsed, MARKET_VOL, market)
+    tech_path = bridge(rng, weights, elapsed, TECH_VOL, tech)
+    match_window = auction_match_window(day)
+    close_window = random_close_window(day)
+    assert match_window is not None and close_window is not None
+    return DayFrame(
+        day=day,
+        t0=_epoch(day, 0),
+        seconds=n,
+        sessions=[(_epoch(day, a), _epoch(day, b)) for a, b in spans],
+        spans=spans,
+        activity_cum=np.concatenate(([0.0], np.cumsum(activity))),
+        trading_seconds=int(np.count_nonzero(activity)),
+        weights=weights,
+        elapsed=elapsed,
+        market=market_path,
+        tech=tech_path,
+        open_match=match_window[0].timestamp() + float(rng.uniform(0, 120)),
+        close_match=close_window[0].timestamp() + float(rng.uniform(0, 120)),
+        grid=grid_for(day),
+    )
+
+
+def stock_day(frame: DayFrame, series: DailySeries, row: int, seed: int) -> StockDay:
+    """Stock ``row`` of ``series`` on the frame's day, ending at the series' close."""
+    p = series.params[row]
+    day = frame.day
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(p.symbol.encode()), day.toordinal(), 42])
+    own = series.own(row, day)
+    prev_log = series.prev_log(row, day)
+    own_path = bridge(rng, frame.weights, frame.elapsed, p.idio_vol, own)
+    log_fair = prev_log + ((p.beta_market * frame.market + p.beta_tech * frame.tech) + own_path)
+    log_fair[0] = series.open_log(row, day)
+    fair = np.exp(log_fair)
+    grid = frame.grid
+    triggers = find_vcm(fair, frame.spans)
+    bid = snap_bid(fair, grid)
+    vcm: list[VcmTrigger] = []
+    for start, until, ref in triggers:
+        lower = snap_ceil(ref * (1 - VCM_THRESHOLD), grid)
+        upper = grid.floor(int(ref * (1 + VCM_THRESHOLD)))
+        np.clip(bid[start:until], lower, grid.down(upper), out=bid[start:until])
+        vcm.append(
+            VcmTrigger(
+                p.symbol,
+                int(_epoch(frame.day, start) * 1000),
+                int(_epoch(frame.day, until) * 1000),
+                int(snap_bid(np.array([ref]), grid)[0]),
+                lower,
+                upper,
+            )
+        )
+    expected_lots = p.trade_rate * MEAN_LOTS * frame.trading_seconds
+    lots = max(p.lot, 0)
+    open_volume = max(round(expected_lots * rng.uniform(0.01, 0.03)), 1) * lots
+    close_volume = max(round(expected_lots * rng.uniform(0.04, 0.09)), 1) * lots
+    return StockDay(
+        symbol=p.symbol,
+        bid=bid.astype(np.int32),
+        prev_close=series.prev_close(row, day),
+        open_price=int(bid[0]),
+        close_price=series.close(row, day),
+        open_volume=int(open_volume),
+        close_volume=int(close_volume),
+        vcm=vcm,
+    )
 
 
 def find_vcm(
@@ -166,137 +253,3 @@ def find_vcm(
         )
         out.append((trigger, until, reference))
     return out
-
-
-def _student(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return rng.standard_t(T_DOF, size=shape) / np.sqrt(T_DOF / (T_DOF - 2.0))
-
-
-def _epoch(day: date, seconds_from_open: float) -> float:
-    return datetime.combine(day, OPEN, HK_TZ).timestamp() + seconds_from_open
-
-
-def plan_day(
-    day: date,
-    params: list[SymbolParams],
-    prev_close: np.ndarray,
-    seed: int,
-) -> DayPlan:
-    """Draw the whole of ``day`` for every symbol; ``prev_close`` is in milli, one per symbol."""
-    rng = np.random.default_rng([seed & 0xFFFFFFFF, day.toordinal()])
-    grid = MilliGrid.for_date(day)
-    activity, spans = activity_profile(day)
-    n = len(activity) - 1
-    weights = np.sqrt(activity / activity.sum())
-    weights[0] = 0.0
-    cont = np.sqrt(1.0 - GAP_SHARE)
-    gap = np.sqrt(GAP_SHARE)
-    count = len(params)
-    trading = np.nonzero(activity > 0)[0]
-
-    def factor(vol: float, jump_prob: float) -> tuple[float, np.ndarray]:
-        regime = vol * float(np.exp(rng.normal(0.0, 0.3)))
-        path = np.cumsum(regime * cont * weights * _student(rng, (n + 1,)))
-        if rng.random() < jump_prob:
-            at = int(rng.choice(trading))
-            path[at:] += rng.choice((-1.0, 1.0)) * rng.uniform(0.8, 2.0) * vol
-        return regime * gap * float(rng.normal()), path
-
-    gap_m, path_m = factor(MARKET_VOL, MARKET_JUMP_PROB)
-    gap_t, path_t = factor(TECH_VOL, MARKET_JUMP_PROB / 2)
-
-    beta_m = np.array([p.beta_market for p in params])[:, None]
-    beta_t = np.array([p.beta_tech for p in params])[:, None]
-    idio = np.array([p.idio_vol for p in params]) * np.exp(rng.normal(0.0, 0.25, count))
-    shocks = _student(rng, (count, n + 1)) * weights
-    shocks *= (idio * cont)[:, None]
-    logp = np.cumsum(shocks, axis=1)
-    logp += (idio * gap * rng.normal(size=count))[:, None]
-    logp += beta_m * (gap_m + path_m) + beta_t * (gap_t + path_t)
-    for i, p in enumerate(params):
-        if not p.is_index and rng.random() < STOCK_JUMP_PROB:
-            at = int(rng.choice(trading))
-            logp[i, at:] += rng.choice((-1.0, 1.0)) * rng.uniform(0.03, 0.13)
-    fair = np.exp(logp) * (prev_close.astype(np.float64) / 1000.0)[:, None]
-
-    is_index = np.array([p.is_index for p in params])
-    stocks = np.nonzero(~is_index)[0]
-    triggers: list[tuple[int, int, int, float]] = []
-    for i in stocks:
-        for start, until, ref in find_vcm(fair[i], spans):
-            triggers.append((int(i), start, until, ref))
-
-    bid = np.empty((count, n + 1), dtype=np.int64)
-    ask = np.empty_like(bid)
-    if len(stocks):
-        bid[stocks] = snap_bid(fair[stocks] * 1000.0, grid)
-        ask[stocks] = next_up(bid[stocks], grid)
-    for i in np.nonzero(is_index)[0]:
-        level = np.round(fair[i] * 100.0).astype(np.int64) * 10
-        bid[i] = level
-        ask[i] = level
-
-    vcm: list[VcmTrigger] = []
-    for i, start, until, ref in triggers:
-        lower = snap_ceil(ref * 1000 * (1 - VCM_THRESHOLD), grid)
-        upper = grid.floor(int(ref * 1000 * (1 + VCM_THRESHOLD)))
-        window = bid[i, start:until]
-        np.clip(window, lower, grid.down(upper), out=window)
-        ask[i, start:until] = next_up(window, grid)
-        vcm.append(
-            VcmTrigger(
-                params[i].symbol,
-                int(_epoch(day, start) * 1000),
-                int(_epoch(day, until) * 1000),
-                int(snap_bid(np.array([ref * 1000.0]), grid)[0]),
-                lower,
-                upper,
-            )
-        )
-
-    open_price = bid[:, 0].copy()
-    end_fair = fair[:, n] * np.exp(rng.normal(0.0, 0.0015, count))
-    close_price = np.where(is_index, bid[:, n], snap_bid(end_fair * 1000.0, grid))
-
-    lots = np.array([max(p.lot, 0) for p in params], dtype=np.int64)
-    rates = np.array([p.trade_rate for p in params])
-    expected_lots = rates * MEAN_LOTS * len(trading)
-    open_volume = np.maximum(np.round(expected_lots * rng.uniform(0.01, 0.03, count)), 1) * lots
-    close_volume = np.maximum(np.round(expected_lots * rng.uniform(0.04, 0.09, count)), 1) * lots
-
-    match_window = auction_match_window(day)
-    close_window = random_close_window(day)
-    assert match_window is not None and close_window is not None
-    open_match = match_window[0].timestamp() + float(rng.uniform(0, 120))
-    close_match = close_window[0].timestamp() + float(rng.uniform(0, 120))
-
-    cum = np.concatenate(([0.0], np.cumsum(activity)))
-    return DayPlan(
-        day=day,
-        t0=_epoch(day, 0),
-        seconds=n,
-        sessions=[(_epoch(day, a), _epoch(day, b)) for a, b in spans],
-        activity=activity,
-        activity_cum=cum,
-        bid=bid,
-        ask=ask,
-        prev_close=prev_close.astype(np.int64),
-        open_price=open_price,
-        close_price=close_price.astype(np.int64),
-        open_volume=open_volume.astype(np.int64),
-        close_volume=close_volume.astype(np.int64),
-        open_match=open_match,
-        close_match=close_match,
-        vcm=vcm,
-    )
-
-
-__all__ = [
-    "DayPlan",
-    "VcmTrigger",
-    "activity_profile",
-    "find_vcm",
-    "next_up",
-    "plan_day",
-    "snap_bid",
-]

@@ -1,8 +1,13 @@
-"""Run the simulator in a child process (the app and the recorder reach it only over the wire)."""
+"""Run the simulator in a child process (the app and the recorder reach it only over the wire).
+
+The child is told this process's pid (``--parent-pid``) and exits when this process dies, even
+when it is killed outright (see :mod:`hkdesk.sim.parent`).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import subprocess
 import sys
@@ -92,7 +97,7 @@ def start_simulator_process(
     startup_timeout: float = 30.0,
 ) -> SimProcess:
     """Start ``simulator_entry() --host HOST --port 0 *extra_args`` and wait for its URL."""
-    cmd = [*simulator_entry(), "--host", host, "--port", "0", *extra_args]
+    cmd = [*simulator_entry(), "--host", host, "--port", "0", "--parent-pid", str(os.getpid()), *extra_args]
     process = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,

@@ -7,8 +7,9 @@ seconds between two requests on a socket (else ret 606 and close), a heartbeat a
 ``heartbeat_timeout`` seconds (else close). With a ``token`` set, a handshake with another
 token is refused with HTTP 401.
 
-Plain HTTP on the same port: AllTick's kline and trade-tick endpoints and a control API for
-tests under ``/_sim/``, mirrored by methods on :class:`SimServer` (see :mod:`hkdesk.sim.control`).
+Plain HTTP on the same port: AllTick's HTTP API (``kline``, ``batch-kline``, ``trade-tick``,
+``depth-tick``, ``static_info``) with the plan's limits, and a control API for tests under
+``/_sim/``, mirrored by methods on :class:`SimServer` (see :mod:`hkdesk.sim.control`).
 
 :class:`SimServer` is assembled from one part per job: :mod:`hkdesk.sim.control` (control
 methods and HTTP routing), :mod:`hkdesk.sim.sessions` (WebSocket requests and plan limits) and
@@ -33,6 +34,9 @@ from hkdesk.sim.clock import DemoClock, SimClock
 from hkdesk.sim.connection import CLOSE_NORMAL, CLOSE_POLICY, Client, Sending
 from hkdesk.sim.control import CONTROL_PREFIX, HTTP_PREFIX, WS_PATH, Controls
 from hkdesk.sim.faults import Faults, garbage_frame
+from hkdesk.sim.http_api import HttpApi
+from hkdesk.sim.http_front import connection_class
+from hkdesk.sim.http_limits import HttpLimits
 from hkdesk.sim.ledger import TickLedger
 from hkdesk.sim.model import MarketModel
 from hkdesk.sim.records import SimTrade
@@ -75,6 +79,7 @@ class SimServer(Controls, Sessions, Sending):
         drop_drain_timeout: float = 1.0,
         faults: Faults | None = None,
         seed: int = 0,
+        http_window_scale: float = 1.0,
     ) -> None:
         if plan not in PLAN_SYMBOL_LIMITS:
             raise ValueError(f"unknown plan {plan!r}; choose one of {', '.join(PLANS)}")
@@ -90,6 +95,7 @@ class SimServer(Controls, Sessions, Sending):
         self.max_backlog = max_backlog
         self.drop_drain_timeout = drop_drain_timeout
         self.faults = faults or Faults()
+        self.http_api = HttpApi(self.model, HttpLimits(plan, http_window_scale))
         self.sent_ticks = TickLedger()
         self.connection_ledgers: dict[int, TickLedger] = {}
         self.rejected_handshakes = 0
@@ -143,6 +149,7 @@ class SimServer(Controls, Sessions, Sending):
             self.host,
             self._port,
             process_request=self._process_request,
+            create_connection=connection_class(self._route_http, self._http_error),
             compression=None,
             ping_interval=None,
             max_size=64 * 1024,
@@ -229,7 +236,7 @@ class SimServer(Controls, Sessions, Sending):
         generating would starve the sending: the load generator's output would collapse instead
         of levelling off at what the fastest client reads.
         """
-        queued = [len(c.queue) for subs in self._trade_subs.values() for c in subs if not c.dropping]
+        queued = [len(c.queue) for subs in self._trade_subs.values() for c in subs if not c.muted]
         return max(0, self.max_backlog - min(queued)) if queued else self.max_backlog
 
     def _dispatch(self, trades: Iterable[SimTrade]) -> None:
@@ -247,7 +254,7 @@ class SimServer(Controls, Sessions, Sending):
                 if book is not None:
                     frames: dict[int, bytes] = {}
                     for client, levels in dsubs.items():
-                        if client.dropping:
+                        if client.muted:
                             continue
                         frame = frames.get(levels)
                         if frame is None:
@@ -257,7 +264,7 @@ class SimServer(Controls, Sessions, Sending):
                 frame = wire.encode_trade(trade)
                 item = (frame, False, symbol, trade.seq)
                 for client in tsubs:
-                    if client.dropping:
+                    if client.muted:
                         continue
                     if len(client.queue) >= max_backlog:
                         client.backlog_dropped += 1
@@ -266,7 +273,7 @@ class SimServer(Controls, Sessions, Sending):
 
     def _add_garbage(self, dt: float) -> None:
         for client in self._clients.values():
-            if client.dropping:
+            if client.muted:
                 continue
             client.garbage_acc += self.faults.garbage_rate * dt
             while client.garbage_acc >= 1.0:
@@ -276,8 +283,8 @@ class SimServer(Controls, Sessions, Sending):
 
     def _check_heartbeats(self, mono: float) -> None:
         for client in list(self._clients.values()):
-            if not client.dropping and mono - client.last_heartbeat > self.heartbeat_timeout:
-                client.dropping = True
+            if not client.muted and mono - client.last_heartbeat > self.heartbeat_timeout:
+                client.dropping = client.muted = True
                 client.queue.clear()
                 client.tasks.append(
                     asyncio.create_task(self._close(client, CLOSE_NORMAL, "heartbeat timeout"))

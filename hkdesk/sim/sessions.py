@@ -1,9 +1,20 @@
 """The AllTick WebSocket session rules: accepting connections, parsing requests, replying.
 
-Enforces what the real service enforces: connections per token and symbols per list by plan,
-at least ``request_spacing`` seconds between two requests on a socket (else ret 606 and
-close), and replace-style trade and depth subscriptions. The subscription indexes built here
-(``_trade_subs``, ``_depth_subs``) are what the market cycle dispatches ticks through.
+Enforces what the real service documents: connections per token by plan (one more is answered
+606 and closed), symbols per list by plan (extras silently dropped), replace-style trade and
+depth subscriptions, codes it does not know answered 600 while the rest are subscribed, and the
+1 s rule for subscription requests, read as AllTick's own examples need it:
+
+* a heartbeat next to a subscription is fine (the Java example sends both at once);
+* a second subscription of another type within ``request_spacing`` is refused with 605 and
+  not applied, the connection stays (the Go example sends 22002 and 22004 together);
+* the same request twice within ``request_spacing`` (a heartbeat or a subscription type) is a
+  frequency violation: ret 606, then the close.
+
+The ``strict-spacing`` fault applies the strict reading instead (any two requests closer than
+the spacing: 606 and close), so a client's own spacing stays tested. Whatever ends a connection,
+every reply and push queued before it is delivered first, in order. The subscription indexes
+built here (``_trade_subs``, ``_depth_subs``) are what the market cycle dispatches ticks through.
 """
 
 from __future__ import annotations
@@ -63,9 +74,8 @@ class Sessions:
         client = Client(next(self._ids), ws, token, now, last_heartbeat=now)
         same_token = sum(1 for c in self._clients.values() if c.token == token)
         if same_token >= self.connection_limit:
-            reason = f"connection limit of plan {self.plan} reached ({self.connection_limit} per token)"
             with contextlib.suppress(ConnectionClosed):
-                await ws.send(wire.encode_reply(0, status=wire.TOKEN_LEVEL, msg=reason), text=True)
+                await ws.send(wire.encode_reply(0, status=wire.TOO_MANY_CLOSE), text=True)
                 await ws.close(CLOSE_POLICY, "too many connections")
             return
         self._clients[client.id] = client
@@ -93,20 +103,17 @@ class Sessions:
 
     async def _on_frame(self, client: Client, raw: str | bytes) -> None:
         now = time.monotonic()
-        if self.faults.stalled(now) or client.dropping:
+        if self.faults.stalled(now) or client.muted:
             return
-        if client.last_request is not None and now - client.last_request < self.request_spacing:
-            cmd, seq_id, trace = wire.peek_ids(raw)
-            reply = wire.encode_reply(wire.REPLY_FOR.get(cmd, 0), seq_id, trace, wire.TOO_MANY_CLOSE)
-            with contextlib.suppress(ConnectionClosed):
-                await client.ws.send(reply, text=True)
-                await client.ws.close(CLOSE_POLICY, "too many requests")
+        strict = self.faults.strict_spacing
+        if strict and client.last_request is not None and now - client.last_request < self.request_spacing:
+            self._violation(client, raw)
             return
-        client.last_request = now
-        if isinstance(raw, bytes):
-            self._reply(client, wire.encode_reply(0, status=wire.HEADER_INVALID))
-            return
+        if strict:
+            client.last_request = now
         try:
+            if isinstance(raw, bytes):
+                raise wire.RequestError("binary frame")
             req = wire.parse_request(raw)
         except wire.RequestError:
             self._reply(client, wire.encode_reply(0, status=wire.HEADER_INVALID))
@@ -115,6 +122,18 @@ class Sessions:
         if reply_cmd is None:
             self._reply(client, wire.encode_reply(0, req.seq_id, req.trace, wire.HEADER_INVALID))
             return
+        if not strict:
+            verdict = self._spacing(client, req.cmd_id, now)
+            if verdict is wire.TOO_MANY_CLOSE:
+                self._violation(client, raw)
+                return
+            if verdict is wire.TOO_MANY:
+                self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace, wire.TOO_MANY))
+                return
+            client.last_request = now
+            client.last_by_cmd[req.cmd_id] = now
+            if req.cmd_id != wire.HEARTBEAT:
+                client.last_subscription = now
         if req.cmd_id == wire.HEARTBEAT:
             client.last_heartbeat = now
             self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace))
@@ -125,13 +144,31 @@ class Sessions:
         else:
             self._cancel(client, req)
 
+    def _spacing(self, client: Client, cmd: int, now: float) -> tuple[int, str] | None:
+        """The lenient 1 s rule: 606 for a repeat, 605 for another subscription type, else None."""
+        spacing = self.request_spacing
+        same = client.last_by_cmd.get(cmd)
+        if same is not None and now - same < spacing:
+            return wire.TOO_MANY_CLOSE
+        other = client.last_subscription
+        if cmd != wire.HEARTBEAT and other is not None and now - other < spacing:
+            return wire.TOO_MANY
+        return None
+
+    def _violation(self, client: Client, raw: str | bytes) -> None:
+        """Answer the offending request with 606 behind what is queued, then close."""
+        cmd, seq_id, trace = wire.peek_ids(raw)
+        reply = wire.encode_reply(wire.REPLY_FOR.get(cmd, 0), seq_id, trace, wire.TOO_MANY_CLOSE)
+        self._end_after_queue(client, reply, CLOSE_POLICY, "too many requests")
+
     def _reply(self, client: Client, frame: bytes) -> None:
         client.queue.append((frame, False, None, 0))
         client.wake.set()
 
     def _subscribe(self, client: Client, req: wire.Request, depth: bool) -> None:
         reply_cmd = wire.SUB_DEPTH_REPLY if depth else wire.SUB_TRADES_REPLY
-        items = req.data.get("symbol_list")
+        data = req.data if isinstance(req.data, dict) else {}
+        items = data.get("symbol_list")
         if not isinstance(items, list) or not all(
             isinstance(i, dict) and isinstance(i.get("code"), str) for i in items
         ):
@@ -152,7 +189,9 @@ class Sessions:
         else:
             self._set_trades(client, list(valid))
         if invalid:
-            msg = f"code invalid: {', '.join(invalid)}"
+            # A code refused by the reject-symbol fault is named, so a test sees which one it hit.
+            named = [c for c in invalid if c in self.faults.reject_symbols]
+            msg = f"{wire.CODE_INVALID[1]}: {', '.join(named)}" if named else None
             self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace, wire.CODE_INVALID, msg))
         else:
             self._reply(client, wire.encode_reply(reply_cmd, req.seq_id, req.trace))
@@ -165,7 +204,7 @@ class Sessions:
             client.wake.set()
 
     def _cancel(self, client: Client, req: wire.Request) -> None:
-        kind = req.data.get("cancel_type")
+        kind = req.data.get("cancel_type") if isinstance(req.data, dict) else None
         if kind not in (0, 1, 2) or isinstance(kind, bool):
             self._reply(
                 client, wire.encode_reply(wire.CANCEL_REPLY, req.seq_id, req.trace, wire.DATA_INVALID)

@@ -30,8 +30,11 @@ HEADER_INVALID = (400, "request header param invalid")
 DATA_INVALID = (400, "request data param invalid")
 TOKEN_INVALID = (401, "token invalid")
 QUERY_INVALID = (402, "query invalid")
+RATE_LIMIT = (429, "rate limit")
 CODE_INVALID = (600, "code invalid")
+BODY_EMPTY = (601, "body empty")
 TOKEN_LEVEL = (603, "token level not enough")
+TOO_MANY = (605, "too many requests")
 TOO_MANY_CLOSE = (606, "too many requests and connection will be closed")
 
 MAX_TRACE = 64
@@ -80,9 +83,12 @@ class Reply(msgspec.Struct, gc=False):
 
 
 class Request(msgspec.Struct, gc=False):
+    """A client request. ``data`` must be an object, except in a heartbeat, which carries none
+    (AllTick's own examples send ``[]`` or ``{"symbol_list": null}`` there)."""
+
     cmd_id: int
     trace: str
-    data: dict[str, Any]
+    data: dict[str, Any] | list[Any] | None
     seq_id: int = 0
 
 
@@ -183,6 +189,8 @@ def parse_request(raw: bytes | str) -> Request:
         raise RequestError(str(exc)) from None
     if len(req.trace) > MAX_TRACE or req.seq_id < 0:
         raise RequestError("trace too long or negative seq_id")
+    if req.cmd_id != HEARTBEAT and not isinstance(req.data, dict):
+        raise RequestError("data is not an object")
     return req
 
 

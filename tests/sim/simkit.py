@@ -109,23 +109,33 @@ def trades_of(frames) -> list:
     return [f.data for f in frames if isinstance(f, protocol.TradePush)]
 
 
-async def http_get(url: str) -> tuple[int, bytes]:
-    """A minimal HTTP/1.1 GET on the test loop (no executor threads): ``(status, body)``."""
+async def http_request(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    """A minimal HTTP/1.1 request on the test loop (no executor threads): ``(status, body)``."""
     parts = urlsplit(url)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
-    writer.write(f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode())
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    if body is not None and not any(k.lower() == "transfer-encoding" for k in headers or {}):
+        lines.append(f"Content-Length: {len(body)}")
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
     await writer.drain()
     try:
         data = await asyncio.wait_for(reader.read(), 5.0)
     finally:
         writer.close()
         await writer.wait_closed()
-    head, _, body = data.partition(b"\r\n\r\n")
-    return int(head.split()[1]), body
+    head, _, payload = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), payload
 
 
-async def http_json(url: str) -> dict:
-    status, body = await http_get(url)
-    assert status == 200, (status, body)
-    return json.loads(body)
+async def http_get(url: str) -> tuple[int, bytes]:
+    return await http_request(url)
+
+
+async def http_json(url: str, method: str = "GET", body: bytes | None = None) -> dict:
+    status, payload = await http_request(url, method, body)
+    assert status == 200, (status, payload)
+    return json.loads(payload)

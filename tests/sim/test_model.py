@@ -9,9 +9,8 @@ import pytest
 from hkdesk.domain.sessions import HK_TZ, Phase, phase_at
 from hkdesk.domain.spread import MilliGrid, is_on_grid, milli_to_decimal
 from hkdesk.domain.symbols import default_universe
-from hkdesk.sim import paths
+from hkdesk.sim import paths, series
 from hkdesk.sim.model import MarketModel
-from hkdesk.sim.params import params_for
 from hkdesk.sim.records import BUY, NEUTRAL, SELL
 from hkdesk.sim.wire import trade_data
 
@@ -42,7 +41,7 @@ def run_day(model, start=None, end=None, step=1.0):
 
 @pytest.fixture(scope="module")
 def day_trades():
-    model = MarketModel(universe(DAY_CODES), seed=3, seq_base=0)
+    model = MarketModel(universe(DAY_CODES), seed=3)
     return model, run_day(model, step=5.0)
 
 
@@ -116,9 +115,9 @@ def test_turnover_is_exactly_price_times_volume(day_trades):
 def test_seq_strictly_increasing_and_times_within_sessions(day_trades):
     model, trades = day_trades
     last_seq, last_ts = {}, {}
-    plan = model.plan
-    auctions = (int(plan.open_match * 1000), int(plan.close_match * 1000))
-    sessions = [(int(a * 1000), int(b * 1000)) for a, b in plan.sessions]
+    frame = model.frame
+    auctions = (int(frame.open_match * 1000), int(frame.close_match * 1000))
+    sessions = [(int(a * 1000), int(b * 1000)) for a, b in frame.sessions]
     assert [(phase_at(hk(9, 30)), phase_at(hk(13, 0)))] == [(Phase.MORNING, Phase.AFTERNOON)]
     assert sessions == [
         (int(hk(9, 30).timestamp() * 1000), int(hk(12, 0).timestamp() * 1000)),
@@ -127,16 +126,17 @@ def test_seq_strictly_increasing_and_times_within_sessions(day_trades):
     for t in trades:
         assert t.seq > last_seq.get(t.symbol, 0)
         assert t.ts >= last_ts.get(t.symbol, 0)
+        assert t.ts * 1000 <= t.seq < (t.ts + 1) * 1000  # the tape's seq: tick_time * 1000 + n
         last_seq[t.symbol], last_ts[t.symbol] = t.seq, t.ts
         assert t.ts in auctions or any(a <= t.ts < b for a, b in sessions), t
 
 
 def test_one_opening_and_one_closing_auction_trade_per_stock(day_trades):
     model, trades = day_trades
-    plan = model.plan
-    open_ms, close_ms = int(plan.open_match * 1000), int(plan.close_match * 1000)
-    assert hk(9, 20).timestamp() <= plan.open_match <= hk(9, 22).timestamp()
-    assert hk(16, 8).timestamp() <= plan.close_match <= hk(16, 10).timestamp()
+    frame = model.frame
+    open_ms, close_ms = int(frame.open_match * 1000), int(frame.close_match * 1000)
+    assert hk(9, 20).timestamp() <= frame.open_match <= hk(9, 22).timestamp()
+    assert hk(16, 8).timestamp() <= frame.close_match <= hk(16, 10).timestamp()
     stocks = [c for c in DAY_CODES if not model.is_index(c)]
     opens = Counter(t.symbol for t in trades if t.ts == open_ms)
     closes = {t.symbol: t for t in trades if t.ts == close_ms}
@@ -144,7 +144,8 @@ def test_one_opening_and_one_closing_auction_trade_per_stock(day_trades):
         assert opens[code] == 1
         assert closes[code].direction == NEUTRAL
         assert closes[code].volume > 10 * model.lot_size(code)
-        assert closes[code].price == plan.close_price[model.symbols.index(code)]
+        assert closes[code].price == model.stock_day(code).close_price
+        assert opens[code] == 1 and model.stock_day(code).open_price == model.stock_day(code).bid[0]
 
 
 def test_activity_is_u_shaped_with_a_lunch_gap(day_trades):
@@ -168,7 +169,7 @@ def test_activity_is_u_shaped_with_a_lunch_gap(day_trades):
 
 def test_same_seed_same_market_other_seed_other_market():
     def trades(seed):
-        model = MarketModel(universe(CODES[:3]), seed=seed, seq_base=0)
+        model = MarketModel(universe(CODES[:3]), seed=seed)
         return run_day(model, hk(9, 29), hk(9, 40), step=0.5)
 
     a, b, c = trades(11), trades(11), trades(12)
@@ -177,25 +178,30 @@ def test_same_seed_same_market_other_seed_other_market():
 
 
 def test_daily_moves_realistic_and_indices_co_move():
-    codes = ["700.HK", "9988.HK", "5.HK", "2.HK", "HSI", "HSTECH"]
-    uni = universe(codes)
-    params = [params_for(uni[c], 5) for c in codes]
-    prev = np.array([550_000, 155_000, 111_000, 66_000, 26_500_000, 5_800_000], dtype=np.int64)
-    returns, ranges = defaultdict(list), defaultdict(list)
-    day = date(2026, 1, 5)
-    for _ in range(40):
-        plan = paths.plan_day(day, params, prev, seed=5)
-        for i, c in enumerate(codes):
-            returns[c].append(np.log(plan.close_price[i] / prev[i]))
-            ranges[c].append((plan.ask[i].max() - plan.bid[i].min()) / plan.open_price[i])
-        prev = plan.close_price
-        day += timedelta(days=7)  # Mondays (no holidays on these)
-    for c, p in zip(codes, params, strict=True):
+    codes = ["700.HK", "9988.HK", "5.HK", "2.HK", "3690.HK", "1810.HK", "HSI", "HSTECH"]
+    model = MarketModel(universe(codes), seed=5)
+    days = [d for d in model.series.days.days if date(2025, 1, 1) <= d < date(2026, 1, 1)]
+    closes = {}
+    for c in codes[:-2]:
+        closes[c] = np.array([model.series.close(model.row(c), d) for d in days], dtype=np.int64)
+    for c in ("HSI", "HSTECH"):
+        row = model.row(c)
+        table = np.array([closes[model.symbols[m]] for m in model.indices.members[row]])
+        closes[c] = model.indices.levels(row, table)
+    returns = {c: np.diff(np.log(v.astype(float))) for c, v in closes.items()}
+    for c in codes:
         vol = float(np.std(returns[c]))
-        assert 0.4 * p.daily_vol < vol < 2.2 * p.daily_vol, (c, vol, p.daily_vol)
-        assert 0.005 < float(np.median(ranges[c])) < 0.06, c
-    assert np.corrcoef(returns["HSI"], returns["700.HK"])[0, 1] > 0.3
+        p = model.params[model.row(c)]
+        assert 0.5 * p.daily_vol < vol < 2.0 * p.daily_vol, (c, vol, p.daily_vol)
+    assert np.corrcoef(returns["HSI"], returns["700.HK"])[0, 1] > 0.5
     assert np.corrcoef(returns["HSTECH"], returns["9988.HK"])[0, 1] > 0.3
+
+
+def test_intraday_ranges_are_realistic(day_trades):
+    _, trades = day_trades
+    for code in ("700.HK", "2.HK", "939.HK"):
+        prices = [t.price for t in trades if t.symbol == code]
+        assert 0.003 < (max(prices) - min(prices)) / prices[0] < 0.12, code
 
 
 def test_vcm_triggers_once_per_session_outside_quiet_times():
@@ -217,50 +223,49 @@ def test_vcm_triggers_once_per_session_outside_quiet_times():
 
 
 def test_vcm_clamps_simulated_prices(monkeypatch):
-    monkeypatch.setattr(paths, "STOCK_JUMP_PROB", 1.0)
+    monkeypatch.setattr(series, "STOCK_JUMP_PROB", 1.0)  # every stock has a 3-13 % news jump every day
     codes = [c for c in CODES if not c.startswith("HS")]
-    uni = universe(codes)
-    params = [params_for(uni[c], 1) for c in codes]
-    prev = np.array([int(uni[c].approx_price * 1000) for c in codes], dtype=np.int64)
-    prev = paths.snap_bid(prev, MilliGrid.for_date(DAY))
     found = []
-    for seed in range(6):
-        plan = paths.plan_day(DAY, params, prev, seed=seed)
-        for v in plan.vcm:
-            i = codes.index(v.symbol)
-            start = int((v.start_ms / 1000) - plan.t0)
-            end = int((v.end_ms / 1000) - plan.t0)
-            assert plan.bid[i, start:end].min() >= v.lower
-            assert plan.ask[i, start:end].max() <= v.upper
-            assert datetime.fromtimestamp(v.start_ms / 1000, HK_TZ).time() not in (
-                *[time(9, 30, s) for s in range(60)],
-            )
-            found.append(v)
-    assert found, "a +-3..13 % jump on every stock should trigger the VCM somewhere"
+    for seed in range(4):
+        model = MarketModel(universe(codes), seed=seed)
+        model.start(hk(9, 0))
+        frame = model.frame
+        for code in codes:
+            day = model.stock_day(code)
+            for v in day.vcm:
+                start = int((v.start_ms / 1000) - frame.t0)
+                end = int((v.end_ms / 1000) - frame.t0)
+                assert day.bid[start:end].min() >= v.lower
+                assert max(frame.grid.up(int(b)) for b in day.bid[start:end]) <= v.upper
+                assert datetime.fromtimestamp(v.start_ms / 1000, HK_TZ).time() >= time(9, 45)
+                found.append(v)
+    assert found, "a 3-13 % jump on every stock should trigger the VCM somewhere"
 
 
 def test_pre_open_indicative_price_and_history_end_at_previous_close():
-    model = MarketModel(universe(["700.HK", "HSI"]), seed=2, seq_base=0)
+    model = MarketModel(universe(["700.HK", "HSI"]), seed=2)
     model.start(hk(9, 5))
     assert model.indicative_price("700.HK", hk(9, 10)) is not None
+    assert model.indicative_price("HSI", hk(9, 10)) is not None
     assert model.indicative_price("700.HK", hk(9, 25)) is None
     assert model.advance(hk(9, 19)) == []
     bars = model.daily_bars("700.HK", 30)
     assert len(bars) == 30
     assert bars[-1].close == model.prev_close("700.HK")
-    assert bars[-1].day < DAY
+    assert datetime.fromtimestamp(bars[-1].timestamp, HK_TZ).date() < DAY
     assert all(b.low <= min(b.open, b.close) <= max(b.open, b.close) <= b.high for b in bars)
     # finish the day and step into the next one: the finished day becomes the last bar
     model.advance(hk(16, 30))
-    close_700 = model.plan.close_price[0]
+    close_700 = model.stock_day("700.HK").close_price
     model.advance(hk(9, 0, day=DAY + timedelta(days=1)))
     last = model.daily_bars("700.HK", 5)[-1]
-    assert last.day == DAY and last.close == close_700 == model.prev_close("700.HK")
+    assert datetime.fromtimestamp(last.timestamp, HK_TZ).date() == DAY
+    assert last.close == close_700 == model.prev_close("700.HK")
     assert last.volume > 0 and last.low <= last.open <= last.high
 
 
 def test_burst_gives_valid_trades_for_the_requested_symbols():
-    model = MarketModel(universe(), seed=4, seq_base=0)
+    model = MarketModel(universe(), seed=4)
     model.start(hk(10, 0))
     burst = model.burst(5000, ["700.HK", "5.HK", "HSI"], hk(10, 0, 1))
     assert len(burst) == 5000
@@ -273,3 +278,7 @@ def test_burst_gives_valid_trades_for_the_requested_symbols():
             assert t.bid < t.ask
     for s in seqs.values():
         assert s == sorted(set(s))
+    after = [t for t in model.advance(hk(10, 0, 20)) if t.symbol in seqs]
+    assert {t.symbol for t in after} == {"700.HK", "5.HK", "HSI"}
+    for t in after:  # the tape goes on above the burst's seqs
+        assert t.seq > seqs[t.symbol][-1]

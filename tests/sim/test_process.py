@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
@@ -63,3 +68,49 @@ def test_a_frozen_app_starts_the_simulator_through_its_own_sim_command(monkeypat
     assert process.simulator_entry() == [app, "sim"]
     with process.start_simulator_process() as sim:
         assert sim.ws_url.startswith("ws://127.0.0.1:")
+
+
+PARENT = """
+import sys, threading, time
+from hkdesk.sim.process import start_simulator_process
+
+started = []
+worker = threading.Thread(target=lambda: started.append(start_simulator_process(["--seed", "1"])))
+worker.start()
+worker.join()  # like the app: started from a worker thread that may end before the parent does
+print(started[0].pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_the_simulator_never_outlives_its_parent_even_after_sigkill():
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    try:
+        sim_pid = int(parent.stdout.readline())
+        time.sleep(1.0)
+        assert not _gone(sim_pid), "the end of the starting thread must not stop the simulator"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(5)
+        deadline = time.monotonic() + 5.0
+        while not _gone(sim_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(sim_pid), "the simulator outlived its killed parent"
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def test_date_and_start_options_are_checked(capsys):
+    assert cli.main(["--date", "2026-03-01"]) == 2  # a Sunday
+    assert "not an HKEX trading day" in capsys.readouterr().err
+    assert cli.main(["--start", "25:00"]) == 2
+    assert cli.main(["--date", "2003-01-02"]) == 2
+    assert cli.main(["--clock", "realtime", "--date", "2026-03-02"]) == 2
+    assert "demo clock" in capsys.readouterr().err
