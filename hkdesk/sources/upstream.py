@@ -19,7 +19,8 @@ class Upstream:
 
     def http(self) -> QuoteHttp:
         """The HTTP snapshot client for this upstream (previous close, latest trade). AllTick's
-        per-plan rate limits apply to a real feed; our own simulator answers at once."""
+        per-plan rate limits apply to a real feed; our own simulator, started on the widest plan, takes
+        20 calls a second."""
         if self.simulated:
-            return QuoteHttp(self.url, self.token, min_interval=0.0, codes_per_request=200)
+            return QuoteHttp(self.url, self.token, min_interval=0.05, codes_per_request=200)
         return QuoteHttp.for_plan(self.url, self.token, self.plan)
