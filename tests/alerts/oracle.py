@@ -1,7 +1,8 @@
 """A slow, literal reading of the alert rules, to hold the evaluator to (no shared code with it).
 
-Every condition is recomputed from the whole list of the day's trades at every trade, with the
-inequalities written as the documentation states them (cross-multiplied, never divided).
+Every condition is recomputed from the day's trades at every trade (a move from every trade in
+the window, a surge from per-minute sums), with the inequalities written as the documentation
+states them (cross-multiplied, never divided), and trading time computed from wall-clock dates.
 """
 
 from __future__ import annotations
@@ -34,10 +35,25 @@ class _Day:
         self.last_seq = -1
         self.last_t: int | None = None
         self.trades: list[tuple[int, Decimal, Decimal]] = []
+        #: Volume per trading minute since the open (trades before the open not counted).
+        self.per_minute: dict[int, Decimal] = {}
+
+    def add(self, t: int, price: Decimal, volume: Decimal) -> None:
+        self.trades.append((t, price, volume))
+        if t >= 0:
+            self.per_minute[t // 60_000] = self.per_minute.get(t // 60_000, Decimal(0)) + volume
 
 
-def _met(alert: Alert, trades, prev_close: Decimal | None) -> bool:
-    t, price, _ = trades[-1]
+def _within(trades, t: int, span: int):
+    """The trades at most ``span`` ms before ``t``, newest first (trading times never decrease)."""
+    for trade in reversed(trades):
+        if t - trade[0] > span:
+            return
+        yield trade
+
+
+def _met(alert: Alert, day: _Day, prev_close: Decimal | None) -> bool:
+    t, price, _ = day.trades[-1]
     v = alert.value
     if alert.kind is Kind.ABOVE:
         return price >= v
@@ -51,16 +67,14 @@ def _met(alert: Alert, trades, prev_close: Decimal | None) -> bool:
     span = alert.minutes * 60_000  # type: ignore[operator]
     if alert.kind is Kind.MOVE:
         return any(
-            (price - q) * 100 >= v * q or (q - price) * 100 >= v * q for s, q, _ in trades if t - s <= span
+            (price - q) * 100 >= v * q or (q - price) * 100 >= v * q
+            for _, q, _ in _within(day.trades, t, span)
         )
     if t < 0:
         return False
     minutes = alert.minutes
     m = t // 60_000
-    per_minute: dict[int, Decimal] = {}
-    for s, _, vol in trades:
-        if s >= 0:
-            per_minute[s // 60_000] = per_minute.get(s // 60_000, Decimal(0)) + vol
+    per_minute = day.per_minute
     first = m - minutes + 1  # type: ignore[operator]
     before = first - 5 * minutes  # type: ignore[operator]
     if before < 0:
@@ -92,7 +106,7 @@ def reference(alerts: list[Alert], ticks: list[Tick], closes: dict[str, Decimal]
         last_price[tick.symbol] = tick.price
         t = trading_ms(tick.ts)
         day.last_t = t = t if day.last_t is None else max(t, day.last_t)
-        day.trades.append((t, tick.price, tick.volume))
+        day.add(t, tick.price, tick.volume)
         for alert in alerts:
             if alert.symbol != tick.symbol or alert.paused:
                 continue
@@ -101,7 +115,7 @@ def reference(alerts: list[Alert], ticks: list[Tick], closes: dict[str, Decimal]
                 alert.cooldown_minutes is None or tick.ts < last + alert.cooldown_minutes * 60_000
             ):
                 continue
-            if _met(alert, day.trades, closes.get(tick.symbol)):
+            if _met(alert, day, closes.get(tick.symbol)):
                 fired_ts[alert.id] = tick.ts
                 out.append((i, alert.id))
     return out
