@@ -80,7 +80,9 @@ def test_fires_on_the_same_trades_as_the_reference(alerts, ticks, cuts, close) -
     ev = AlertEvaluator(alerts)
     for sym, price in closes.items():
         ev.set_previous_close(sym, price)
-    position = {(t.symbol, t.ts, t.seq): i for i, t in enumerate(ticks)}
+    position: dict[tuple[str, int, int], int] = {}
+    for i, t in enumerate(ticks):
+        position.setdefault((t.symbol, t.ts, t.seq), i)  # a replay may repeat a trade's key
     fired = []
     bounds = sorted({0, len(ticks), *(c for c in cuts if c < len(ticks))})
     for lo, hi in pairwise(bounds):
