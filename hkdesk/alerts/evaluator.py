@@ -99,7 +99,7 @@ class _Watch:
                 self.volumes[minutes] = window
                 window.rule_added(rule)
             rule.set_previous_close(self.prev_close)
-        self.windows = bool(self.moves or self.volumes)
+        self.windows: tuple[MoveWindow | VolumeWindow, ...] = (*self.moves.values(), *self.volumes.values())
         self.refresh()
 
     def refresh(self) -> None:
@@ -123,7 +123,7 @@ class _Watch:
         self.day, self.day_start, self.day_end = day, day.start, day.end
         self.last_seq = -1
         self.last_t = -(2**62)
-        for window in (*self.moves.values(), *self.volumes.values()):
+        for window in self.windows:
             window.reset()
 
     def rearm(self, ts: int) -> None:
@@ -151,14 +151,11 @@ class _Watch:
         t = self.day.trading_ms(tick.ts)  # type: ignore[union-attr]
         if t < self.last_t:
             t = self.last_t
-        self.last_t = t
+        else:
+            self.last_t = t
         count = len(fired)
-        for move in self.moves.values():
-            move.add(t, tick.price)
-            move.check(tick, fired)
-        for surge in self.volumes.values():
-            surge.add(t, tick.volume)
-            surge.check(tick, fired)
+        for window in self.windows:
+            window.judge(t, tick, fired)
         if len(fired) != count:
             self.refresh()
 

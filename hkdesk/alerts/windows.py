@@ -59,18 +59,25 @@ class MoveWindow:
         self._low: Decimal | None = None
         self._high: Decimal | None = None
 
-    def add(self, t: int, price: Decimal) -> None:
+    def judge(self, t: int, tick: Tick, fired: list[AlertEvent]) -> None:
+        """Take a trade at trading time ``t`` into the window and fire the rules it meets."""
+        price = tick.price
         lo_t, lo_p, hi_t, hi_p = self._lo_t, self._lo_p, self._hi_t, self._hi_p
-        while lo_p and lo_p[-1] >= price:
-            lo_p.pop()
-            lo_t.pop()
-        lo_p.append(price)
-        lo_t.append(t)
-        while hi_p and hi_p[-1] <= price:
-            hi_p.pop()
-            hi_t.pop()
-        hi_p.append(price)
-        hi_t.append(t)
+        if lo_p and lo_p[-1] == price:
+            # The same price as the last trade, which is at the back of both deques: it now
+            # lives until this trade leaves the window (trades often repeat the last price).
+            lo_t[-1] = hi_t[-1] = t
+        else:
+            while lo_p and lo_p[-1] > price:
+                lo_p.pop()
+                lo_t.pop()
+            lo_p.append(price)
+            lo_t.append(t)
+            while hi_p and hi_p[-1] < price:
+                hi_p.pop()
+                hi_t.pop()
+            hi_p.append(price)
+            hi_t.append(t)
         cutoff = t - self.span
         while lo_t[0] < cutoff:  # never empties: this trade is at the back and inside
             lo_t.popleft()
@@ -87,20 +94,14 @@ class MoveWindow:
             self._high = high
             for rule in self.rules:
                 rule.down_trigger = high * rule.down_factor
-
-    def check(self, tick: Tick, fired: list[AlertEvent]) -> None:
-        """Fire the armed rules the last added trade meets."""
-        price = tick.price
         for rule in self.rules:
             if not rule.armed:
                 continue
             if price >= rule.up_trigger:  # type: ignore[operator]
-                low = self._low
-                text = f"{rule.alert.describe()}: up {_percent(price, low)}% from {low}"  # type: ignore[arg-type]
+                text = f"{rule.alert.describe()}: up {_percent(price, low)}% from {low}"
                 fired.append(rule.fire(text, tick))
             elif price <= rule.down_trigger:  # type: ignore[operator]
-                high = self._high
-                text = f"{rule.alert.describe()}: down {_percent(price, high)}% from {high}"  # type: ignore[arg-type]
+                text = f"{rule.alert.describe()}: down {_percent(price, high)}% from {high}"
                 fired.append(rule.fire(text, tick))
 
     def rule_added(self, rule: Rule) -> None:
@@ -137,16 +138,28 @@ class VolumeWindow:
         """Volume of the current window so far."""
         return self._before + self._volumes[self._minute]
 
-    def add(self, t: int, volume: Decimal) -> None:
-        """Count a live trade at trading time ``t`` (ms since the open; earlier ones are not counted)."""
+    def judge(self, t: int, tick: Tick, fired: list[AlertEvent]) -> None:
+        """Count a live trade at trading time ``t`` and fire the rules it takes over their trigger.
+
+        Trades before the open (``t < 0``) are not counted.
+        """
         if t < 0:
             return
         minute = t // MINUTE_MS
-        if self._live_from is None:
-            self._live_from = minute
         if minute > self._minute:
+            if self._live_from is None:
+                self._live_from = minute
             self._advance(minute)
-        self._volumes[self._minute] += volume
+        elif self._live_from is None:
+            self._live_from = self._minute
+        volumes = self._volumes
+        now = volumes[-1] + tick.volume
+        volumes[-1] = now
+        if self.average is not None:
+            for rule in self.rules:
+                if rule.armed and now >= rule.up_trigger:  # type: ignore[operator]
+                    text = f"{rule.alert.describe()}: {self.current} vs average {self.average}"
+                    fired.append(rule.fire(text, tick))
 
     def seed(self, minute: int, volume: Decimal) -> None:
         """The volume of a whole minute before the first live trade (a stored 1-minute bar)."""
@@ -179,13 +192,6 @@ class VolumeWindow:
         average, before = self.average, self._before
         for rule in self.rules:
             rule.up_trigger = None if average is None else rule.alert.value * average - before
-
-    def check(self, tick: Tick, fired: list[AlertEvent]) -> None:
-        now = self._volumes[self._minute]
-        for rule in self.rules:
-            if rule.armed and rule.up_trigger is not None and now >= rule.up_trigger:
-                text = f"{rule.alert.describe()}: {self.current} vs average {self.average}"
-                fired.append(rule.fire(text, tick))
 
     def rule_added(self, rule: Rule) -> None:
         self.rules.append(rule)
