@@ -87,17 +87,19 @@ class _Watch:
         self.rising = [r for r in rules if r.alert.kind in _RISING]
         self.falling = [r for r in rules if r.alert.kind in _FALLING]
         moves, volumes = self.moves, self.volumes
+        for window in (*moves.values(), *volumes.values()):
+            window.rules = []  # a window kept for a length still in use keeps its counts
         self.moves, self.volumes = {}, {}
         for rule in rules:
             kind, minutes = rule.alert.kind, rule.alert.minutes
             if kind is Kind.MOVE and minutes is not None:
-                window = self.moves.get(minutes) or _reuse(moves.get(minutes)) or MoveWindow(minutes)
-                self.moves[minutes] = window
-                window.rule_added(rule)
+                move = self.moves.get(minutes) or moves.get(minutes) or MoveWindow(minutes)
+                self.moves[minutes] = move
+                move.rule_added(rule)
             elif kind is Kind.VOLUME_SURGE and minutes is not None:
-                window = self.volumes.get(minutes) or _reuse(volumes.get(minutes)) or VolumeWindow(minutes)
-                self.volumes[minutes] = window
-                window.rule_added(rule)
+                surge = self.volumes.get(minutes) or volumes.get(minutes) or VolumeWindow(minutes)
+                self.volumes[minutes] = surge
+                surge.rule_added(rule)
             rule.set_previous_close(self.prev_close)
         self.windows: tuple[MoveWindow | VolumeWindow, ...] = (*self.moves.values(), *self.volumes.values())
         self.refresh()
@@ -171,13 +173,6 @@ class _Watch:
                 window.seed(minute, bar.volume)
 
 
-def _reuse(window: MoveWindow | VolumeWindow | None):
-    """A window kept across a rule change: its counts stay, its rules are re-added."""
-    if window is not None:
-        window.rules = []
-    return window
-
-
 class AlertEvaluator:
     """Judges alerts on tick batches; owned by the event loop's thread (not thread-safe)."""
 
@@ -216,6 +211,10 @@ class AlertEvaluator:
 
     def symbols(self) -> set[str]:
         return set(self._watches)
+
+    def __bool__(self) -> bool:
+        """Whether any alert is held (an evaluator without alerts need not be fed)."""
+        return bool(self._watches)
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self._closes[symbol] = price

@@ -1,7 +1,8 @@
 """Alerts on the real receive path: the simulator's trades through the feed, judged batch by batch.
 
 The hub below is the wiring the app gives the pipeline: after the quote hub takes a batch, the
-evaluator judges it and the firings go to the alert log from a worker thread. What fired is held
+alert pump judges it in slices on the loop and the firings go to the alert log from a worker
+thread. What fired is held
 to the reference reading of the rules over exactly the trades that arrived, batch cuts and all.
 """
 
@@ -14,6 +15,7 @@ from oracle import reference
 
 from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.model import Alert, Kind
+from hkdesk.alerts.pump import AlertPump
 from hkdesk.alerts.recorder import FiringRecorder
 from hkdesk.alerts.rule import AlertEvent
 from hkdesk.alerts.store import AlertStore
@@ -32,21 +34,24 @@ TIMINGS = FeedTimings(heartbeat_interval=0.5, request_spacing=0.03, debounce=0.0
 
 
 class AlertingHub(QuoteHub):
+    """The quote hub, then the batch queued for the alert pump (the app's wiring)."""
+
     def __init__(self, evaluator: AlertEvaluator, recorder: FiringRecorder) -> None:
         super().__init__()
-        self.evaluator = evaluator
+        self.pump = AlertPump(evaluator, self._fired, slice_ticks=64)
         self.recorder = recorder
         self.judged: list[Tick] = []
         self.events: list[AlertEvent] = []
 
     def apply_ticks(self, ticks) -> None:
         super().apply_ticks(ticks)
-        if self.evaluator.symbols():
+        if self.pump.evaluator:
             self.judged.extend(ticks)
-            fired = self.evaluator.evaluate(ticks)
-            if fired:
-                self.events.extend(fired)
-                self.recorder.record(fired)
+            self.pump.put(ticks)
+
+    def _fired(self, events) -> None:
+        self.events.extend(events)
+        self.recorder.record(events)
 
 
 async def until(predicate, timeout: float, what: str) -> None:
@@ -98,6 +103,7 @@ async def test_alerts_fire_on_exactly_the_trades_the_rules_name(tmp_path) -> Non
         finally:
             await pipeline.close()
             await task
+    hub.pump.flush()
     recorder.close()
 
     position = {(t.symbol, t.ts, t.seq): i for i, t in enumerate(hub.judged)}
