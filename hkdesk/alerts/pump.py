@@ -5,7 +5,11 @@ trades; judging such a batch in one go held the window's event loop for millisec
 the quote hub. The pump takes a batch in O(1) on the receive path and judges it
 ``slice_ticks`` trades per loop callback, so timers and paints run between slices. Nothing is
 skipped or reordered: batches are judged whole, in the order they arrived, each trade once.
-Firings reach ``on_events`` a few loop iterations after their batch arrived, at most.
+
+It cannot fall behind for long: a callback judges at least a quarter of what is queued, so when
+the loop is too busy to run many callbacks (a slow machine, a burst) the slices grow instead of
+the queue, which stays within about four callbacks' worth of arrivals; a firing reaches
+``on_events`` a few loop iterations after its batch arrived.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.rule import AlertEvent
 from hkdesk.domain.types import Tick
 
-#: Trades judged per loop callback: well under a millisecond on a busy two-core machine.
+#: Trades judged per loop callback while the queue is short: well under a millisecond.
 SLICE_TICKS = 256
+#: A callback judges at least 1/CATCH_UP of the queue.
+CATCH_UP = 4
 
 
 class AlertPump:
@@ -37,6 +43,7 @@ class AlertPump:
         self._on_events = on_events
         self._queue: deque[list[Tick]] = deque()
         self._offset = 0  # trades of the first queued batch already judged
+        self._pending = 0
         self._scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -45,6 +52,7 @@ class AlertPump:
         if not ticks or not self.evaluator:
             return
         self._queue.append(ticks)
+        self._pending += len(ticks)
         if not self._scheduled:
             self._scheduled = True
             if self._loop is None:
@@ -54,11 +62,11 @@ class AlertPump:
     @property
     def pending(self) -> int:
         """Trades queued and not judged yet."""
-        return sum(len(b) for b in self._queue) - self._offset
+        return self._pending
 
     def _slice(self) -> None:
         self._scheduled = False
-        self._judge(self.slice_ticks)
+        self._judge(max(self.slice_ticks, -(-self._pending // CATCH_UP)))
         if self._queue:
             self._scheduled = True
             self._loop.call_soon(self._slice)  # type: ignore[union-attr]
@@ -76,6 +84,7 @@ class AlertPump:
             end = min(len(batch), start + budget)
             part = batch if start == 0 and end == len(batch) else batch[start:end]
             budget -= end - start
+            self._pending -= end - start
             if end == len(batch):
                 queue.popleft()
                 self._offset = 0
