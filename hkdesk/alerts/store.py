@@ -14,12 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, case, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from hkdesk.alerts import schema
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.alerts.paths import ALERTS_FILE
 from hkdesk.alerts.rule import AlertEvent
 from hkdesk.store.engine import DEFAULT_BUSY_TIMEOUT_MS, make_engine
+from hkdesk.store.errors import StoreError
 from hkdesk.store.schema import run_migrations
 
 
@@ -47,6 +49,10 @@ class AlertStore:
         self.engine: Engine = make_engine(f"sqlite:///{self.path}", busy_timeout_ms=busy_timeout_ms)
         try:
             run_migrations(self.engine, schema.schema_version, schema.MIGRATIONS)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise StoreError(f"cannot use the alerts file {self.path}: {reason}") from exc
         except Exception:
             self.engine.dispose()
             raise

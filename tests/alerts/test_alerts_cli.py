@@ -133,6 +133,13 @@ def test_log_since_a_time_today_as_a_table_and_as_csv(tmp_path, capsys) -> None:
     assert trade_time == "2026-03-02T10:45:00.000+08:00"
 
 
+def test_an_unusable_alerts_file_is_reported(tmp_path, capsys) -> None:
+    (tmp_path / "alerts.db").write_bytes(b"this is not a database" * 100)
+    assert alerts_cli(tmp_path, "list") == 2
+    err = capsys.readouterr().err
+    assert "cannot open the alerts file" in err and "not a database" in err
+
+
 @pytest.mark.parametrize("since", ["10", "25:00", "10:5", "ten:30", "10:60"])
 def test_a_bad_since_is_refused(tmp_path, capsys, since) -> None:
     assert alerts_cli(tmp_path, "log", "--since", since) == 2
