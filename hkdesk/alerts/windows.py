@@ -16,6 +16,8 @@ minute so far, this trade included); the recent average is the average volume of
 divided by 5. It fires when current ≥ M × average, and is not judged before those five windows
 exist in today's session (from 09:30 + 6N − 1 trading minutes) or while their volume is zero.
 Five windows keep the average recent and make the division exact in decimal arithmetic.
+After a restart the minutes before the first live trade can come from the stored 1-minute bars
+(``seed``), so a surge is judged at once instead of six windows later.
 """
 
 from __future__ import annotations
