@@ -132,6 +132,7 @@ async def session(
     """Open the window on ``symbols`` (with ``alerts`` judged when given), burst, measure, close."""
     work = Path(tempfile.mkdtemp(prefix="alerts-" if alerts else "plain-", dir=tmp))
     await acontrol(sim, "fault", clear="")
+    await acontrol(sim, "sent/reset")
     desk = Desk(
         desk_options(work / "cfg", f"sqlite:///{work / 'w.db'}", sim, symbols), timings=TIMINGS, plan=PLAN
     )
