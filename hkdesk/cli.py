@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from hkdesk.alerts import cli as alerts_cli
+from hkdesk.export import cli as export_cli
 from hkdesk.sources.spec import PLAN_NAMES as PLANS
 
 
@@ -78,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=argparse.SUPPRESS,
     )
     sub.add_parser("sim", help="run the built-in HKEX market simulator", add_help=False)
+    for verbs in (alerts_cli, export_cli):
+        verbs.add_parser(sub)
     return parser
 
 
@@ -88,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sim_main(argv[1:])
     args = build_parser().parse_args(argv)
+    if hasattr(args, "run"):  # alerts, export
+        return args.run(args)
     if args.command == "record":
         from hkdesk.record import run_record
 

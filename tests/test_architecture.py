@@ -25,6 +25,8 @@ LAYERS: dict[str, int] = {
     "ui": 70,
     "app": 60,
     "record": 50,
+    "alerts": 45,
+    "export": 45,
     "pipeline": 40,
     "sources": 30,
     "feed": 20,
@@ -33,6 +35,8 @@ LAYERS: dict[str, int] = {
     "domain": 10,
     "i18n": 5,
     "about": 5,
+    "folders": 5,
+    "watchlist_file": 15,
     "hkdesk": 0,
 }
 QT_PARTS = {"ui", "app", "desktop"}

@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 
 from bench.report import Result
-from hkdesk.app.watchlists import DEFAULT_LISTS
 from hkdesk.desktop.startup_probe import CHART_READY, FIRST_QUOTE
 from hkdesk.domain.sessions import HK_TZ, hk_now
 from hkdesk.domain.symbols import default_universe
@@ -34,6 +33,7 @@ from hkdesk.domain.types import Tick
 from hkdesk.sim.clock import latest_trading_day
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store.writer import BatchWriter
+from hkdesk.watchlist_file import DEFAULT_LISTS
 
 WATCHLIST = DEFAULT_LISTS["HSI Core"]
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,111 +1,15 @@
 """Named watchlists: one owner that edits them, saves them and tells everyone who follows.
 
 :class:`WatchlistService` is the only code that changes a list. The window's model, the feed's
-subscription and the saved file all follow its ``changed`` signal; nobody edits a list of their
-own. Lists are saved as JSON in the config folder and validated on load: a corrupt or unreadable
-file never stops the app, we fall back to the defaults, keep the bad file aside
-(``watchlists.json.bad``) so nothing the user typed is lost, and report why.
+subscription and the saved file (:mod:`hkdesk.watchlist_file`) all follow its ``changed``
+signal; nobody edits a list of their own.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import logging
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal
 
-from hkdesk.domain.symbols import try_normalise
-
-log = logging.getLogger(__name__)
-
-FILE_NAME = "watchlists.json"
-#: The list made from ``--symbols``: shown for this run, never saved.
-COMMAND_LINE = "Command line"
-MAX_NAME = 60
-DEFAULT_LISTS: dict[str, list[str]] = {
-    "HSI Core": [
-        "700.HK", "9988.HK", "5.HK", "1299.HK", "939.HK", "1398.HK", "3690.HK", "388.HK", "1810.HK",
-        "2318.HK", "941.HK", "883.HK", "1211.HK", "9618.HK", "2020.HK", "16.HK", "11.HK", "1.HK",
-        "2.HK", "3988.HK", "1024.HK", "9999.HK", "27.HK", "669.HK",
-    ],
-    "Tech": ["700.HK", "9988.HK", "3690.HK", "1810.HK", "9618.HK", "1024.HK", "9999.HK", "285.HK", "241.HK"],
-}  # fmt: skip
-
-
-@dataclass
-class Watchlists:
-    lists: dict[str, list[str]] = field(
-        default_factory=lambda: {k: list(v) for k, v in DEFAULT_LISTS.items()}
-    )
-    current: str = "HSI Core"
-
-    def names(self) -> list[str]:
-        return list(self.lists)
-
-    def symbols(self) -> list[str]:
-        return self.lists.setdefault(self.current, [])
-
-
-class WatchlistStore:
-    def __init__(self, config_dir: Path) -> None:
-        self.path = Path(config_dir) / FILE_NAME
-        self.problem: str | None = None
-        """Why the file could not be used, for the status bar/log; ``None`` if it loaded."""
-
-    def load(self, initial: list[str] | None = None) -> Watchlists:
-        wl = Watchlists()
-        if self.path.exists():
-            try:
-                wl = self._parse(json.loads(self.path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, TypeError) as exc:
-                self.problem = f"watchlists file unusable ({exc}); using the default lists"
-                log.warning("%s: %s", self.path.name, self.problem)
-                with contextlib.suppress(OSError):
-                    os.replace(self.path, self.path.with_suffix(".json.bad"))
-                wl = Watchlists()
-        if initial:
-            wl.lists[COMMAND_LINE] = list(initial)
-            wl.current = COMMAND_LINE
-        return wl
-
-    @staticmethod
-    def _parse(raw: object) -> Watchlists:
-        if not isinstance(raw, dict) or not isinstance(raw.get("lists"), dict):
-            raise ValueError("expected an object with a 'lists' mapping")
-        lists: dict[str, list[str]] = {}
-        for name, syms in raw["lists"].items():
-            if not isinstance(name, str) or not name.strip() or not isinstance(syms, list):
-                raise ValueError(f"bad watchlist entry {name!r}")
-            clean = []
-            for s in syms:
-                code = try_normalise(s) if isinstance(s, str) else None
-                if code is None:
-                    log.warning("watchlist %r: skipping unknown code %r", name, s)
-                elif code not in clean:
-                    clean.append(code)
-            lists[name.strip()[:MAX_NAME]] = clean
-        if not lists:
-            raise ValueError("no watchlists in file")
-        current = raw.get("current")
-        if not isinstance(current, str) or current not in lists:
-            current = next(iter(lists))
-        return Watchlists(lists=lists, current=current)
-
-    def save(self, wl: Watchlists) -> None:
-        lists = {k: v for k, v in wl.lists.items() if k != COMMAND_LINE} or wl.lists
-        current = wl.current if wl.current in lists else next(iter(lists))
-        data = {"version": 1, "current": current, "lists": lists}
-        tmp = self.path.with_suffix(".json.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.error("could not save watchlists: %s", exc)
+from hkdesk.watchlist_file import MAX_NAME, WatchlistStore
 
 
 class WatchlistService(QObject):

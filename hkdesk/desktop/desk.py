@@ -13,7 +13,6 @@ import gc
 import logging
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
@@ -22,22 +21,20 @@ from hkdesk.app.diagnostics import ExceptionHooks, remove_handlers, setup_loggin
 from hkdesk.app.gui_gc import GuiThreadCollector
 from hkdesk.app.market import MarketService
 from hkdesk.app.settings import AppSettings
-from hkdesk.app.watchlists import WatchlistService, WatchlistStore
+from hkdesk.app.watchlists import WatchlistService
 from hkdesk.domain.symbols import default_universe, parse_symbol_list
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedTimings
+from hkdesk.folders import default_config_dir
 from hkdesk.sources.token_store import TokenStore, make_redactor
 from hkdesk.ui.log_panel import QtLogHandler
 from hkdesk.ui.main_window import MainWindow
 from hkdesk.ui.support_report import save_report
 from hkdesk.ui.theme import app_icon, apply_theme
 from hkdesk.ui.translations import install_translation
+from hkdesk.watchlist_file import WatchlistStore
 
 log = logging.getLogger(__name__)
-
-
-def default_config_dir() -> Path:
-    return Path(platformdirs.user_config_dir("hkdesk"))
 
 
 def launch_from(

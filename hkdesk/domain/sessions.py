@@ -80,6 +80,11 @@ def to_hk(dt: datetime) -> datetime:
     return dt.astimezone(HK_TZ)
 
 
+def from_epoch_ms(ms: int) -> datetime:
+    """Hong Kong wall time (aware) of an epoch-millisecond timestamp."""
+    return datetime.fromtimestamp(ms / 1000, HK_TZ)
+
+
 def _lunar_new_year_days(year: int) -> set[date]:
     first = LUNAR_NEW_YEAR.get(year)
     if first is None:

@@ -11,20 +11,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+from hkdesk.folders import default_data_dir
 from hkdesk.store.errors import StoreError, redact_text, redact_url
 
-APP_NAME = "hkdesk"
 DEFAULT_BUSY_TIMEOUT_MS = 5_000
 DEFAULT_CONNECT_TIMEOUT_S = 10
-
-
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME))
 
 
 def default_db_url(name: str = "hkdesk", data_dir: Path | None = None) -> str:

@@ -9,6 +9,7 @@ thread (SQLite in WAL mode lets readers work alongside the writer). Ranges are h
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 import numpy as np
 from sqlalchemy import Engine, Float, cast, func, select
@@ -136,6 +137,19 @@ def bars_between(engine: Engine, symbol: str, interval_s: int, start_ms: int, en
     first = bar_start(start_ms, interval_s)
     minutes = _minute_bars(engine, symbol, first, end_ms)
     return minutes if interval_s == MINUTE else merge_bars(minutes, interval_s)
+
+
+def close_before(engine: Engine, symbol: str, before_ms: int) -> Decimal | None:
+    """The last price of ``symbol`` stored before ``before_ms`` (the close of its last 1-minute
+    bar starting earlier): a day's previous close when ``before_ms`` is that day's start."""
+    query = (
+        select(bars.c.close)
+        .where(bars.c.symbol == symbol, bars.c.interval_s == MINUTE, bars.c.start < before_ms)
+        .order_by(bars.c.start.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).scalar()
 
 
 def gaps_between(engine: Engine, symbol: str | None, start_ms: int, end_ms: int) -> list[Gap]:

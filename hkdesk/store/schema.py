@@ -228,11 +228,34 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
-def current_version(conn: Connection) -> int:
+def current_version(conn: Connection, table: Table = schema_version) -> int:
     """The stored schema version, 0 for an empty database."""
-    if not conn.dialect.has_table(conn, schema_version.name):
+    if not conn.dialect.has_table(conn, table.name):
         return 0
-    return conn.execute(select(schema_version.c.version)).scalar() or 0
+    return conn.execute(select(table.c.version)).scalar() or 0
+
+
+def run_migrations(engine: Engine, table: Table, migrations: dict[int, Callable[[Connection], None]]) -> int:
+    """Apply ``migrations`` missing from the database whose version row lives in ``table``;
+    return the version found before. Shared by the market database and the alerts file.
+
+    Raises ``StoreError`` if the database was written by a newer hkdesk.
+    """
+    latest = max(migrations)
+    with engine.begin() as conn:
+        table.create(conn, checkfirst=True)
+        found = current_version(conn, table)
+    if found > latest:
+        raise StoreError(
+            f"database {redact_url(engine.url)!r} has schema version {found}, newer than this "
+            f"hkdesk understands ({latest}); upgrade hkdesk"
+        )
+    for version in range(found + 1, latest + 1):
+        with engine.begin() as conn:
+            migrations[version](conn)
+            conn.execute(table.delete())
+            conn.execute(table.insert().values(version=version))
+    return found
 
 
 def migrate(engine: Engine) -> int:
@@ -240,17 +263,4 @@ def migrate(engine: Engine) -> int:
 
     Raises ``StoreError`` if the database was written by a newer hkdesk.
     """
-    with engine.begin() as conn:
-        schema_version.create(conn, checkfirst=True)
-        found = current_version(conn)
-    if found > SCHEMA_VERSION:
-        raise StoreError(
-            f"database {redact_url(engine.url)!r} has schema version {found}, newer than this "
-            f"hkdesk understands ({SCHEMA_VERSION}); upgrade hkdesk"
-        )
-    for version in range(found + 1, SCHEMA_VERSION + 1):
-        with engine.begin() as conn:
-            MIGRATIONS[version](conn)
-            conn.execute(schema_version.delete())
-            conn.execute(schema_version.insert().values(version=version))
-    return found
+    return run_migrations(engine, schema_version, MIGRATIONS)

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from hkdesk.store.engine import default_data_dir
+from hkdesk.folders import default_data_dir
 from hkdesk.store.errors import redact_url
 from hkdesk.store.spill import (
     BookRecord,

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from hkdesk.app.watchlists import COMMAND_LINE, DEFAULT_LISTS, WatchlistService, WatchlistStore
+from hkdesk.app.watchlists import WatchlistService
+from hkdesk.watchlist_file import COMMAND_LINE, DEFAULT_LISTS, WatchlistStore
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from hkdesk.folders import default_data_dir
 from hkdesk.store import StoreError, default_db_url, make_engine, ping
-from hkdesk.store.engine import default_data_dir
 
 
 @pytest.mark.parametrize(

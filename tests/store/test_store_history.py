@@ -11,6 +11,7 @@ from storekit import T0, tick
 from hkdesk.store import BatchWriter, make_engine
 from hkdesk.store.history import (
     bars_between,
+    close_before,
     count_ticks,
     gaps_between,
     last_trade,
@@ -79,3 +80,11 @@ def test_tick_arrays(engine):
     np.testing.assert_array_equal(volume, [100.0, 100.0, 100.0])
     empty = tick_arrays(engine, "700.HK", 0, 1)
     assert all(a.size == 0 for a in empty)
+
+
+def test_close_before_is_the_last_stored_price_before_a_time(engine):
+    minute = T0 - T0 % 60_000  # all ten trades fall in this minute
+    assert close_before(engine, "700.HK", T0 + 10**6) == Decimal("109.5")
+    assert close_before(engine, "700.HK", minute + 1) == Decimal("109.5")
+    assert close_before(engine, "700.HK", minute) is None  # nothing before the first minute
+    assert close_before(engine, "9999.HK", T0 + 10**6) is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hkdesk.app.watchlists import DEFAULT_LISTS, Watchlists, WatchlistStore
+from hkdesk.watchlist_file import DEFAULT_LISTS, Watchlists, WatchlistStore
 
 
 def test_watchlists_round_trip_and_validate(tmp_path) -> None:

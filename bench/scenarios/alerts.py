@@ -1,0 +1,236 @@
+"""The cost of alerts to the window: 1,000 alerts over 500 symbols while the simulator bursts.
+
+The real main window runs offscreen on 500 symbols at 20,000 trades a second (as in the window
+scenario), in sessions that alternate without and with alerts against the same simulator, so
+both sides see the same machine in the same run. With alerts, every tick batch the quote hub
+takes is queued for the alert pump, which judges it on the event loop a slice at a time (the
+wiring the app uses), and firings go to the alert log from the recorder's worker thread.
+
+The alerts: two per symbol, the six kinds in turn, set around each symbol's reference price
+(above/below ±2 %, change ±2 %, a 1 % move within 5 minutes, 3× the volume within 5 minutes),
+re-arming after 5 minutes, so some fire during the run and most do not.
+
+Reported: event-loop lag p99 (a 10 ms timer's lateness) without and with alerts, the median of
+the rounds of each; and the evaluator's own CPU time, measured around each call on the thread's
+CPU clock: its share of the run, its cost per trade, and per slice (p99 and max: the longest
+the evaluator keeps the loop from its timers). Loop-lag percentiles move by several milliseconds between
+sessions on a shared machine, so the evaluator's own time is the sharper figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+
+from hkdesk.app.desk import Desk
+
+from bench.report import Result
+from bench.scenarios.window import (
+    PLAN,
+    SIM_ARGS,
+    TIMINGS,
+    LagProbe,
+    acontrol,
+    desk_options,
+    drain,
+    percentiles,
+    quiet_logging,
+    run_on_qt_loop,
+    ticks_received,
+    until,
+    watchlist_symbols,
+    write_universe,
+)
+from hkdesk.alerts.evaluator import AlertEvaluator
+from hkdesk.alerts.model import Alert, Kind
+from hkdesk.alerts.pump import AlertPump
+from hkdesk.alerts.recorder import FiringRecorder
+from hkdesk.alerts.store import AlertStore
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.symbols import load_universe
+from hkdesk.sim.process import SimProcess, start_simulator_process
+
+_KINDS = list(Kind)
+
+
+def make_alerts(symbols: list[str], prices: dict[str, Decimal], count: int) -> list[Alert]:
+    """``count`` alerts spread evenly over ``symbols``, the six kinds in turn."""
+    out = []
+    for i in range(count):
+        symbol = symbols[i % len(symbols)]
+        kind = _KINDS[i % len(_KINDS)]
+        price = prices[symbol]
+        value, minutes = {
+            Kind.ABOVE: ((price * Decimal("1.02")).quantize(Decimal("0.001")), None),
+            Kind.BELOW: ((price * Decimal("0.98")).quantize(Decimal("0.001")), None),
+            Kind.CHANGE_ABOVE: (Decimal(2), None),
+            Kind.CHANGE_BELOW: (Decimal(-2), None),
+            Kind.MOVE: (Decimal(1), 5),
+            Kind.VOLUME_SURGE: (Decimal(3), 5),
+        }[kind]
+        out.append(Alert(symbol, kind, value, minutes, cooldown_minutes=5, id=i + 1))
+    return out
+
+
+class TimedEvaluator(AlertEvaluator):
+    """Each slice it judges is timed on this thread's CPU clock, so time spent waiting for the
+    GIL (the writer thread) or for a core (other processes) is not counted as its own."""
+
+    def __init__(self, alerts: list[Alert]) -> None:
+        super().__init__(alerts)
+        #: (trades, CPU seconds) of each slice judged while ``measuring``.
+        self.slices: list[tuple[int, float]] = []
+        self.measuring = False
+
+    def evaluate(self, ticks):
+        began = time.thread_time()
+        events = super().evaluate(ticks)
+        if self.measuring:
+            self.slices.append((len(ticks), time.thread_time() - began))
+        return events
+
+
+class AlertingHub(QuoteHub):
+    """The quote hub, then the batch queued for the alert pump: the wiring the app uses."""
+
+    def __init__(self, pump: AlertPump) -> None:
+        super().__init__()
+        self.pump = pump
+        self.batches: list[int] = []
+
+    def apply_ticks(self, ticks) -> None:
+        super().apply_ticks(ticks)
+        if self.pump.evaluator.measuring:  # type: ignore[attr-defined]
+            self.batches.append(len(ticks))
+        self.pump.put(ticks)
+
+    def set_previous_close(self, symbol: str, price: Decimal) -> None:
+        super().set_previous_close(symbol, price)
+        self.pump.evaluator.set_previous_close(symbol, price)
+
+
+@dataclass
+class Round:
+    with_alerts: bool
+    lag_p99: float
+    lag_p50: float
+    seconds: float
+    received: int
+    slices: list[tuple[int, float]] = field(default_factory=list)
+    batches: list[int] = field(default_factory=list)
+    fired: int = 0
+
+
+async def session(
+    sim: SimProcess, tmp: Path, symbols: list[str], alerts: list[Alert], rate: int, seconds: float
+) -> Round:
+    """Open the window on ``symbols`` (with ``alerts`` judged when given), burst, measure, close."""
+    work = Path(tempfile.mkdtemp(prefix="alerts-" if alerts else "plain-", dir=tmp))
+    await acontrol(sim, "fault", clear="")
+    await acontrol(sim, "sent/reset")
+    desk = Desk(
+        desk_options(work / "cfg", f"sqlite:///{work / 'w.db'}", sim, symbols), timings=TIMINGS, plan=PLAN
+    )
+    store = AlertStore.in_folder(work / "cfg")
+    recorder = FiringRecorder(store, "simulator")
+    evaluator = TimedEvaluator(alerts)
+    fired: list[int] = []
+
+    def on_events(events) -> None:
+        fired.append(len(events))
+        recorder.record(events)
+
+    hub = None
+    if alerts:
+        hub = desk.market.hub = AlertingHub(AlertPump(evaluator, on_events))
+    lag = LagProbe()
+    with quiet_logging():
+        await desk.open()
+        try:
+            await until(lambda: desk.market.link()[0] == "Live", 20, "a live feed")
+            await until(lambda: ticks_received(desk) > 0, 20, "the first trades")
+            await acontrol(sim, "fault", burst=str(rate))
+            await asyncio.sleep(0.5)
+            ticks0 = ticks_received(desk)
+            evaluator.measuring = True
+            began = time.perf_counter()
+            lag.start()
+            await asyncio.sleep(seconds)
+            lag.stop()
+            elapsed = time.perf_counter() - began
+            p50, p99, _ = percentiles(lag.late_ms)
+            result = Round(bool(alerts), p99, p50, elapsed, ticks_received(desk) - ticks0)
+            evaluator.measuring = False
+            result.slices, result.fired = evaluator.slices, sum(fired)
+            result.batches = hub.batches if hub is not None else []
+            await drain(desk, sim, timeout=30)
+        finally:
+            await desk.close()
+            await acontrol(sim, "fault", clear="")
+            await asyncio.to_thread(recorder.close)
+            store.close()
+    return result
+
+
+def rows(rounds: list[Round], symbols: int, alerts: int, rate: int) -> list[Result]:
+    plain = [r for r in rounds if not r.with_alerts]
+    judged = [r for r in rounds if r.with_alerts]
+    base = statistics.median(r.lag_p99 for r in plain)
+    ours = statistics.median(r.lag_p99 for r in judged)
+    slices = [s for r in judged for s in r.slices]
+    cpu = sum(s for _, s in slices)
+    share = cpu / sum(r.seconds for r in judged)
+    per_tick_us = 1e6 * cpu / max(1, sum(n for n, _ in slices))
+    _, slice_p99, slice_max = percentiles(1000 * s for _, s in slices)
+    sizes = [n for r in judged for n in r.batches]
+    where = f"{alerts:,} alerts over {symbols} symbols @ {rate:,} ticks/s"
+    extra = {
+        "lag_p99_added_ms": ours - base,
+        "rounds_without_p99_ms": ", ".join(f"{r.lag_p99:.1f}" for r in plain),
+        "rounds_with_p99_ms": ", ".join(f"{r.lag_p99:.1f}" for r in judged),
+        "evaluator_cpu_share_pct": 100 * share,
+        "evaluator_cpu_us_per_tick": per_tick_us,
+        "evaluator_slice_p99_ms": slice_p99,
+        "evaluator_slice_max_ms": slice_max,
+        "feed_batch_ticks_mean": statistics.mean(sizes) if sizes else 0.0,
+        "feed_batch_ticks_max": max(sizes, default=0),
+        "ticks_per_s": statistics.median(r.received / r.seconds for r in judged),
+        "alerts_fired": sum(r.fired for r in judged),
+    }
+    return [
+        Result(
+            name=f"window with {where}: event-loop lag p99",
+            unit="ms",
+            baseline=base,
+            hkdesk=ours,
+            baseline_label="same window, no alerts",
+            lower_is_better=True,
+            target="≤ +1 ms",
+            extra=extra,
+        )
+    ]
+
+
+def run(quick: bool) -> list[Result]:
+    symbols_n, alerts_n, rate = (80, 160, 5_000) if quick else (500, 1_000, 20_000)
+    rounds_n, seconds = (1, 1.2) if quick else (3, 6.0)
+    with tempfile.TemporaryDirectory(prefix="hkdesk-bench-alerts-") as tmp_name:
+        tmp = Path(tmp_name)
+        universe_csv = tmp / "universe.csv"
+        universe = write_universe(universe_csv, symbols_n + 10)
+        symbols = watchlist_symbols(universe, symbols_n)
+        prices = {s: info.approx_price for s, info in load_universe(universe_csv).items()}
+        alerts = make_alerts(symbols, prices, alerts_n)
+        extra_args = [] if symbols_n <= 90 else ["--symbols-file", str(universe_csv)]
+        rounds = []
+        with start_simulator_process([*SIM_ARGS, *extra_args]) as sim:
+            for _ in range(rounds_n):
+                for judged in ([], alerts):
+                    rounds.append(run_on_qt_loop(partial(session, sim, tmp, symbols, judged, rate, seconds)))
+    return rows(rounds, symbols_n, alerts_n, rate)
