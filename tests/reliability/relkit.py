@@ -8,10 +8,7 @@ real PostgreSQL. Timings are scaled down to milliseconds through constructor par
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import socket
-import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -19,12 +16,11 @@ from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import Engine, text
+from support.scripted_alltick import TOKEN
 from support.timings import RELIABILITY, RELIABILITY_PLAN
 from support.waits import wait_until
-from websockets.asyncio.server import Server, ServerConnection, serve
 
 from hkdesk.domain.sessions import HK_TZ
 from hkdesk.domain.symbols import default_universe
@@ -38,7 +34,6 @@ from hkdesk.sim.server import SimServer
 from hkdesk.sources.upstream import Upstream
 from hkdesk.store import BatchWriter, make_engine
 
-TOKEN = "rel-t0ken-5ecret-Q9Z"
 SYMBOLS = ["700.HK", "5.HK", "9988.HK", "939.HK"]
 MONDAY = date(2026, 3, 2)
 
@@ -240,198 +235,3 @@ class Rig:
             return s.db_ok and s.queued == 0 and s.spilled == 0
 
         return await wait_until(empty, timeout, "writer backlog drained")
-
-
-# ---------------------------------------------------------------- a scripted AllTick server
-
-
-class Scripted:
-    """A small AllTick server whose every reaction a test sets (real websockets on 127.0.0.1:0).
-
-    It keeps numbered trade ticks per symbol flowing to each socket's accepted list, records
-    every request with its arrival time, and lets the test refuse codes with any ``ret``,
-    inject raw frames, or abort sockets.
-    """
-
-    def __init__(self, *, tick_interval: float = 0.01, token: str = TOKEN) -> None:
-        self.token = token
-        self.tick_interval = tick_interval
-        self.paused = False
-        self.refuse: dict[str, tuple[int, str]] = {}
-        """code -> (ret, msg): a subscription carrying it is refused and changes nothing."""
-        self.connect_times: list[float] = []
-        self.requests: list[tuple[float, int, dict[str, Any]]] = []
-        self.sockets: list[ServerConnection] = []
-        self.lists: dict[int, list[str]] = {}
-        self.sent: dict[str, list[int]] = defaultdict(list)
-        self.inject: asyncio.Queue[bytes | str] = asyncio.Queue()
-        self._seq: dict[str, int] = defaultdict(int)
-        self._server: Server | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self._dropping: set[ServerConnection] = set()
-
-    async def __aenter__(self) -> Scripted:
-        self._server = await serve(self._handle, "127.0.0.1", 0, ping_interval=None, max_size=None)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        for task in self._tasks:
-            task.cancel()
-        assert self._server is not None
-        self._server.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._server.wait_closed(), 2)
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        port = self._server.sockets[0].getsockname()[1]
-        return f"ws://127.0.0.1:{port}/quote-stock-b-ws-api"
-
-    def cmds(self) -> list[int]:
-        return [cmd for _, cmd, _ in self.requests]
-
-    def sent_count(self) -> int:
-        return sum(len(v) for v in self.sent.values())
-
-    async def abort_all(self) -> None:
-        """TCP abort, no close frame, once what the ledger counts has left our buffers."""
-        live = [ws for ws in self.sockets if ws.transport is not None and not ws.transport.is_closing()]
-        self._dropping.update(live)
-        for ws in live:
-            while ws.transport.get_write_buffer_size():
-                await asyncio.sleep(0.001)
-            ws.transport.abort()
-
-    async def _handle(self, ws: ServerConnection) -> None:
-        self.connect_times.append(time.monotonic())
-        token = parse_qs(urlsplit(ws.request.path).query).get("token", [""])[0]
-        if token != self.token:
-            await ws.close(1008, "token invalid")
-            return
-        index = len(self.sockets)
-        self.sockets.append(ws)
-        self.lists[index] = []
-        pusher = asyncio.get_running_loop().create_task(self._push(ws, index))
-        self._tasks.append(pusher)
-        try:
-            async for raw in ws:
-                request = json.loads(raw)
-                cmd = request["cmd_id"]
-                self.requests.append((time.monotonic(), cmd, request))
-                reply = {"cmd_id": cmd + 1, "seq_id": request["seq_id"], "trace": request["trace"]}
-                reply |= {"ret": 200, "msg": "ok", "data": {}}
-                if cmd == 22004:
-                    codes = [i["code"] for i in request["data"]["symbol_list"]]
-                    refused = [self.refuse[c] for c in codes if c in self.refuse]
-                    if refused:
-                        reply["ret"], reply["msg"] = refused[0]
-                    else:
-                        self.lists[index] = codes
-                await ws.send(json.dumps(reply))
-        except Exception:  # the test aborts sockets on purpose
-            pass
-        finally:
-            pusher.cancel()
-
-    async def _push(self, ws: ServerConnection, index: int) -> None:
-        with contextlib.suppress(Exception):
-            while True:
-                await asyncio.sleep(self.tick_interval)
-                while not self.inject.empty():
-                    frame = self.inject.get_nowait()
-                    await ws.send(frame)
-                for code in [] if self.paused else list(self.lists[index]):
-                    if ws in self._dropping:
-                        return
-                    self._seq[code] += 1
-                    seq = self._seq[code]
-                    await ws.send(json.dumps(good_trade(code, seq)))
-                    self.sent[code].append(seq)
-
-
-def good_trade(code: str, seq: int, price: str = "100.5") -> dict[str, Any]:
-    return {
-        "cmd_id": 22998,
-        "data": {
-            "code": code,
-            "seq": seq,
-            "tick_time": 1_772_416_800_000 + seq,
-            "price": price,
-            "volume": "100",
-            "trade_direction": 1,
-        },
-    }
-
-
-# ---------------------------------------------------------------- a TCP proxy we can "restart"
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; ``stop()`` refuses and cuts every connection,
-    ``start()`` listens again on the same port (a database restart, seen from the client)."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = 0
-        self.accepted = 0
-        self._listener: socket.socket | None = None
-        self._conns: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._running = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        listener.settimeout(0.05)
-        self.port = listener.getsockname()[1]
-        self._listener = listener
-        self._running.set()
-        self._thread = threading.Thread(target=self._accept, args=(listener,), daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._running.clear()
-        if self._thread is not None:
-            self._thread.join(2)
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
-        with self._lock:
-            conns, self._conns = self._conns, []
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-            conn.close()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while self._running.is_set():
-            try:
-                client, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            client.settimeout(None)
-            upstream.settimeout(None)
-            with self._lock:
-                self._conns += [client, upstream]
-                self.accepted += 1
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := src.recv(65536):
-                dst.sendall(data)
-        with contextlib.suppress(OSError):
-            dst.shutdown(socket.SHUT_WR)

@@ -12,7 +12,8 @@ import statistics
 import time
 from decimal import Decimal
 
-from relkit import Scripted, assert_exactly_once, backoff_bounds, bar_mismatches, stored
+from relkit import assert_exactly_once, backoff_bounds, bar_mismatches, stored
+from support.scripted_alltick import Scripted
 from support.timings import RELIABILITY, RELIABILITY_PLAN
 from support.waits import wait_until
 

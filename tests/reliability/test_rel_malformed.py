@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from relkit import Rig, Scripted, good_trade, stored
+from relkit import Rig, stored
+from support.scripted_alltick import Scripted, good_trade
 from support.waits import wait_until
 
 from hkdesk.domain.types import MAX_PRICE, MAX_SEQ, MAX_VOLUME

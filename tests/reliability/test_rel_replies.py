@@ -7,7 +7,8 @@ import dataclasses
 import itertools
 import time
 
-from relkit import SYMBOLS, Rig, Scripted, assert_exactly_once, ledger, start_sim, stored
+from relkit import SYMBOLS, Rig, assert_exactly_once, ledger, start_sim, stored
+from support.scripted_alltick import Scripted
 from support.timings import RELIABILITY, RELIABILITY_PLAN
 from support.waits import wait_until
 
