@@ -15,17 +15,21 @@ import logging
 import signal
 import sys
 import time
+from functools import partial
 from typing import TextIO
 
+from hkdesk.domain.sessions import hk_now
 from hkdesk.domain.symbols import parse_symbol_list
 from hkdesk.feed.alltick.protocol import redact
 from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.pipeline import Pipeline
+from hkdesk.sources.demo_day import resume_args
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceSpec
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.store.engine import default_db_url, ping
 from hkdesk.store.errors import StoreError
+from hkdesk.store.history import newest_trade_ts
 from hkdesk.store.meta import claim_source
 from hkdesk.store.writer import BatchWriter
 
@@ -74,6 +78,11 @@ def _source(args: argparse.Namespace) -> SourceRunner:
     return SourceRunner(spec, tokens)
 
 
+def _resume(writer: BatchWriter) -> list[str]:
+    """The built-in simulator goes on with the day the database holds (see sources.demo_day)."""
+    return resume_args(newest_trade_ts(writer.engine), hk_now().date())
+
+
 async def _record(args: argparse.Namespace, out: TextIO) -> int:
     symbols = parse_symbols(args.symbols)
     if args.depth and not 1 <= args.depth <= 10:
@@ -88,6 +97,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         await asyncio.to_thread(claim_source, writer.engine, source.spec.store_source)
     except StoreError as exc:
         raise RecordError(f"database: {exc}") from None
+    source.sim_args = partial(_resume, writer)
     try:
         upstream = await source.start()
     except SourceError as exc:

@@ -26,18 +26,20 @@ from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, TickRate,
 from hkdesk.app.writer_thread import WriterThread
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
-from hkdesk.domain.sessions import phase_at
+from hkdesk.domain.sessions import hk_now, phase_at
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.pipeline import Pipeline
+from hkdesk.sources.demo_day import resume_args
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceSpec
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import make_engine
 from hkdesk.store.failures import describe
+from hkdesk.store.history import newest_trade_ts
 from hkdesk.store.meta import claim_source
 from hkdesk.store.spill_keeper import stray_spills
 from hkdesk.store.writer import BatchWriter
@@ -134,7 +136,9 @@ class MarketService(QObject):
         self._freshness_timer.start(FRESHNESS_MS)
         cfg = self.config
         await self._start_writer()
-        self.source = SourceRunner(cfg.source, self.tokens, self._executor, on_moved=self._source_moved)
+        self.source = SourceRunner(
+            cfg.source, self.tokens, self._executor, sim_args=self._resume_args, on_moved=self._source_moved
+        )
         self.source_text = cfg.source.label
         try:
             upstream = await self.source.start()
@@ -161,6 +165,17 @@ class MarketService(QObject):
             log.warning("previous closes unavailable: %s", exc)
         else:
             self._snapshots.watch(self._symbols)
+
+    def _resume_args(self) -> list[str]:
+        """The built-in simulator goes on with the day this source's database holds (worker thread)."""
+        engine = self.engine
+        if engine is None:
+            return []
+        try:
+            return resume_args(newest_trade_ts(engine), hk_now().date())
+        except Exception as exc:  # an unreadable database: the simulator starts its default day
+            log.warning("where the simulated day stopped is unknown: %s", describe(exc))
+            return []
 
     def _source_moved(self, upstream: Upstream) -> None:
         """The restarted simulator listens on another port: follow it."""

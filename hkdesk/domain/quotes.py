@@ -218,9 +218,12 @@ class QuoteHub:
 
     def freshness(self, symbol: str) -> FreshnessInfo:
         q = self.quotes.get(symbol)
-        if q is None or (q.last is None and q.origin == Origin.LIVE):
-            state = Freshness.LIVE if q is not None and q.streaming else Freshness.STALE
-            return FreshnessInfo(state, 0.0, "" if state is Freshness.LIVE else (q.note if q else ""))
+        if q is None:
+            return FreshnessInfo(Freshness.STALE, 0.0)
+        if q.last is None and q.origin == Origin.LIVE:  # no trade yet: the stream is all there is
+            if q.streaming:
+                return FreshnessInfo(Freshness.LIVE, 0.0)
+            return FreshnessInfo(Freshness.STALE, q.stopped_at, q.note)
         if q.origin == Origin.SNAPSHOT:
             return FreshnessInfo(Freshness.SNAPSHOT, q.stopped_at or q.received_at, q.note)
         if q.origin == Origin.STORED or q.trades == 0 or q.day < self.day:

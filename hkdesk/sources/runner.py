@@ -29,8 +29,8 @@ class SourceRunner:
     For the built-in simulator that means a child process, started and stopped on ``executor``
     (a worker thread: starting a process and waiting for its URL blocks), and watched every
     ``check_interval`` seconds. An explicit token (``--token``) is then required by the
-    simulator too, as a real server would. ``sim_args`` (if given) adds arguments at every
-    start, e.g. where the demo day should resume.
+    simulator too, as a real server would. ``sim_args`` (if given, run on ``executor``: it may
+    read the database) adds arguments at every start, e.g. where the demo day goes on.
     """
 
     def __init__(
@@ -48,7 +48,7 @@ class SourceRunner:
         self.spec = spec
         self.tokens = tokens
         self._executor = executor
-        self._sim_args = sim_args
+        self.sim_args = sim_args
         #: Called with the new upstream when a restarted simulator had to take another port.
         self.on_moved = on_moved
         self.check_interval = check_interval
@@ -88,13 +88,15 @@ class SourceRunner:
 
     async def _start_sim(self, port: int | None = None) -> SimProcess:
         explicit = self.tokens.explicit
+        loop = asyncio.get_running_loop()
+        resume = await loop.run_in_executor(self._executor, self.sim_args) if self.sim_args else []
         args = [
             *self.spec.sim_args,
-            *(self._sim_args() if self._sim_args is not None else []),
+            *resume,
             *(["--token", explicit] if explicit else []),
             *(["--port", str(port)] if port else []),
         ]
-        started = asyncio.get_running_loop().run_in_executor(self._executor, start_simulator_process, args)
+        started = loop.run_in_executor(self._executor, start_simulator_process, args)
         try:
             return await asyncio.shield(started)
         except asyncio.CancelledError:

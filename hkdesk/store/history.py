@@ -203,3 +203,10 @@ def last_session_days(engine: Engine, symbols: list[str]) -> dict[str, tuple[Bar
         if day:
             out[sym] = (day[-1], last)
     return out
+
+
+def newest_trade_ts(engine: Engine) -> int | None:
+    """Exchange time (epoch ms) of the newest trade stored, from the 1-minute bars (a small table)."""
+    with engine.connect() as conn:
+        newest = select(func.max(bars.c.last_ts)).where(bars.c.interval_s == MINUTE)
+        return conn.execute(newest).scalar()

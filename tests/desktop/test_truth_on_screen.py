@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from decimal import Decimal
 
+from sqlalchemy import text
 from support.desks import make_desk
 from support.offline import offline_window
+from support.store_checks import bar_mismatches
 from support.waits import wait_until
 
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.types import Tick
+from hkdesk.store import make_engine
+from hkdesk.store.history import newest_trade_ts
 from hkdesk.ui.support_report import build_report
 from hkdesk.ui.watchlist_model import Col
 
@@ -66,7 +71,12 @@ async def test_a_killed_simulator_leaves_every_row_stale_until_it_is_back(qtbot,
             return all(market.hub.freshness(s).state is not Freshness.LIVE for s in symbols)
 
         await wait_until(all_not_live, 5, "every row marked as not live")
-        stale = [s for s in symbols if market.hub.freshness(s).state is Freshness.STALE]
+        stale = [
+            s
+            for s in symbols
+            if market.hub.freshness(s).state is Freshness.STALE
+            and getattr(market.hub.quotes.get(s), "last", None)
+        ]
         assert stale, "rows that were live are stale now"
         await wait_until(lambda: win.model.rowCount() and all_not_live(), 1, "repainted")
         win.on_frame()
@@ -110,3 +120,34 @@ async def test_a_new_trading_day_starts_the_board_and_the_intraday_chart_afresh(
         assert win.chart.ticks.n == 1 and q.change == Decimal(1) and q.volume == 200
         row = win.model.row_of("700.HK")
         assert win.model.data(win.model.index(row, Col.VOLUME)) == "200"
+
+
+async def test_two_runs_on_one_data_folder_make_one_ordered_tape_per_symbol_and_day(qtbot, tmp_path) -> None:
+    """The second run's simulator goes on where the first stopped: no day drawn again from 09:30."""
+    cfg = tmp_path / "cfg"
+    ends = []
+    for _ in range(2):
+        desk = make_desk(cfg, None)
+        await desk.open()
+        try:
+            hub = desk.market.hub
+            await wait_until(lambda h=hub: h.ticks_applied > 200, 30, "trades")
+            await asyncio.sleep(1.0)
+        finally:
+            await desk.close()
+        ends.append(newest_trade_ts(make_engine(f"sqlite:///{cfg / 'simulator.db'}")))
+    engine = make_engine(f"sqlite:///{cfg / 'simulator.db'}")
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT symbol, ts, seq FROM ticks ORDER BY symbol, ts, seq")).all()
+        assert len(rows) > 400
+        by_symbol: dict[str, list[tuple[int, int]]] = {}
+        for symbol, ts, seq in rows:
+            by_symbol.setdefault(symbol, []).append((ts, seq))
+        for symbol, tape in by_symbol.items():
+            seqs = [seq for _, seq in tape]
+            assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs), f"{symbol}: one ordered tape"
+        assert ends[1] > ends[0], "the second run went on after the first"
+        assert bar_mismatches(engine) == []
+    finally:
+        engine.dispose()

@@ -12,8 +12,9 @@ import statistics
 import time
 from decimal import Decimal
 
-from relkit import assert_exactly_once, backoff_bounds, bar_mismatches, stored
+from relkit import assert_exactly_once, backoff_bounds, stored
 from support.scripted_alltick import Scripted
+from support.store_checks import bar_mismatches
 from support.timings import RELIABILITY, RELIABILITY_PLAN
 from support.waits import wait_until
 

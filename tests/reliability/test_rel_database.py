@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from relkit import Rig, assert_exactly_once, bar_mismatches, ledger, start_sim, stored
+from relkit import Rig, assert_exactly_once, ledger, start_sim, stored
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from support.store_checks import bar_mismatches
 from support.tcp_proxy import TcpProxy
 from support.waits import wait_until
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from relkit import TOKEN, bar_mismatches, process_ledger, stored
+from relkit import TOKEN, process_ledger, stored
+from support.store_checks import bar_mismatches
 from support.waits import wait_until_sync
 
 from hkdesk.sim.process import start_simulator_process

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from support.waits import wait_until
 
 from hkdesk.feed.plans import Plan
+from hkdesk.sources.demo_day import resume_args
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SIM_TOKEN, SourceError, SourceKind, SourceSpec
 from hkdesk.sources.token_store import TokenStore
@@ -95,3 +97,18 @@ async def test_a_restart_on_another_port_hands_the_new_upstream_on(monkeypatch) 
         assert moved == [runner.sim.ws_url] != [upstream.url]
     finally:
         await runner.stop()
+
+
+def test_the_demo_day_goes_on_where_the_database_stopped() -> None:
+    friday = date(2026, 12, 4)
+    at_1007 = 1_796_350_020_000  # 2026-12-04 10:07:00 in Hong Kong
+    assert resume_args(None, friday) == [], "an empty database: the simulator's own default day"
+    assert resume_args(at_1007, friday) == ["--date", "2026-12-04", "--start", "10:07:00"]
+    assert resume_args(at_1007, date(2026, 12, 6)) == ["--date", "2026-12-04", "--start", "10:07:00"], (
+        "on Sunday Friday is still the latest trading day"
+    )
+    assert resume_args(at_1007, date(2026, 12, 8)) == [], "an older day gives way to a fresh one"
+    after_close = at_1007 + (6 * 3600 + 5 * 60) * 1000  # 16:12
+    assert resume_args(after_close, friday) == ["--date", "2026-12-07"], "a finished day: the next"
+    pre_open = at_1007 - 50 * 60 * 1000  # 09:17, the opening auction
+    assert resume_args(pre_open, friday) == ["--date", "2026-12-04", "--start", "09:30:00"]

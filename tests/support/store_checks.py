@@ -1,0 +1,54 @@
+"""Checks of what a test stored: the 1-minute bars agree exactly with the trades they hold."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Engine, text
+
+from hkdesk.store import make_engine
+
+
+def bar_mismatches(db: str | Engine) -> list[str]:
+    """Recompute every 1-minute bar from the stored ticks; list the bars that disagree."""
+
+    engine = db if isinstance(db, Engine) else make_engine(db)
+    try:
+        with engine.connect() as conn:
+            ticks = conn.execute(text("SELECT symbol, seq, ts, price, volume FROM ticks")).all()
+            bars = conn.execute(
+                text(
+                    'SELECT symbol, start, "open", high, low, "close", volume, trades FROM bars '
+                    "WHERE interval_s = 60"
+                )
+            ).all()
+    finally:
+        if not isinstance(db, Engine):
+            engine.dispose()
+    expected: dict[tuple[str, int], list] = {}
+    for symbol, _seq, ts, price, volume in sorted(ticks, key=lambda r: (r[0], r[2], r[1])):
+        price, volume = Decimal(str(price)), Decimal(str(volume))
+        key = (symbol, int(ts) // 60_000 * 60_000)
+        bar = expected.get(key)
+        if bar is None:
+            expected[key] = [price, price, price, price, volume, 1]
+        else:
+            bar[1] = max(bar[1], price)
+            bar[2] = min(bar[2], price)
+            bar[3] = price
+            bar[4] += volume
+            bar[5] += 1
+    problems: list[str] = []
+    seen = set()
+    for symbol, start, o, h, low, c, v, n in bars:
+        key = (symbol, int(start))
+        seen.add(key)
+        want = expected.get(key)
+        have = [Decimal(str(x)) for x in (o, h, low, c, v)] + [int(n)]
+        if want != have:
+            problems.append(f"{key}: stored {have}, from ticks {want}")
+    problems.extend(f"{key}: no bar for stored ticks" for key in expected.keys() - seen)
+    return problems
+
+
+# ---------------------------------------------------------------- the pipeline under test
