@@ -10,13 +10,16 @@ import sys
 from decimal import Decimal
 
 from sqlalchemy import text
-from support.desks import make_desk
+from support.desks import SIM_ARGS, control, make_desk
 from support.offline import offline_window
 from support.store_checks import bar_mismatches
+from support.timings import WINDOW
 from support.waits import wait_until
 
 from hkdesk.domain.freshness import Freshness
+from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Tick
+from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import make_engine
 from hkdesk.store.history import newest_trade_ts
 from hkdesk.ui.support_report import build_report
@@ -151,3 +154,59 @@ async def test_two_runs_on_one_data_folder_make_one_ordered_tape_per_symbol_and_
         assert bar_mismatches(engine) == []
     finally:
         engine.dispose()
+
+
+async def test_switching_source_leaves_no_figure_of_the_old_one(qtbot, tmp_path) -> None:
+    """From the built-in simulator to "AllTick" (a second simulator on another day): nothing of the
+    first stays on screen, and its trades never reach the real feed's database."""
+    cfg = tmp_path / "cfg"
+    other = start_simulator_process([*SIM_ARGS, "--date", "2026-11-20", "--seed", "11"])
+    desk = make_desk(cfg, None)
+    win = await desk.open()
+    market = desk.market
+    try:
+        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 20, "simulator live")
+        first_day = market.hub.quotes["700.HK"].day
+        desk.tokens.set("switch-t0ken")
+        desk.settings.feed_source = "alltick"
+        desk.settings.alltick_url = other.ws_url
+        desk.settings.mark_changed("feed/token")
+        desk.settings.sync()
+        await desk.config.task
+        assert market.source_text.startswith("AllTick")
+        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 20, "AllTick live")
+        win.on_frame()
+        win.on_frame()
+        days = {q.day for q in market.hub.quotes.values() if q.last is not None}
+        assert days and first_day not in days, "every figure shown is the new source's"
+        assert all(t.ts // 86_400_000 != first_day for tape in market.hub.tapes.values() for t in tape)
+        await wait_until(lambda: win.status.source.text().startswith("AllTick"), 2, "the status bar")
+    finally:
+        await desk.close()
+        other.stop()
+    real = make_engine(f"sqlite:///{cfg / 'hkdesk.db'}")
+    try:
+        with real.connect() as conn:
+            stamped = conn.execute(text("SELECT value FROM store_meta WHERE key = 'source'")).scalar()
+            dates = {hk_day(ts) for (ts,) in conn.execute(text("SELECT ts FROM ticks")).all()}
+    finally:
+        real.dispose()
+    assert stamped == "alltick" and dates and first_day not in dates
+
+
+async def test_a_silent_feed_goes_stale_within_its_liveness_interval(qtbot, tmp_path) -> None:
+    sim = start_simulator_process(SIM_ARGS)
+    desk = make_desk(tmp_path / "cfg", None, sim_url=sim.ws_url)
+    await desk.open()
+    hub = desk.market.hub
+    try:
+        await wait_until(lambda: hub.freshness("700.HK").state is Freshness.LIVE, 20, "live")
+        await control(sim.control_url, "fault", stall="")  # the socket stays open, nothing comes
+        liveness = WINDOW.liveness_timeout
+        took = await wait_until(
+            lambda: hub.freshness("700.HK").state is Freshness.STALE, 3 * liveness + 2, "stale"
+        )
+        assert took <= liveness + 1.0, f"stale after {took:.2f} s; liveness is {liveness} s"
+    finally:
+        await desk.close()
+        sim.stop()
