@@ -47,6 +47,8 @@ from hkdesk.store.writer import BatchWriter
 log = logging.getLogger(__name__)
 
 GAP_MARKER_SECONDS = 120.0
+#: Book levels streamed for an open depth ladder (the rows get one: their bid and ask).
+LADDER_LEVELS = 10
 #: How often the quotes learn which streams flow (well inside a liveness interval).
 FRESHNESS_MS = 250
 
@@ -82,7 +84,7 @@ class MarketService(QObject):
         self._snapshots: SnapshotFetcher | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
         self._symbols: list[str] = []
-        self._depth: list[str] = []
+        self._ladders: list[str] = []
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
         #: Our wall clock (epoch ms) when the feed entered its current state.
         self.feed_since_ms = int(time.time() * 1000)
@@ -157,7 +159,7 @@ class MarketService(QObject):
         if self.engine is not None:
             await restore_today(self.hub, self.engine, list(self._symbols), self._executor)
         self.feed.set_symbols(self._symbols)
-        self.feed.set_depth_symbols(self._depth)
+        self.feed.set_depth(self._depth_levels())
         self._feed_task = asyncio.get_running_loop().create_task(self._run_feed(self.feed))
         try:
             self._snapshots = SnapshotFetcher(self.hub, upstream.http())
@@ -269,17 +271,25 @@ class MarketService(QObject):
 
     # ------------------------------------------------------------ subscriptions
     def set_symbols(self, symbols: list[str]) -> None:
-        """The whole watch list; the feed debounces it into one replace request."""
+        """The whole watch list (trades, and a level of depth for the bid and ask of every row);
+        the feed debounces it into one replace request of each kind."""
         self._symbols = list(symbols)
         if self.feed is not None:
             self.feed.set_symbols(self._symbols)
+            self.feed.set_depth(self._depth_levels())
         if self._snapshots is not None:
             self._snapshots.watch(self._symbols)
 
-    def set_depth_symbols(self, symbols: list[str]) -> None:
-        self._depth = list(symbols)
+    def set_ladders(self, symbols: list[str]) -> None:
+        """The symbols whose depth ladder is open get ten levels; every other row, one."""
+        self._ladders = list(symbols)
         if self.feed is not None:
-            self.feed.set_depth_symbols(self._depth)
+            self.feed.set_depth(self._depth_levels())
+
+    def _depth_levels(self) -> dict[str, int]:
+        levels = dict.fromkeys(self._symbols, 1)
+        levels.update(dict.fromkeys(self._ladders, LADDER_LEVELS))
+        return levels
 
     # ------------------------------------------------------------ feed callbacks (cheap)
     def _on_status(self, status: FeedStatus) -> None:

@@ -137,9 +137,13 @@ class FeedClient:
         self._schedule_flush()
 
     def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = protocol.MAX_DEPTH_LEVEL) -> None:
-        """Replace the order-book list (usually the selected symbol), carried by the first socket."""
-        if self._lists.set_depth(symbols, depth_level):
-            self._shards[0].sent_depth = None
+        """Replace the order-book list with ``symbols``, all at ``depth_level``."""
+        self.set_depth({s: depth_level for s in symbols})
+
+    def set_depth(self, levels: dict[str, int]) -> None:
+        """Replace the order-book list: symbol → levels (1 for a bid and an ask, 10 for a ladder).
+        Spread over the sockets like the trade list; applied after ``timings.debounce``."""
+        self._lists.set_depth(levels)
         self._schedule_flush()
 
     async def run(self) -> None:

@@ -64,7 +64,8 @@ class SentRequest:
 
     cmd: int
     codes: tuple[str, ...]
-    depth_level: int = 0
+    #: A depth request's level per code (empty for other requests).
+    levels: tuple[int, ...] = ()
     seq_id: int = 0
 
 
@@ -216,9 +217,9 @@ class Session:
         """Queue a 22004 carrying ``codes`` (replaces a queued, unsent one)."""
         self._queue(SentRequest(int(Cmd.SUB_TRADES), codes))
 
-    def request_depth(self, codes: tuple[str, ...], depth_level: int) -> None:
-        """Queue a 22002 carrying ``codes`` (replaces a queued, unsent one)."""
-        self._queue(SentRequest(int(Cmd.SUB_DEPTH), codes, depth_level))
+    def request_depth(self, codes: tuple[str, ...], levels: tuple[int, ...]) -> None:
+        """Queue a 22002 carrying ``codes`` at ``levels`` (replaces a queued, unsent one)."""
+        self._queue(SentRequest(int(Cmd.SUB_DEPTH), codes, levels))
 
     def _queue(self, request: SentRequest) -> None:
         self._pending[request.cmd] = request
@@ -274,8 +275,8 @@ class Session:
         if cmd == Cmd.SUB_TRADES:
             data = protocol.subscribe_trades(request.codes, seq_id, trace)
         else:
-            data = protocol.subscribe_depth(request.codes, request.depth_level, seq_id, trace)
-        sent = SentRequest(request.cmd, request.codes, request.depth_level, seq_id)
+            data = protocol.subscribe_depth(request.codes, request.levels, seq_id, trace)
+        sent = SentRequest(request.cmd, request.codes, request.levels, seq_id)
         self._sent[seq_id] = (sent, self._clock())
         if self._gate is not None:
             self._gate.mark(self)
@@ -283,7 +284,7 @@ class Session:
 
     async def _send_heartbeat(self) -> None:
         seq_id, trace = self._ids.next()
-        self._sent[seq_id] = (SentRequest(int(Cmd.HEARTBEAT), (), 0, seq_id), self._clock())
+        self._sent[seq_id] = (SentRequest(int(Cmd.HEARTBEAT), (), (), seq_id), self._clock())
         self._next_heartbeat = self._clock() + self.timings.heartbeat_interval
         await self._send(protocol.heartbeat(seq_id, trace))
         self._forget_old_requests()

@@ -33,7 +33,8 @@ class Shard:
     connected_once: bool = False
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     sent_trades: tuple[str, ...] | None = None
-    sent_depth: tuple[str, ...] | None = None
+    #: The depth list as last sent: its codes and each code's level.
+    sent_depth: tuple[tuple[str, ...], tuple[int, ...]] | None = None
     gap_from: dict[str, Tick] = field(default_factory=dict)
     down_at: float = 0.0
     up_at: float = 0.0

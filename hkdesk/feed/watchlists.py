@@ -1,8 +1,10 @@
 """The client's two watch lists, applied: what each socket should carry and what it cannot.
 
-The trade list is spread over the shards by :class:`~hkdesk.feed.subscriptions.ShardMap`;
-the depth list rides on the first socket. Codes the server refused are held back in the
-rejections, and symbols beyond the plan's capacity are reported once, until they fit again.
+The trade list and the depth list are each spread over the shards by a
+:class:`~hkdesk.feed.subscriptions.ShardMap` (the plan's limit applies to each list per socket);
+every depth symbol has its own level (1 for a watchlist row's bid and ask, 10 for a ladder).
+Codes the server refused are held back in the rejections, and symbols beyond the plan's
+capacity are reported once, until they fit again.
 Sessions, timers and state stay with the client; this only decides the lists.
 """
 
@@ -35,10 +37,11 @@ class WatchLists:
         self.depth_rejections = Rejections(timings.symbol_retry, timings.symbol_retry_cap)
         self._good: set[str] = set()
         self._good_depth: set[str] = set()
+        self.depth_map = ShardMap(plan.symbols_per_connection, plan.connections)
         self.trades: tuple[str, ...] = ()
-        self.depth: tuple[str, ...] = ()
-        self.depth_level = protocol.MAX_DEPTH_LEVEL
-        self._depth_dirty = False
+        #: Depth symbols with their levels, in the order they were asked for.
+        self.depth: dict[str, int] = {}
+        self._releveled: set[str] = set()
         self._reported_overflow: set[str] = set()
 
     def trackers(self) -> tuple[ListTracker, ListTracker]:
@@ -48,32 +51,32 @@ class WatchLists:
     def set_trades(self, symbols: Iterable[str]) -> None:
         self.trades = tuple(dict.fromkeys(s for s in symbols if s))
 
-    def set_depth(self, symbols: Iterable[str], depth_level: int) -> bool:
-        """Replace the depth list; True if the depth level changed (the list must be re-sent)."""
-        if not 1 <= depth_level <= protocol.MAX_DEPTH_LEVEL:
-            raise ValueError(f"depth_level must be 1..{protocol.MAX_DEPTH_LEVEL}, not {depth_level}")
-        self.depth = tuple(dict.fromkeys(s for s in symbols if s))
-        self._depth_dirty = True
-        if depth_level == self.depth_level:
-            return False
-        self.depth_level = depth_level
-        return True
+    def set_depth(self, levels: dict[str, int]) -> None:
+        """Replace the depth list: symbol → level (1..10)."""
+        for level in levels.values():
+            if not 1 <= level <= protocol.MAX_DEPTH_LEVEL:
+                raise ValueError(f"depth_level must be 1..{protocol.MAX_DEPTH_LEVEL}, not {level}")
+        new = {s: level for s, level in levels.items() if s}
+        self._releveled.update(s for s, level in new.items() if self.depth.get(s, level) != level)
+        self.depth = new
 
     def apply(self) -> set[int]:
         """Assign the lists to the shards; returns the indices of the shards whose lists changed."""
-        changed = self.map.assign(self.trades)
+        changed = self.map.assign(self.trades) | self.depth_map.assign(self.depth)
+        for symbol in self._releveled:  # same codes, another level: that socket's list is sent again
+            index = self.depth_map.shard_of(symbol)
+            if index is not None:
+                changed.add(index)
+        self._releveled.clear()
         self.rejections.keep_only(self.trades)
         self.depth_rejections.keep_only(self.depth)
         self._report_overflow()
-        if self._depth_dirty:
-            self._depth_dirty = False
-            changed.add(0)
         return changed
 
     def _report_overflow(self) -> None:
         plan = self.plan
         overflow = set(self.map.overflow)
-        depth_over = self.depth[plan.symbols_per_connection :]
+        depth_over = [s for s in self.depth_map.overflow if s not in overflow]
         overflow.update(depth_over)
         cap = plan.capacity
         for symbol in [*self.map.overflow, *depth_over]:
@@ -87,9 +90,7 @@ class WatchLists:
         self._reported_overflow = overflow
 
     def depth_codes(self, index: int) -> tuple[str, ...]:
-        if index != 0:
-            return ()
-        return self.depth[: self.plan.symbols_per_connection]
+        return self.depth_map.shard(index)
 
     def has_work(self, index: int) -> bool:
         return bool(self.map.shard(index)) or bool(self.depth_codes(index))
@@ -105,6 +106,7 @@ class WatchLists:
             session.request_trades(trades)
         shard.sent_trades = trades
         depth = shard.depth.build(self.depth_codes(shard.index), now)
-        if depth != shard.sent_depth and (depth or shard.sent_depth):
-            session.request_depth(depth, self.depth_level)
-        shard.sent_depth = depth
+        sent = (depth, tuple(self.depth[c] for c in depth))
+        if sent != shard.sent_depth and (depth or (shard.sent_depth and shard.sent_depth[0])):
+            session.request_depth(*sent)
+        shard.sent_depth = sent

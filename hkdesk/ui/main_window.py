@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
             return
         self.selected = sym
         info = self.universe.get(sym)
-        self.market.set_depth_symbols([sym])
+        self.market.set_ladders([sym])
         self.panels.show(sym, self._info_title(sym), is_index=bool(info and info.is_index))
         self._update_title()
 

@@ -36,6 +36,8 @@ COLUMN_WIDTHS = {
     Col.LOW: 70,
     Col.TIME: 62,
     Col.STATE: 70,
+    Col.BID_SIZE: 66,
+    Col.ASK_SIZE: 66,
 }
 
 
@@ -123,6 +125,8 @@ class WatchlistPanel(QWidget):
             self.view.setColumnWidth(col, width)
         hh.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
         hh.moveSection(hh.visualIndex(Col.STATE), 1)  # where the figures come from, next to the code
+        hh.moveSection(hh.visualIndex(Col.BID_SIZE), hh.visualIndex(Col.BID))  # size, bid, ask, size
+        hh.moveSection(hh.visualIndex(Col.ASK_SIZE), hh.visualIndex(Col.ASK) + 1)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.delete_pressed.connect(self._delete_current)
 

@@ -35,6 +35,8 @@ class Col(IntEnum):
     LOW = 11
     TIME = 12
     STATE = 13
+    BID_SIZE = 14
+    ASK_SIZE = 15
 
 
 HEADERS = (
@@ -52,6 +54,8 @@ HEADERS = (
     QT_TRANSLATE_NOOP("WatchlistModel", "Low"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Time"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Status"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Bid vol"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Ask vol"),
 )
 NCOL = len(HEADERS)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -68,6 +72,8 @@ _FIGURES = (
     Col.ASK,
     Col.HIGH,
     Col.LOW,
+    Col.BID_SIZE,
+    Col.ASK_SIZE,
 )
 _INF = float("inf")
 
@@ -121,12 +127,14 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
     texts[Col.TURNOVER] = fmt.amount_text(q.turnover) if q.trades else fmt.EMPTY
     texts[Col.BID] = fmt.price_text(q.bid, is_index=is_index)
     texts[Col.ASK] = fmt.price_text(q.ask, is_index=is_index)
+    texts[Col.BID_SIZE] = fmt.amount_text(q.bid_volume)
+    texts[Col.ASK_SIZE] = fmt.amount_text(q.ask_volume)
     texts[Col.HIGH] = fmt.price_text(q.high, is_index=is_index)
     texts[Col.LOW] = fmt.price_text(q.low, is_index=is_index)
     texts[Col.TIME] = fmt.time_text(q.last_ts)
     brushes[Col.LAST] = brushes[Col.CHANGE] = brushes[Col.CHANGE_PCT] = signed
     brushes[Col.VOLUME] = brushes[Col.TURNOVER] = None
-    brushes[Col.BID] = brushes[Col.ASK] = None
+    brushes[Col.BID] = brushes[Col.ASK] = brushes[Col.BID_SIZE] = brushes[Col.ASK_SIZE] = None
     brushes[Col.HIGH] = brushes[Col.LOW] = None
     brushes[Col.TIME] = p.muted_brush
     keys[Col.LAST] = _key(q.last)
@@ -136,6 +144,8 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
     keys[Col.TURNOVER] = float(q.turnover)
     keys[Col.BID] = _key(q.bid)
     keys[Col.ASK] = _key(q.ask)
+    keys[Col.BID_SIZE] = _key(q.bid_volume)
+    keys[Col.ASK_SIZE] = _key(q.ask_volume)
     keys[Col.HIGH] = _key(q.high)
     keys[Col.LOW] = _key(q.low)
     keys[Col.TIME] = q.last_ts

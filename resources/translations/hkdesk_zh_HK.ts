@@ -103,7 +103,7 @@
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
-        <extracomment>How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is).</extracomment>
+        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is).</extracomment>
         <translation>超出計劃的串流上限</translation>
     </message>
     <message>
@@ -548,6 +548,14 @@
         <source>Status</source>
         <translation>狀態</translation>
     </message>
+    <message>
+        <source>Bid vol</source>
+        <translation>買盤量</translation>
+    </message>
+    <message>
+        <source>Ask vol</source>
+        <translation>賣盤量</translation>
+    </message>
 </context>
 <context>
     <name>WatchlistPanel</name>
@@ -568,7 +576,6 @@
     <name>WatchlistService</name>
     <message>
         <source>A watchlist needs a name.</source>
-        <extracomment>The list made from ``--symbols``: shown for this run, never saved.</extracomment>
         <translation>自選清單需要名稱。</translation>
     </message>
     <message>

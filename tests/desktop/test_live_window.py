@@ -57,9 +57,21 @@ async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) 
         await wait_until(lambda: win.tape_model.rowCount() > 3, what="HSBC trades in time & sales")
         await wait_until(lambda: win.chart.ticks.n > 3, what="HSBC trades on the chart")
         await wait_until(lambda: win.depth.ladder_rows()[0], what="an HSBC order book")
-        status = await control(sim.control_url, "status")
-        depth_lists = [c["depth"] for c in status["connections"] if c["depth"]]
-        assert depth_lists == [{"5.HK": 10}]
+        # every row streams its bid and ask (one level); the selected symbol its ten
+        expected = dict.fromkeys(win.model.symbols(), 1) | {"5.HK": 10}
+        deadline = asyncio.get_running_loop().time() + 10
+
+        async def depth_lists() -> dict[str, int]:
+            status = await control(sim.control_url, "status")
+            return {s: n for c in status["connections"] for s, n in (c["depth"] or {}).items()}
+
+        while (depth := await depth_lists()) != expected:
+            assert asyncio.get_running_loop().time() < deadline, f"depth lists: {depth}"
+            await asyncio.sleep(0.05)
+        await wait_until(
+            lambda: all(desk.market.hub.quotes[s].bid is not None for s in ("700.HK", "9988.HK")),
+            what="bids on rows that are not selected",
+        )
         # the newest trade is on top of the tape and is HSBC's latest price
         win.on_frame()  # frames alternate between the watchlist and the selected symbol's
         win.on_frame()  # panels: two make one full refresh

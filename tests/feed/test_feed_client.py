@@ -114,3 +114,44 @@ async def test_real_heartbeat_interval_keeps_the_link_alive():
             hb_at = next(t for t, r in conn.requests if r["cmd_id"] == 22000)
             assert 9.5 <= hb_at - conn.opened_at <= 11.0
             assert client.status.state is FeedState.LIVE and client.stats.reconnects == 0
+
+
+async def test_depth_is_spread_over_the_sockets_each_symbol_at_its_own_level():
+    """Level 1 for the rows' bid and ask, 10 for the ladder; the plan's limit per socket holds."""
+    rec = Recorder()
+    async with FakeAllTick() as server:
+        client = rec.client(server.url)  # three symbols a socket, two sockets
+        client.set_symbols(["A", "B", "C", "D"])
+        client.set_depth({"A": 1, "B": 1, "C": 10, "D": 1})
+        async with Running(client):
+            await wait_until(
+                lambda: len(server.live()) == 2 and all(c.depth for c in server.live()), what="2"
+            )
+            sent = sorted(
+                (
+                    r["data"]["symbol_list"]
+                    for c in server.conns
+                    for _, r in c.requests
+                    if r["cmd_id"] == 22002
+                ),
+                key=len,
+            )
+            assert sent == [
+                [{"code": "D", "depth_level": 1}],
+                [
+                    {"code": "A", "depth_level": 1},
+                    {"code": "B", "depth_level": 1},
+                    {"code": "C", "depth_level": 10},
+                ],
+            ]
+
+            def depth_requests() -> int:
+                return sum(1 for c in server.conns for _, r in c.requests if r["cmd_id"] == 22002)
+
+            before = depth_requests()
+            client.set_depth({"A": 10, "B": 1, "C": 1, "D": 1})  # the ladder moves from C to A
+            await wait_until(lambda: depth_requests() > before, what="a new list")
+            await asyncio.sleep(0.2)
+            last = [r for _, r in server.conns[0].requests if r["cmd_id"] == 22002][-1]
+            assert last["data"]["symbol_list"][0] == {"code": "A", "depth_level": 10}
+            assert depth_requests() == before + 1, "one replace request, on the one socket concerned"

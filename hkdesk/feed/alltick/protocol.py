@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 from urllib.parse import quote
@@ -232,11 +232,17 @@ def subscribe_trades(codes: Iterable[str], seq_id: int, trace: str) -> bytes:
     return encode_request(Cmd.SUB_TRADES, {"symbol_list": [{"code": c} for c in codes]}, seq_id, trace)
 
 
-def subscribe_depth(codes: Iterable[str], depth_level: int, seq_id: int, trace: str) -> bytes:
-    """22002: replaces this connection's whole depth list with ``codes`` at ``depth_level``."""
-    if not 1 <= depth_level <= MAX_DEPTH_LEVEL:
-        raise ValueError(f"depth_level must be 1..{MAX_DEPTH_LEVEL}, not {depth_level}")
-    items = [{"code": c, "depth_level": depth_level} for c in codes]
+def subscribe_depth(codes: Iterable[str], depth_level: int | Sequence[int], seq_id: int, trace: str) -> bytes:
+    """22002: replaces this connection's whole depth list with ``codes``, each at its own level
+    (``depth_level``: one level for all, or one per code: level 1 for a row, 10 for a ladder)."""
+    codes = list(codes)
+    levels = [depth_level] * len(codes) if isinstance(depth_level, int) else list(depth_level)
+    if len(levels) != len(codes):
+        raise ValueError("one depth level per code")
+    for level in levels:
+        if not 1 <= level <= MAX_DEPTH_LEVEL:
+            raise ValueError(f"depth_level must be 1..{MAX_DEPTH_LEVEL}, not {level}")
+    items = [{"code": c, "depth_level": level} for c, level in zip(codes, levels, strict=True)]
     return encode_request(Cmd.SUB_DEPTH, {"symbol_list": items}, seq_id, trace)
 
 
