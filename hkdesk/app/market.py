@@ -85,6 +85,7 @@ class MarketService(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
         self._symbols: list[str] = []
         self._ladders: list[str] = []
+        self._indices: list[str] = []
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
         #: Our wall clock (epoch ms) when the feed entered its current state.
         self.feed_since_ms = int(time.time() * 1000)
@@ -157,8 +158,8 @@ class MarketService(QObject):
             return
         self.feed = self.pipeline.feed
         if self.engine is not None:
-            await restore_today(self.hub, self.engine, list(self._symbols), self._executor)
-        self.feed.set_symbols(self._symbols)
+            await restore_today(self.hub, self.engine, self._streamed(), self._executor)
+        self.feed.set_symbols(self._streamed())
         self.feed.set_depth(self._depth_levels())
         self._feed_task = asyncio.get_running_loop().create_task(self._run_feed(self.feed))
         try:
@@ -166,7 +167,7 @@ class MarketService(QObject):
         except ValueError as exc:
             log.warning("previous closes unavailable: %s", exc)
         else:
-            self._snapshots.watch(self._symbols)
+            self._snapshots.watch(self._streamed())
 
     def _resume_args(self) -> list[str]:
         """The built-in simulator goes on with the day this source's database holds (worker thread)."""
@@ -274,11 +275,22 @@ class MarketService(QObject):
         """The whole watch list (trades, and a level of depth for the bid and ask of every row);
         the feed debounces it into one replace request of each kind."""
         self._symbols = list(symbols)
+        self._resubscribe()
+
+    def set_indices(self, codes: list[str]) -> None:
+        """The index strip's codes: streamed like the watch list (no depth)."""
+        self._indices = list(codes)
+        self._resubscribe()
+
+    def _streamed(self) -> list[str]:
+        return list(dict.fromkeys([*self._indices, *self._symbols]))
+
+    def _resubscribe(self) -> None:
         if self.feed is not None:
-            self.feed.set_symbols(self._symbols)
+            self.feed.set_symbols(self._streamed())
             self.feed.set_depth(self._depth_levels())
         if self._snapshots is not None:
-            self._snapshots.watch(self._symbols)
+            self._snapshots.watch(self._streamed())
 
     def set_ladders(self, symbols: list[str]) -> None:
         """The symbols whose depth ladder is open get ten levels; every other row, one."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
 
+from hkdesk.domain.symbols import INDEX_CODES
 from hkdesk.i18n import LANGUAGES
 from hkdesk.sources.spec import DEFAULT_ALLTICK_URL, PLAN_NAMES, SourceKind
 
@@ -122,6 +123,16 @@ class AppSettings(QObject):
     @language.setter
     def language(self, value: str) -> None:
         self._set("ui/language", value if value in LANGUAGES else "", self.language)
+
+    @property
+    def index_codes(self) -> list[str]:
+        """The index strip's codes (AllTick does not publish its index codes: a setting, not a guess)."""
+        text = self._str("ui/index_codes", ",".join(INDEX_CODES))
+        return [c.strip().upper() for c in text.split(",") if c.strip()]
+
+    @index_codes.setter
+    def index_codes(self, codes: list[str]) -> None:
+        self._set("ui/index_codes", ",".join(codes), ",".join(self.index_codes))
 
     @property
     def chart_interval(self) -> str:

@@ -131,6 +131,7 @@ class Desk:
             self.window.resize(1600, 1000)
         self.window.show()
         self.market.set_symbols(self.watchlists.symbols())
+        self.window.show_indices()
         await self.market.start()
         self.window.start_timers()
         quit_after = getattr(self.options, "quit_after", None)

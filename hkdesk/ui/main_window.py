@@ -20,6 +20,7 @@ from hkdesk.sources.token_store import make_redactor
 from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.chart import INTERVALS
 from hkdesk.ui.colours import make_palette
+from hkdesk.ui.index_strip import IndexStrip
 from hkdesk.ui.list_name_dialog import ListNameDialog
 from hkdesk.ui.log_panel import LogPanel
 from hkdesk.ui.menus import build_menus
@@ -80,6 +81,11 @@ class MainWindow(QMainWindow):
         self.panels = SymbolPanels(hub, self.palette_, market.load_today, self)
         self.chart, self.depth = self.panels.chart, self.panels.depth
         self.tape_model, self.tape = self.panels.tape_model, self.panels.tape
+        self.indices = IndexStrip(hub, universe, self.palette_)
+        index_bar = self.addToolBar(self.tr("Indices"))
+        index_bar.setObjectName("indexBar")
+        index_bar.setMovable(False)
+        index_bar.addWidget(self.indices)
         self.log_panel = LogPanel()
         self.status = StatusPanel()
         self.setStatusBar(self.status)
@@ -186,6 +192,7 @@ class MainWindow(QMainWindow):
         self.frames += 1
         if self.frames % 2:
             self.model.apply_frame(self._dirty, self.watchlist.visible_source_rows())
+            self.indices.refresh(self._dirty)
             self._dirty = set()
             return
         self.panels.refresh(hub.take_dirty_books())
@@ -304,6 +311,13 @@ class MainWindow(QMainWindow):
     def _follow_settings(self, keys: frozenset[str]) -> None:
         if keys & {"ui/colours", "ui/theme"}:
             self._apply_looks(theme_changed="ui/theme" in keys)
+        if "ui/index_codes" in keys:
+            self.show_indices()
+
+    def show_indices(self) -> None:
+        codes = self.settings.index_codes
+        self.indices.set_codes(codes)
+        self.market.set_indices(codes)
 
     def _remember_interval(self, mode: str) -> None:
         self.settings.chart_interval = mode
@@ -344,6 +358,7 @@ class MainWindow(QMainWindow):
         if theme_changed and isinstance(app, QApplication):
             apply_theme(app, self.settings.theme)
         self.model.set_palette(self.palette_)
+        self.indices.set_palette(self.palette_)
         self.panels.set_palette(self.palette_)
 
     def _update_title(self) -> None:

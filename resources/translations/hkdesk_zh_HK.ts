@@ -177,6 +177,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Indices</source>
+        <translation>指數</translation>
+    </message>
+    <message>
         <source>Watchlist</source>
         <translation>自選股</translation>
     </message>

@@ -149,16 +149,18 @@ async def test_adding_and_removing_resubscribes_the_whole_list_once(
         assert win.model.symbols()[-1] == "175.HK" and win.selected == "175.HK"
         await wait_until(lambda: sent, what="a subscription request")
         await wait_until(lambda: last_text(desk, "175.HK") != "–", what="Geely trades")
-        assert len(sent) == 1 and sent[0] == win.model.symbols()
+        streamed = [*win.indices.codes, *win.model.symbols()]  # the index strip streams too
+        assert len(sent) == 1 and sent[0] == streamed
         status = await control(sim.control_url, "status")
         trades = [c["trades"] for c in status["connections"] if c["trades"]]
-        assert sorted(trades[0]) == sorted(win.model.symbols())
+        assert sorted(trades[0]) == sorted(streamed)
         sent.clear()
         win.watchlist.view.setFocus()
         QTest.keyClick(win.watchlist.view, Qt.Key.Key_Delete)
         assert "175.HK" not in win.model.symbols()
         await wait_until(lambda: sent, what="the shorter list")
-        assert len(sent) == 1 and "175.HK" not in sent[0] and sent[0] == win.model.symbols()
+        assert len(sent) == 1 and "175.HK" not in sent[0]
+        assert sent[0] == [*win.indices.codes, *win.model.symbols()]
         # the list survives a restart
         saved = (tmp_path / "cfg" / "watchlists.json").read_text(encoding="utf-8")
         assert "175.HK" not in saved
@@ -254,5 +256,23 @@ async def test_a_simulator_that_cannot_start_is_reported_in_the_window(qtbot, tm
         await wait_until(lambda: desk.market.link()[0].startswith("Failed"), what="failed link state")
         assert "simulator did not start" in desk.market.link()[0]
         await wait_until(lambda: "simulator did not start" in win.status.link.text(), what="status bar text")
+    finally:
+        await desk.close()
+
+
+async def test_the_index_strip_shows_the_indices_of_the_setting(qtbot, tmp_path) -> None:
+    desk = make_desk(tmp_path / "cfg", None)
+    win = await desk.open()
+    try:
+        assert win.indices.codes == ["HSI", "HSCEI", "HSTECH"]
+
+        def shown(code: str) -> str:
+            return win.indices._quotes[code].text()
+
+        await wait_until(lambda: all("," in shown(c) for c in win.indices.codes), 20, "index levels")
+        assert "HANG SENG" in shown("HSI").upper() or "HSI" in shown("HSI")
+        desk.settings.index_codes = ["HSTECH"]
+        desk.settings.sync()
+        assert win.indices.codes == ["HSTECH"]
     finally:
         await desk.close()
