@@ -40,6 +40,8 @@ class DepthLadder(QWidget):
             "spread": self.tr("Spread {value}"),
             "mid": self.tr("Mid {value}"),
             "none": self.tr("Select a symbol"),
+            "ask": self.tr("A", "ask level, as in A1"),
+            "bid": self.tr("B", "bid level, as in B1"),
         }
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._font = QFont(self.font())
@@ -170,7 +172,7 @@ class DepthLadder(QWidget):
                     f"{label}{i + 1}",
                 )
 
-        draw_side(self._asks, LEVELS - 1, False, pal.muted if dim else pal.down, "A")
+        draw_side(self._asks, LEVELS - 1, False, pal.muted if dim else pal.down, self._words["ask"])
         mid_y = rh * (LEVELS + 1)
         band = QColor(pal.muted)
         band.setAlpha(40)
@@ -188,7 +190,7 @@ class DepthLadder(QWidget):
             self._words["mid"].format(value=self.mid_text),
         )
         p.setFont(self._font)
-        draw_side(self._bids, LEVELS + 1, True, pal.muted if dim else pal.up, "B")
+        draw_side(self._bids, LEVELS + 1, True, pal.muted if dim else pal.up, self._words["bid"])
         if self.symbol is None:
             p.setPen(header)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,7 +75,7 @@ class WatchlistPanel(QWidget):
         self.lists = QComboBox(objectName="watchlistCombo")
         self.lists.setMinimumWidth(140)
         self.lists.setToolTip(self.tr("Named watchlists"))
-        self.lists.activated.connect(lambda i: self.list_chosen.emit(self.lists.itemText(i)))
+        self.lists.activated.connect(lambda i: self.list_chosen.emit(self.lists.itemData(i)))
         self.new_list = QToolButton(text="+", objectName="newListButton")
         self.new_list.setToolTip(self.tr("New watchlist"))
         self.new_list.clicked.connect(self.new_list_requested.emit)
@@ -174,8 +174,15 @@ class WatchlistPanel(QWidget):
         return {m(idx(r, 0)).row() for r in range(top, bottom + 1)}
 
     def set_lists(self, names: list[str], current: str) -> None:
+        """The lists by name (shown in the interface language when the app made them)."""
         self.lists.blockSignals(True)
         self.lists.clear()
-        self.lists.addItems(names)
-        self.lists.setCurrentText(current)
+        for name in names:
+            self.lists.addItem(list_title(name), name)
+        self.lists.setCurrentIndex(self.lists.findData(current))
         self.lists.blockSignals(False)
+
+
+def list_title(name: str) -> str:
+    """A watch list's name as shown: the lists the app makes are named in the interface language."""
+    return QCoreApplication.translate("WatchlistService", name)
