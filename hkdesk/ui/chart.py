@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from hkdesk.domain import formatting as fmt
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui.candles import CandleGroup, VolumeGroup
+from hkdesk.ui.chart_axes import TimeAxis, VolumeAxis
 from hkdesk.ui.chart_crosshair import Crosshair
 from hkdesk.ui.chart_data import BarSeries, TickBuffer
 from hkdesk.ui.colours import Palette, make_palette
@@ -48,17 +49,9 @@ VISIBLE_BARS = 120
 MIN_VISIBLE_BARS = 40
 INTRADAY_STEP_S = 600
 MIN_FRAME_S = 1 / 30
-HK_UTC_OFFSET_FOR_AXIS = -8 * 3600  # pyqtgraph's sign: seconds to subtract from UTC... west-positive
 PLOTS, NOTE = 0, 1
 
 pg.setConfigOptions(antialias=False, background=None)
-
-
-class VolumeAxis(pg.AxisItem):
-    """Volume ticks as K/M/B, like the watchlist."""
-
-    def tickStrings(self, values, scale, spacing):
-        return [fmt.amount_text(v * scale) for v in values]
 
 
 class ChartPanel(QWidget):
@@ -117,11 +110,9 @@ class ChartPanel(QWidget):
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.ci.setContentsMargins(2, 2, 2, 2)
         self.canvas.ci.setSpacing(0)
-        axis_top = pg.DateAxisItem(orientation="bottom", utcOffset=HK_UTC_OFFSET_FOR_AXIS)
-        axis_bottom = pg.DateAxisItem(orientation="bottom", utcOffset=HK_UTC_OFFSET_FOR_AXIS)
-        self.price_plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": axis_top})
+        self.price_plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": TimeAxis()})
         self.volume_plot: pg.PlotItem = self.canvas.addPlot(
-            row=1, col=0, axisItems={"bottom": axis_bottom, "right": VolumeAxis("right")}
+            row=1, col=0, axisItems={"bottom": TimeAxis(), "right": VolumeAxis("right")}
         )
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)

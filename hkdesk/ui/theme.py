@@ -61,7 +61,7 @@ def _glyph(colour: str, close: bool, scale: int) -> QPixmap:
     pixmap.setDevicePixelRatio(scale)
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(QPen(QColor(colour), 1.4, c=Qt.PenCapStyle.RoundCap))
+    p.setPen(QPen(QColor(colour), 1.6, c=Qt.PenCapStyle.RoundCap))
     if close:
         p.drawLine(QLineF(2.5, 2.5, 9.5, 9.5))
         p.drawLine(QLineF(9.5, 2.5, 2.5, 9.5))
