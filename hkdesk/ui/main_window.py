@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         header = self.settings.header_state()
         if header is not None:
             self.watchlist.view.horizontalHeader().restoreState(header)
+            self.watchlist.columns.rebase()
 
     def save_layout(self) -> None:
         self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))

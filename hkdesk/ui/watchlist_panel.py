@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.ui.column_shares import ColumnShares
 from hkdesk.ui.symbol_search import SymbolSearchBox
 from hkdesk.ui.watchlist_model import SYMBOL_ROLE, Col, WatchlistModel
 from hkdesk.ui.watchlist_proxy import WatchlistProxy
@@ -35,6 +36,7 @@ COLUMN_WIDTHS = {
     Col.HIGH: 70,
     Col.LOW: 70,
     Col.TIME: 62,
+    Col.STATE: 64,
 }
 
 
@@ -120,7 +122,9 @@ class WatchlistPanel(QWidget):
         hh.setStretchLastSection(False)
         for col, width in COLUMN_WIDTHS.items():
             self.view.setColumnWidth(col, width)
-        hh.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
+        self.columns = ColumnShares(
+            self.view, {c: self.view.columnWidth(c) for c in range(model.columnCount())}
+        )
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.delete_pressed.connect(self._delete_current)
 

@@ -60,7 +60,9 @@ def test_the_watchlist_and_the_search_name_stocks_in_the_interface_script(
 
 
 @pytest.mark.parametrize("language", ["zh_CN"], indirect=True)
-async def test_the_chart_title_and_window_title_use_the_simplified_name(qtbot, tmp_path, language: str) -> None:
+async def test_the_chart_title_and_window_title_use_the_simplified_name(
+    qtbot, tmp_path, language: str
+) -> None:
     with offline_window(tmp_path) as win:
         win.universe = {**win.universe, **UNIVERSE}
         win.select_symbol("700.HK")

@@ -10,9 +10,12 @@ from PySide6.QtWidgets import QAbstractButton, QApplication
 from support.offline import offline_window
 
 from hkdesk.app.settings import AppSettings
+from hkdesk.ui.column_shares import MIN_FACTOR
 from hkdesk.ui.dock_layout import CHART_MIN_HEIGHT
 from hkdesk.ui.docks import clamp_rect
 from hkdesk.ui.theme import GLYPH_COLOUR, apply_theme
+from hkdesk.ui.watchlist_panel import COLUMN_WIDTHS
+from hkdesk.ui.watchlist_rows import Col
 
 ROW = 21  # the watchlist's row height
 
@@ -40,6 +43,31 @@ def test_at_2560x1440_the_watchlist_and_the_ladder_use_the_space(qtbot, tmp_path
         assert ladder.height() >= 0.95 * ladder.sizeHint().height(), "the ladder gets the height it draws in"
         assert win.tape.height() > ladder.height(), "time & sales takes the rest of the column"
         assert win.chart.height() >= 0.4 * 1440
+
+
+def test_the_watchlist_columns_share_the_width(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:
+        view = win.watchlist.view
+        columns = range(view.model().columnCount())
+        for width, height in ((2560, 1440), (1280, 720)):
+            shown(win, width, height)
+            widths = [view.columnWidth(c) for c in columns]
+            assert sum(widths) <= view.viewport().width(), "no sideways scrolling"
+            assert sum(widths) >= view.viewport().width() - len(widths), "no gap at the end"
+            factors = [view.columnWidth(c) / COLUMN_WIDTHS[c] for c in COLUMN_WIDTHS]
+            assert max(factors) - min(factors) < 0.05, "every column grows (or narrows) alike"
+        shown(win, 600, 720)
+        assert view.columnWidth(Col.NAME) == int(COLUMN_WIDTHS[Col.NAME] * MIN_FACTOR), "then it scrolls"
+
+
+def test_a_column_the_user_widens_keeps_its_width_relative_to_the_others(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:
+        view = win.watchlist.view
+        shown(win, 2560, 1440)
+        view.horizontalHeader().resizeSection(Col.NAME, view.columnWidth(Col.NAME) + 200)
+        ratio = view.columnWidth(Col.NAME) / view.columnWidth(Col.LAST)
+        shown(win, 2000, 1440)
+        assert view.columnWidth(Col.NAME) / view.columnWidth(Col.LAST) == pytest.approx(ratio, rel=0.03)
 
 
 def test_a_resized_window_keeps_the_panels_shares(qtbot, tmp_path) -> None:
