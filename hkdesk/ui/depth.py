@@ -106,6 +106,11 @@ class DepthLadder(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         pal = self._palette
+        if self.symbol is None:  # an empty ladder says why, with no levels or band to write over
+            p.setPen(pal.muted)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])
+            p.end()
+            return
         w, h = self.width(), self.height()
         rows = 2 * LEVELS + 1
         rh = max(14.0, min(22.0, h / (rows + 1)))
@@ -191,7 +196,4 @@ class DepthLadder(QWidget):
         )
         p.setFont(self._font)
         draw_side(self._bids, LEVELS + 1, True, pal.muted if dim else pal.up, self._words["bid"])
-        if self.symbol is None:
-            p.setPen(header)
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])
         p.end()

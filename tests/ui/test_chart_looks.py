@@ -1,4 +1,5 @@
-"""The chart in either theme, with nothing to draw, under and away from the pointer, and its axes."""
+"""The chart in either theme, with nothing to draw, under and away from the pointer, and its axes;
+the depth ladder with nothing to show."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF
 from PySide6.QtGui import QColor, QEnterEvent
 from PySide6.QtWidgets import QApplication
+from support.visible_text import painted_texts
 
 from hkdesk.ui.chart import INTERVALS, ChartPanel
 from hkdesk.ui.chart_axes import TimeAxis
 from hkdesk.ui.colours import make_palette
+from hkdesk.ui.depth import DepthLadder
 
 T0 = 1_764_812_000.0  # 2025-12-04 09:33:20 HKT
 
@@ -66,6 +69,19 @@ def test_an_empty_chart_shows_a_note_not_axes(qtbot) -> None:
     assert chart.showing_plots()
     chart.set_symbol("5.HK", "00005")
     assert not chart.showing_plots(), "a new symbol with no trades yet shows the note again"
+
+
+def test_an_empty_ladder_says_why_and_draws_no_levels(qtbot) -> None:
+    ladder = DepthLadder()
+    qtbot.addWidget(ladder)
+    ladder.resize(280, 500)
+    with painted_texts() as painted:
+        ladder.grab()
+    assert painted == ["Select a symbol"]
+    ladder.set_symbol("700.HK")
+    with painted_texts() as painted:
+        ladder.grab()
+    assert "A10" in painted and "Select a symbol" not in painted
 
 
 def test_the_crosshair_and_its_read_out_leave_with_the_pointer(qtbot) -> None:
