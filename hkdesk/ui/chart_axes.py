@@ -1,8 +1,8 @@
 """The chart's axes: Hong Kong time written in figures, volumes as K/M/B.
 
 pyqtgraph's date axis names months and weekdays in English (``Dec``, ``Mon 04``) whatever the
-interface language; these axes write every date in figures (``2026-12``, ``12-04``) instead, the
-way the rest of the app writes dates, so the Chinese interfaces show no English on the chart.
+interface language; these axes write every date in figures (``2026-12``,
+``12-04``) instead, as the rest of the app writes dates, so no interface shows English on the chart.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pyqtgraph.graphicsItems.DateAxisItem import TickSpec, ZoomLevel
 from hkdesk.domain import formatting as fmt
 
 HK_UTC_OFFSET_FOR_AXIS = -8 * 3600  # pyqtgraph's sign: seconds to subtract from UTC... west-positive
-#: strftime formats with words, and what is written instead.
+#: strftime formats with words, and what is written instead. pyqtgraph's example text for each zoom
+#: level stays as it is: it sets how many ticks fit, and narrower ones gave more to draw (a fifth
+#: more per panning frame); labels too crowded for a level are left out by pyqtgraph.
 FIGURES_FOR_WORDS = {"%b": "%Y-%m", "%a %d": "%m-%d"}
-EXAMPLE_FOR_WORDS = {"MMM": "0000-00", "MMM 00": "00-00"}
 
 
 def _in_figures(level: ZoomLevel) -> ZoomLevel:
@@ -25,7 +26,7 @@ def _in_figures(level: ZoomLevel) -> ZoomLevel:
         TickSpec(s.spacing, s.step, FIGURES_FOR_WORDS.get(s.format, s.format), s.autoSkip)
         for s in level.tickSpecs
     ]
-    return ZoomLevel(specs, EXAMPLE_FOR_WORDS.get(level.exampleText, level.exampleText))
+    return ZoomLevel(specs, level.exampleText)
 
 
 class TimeAxis(pg.DateAxisItem):
