@@ -162,6 +162,22 @@
         <translation>最新成交，仅获取一次</translation>
     </message>
     <message>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>d</source>
+        <translation>天</translation>
+    </message>
+    <message>
         <source>snapshot</source>
         <translation>快照</translation>
     </message>

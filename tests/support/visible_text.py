@@ -80,7 +80,8 @@ def widget_texts(root: QWidget, skip: Callable[[QWidget], bool] = lambda w: Fals
 
 
 def view_texts(view: QAbstractItemView, data_columns: Iterable[int] = ()) -> Found:
-    """A table's column headers and the cells on screen (``data_columns`` left out)."""
+    """A table's column headers and the cells on screen with their tooltips (``data_columns``
+    left out)."""
     model, where = view.model(), _name(view)
     skip = set(data_columns)
     out: Found = [
@@ -91,7 +92,9 @@ def view_texts(view: QAbstractItemView, data_columns: Iterable[int] = ()) -> Fou
     for r in rows:
         for c in range(model.columnCount()):
             if c not in skip:
-                out.append((f"{where} cell", str(model.index(r, c).data() or "")))
+                index = model.index(r, c)
+                out.append((f"{where} cell", str(index.data() or "")))
+                out.append((f"{where} cell tooltip", str(index.data(Qt.ItemDataRole.ToolTipRole) or "")))
     return out
 
 

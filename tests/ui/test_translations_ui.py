@@ -19,6 +19,7 @@ from hkdesk.sources.token_store import TokenStore
 from hkdesk.ui import translations
 from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.engine_words import clock_text, gap_text, plan_text, source_text, token_text
+from hkdesk.ui.freshness_text import age_text
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.status_bar import StatusPanel, translated_link
 
@@ -144,6 +145,7 @@ def test_engine_words_in_chinese() -> None:
     try:
         translations.install_translation(app, "zh_CN")
         assert plan_text("free") == "免费" and plan_text("custom") == "custom"
+        assert age_text(7500) == "2 小时 5 分钟" and age_text(35) == "35 秒"
         assert token_text(f"{token_store.KEYRING_FAILED} ImportError") == "密钥环不可用： ImportError"
         assert source_text("AllTick (basic)") == "AllTick（基础）"
         assert source_text("Built-in simulator") == "内置模拟器"
@@ -159,6 +161,7 @@ def test_engine_words_in_chinese() -> None:
     finally:
         translations.install_translation(app, "en")
     assert plan_text("free") == "free" and clock_text("SIM 09:30:08 · HKT 10:41").startswith("SIM ")
+    assert age_text(7500) == "2 h 5 min"
 
 
 def test_system_locale_decides_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
