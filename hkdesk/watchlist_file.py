@@ -15,20 +15,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hkdesk.domain.symbols import try_normalise
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
 FILE_NAME = "watchlists.json"
 #: The list made from ``--symbols``: shown for this run, never saved.
-COMMAND_LINE = "Command line"
+COMMAND_LINE = QT_TRANSLATE_NOOP("WatchlistService", "Command line")
 MAX_NAME = 60
+# The names of the lists the app makes are saved in English and shown in the interface language.
+HSI_CORE = QT_TRANSLATE_NOOP("WatchlistService", "HSI Core")
+TECH = QT_TRANSLATE_NOOP("WatchlistService", "Tech")
 DEFAULT_LISTS: dict[str, list[str]] = {
-    "HSI Core": [
+    HSI_CORE: [
         "700.HK", "9988.HK", "5.HK", "1299.HK", "939.HK", "1398.HK", "3690.HK", "388.HK", "1810.HK",
         "2318.HK", "941.HK", "883.HK", "1211.HK", "9618.HK", "2020.HK", "16.HK", "11.HK", "1.HK",
         "2.HK", "3988.HK", "1024.HK", "9999.HK", "27.HK", "669.HK",
     ],
-    "Tech": ["700.HK", "9988.HK", "3690.HK", "1810.HK", "9618.HK", "1024.HK", "9999.HK", "285.HK", "241.HK"],
+    TECH: ["700.HK", "9988.HK", "3690.HK", "1810.HK", "9618.HK", "1024.HK", "9999.HK", "285.HK", "241.HK"],
 }  # fmt: skip
 
 
@@ -37,7 +41,7 @@ class Watchlists:
     lists: dict[str, list[str]] = field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_LISTS.items()}
     )
-    current: str = "HSI Core"
+    current: str = HSI_CORE
 
     def names(self) -> list[str]:
         return list(self.lists)

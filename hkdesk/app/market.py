@@ -22,7 +22,15 @@ from PySide6.QtCore import QObject, QTimer
 
 from hkdesk.app.day_history import load_today, restore_today
 from hkdesk.app.snapshots import SnapshotFetcher
-from hkdesk.app.status import SESSION_TEXT, LinkLevel, StatusSnapshot, TickRate, clock_text, link_text
+from hkdesk.app.status import (
+    GAP_WORD,
+    SESSION_TEXT,
+    LinkLevel,
+    StatusSnapshot,
+    TickRate,
+    clock_text,
+    link_text,
+)
 from hkdesk.app.writer_thread import WriterThread
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
@@ -317,7 +325,7 @@ class MarketService(QObject):
     def _on_gap(self, gap: Gap) -> None:
         self.gaps.append(gap)
         del self.gaps[:-100]
-        text = f"gap? {gap.symbol} {fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
+        text = f"{GAP_WORD} {gap.symbol} {fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
         self._last_gap = (time.monotonic(), text)
 
     def refresh_freshness(self) -> None:

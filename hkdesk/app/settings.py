@@ -117,7 +117,7 @@ class AppSettings(QObject):
 
     @property
     def language(self) -> str:
-        """Empty: follow the system locale; "en" or "zh_HK" pick one (applied at the next start)."""
+        """Empty: follow the system locale; "en", "zh_HK" or "zh_CN" pick one (applied at the next start)."""
         return self._choice("ui/language", "", LANGUAGES)
 
     @language.setter

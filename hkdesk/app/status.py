@@ -24,6 +24,9 @@ SESSION_TEXT = {
 #: Link texts with details after them start with one of these words.
 BACKING_OFF = QT_TRANSLATE_NOOP("Status", "Backing off")
 FAILED = QT_TRANSLATE_NOOP("Status", "Failed:")
+#: The clock's word for the simulator's own time, and the gap marker's word (details follow both).
+SIM_CLOCK = QT_TRANSLATE_NOOP("Status", "SIM")
+GAP_WORD = QT_TRANSLATE_NOOP("Status", "gap?")
 _STATE_TEXT = {
     FeedState.LIVE: QT_TRANSLATE_NOOP("Status", "Live"),
     FeedState.CONNECTING: QT_TRANSLATE_NOOP("Status", "Connecting"),
@@ -98,5 +101,5 @@ def clock_text(simulated: bool, exchange_ts: int) -> tuple[str, datetime]:
     hk = hk_now()
     if simulated and exchange_ts:
         sim = hk_datetime(exchange_ts).replace(tzinfo=hk.tzinfo)
-        return f"SIM {sim:%H:%M:%S} · HKT {hk:%H:%M}", sim
+        return f"{SIM_CLOCK} {sim:%H:%M:%S} · HKT {hk:%H:%M}", sim
     return f"HKT {hk:%H:%M:%S}", hk

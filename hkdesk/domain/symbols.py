@@ -142,6 +142,10 @@ def default_universe() -> dict[str, SymbolInfo]:
     return load_universe()
 
 
+def _starts(name: str, prefix: str) -> bool:
+    return bool(name) and name.startswith(prefix)
+
+
 def search(query: str, universe: Iterable[SymbolInfo], limit: int = 20) -> list[SymbolInfo]:
     """Find symbols by code (any typed form), English or Chinese name; best matches first."""
     q = query.strip()
@@ -158,9 +162,13 @@ def search(query: str, universe: Iterable[SymbolInfo], limit: int = 20) -> list[
             rank = 0
         elif digits and info.symbol.startswith(digits) and not info.is_index:
             rank = 1
-        elif info.name_en.lower().startswith(ql) or info.name_zh.startswith(q):
+        elif (
+            info.name_en.lower().startswith(ql) or info.name_zh.startswith(q) or _starts(info.name_zh_hans, q)
+        ):
             rank = 2
-        elif ql in info.name_en.lower() or q in info.name_zh:
+        elif (
+            ql in info.name_en.lower() or q in info.name_zh or (info.name_zh_hans and q in info.name_zh_hans)
+        ):
             rank = 3
         else:
             continue

@@ -13,11 +13,26 @@ import os
 import re
 from dataclasses import dataclass
 
+from hkdesk.i18n import QT_TRANSLATE_NOOP
+
 log = logging.getLogger(__name__)
 
 SERVICE = "hkdesk"
 ACCOUNT = "alltick-token"
 ENV_VAR = "HKDESK_TOKEN"
+
+# Shown to the user (the settings dialog translates them in the "Token" context); English in logs.
+FROM_COMMAND_LINE = QT_TRANSLATE_NOOP("Token", "command line")
+FROM_SESSION = QT_TRANSLATE_NOOP("Token", "this session")
+FROM_ENVIRONMENT = QT_TRANSLATE_NOOP("Token", "environment")
+FROM_KEYRING = QT_TRANSLATE_NOOP("Token", "keyring")
+FROM_NOWHERE = QT_TRANSLATE_NOOP("Token", "none")
+NO_BACKEND = QT_TRANSLATE_NOOP("Token", "no OS keyring backend on this system")
+KEYRING_DISABLED = QT_TRANSLATE_NOOP("Token", "keyring disabled")
+#: Followed by the name of the exception that stopped ``keyring`` from loading.
+KEYRING_FAILED = QT_TRANSLATE_NOOP("Token", "keyring unavailable:")
+MASK_SET = QT_TRANSLATE_NOOP("Token", "●●●●●●●● (set)")
+MASK_NOT_SET = QT_TRANSLATE_NOOP("Token", "(not set)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +50,11 @@ def _backend():
 
         backend = keyring.get_keyring()
     except Exception as exc:  # keyring itself may fail to load a backend
-        return None, f"keyring unavailable: {exc.__class__.__name__}"
+        return None, f"{KEYRING_FAILED} {exc.__class__.__name__}"
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     priority = getattr(backend, "priority", 1)
     if "fail" in name.lower() or (isinstance(priority, int | float) and priority <= 0):
-        return None, "no OS keyring backend on this system"
+        return None, NO_BACKEND
     return backend, name
 
 
@@ -90,7 +105,7 @@ class TokenStore:
         """Store in the keyring; False (and a log line) when there is no keyring to store in."""
         if token:
             self.seen.add(token)
-        backend, detail = _backend() if self._use_keyring else (None, "keyring disabled")
+        backend, detail = _backend() if self._use_keyring else (None, KEYRING_DISABLED)
         if backend is None:
             self._session = token or None
             log.warning(
@@ -109,20 +124,20 @@ class TokenStore:
             return False
 
     def status(self) -> TokenStatus:
-        backend, detail = _backend() if self._use_keyring else (None, "keyring disabled")
+        backend, detail = _backend() if self._use_keyring else (None, KEYRING_DISABLED)
         if self._override:
-            return TokenStatus(backend is not None, True, "command line", detail)
+            return TokenStatus(backend is not None, True, FROM_COMMAND_LINE, detail)
         if self._session:
-            return TokenStatus(backend is not None, True, "this session", detail)
+            return TokenStatus(backend is not None, True, FROM_SESSION, detail)
         if os.environ.get(ENV_VAR, "").strip():
-            return TokenStatus(backend is not None, True, "environment", detail)
+            return TokenStatus(backend is not None, True, FROM_ENVIRONMENT, detail)
         has = bool(self.get()) if backend is not None else False
-        return TokenStatus(backend is not None, has, "keyring" if has else "none", detail)
+        return TokenStatus(backend is not None, has, FROM_KEYRING if has else FROM_NOWHERE, detail)
 
 
 def mask(token: str | None) -> str:
     """What the UI may show of a token: that one is set, never its characters."""
-    return "●●●●●●●● (set)" if token else "(not set)"
+    return MASK_SET if token else MASK_NOT_SET
 
 
 _TOKEN_IN_URL = re.compile(r"(token=)[^&\s\"']+", re.IGNORECASE)

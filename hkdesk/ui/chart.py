@@ -2,7 +2,8 @@
 
 Data lives in NumPy buffers (:mod:`hkdesk.ui.chart_data`); the frame timer appends new
 trades and calls :meth:`ChartPanel.redraw`, which skips frames when the last redraw was
-expensive (a time budget), so a burst cannot starve the event loop.
+expensive (a time budget), so a burst cannot starve the event loop. With no trades to draw the
+plots give way to a note (axes over nothing would show 1970 and a price range of 0 to 1).
 """
 
 from __future__ import annotations
@@ -13,31 +14,44 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QStackedLayout,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hkdesk.domain import formatting as fmt
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui.candles import CandleGroup, VolumeGroup
+from hkdesk.ui.chart_axes import TimeAxis, VolumeAxis
+from hkdesk.ui.chart_crosshair import Crosshair
 from hkdesk.ui.chart_data import BarSeries, TickBuffer
-from hkdesk.ui.colours import Palette, Theme, make_palette
+from hkdesk.ui.colours import Palette, make_palette
 from hkdesk.ui.freshness_badge import FreshnessBadge
 
 INTRADAY = "Intraday"
 INTERVALS: dict[str, int] = {INTRADAY: 60, "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400}
+#: The interval buttons' labels: minutes (m), an hour (h), a day (d). The keys are setting values.
+INTERVAL_LABELS = {
+    INTRADAY: QT_TRANSLATE_NOOP("ChartPanel", "Intraday"),
+    "1m": QT_TRANSLATE_NOOP("ChartPanel", "1m"),
+    "5m": QT_TRANSLATE_NOOP("ChartPanel", "5m"),
+    "15m": QT_TRANSLATE_NOOP("ChartPanel", "15m"),
+    "1h": QT_TRANSLATE_NOOP("ChartPanel", "1h"),
+    "1d": QT_TRANSLATE_NOOP("ChartPanel", "1d"),
+}
 VISIBLE_BARS = 120
 MIN_VISIBLE_BARS = 40
 INTRADAY_STEP_S = 600
 MIN_FRAME_S = 1 / 30
-HK_UTC_OFFSET_FOR_AXIS = -8 * 3600  # pyqtgraph's sign: seconds to subtract from UTC... west-positive
+PLOTS, NOTE = 0, 1
 
-pg.setConfigOptions(antialias=False, background=None, foreground="#8b949e")
-
-
-class VolumeAxis(pg.AxisItem):
-    """Volume ticks as K/M/B, like the watchlist."""
-
-    def tickStrings(self, values, scale, spacing):
-        return [fmt.amount_text(v * scale) for v in values]
+pg.setConfigOptions(antialias=False, background=None)
 
 
 class ChartPanel(QWidget):
@@ -71,15 +85,17 @@ class ChartPanel(QWidget):
         bar.addSpacing(12)
         self._buttons = QButtonGroup(self)
         self._buttons.setExclusive(True)
-        for name in INTERVALS:
+        self.interval_buttons: dict[str, QToolButton] = {}
+        for name, label in INTERVAL_LABELS.items():
             b = QToolButton(
-                text=self.tr("Intraday") if name == INTRADAY else name,
+                text=QCoreApplication.translate("ChartPanel", label),
                 checkable=True,
                 objectName="intervalButton",
             )
             b.setChecked(name == self.mode)
             b.clicked.connect(lambda _=False, n=name: self.set_mode(n))
             self._buttons.addButton(b)
+            self.interval_buttons[name] = b
             bar.addWidget(b)
         bar.addSpacing(12)
         self.readout = QLabel("", objectName="chartReadout")
@@ -94,11 +110,9 @@ class ChartPanel(QWidget):
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.ci.setContentsMargins(2, 2, 2, 2)
         self.canvas.ci.setSpacing(0)
-        axis_top = pg.DateAxisItem(orientation="bottom", utcOffset=HK_UTC_OFFSET_FOR_AXIS)
-        axis_bottom = pg.DateAxisItem(orientation="bottom", utcOffset=HK_UTC_OFFSET_FOR_AXIS)
-        self.price_plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": axis_top})
+        self.price_plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": TimeAxis()})
         self.volume_plot: pg.PlotItem = self.canvas.addPlot(
-            row=1, col=0, axisItems={"bottom": axis_bottom, "right": VolumeAxis("right")}
+            row=1, col=0, axisItems={"bottom": TimeAxis(), "right": VolumeAxis("right")}
         )
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
@@ -115,17 +129,13 @@ class ChartPanel(QWidget):
         self.volume_plot.getAxis("right").setStyle(showValues=True)
         self.volume_plot.setMouseEnabled(x=True, y=False)
 
-        self.price_curve = self.price_plot.plot([], [], pen=pg.mkPen("#58a6ff", width=1))
-        self.vwap_curve = self.price_plot.plot(
-            [], [], pen=pg.mkPen("#d29922", width=1, style=Qt.PenStyle.DashLine)
-        )
+        self.price_curve = self.price_plot.plot([], [])
+        self.vwap_curve = self.price_plot.plot([], [])
         for item in (self.price_curve, self.vwap_curve):
             item.setSkipFiniteCheck(True)
         self.price_plot.setClipToView(True)
         self.price_plot.setDownsampling(auto=True, mode="peak")
-        self.prev_line = pg.InfiniteLine(
-            angle=0, movable=False, pen=pg.mkPen("#8b949e", width=1, style=Qt.PenStyle.DotLine)
-        )
+        self.prev_line = pg.InfiniteLine(angle=0, movable=False)
         self.prev_line.setVisible(False)
         self.price_plot.addItem(self.prev_line, ignoreBounds=True)
         self.candles = CandleGroup(self.price_plot, self._palette.up, self._palette.down)
@@ -137,26 +147,23 @@ class ChartPanel(QWidget):
         self.price_plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
         self.volume_plot.getViewBox().sigRangeChangedManually.connect(self._user_moved)
 
-        cross = pg.mkPen("#6e7681", width=1, style=Qt.PenStyle.DashLine)
-        self.vline = pg.InfiniteLine(angle=90, movable=False, pen=cross)
-        self.hline = pg.InfiniteLine(angle=0, movable=False, pen=cross)
-        self.vline_volume = pg.InfiniteLine(angle=90, movable=False, pen=cross)
-        for line, plot in (
-            (self.vline, self.price_plot),
-            (self.hline, self.price_plot),
-            (self.vline_volume, self.volume_plot),
-        ):
-            line.setVisible(False)
-            plot.addItem(line, ignoreBounds=True)
-        self._mouse_proxy = pg.SignalProxy(
-            self.canvas.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved
+        self.crosshair = Crosshair(
+            self.canvas, self.price_plot, self.volume_plot, self.readout, self.readout_at
         )
+        self._no_symbol = self.tr("Select a symbol to chart")
+        self._no_trades = self.tr("No trades yet today")
+        self.note = QLabel(self._no_symbol, objectName="chartNote")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack = QStackedLayout()
+        self._stack.insertWidget(PLOTS, self.canvas)
+        self._stack.insertWidget(NOTE, self.note)
+        self._stack.setCurrentIndex(NOTE)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addLayout(bar)
-        lay.addWidget(self.canvas, 1)
+        lay.addLayout(self._stack, 1)
         self._apply_mode_visibility()
         self.set_palette(self._palette)
 
@@ -165,18 +172,19 @@ class ChartPanel(QWidget):
         self._palette = palette
         for g in (self.candles, self.forming, self.volumes, self.forming_volume):
             g.set_colours(palette.up, palette.down)
-        dark = palette.theme is Theme.DARK
-        fg, bg, grid = ("#8b949e", "#0d1117", "#1c2127") if dark else ("#57606a", "#ffffff", "#ebeced")
-        # An opaque grid colour (the text colour pre-blended at ~12 % over the background) instead
-        # of a translucent one: replaying alpha-blended grid lines was 64 % of a panning frame.
-        self.canvas.setBackground(bg)
+        c = palette.chart
+        self.canvas.setBackground(c.background)
         for plot in (self.price_plot, self.volume_plot):
             for name in ("right", "bottom"):
                 axis = plot.getAxis(name)
-                axis.setTextPen(fg)
-                axis.setPen(fg)
-                axis.setTickPen(pg.mkPen(grid, width=1))
+                axis.setTextPen(c.text)
+                axis.setPen(c.text)
+                axis.setTickPen(pg.mkPen(c.grid, width=1))
                 axis.setStyle(tickAlpha=255, maxTickLevel=1)
+        self.price_curve.setPen(pg.mkPen(c.price, width=1))
+        self.vwap_curve.setPen(pg.mkPen(c.vwap, width=1, style=Qt.PenStyle.DashLine))
+        self.prev_line.setPen(pg.mkPen(c.previous_close, width=1, style=Qt.PenStyle.DotLine))
+        self.crosshair.set_colour(c.crosshair)
         self._history_dirty = self._dirty = True
 
     def set_symbol(self, symbol: str | None, title: str = "", *, is_index: bool = False) -> None:
@@ -189,6 +197,8 @@ class ChartPanel(QWidget):
         self.bars.load(np.zeros(0), np.zeros(0), np.zeros(0))
         self.follow = True
         self.live_button.setChecked(True)
+        self.crosshair.hide()
+        self._show_plots()
         self._history_dirty = self._dirty = True
 
     def set_previous_close(self, value: float | None) -> None:
@@ -218,8 +228,7 @@ class ChartPanel(QWidget):
             raise ValueError(f"unknown chart interval {mode!r}")
         self.mode = mode
         self._x_range = None
-        for b in self._buttons.buttons():
-            b.setChecked(b.text() == mode)
+        self.interval_buttons[mode].setChecked(True)
         self.bars = BarSeries(INTERVALS[mode])
         n = self.ticks.n
         self.bars.load(self.ticks.t[:n], self.ticks.price[:n], self.ticks.volume[:n])
@@ -239,6 +248,7 @@ class ChartPanel(QWidget):
         started = now
         n = self.ticks.n
         iv = self.bars.interval_s
+        self._show_plots()
         if self.mode == INTRADAY:
             t = self.ticks.t[:n]
             self.price_curve.setData(t, self.ticks.price[:n])
@@ -313,24 +323,18 @@ class ChartPanel(QWidget):
             self.live_button.setChecked(False)
             self.live_button.blockSignals(False)
 
-    # ------------------------------------------------------------ crosshair
-    def _mouse_moved(self, event) -> None:
-        pos = event[0]
-        vb = self.price_plot.getViewBox()
-        inside = self.price_plot.sceneBoundingRect().contains(
-            pos
-        ) or self.volume_plot.sceneBoundingRect().contains(pos)
-        for line in (self.vline, self.hline, self.vline_volume):
-            line.setVisible(inside)
-        if not inside:
-            self.readout.setText("")
+    def _show_plots(self) -> None:
+        """The plots while there is something to draw; a note saying why not otherwise."""
+        if self.ticks.n:
+            self._stack.setCurrentIndex(PLOTS)
             return
-        point = vb.mapSceneToView(pos)
-        self.vline.setPos(point.x())
-        self.vline_volume.setPos(point.x())
-        self.hline.setPos(point.y())
-        self.readout.setText(self.readout_at(point.x()))
+        self.note.setText(self._no_trades if self.symbol else self._no_symbol)
+        self._stack.setCurrentIndex(NOTE)
 
+    def showing_plots(self) -> bool:
+        return self._stack.currentIndex() == PLOTS
+
+    # ------------------------------------------------------------ crosshair read-out
     def readout_at(self, x: float) -> str:
         """OHLCV of the bar under the cursor (1-minute bars in intraday mode)."""
         bar = self.bars.bar_at(x)
@@ -340,7 +344,11 @@ class ChartPanel(QWidget):
         when = fmt.hk_time(int(bar[0] * 1000))
         stamp = f"{when:%Y-%m-%d}" if self.bars.interval_s >= 86400 else f"{when:%H:%M}"
         p = fmt.price_text
-        return (
-            f"{stamp}   O {p(bar[1], is_index=ix)}  H {p(bar[2], is_index=ix)}  "
-            f"L {p(bar[3], is_index=ix)}  C {p(bar[4], is_index=ix)}  V {fmt.amount_text(bar[5])}"
+        return self.tr("{time}   O {open}  H {high}  L {low}  C {close}  V {volume}").format(
+            time=stamp,
+            open=p(bar[1], is_index=ix),
+            high=p(bar[2], is_index=ix),
+            low=p(bar[3], is_index=ix),
+            close=p(bar[4], is_index=ix),
+            volume=fmt.amount_text(bar[5]),
         )

@@ -36,6 +36,26 @@ _BADGE = {
 
 
 @dataclass(frozen=True, slots=True)
+class ChartColours:
+    """The chart's own colours (pyqtgraph draws outside the stylesheet). The grid is opaque,
+    pre-blended over the background: replaying translucent grid lines was 64 % of a panning frame."""
+
+    background: str
+    text: str
+    grid: str
+    price: str
+    vwap: str
+    previous_close: str
+    crosshair: str
+
+
+_CHART = {
+    Theme.DARK: ChartColours("#0d1117", "#8b949e", "#1c2127", "#58a6ff", "#d29922", "#8b949e", "#6e7681"),
+    Theme.LIGHT: ChartColours("#ffffff", "#57606a", "#ebeced", "#0969da", "#9a6700", "#6e7781", "#8c959f"),
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Palette:
     up: QColor
     down: QColor
@@ -52,6 +72,7 @@ class Palette:
     convention: Convention
     #: Text colour of the freshness badge for each state that is not live.
     badge: dict[Freshness, QBrush]
+    chart: ChartColours
 
     def for_sign(self, sign: int) -> QBrush:
         if sign > 0:
@@ -91,4 +112,5 @@ def make_palette(convention: Convention | str = Convention.HK, theme: Theme | st
         theme=theme,
         convention=convention,
         badge={state: QBrush(QColor(c)) for state, c in _BADGE[theme].items()},
+        chart=_CHART[theme],
     )

@@ -40,6 +40,8 @@ class DepthLadder(QWidget):
             "spread": self.tr("Spread {value}"),
             "mid": self.tr("Mid {value}"),
             "none": self.tr("Select a symbol"),
+            "ask": self.tr("A", "ask level, as in A1"),
+            "bid": self.tr("B", "bid level, as in B1"),
         }
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._font = QFont(self.font())
@@ -104,6 +106,11 @@ class DepthLadder(QWidget):
     def paintEvent(self, event) -> None:
         p = QPainter(self)
         pal = self._palette
+        if self.symbol is None:  # an empty ladder says why, with no levels or band to write over
+            p.setPen(pal.muted)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])
+            p.end()
+            return
         w, h = self.width(), self.height()
         rows = 2 * LEVELS + 1
         rh = max(14.0, min(22.0, h / (rows + 1)))
@@ -160,7 +167,7 @@ class DepthLadder(QWidget):
                     f"{label}{i + 1}",
                 )
 
-        draw_side(self._asks, LEVELS - 1, False, pal.muted if dim else pal.down, "A")
+        draw_side(self._asks, LEVELS - 1, False, pal.muted if dim else pal.down, self._words["ask"])
         mid_y = rh * (LEVELS + 1)
         band = QColor(pal.muted)
         band.setAlpha(40)
@@ -183,8 +190,5 @@ class DepthLadder(QWidget):
             self._words["mid"].format(value=self.mid_text),
         )
         p.setFont(self._font)
-        draw_side(self._bids, LEVELS + 1, True, pal.muted if dim else pal.up, "B")
-        if self.symbol is None:
-            p.setPen(header)
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._words["none"])
+        draw_side(self._bids, LEVELS + 1, True, pal.muted if dim else pal.up, self._words["bid"])
         p.end()

@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.freshness import Freshness, FreshnessInfo
 from hkdesk.domain.quotes import hk_datetime
+from hkdesk.i18n import QT_TRANSLATE_NOOP
 
 translate = QCoreApplication.translate
+
+#: The units of :func:`hkdesk.domain.formatting.age_text`, translated where an age is shown.
+AGE_UNITS = {
+    "s": QT_TRANSLATE_NOOP("Freshness", "s"),
+    "min": QT_TRANSLATE_NOOP("Freshness", "min"),
+    "h": QT_TRANSLATE_NOOP("Freshness", "h"),
+    "d": QT_TRANSLATE_NOOP("Freshness", "d"),
+}
+_AGE_PART = re.compile(r"(\d+) (s|min|h|d)\b")
+
+
+def age_text(seconds: float) -> str:
+    """``2 h 5 min`` in the interface language (``2 小時 5 分鐘``)."""
+    return _AGE_PART.sub(lambda m: f"{m[1]} {translate('Freshness', AGE_UNITS[m[2]])}", fmt.age_text(seconds))
 
 
 def badge_text(state: Freshness) -> str:
@@ -42,7 +59,7 @@ def tooltip(info: FreshnessInfo, now: float, last_ts: int = 0) -> str:
             Freshness.STORED: translate("Freshness", "recorded {age} ago"),
             Freshness.STALE: translate("Freshness", "stopped {age} ago"),
         }[info.state]
-        parts.append(what.format(age=fmt.age_text(age)))
+        parts.append(what.format(age=age_text(age)))
     if last_ts > 0:
         parts.append(
             translate("Freshness", "last trade {time}").format(

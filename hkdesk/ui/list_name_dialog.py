@@ -46,3 +46,9 @@ class ListNameDialog(QDialog):
 
     def name(self) -> str:
         return self.field.text().strip()
+
+    @classmethod
+    def ask(cls, title: str, problem: Callable[[str], str | None], text: str, parent: QWidget) -> str | None:
+        """The name the user chose, or None if they cancelled."""
+        dlg = cls(title, problem, text, parent)
+        return dlg.name() if dlg.exec() == QDialog.DialogCode.Accepted else None

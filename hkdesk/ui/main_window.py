@@ -1,5 +1,8 @@
 """The main window: docks for watchlist, chart, depth, time & sales and log; one frame timer.
 
+The docks share the window in proportions (:mod:`hkdesk.ui.dock_layout`), set when the window
+first shows with no saved layout and kept as it is resized.
+
 Nothing here is driven per tick. A ~30 Hz frame timer takes the hub's dirty symbols and
 pushes them into the watchlist model (visible rows only), the selected symbol's tape and
 chart buffers, and the depth ladder; a slower timer refreshes the status bar and re-sorts.
@@ -8,29 +11,36 @@ chart buffers, and the depth ladder; a slower timer refreshes the status bar and
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from hkdesk.domain.symbols import SymbolInfo, display_code
 from hkdesk.sources.token_store import make_redactor
 from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.chart import INTERVALS
 from hkdesk.ui.colours import make_palette
+from hkdesk.ui.dock_layout import CHART_MIN_HEIGHT, DockShares, apply_default_layout
+from hkdesk.ui.docks import Dock
 from hkdesk.ui.index_strip import IndexStrip
 from hkdesk.ui.list_name_dialog import ListNameDialog
 from hkdesk.ui.log_panel import LogPanel
 from hkdesk.ui.menus import build_menus
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.status_bar import StatusPanel
-from hkdesk.ui.support_report import save_report
+from hkdesk.ui.support_report import save_report_as
 from hkdesk.ui.symbol_panels import SymbolPanels
 from hkdesk.ui.theme import apply_theme
+from hkdesk.ui.translations import shown_chinese_name
 from hkdesk.ui.watchlist_model import WatchlistModel
-from hkdesk.ui.watchlist_panel import WatchlistPanel
+from hkdesk.ui.watchlist_panel import WatchlistPanel, list_title
 
 if TYPE_CHECKING:
     from hkdesk.app.market import MarketService
@@ -74,6 +84,8 @@ class MainWindow(QMainWindow):
         self._list_shown = watchlists.current
         self.frames = 0
         self._dirty: set[str] = set()
+        self._layout_restored = False
+        self._shown_once = False
 
         hub = market.hub
         self.model = WatchlistModel(hub, universe, self.palette_, parent=self)
@@ -90,6 +102,7 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel()
         self.setStatusBar(self.status)
 
+        self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         self.setCentralWidget(self.chart)
         self.setDockNestingEnabled(True)
         self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -100,10 +113,7 @@ class MainWindow(QMainWindow):
         self.dock_depth = self._dock("depth", self.tr("Depth"), self.depth, right)
         self.dock_tape = self._dock("time_sales", self.tr("Time & Sales"), self.tape, right)
         self.dock_log = self._dock("log", self.tr("Log"), self.log_panel, bottom)
-        self.resizeDocks([self.dock_watchlist], [430], Qt.Orientation.Vertical)
-        self.resizeDocks([self.dock_depth, self.dock_tape], [470, 420], Qt.Orientation.Vertical)
-        self.resizeDocks([self.dock_depth], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.dock_log], [110], Qt.Orientation.Vertical)
+        self.dock_shares = DockShares(self, self._tallest)
         self.about_action: QAction | None = None
         build_menus(self)
 
@@ -134,33 +144,56 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     # ------------------------------------------------------------ construction
-    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """``key`` names the dock in the saved layout, so it must not change with the language."""
-        dock = QDockWidget(title.replace("&", "&&"), self)
-        dock.setObjectName(f"dock_{key}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
+    def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> Dock:
+        dock = Dock(key, title, widget, self)
         self.addDockWidget(area, dock)
         return dock
+
+    def _docks(self) -> tuple[Dock, ...]:
+        return (self.dock_watchlist, self.dock_depth, self.dock_tape, self.dock_log)
 
     def _restore_layout(self) -> None:
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state, STATE_VERSION)
+            self._layout_restored = self.restoreState(state, STATE_VERSION)
+            for dock in self._docks():
+                dock.keep_on_screen()
         header = self.settings.header_state()
         if header is not None:
             self.watchlist.view.horizontalHeader().restoreState(header)
+            self.watchlist.columns.rebase()
 
     def save_layout(self) -> None:
         self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
         self.settings.save_header_state(QByteArray(self.watchlist.view.horizontalHeader().saveState()))
         self.settings.sync()
+
+    def _tallest(self) -> dict[Dock, int]:
+        """The ladder draws its levels in at most its size hint; more height would stay empty."""
+        title = self.dock_depth.height() - self.depth.height()
+        return {self.dock_depth: self.depth.sizeHint().height() + max(0, title)}
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                apply_default_layout(
+                    self,
+                    watchlist=self.dock_watchlist,
+                    log=self.dock_log,
+                    depth=self.dock_depth,
+                    tape=self.dock_tape,
+                    tallest=self._tallest(),
+                )
+            self.layout().activate()  # lay the docks out now, so their shares are noted as set
+            self.dock_shares.start()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.dock_shares.window_resized(event.size())
 
     # ------------------------------------------------------------ lifecycle
     def start_timers(self) -> None:
@@ -203,7 +236,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ symbols
     def _info_title(self, sym: str) -> str:
         info = self.universe.get(sym)
-        name = f"{info.name_en}  {info.name_zh}" if info else ""
+        name = f"{info.name_en}  {shown_chinese_name(info)}" if info else ""
         return f"{display_code(sym)}  {name}".strip()
 
     def select_symbol(self, sym: str) -> None:
@@ -270,8 +303,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ named lists
     def _ask_name(self, title: str, text: str = "") -> str | None:
-        dlg = ListNameDialog(title, self.watchlists.name_problem, text, self)
-        return dlg.name() if dlg.exec() == ListNameDialog.DialogCode.Accepted else None
+        return ListNameDialog.ask(title, self.watchlists.name_problem, text, self)
 
     def _refused(self, problem: str | None) -> None:
         if problem:
@@ -302,11 +334,14 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------ settings
-    def open_settings(self) -> None:
-        """Settings flow one way: the dialog writes them; followers react to ``settings.changed``."""
-        dlg = SettingsDialog(self.settings, self.tokens, self.overridden, self)
-        if dlg.exec() == SettingsDialog.DialogCode.Accepted:
-            dlg.apply()
+    def open_settings(self) -> SettingsDialog:
+        """Window-modal, without blocking the event loop. Settings flow one way: the dialog writes
+        them when accepted; followers react to ``settings.changed``."""
+        dlg = SettingsDialog(self.settings, self.tokens, self, overridden=self.overridden)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(dlg.apply)
+        dlg.open()
+        return dlg
 
     def _follow_settings(self, keys: frozenset[str]) -> None:
         if keys & {"ui/colours", "ui/theme"}:
@@ -325,17 +360,8 @@ class MainWindow(QMainWindow):
 
     def save_diagnostics(self) -> None:
         """Help → Save diagnostics…: the support file, written where the user says."""
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save diagnostics"), "hkdesk-diagnostics.json", self.tr("JSON files (*.json)")
-        )
-        if not path:
-            return
-        try:
-            save_report(self, Path(path), make_redactor(self.tokens))
-        except OSError as exc:
-            self._refused(self.tr("Could not save {path}: {error}").format(path=path, error=exc))
-        else:
-            self.status.showMessage(self.tr("Diagnostics saved to {path}").format(path=path), 8000)
+        if answer := save_report_as(self, make_redactor(self.tokens)):
+            self.status.showMessage(answer, 8000)
 
     def open_about(self) -> AboutDialog:
         """Window-modal, without blocking the event loop (quotes keep updating behind it)."""
@@ -362,7 +388,7 @@ class MainWindow(QMainWindow):
         self.panels.set_palette(self.palette_)
 
     def _update_title(self) -> None:
-        parts = ["hkdesk", self.watchlists.current]
+        parts = ["hkdesk", list_title(self.watchlists.current)]
         if self.selected:
             parts.append(self._info_title(self.selected))
         self.setWindowTitle(" — ".join(parts))

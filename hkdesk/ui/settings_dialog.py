@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from hkdesk.app.settings import TOKEN_KEY, AppSettings
+from hkdesk.i18n import LANGUAGE_NAMES, language_label
 from hkdesk.sources.spec import PLAN_NAMES, SourceKind
 from hkdesk.sources.token_store import ENV_VAR, TokenStore, mask
+from hkdesk.ui.engine_words import plan_text, token_text
 
 
 class SettingsDialog(QDialog):
@@ -55,12 +57,16 @@ class SettingsDialog(QDialog):
         self.token = QLineEdit(objectName="tokenField")
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
         status = tokens.status()
-        self.token.setPlaceholderText(self.tr("{token} — type to replace").format(token=mask(tokens.get())))
+        self.token.setPlaceholderText(
+            self.tr("{token} — type to replace").format(token=token_text(mask(tokens.get())))
+        )
         self.keyring_note = QLabel(objectName="keyringNote")
         self.keyring_note.setWordWrap(True)
         if status.keyring_available:
             self.keyring_note.setText(
-                self.tr("Stored in the OS keyring. Current source: {source}.").format(source=status.source)
+                self.tr("Stored in the OS keyring. Current source: {source}.").format(
+                    source=token_text(status.source)
+                )
             )
         else:
             self.keyring_note.setText(
@@ -68,11 +74,12 @@ class SettingsDialog(QDialog):
                     "No OS keyring is available here ({detail}). A token typed here is used for "
                     "this session only; set the {env} environment variable to keep it. "
                     "Current source: {source}."
-                ).format(detail=status.detail, env=ENV_VAR, source=status.source)
+                ).format(detail=token_text(status.detail), env=ENV_VAR, source=token_text(status.source))
             )
         self.plan = QComboBox(objectName="planCombo")
-        self.plan.addItems(PLAN_NAMES)
-        self.plan.setCurrentText(settings.plan)
+        for name in PLAN_NAMES:
+            self.plan.addItem(plan_text(name), name)
+        self.plan.setCurrentIndex(self.plan.findData(settings.plan))
 
         self.db_url = QLineEdit(settings.db_url, objectName="dbUrl")
         self.db_url.setPlaceholderText(self.tr("default: SQLite file in the user data folder"))
@@ -86,8 +93,8 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
         self.language = QComboBox(objectName="languageCombo")
         self.language.addItem(self.tr("System default"), "")
-        self.language.addItem("English", "en")
-        self.language.addItem("繁體中文（香港）", "zh_HK")
+        for language in LANGUAGE_NAMES:
+            self.language.addItem(language_label(language), language)
         self.language.setCurrentIndex(self.language.findData(settings.language))
 
         feed_box = QGroupBox(self.tr("Market data"))
@@ -142,7 +149,7 @@ class SettingsDialog(QDialog):
         st = self._settings
         st.feed_source = SourceKind(self.source.currentData())
         st.alltick_url = self.url.text()
-        st.plan = self.plan.currentText()
+        st.plan = self.plan.currentData()
         st.db_url = self.db_url.text()
         st.colours = self.colours.currentData()
         st.theme = self.theme.currentData()

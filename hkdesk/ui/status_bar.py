@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from hkdesk.app.status import BACKING_OFF, FAILED, StatusSnapshot
+from hkdesk.ui.engine_words import clock_text, gap_text, source_text
 
 
 def translated_link(text: str) -> str:
@@ -52,7 +53,7 @@ class StatusPanel(QStatusBar):
         self.link.setProperty("level", s.link_level.value)
         self.link.style().unpolish(self.link)
         self.link.style().polish(self.link)
-        self.source.setText(QCoreApplication.translate("Status", s.source))
+        self.source.setText(source_text(s.source))
         self.latency.setText(self._no_rtt if s.rtt_ms is None else self._rtt.format(ms=f"{s.rtt_ms:.0f}"))
         self.rate.setText(self._rate.format(rate=f"{s.ticks_per_s:,.0f}"))
         queue = f"{s.writer_queue:,}"
@@ -63,9 +64,9 @@ class StatusPanel(QStatusBar):
         self.writer.style().unpolish(self.writer)
         self.writer.style().polish(self.writer)
         self.session.setText(QCoreApplication.translate("Status", s.session_text) if s.session_text else "")
-        self.clock.setText(s.clock_text)
+        self.clock.setText(clock_text(s.clock_text))
         self.gap.setVisible(bool(s.gap_text))
-        self.gap.setText(f"⚠ {s.gap_text}" if s.gap_text else "")
+        self.gap.setText(f"⚠ {gap_text(s.gap_text)}" if s.gap_text else "")
 
     def texts(self) -> list[str]:
         return [w.text() for w in self.findChildren(QLabel)]

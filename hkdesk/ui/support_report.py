@@ -15,6 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QWidget
+
 import hkdesk
 
 if TYPE_CHECKING:
@@ -97,6 +100,24 @@ def build_report(win: Shown) -> dict[str, Any]:
         "alerts": [],
         "simulator_restarts": market.simulator_restarts,
     }
+
+
+def save_report_as(win: QWidget, redact: Callable[[str], str]) -> str | None:
+    """Ask where, write the report there; what to tell the user (None if they cancelled)."""
+    translate = QCoreApplication.translate
+    path, _ = QFileDialog.getSaveFileName(
+        win,
+        translate("MainWindow", "Save diagnostics"),
+        "hkdesk-diagnostics.json",
+        translate("MainWindow", "JSON files (*.json)"),
+    )
+    if not path:
+        return None
+    try:
+        save_report(win, Path(path), redact)  # type: ignore[arg-type]
+    except OSError as exc:
+        return translate("MainWindow", "Could not save {path}: {error}").format(path=path, error=exc)
+    return translate("MainWindow", "Diagnostics saved to {path}").format(path=path)
 
 
 def save_report(win: Shown, path: Path, redact: Callable[[str], str]) -> None:

@@ -6,12 +6,13 @@ from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from hkdesk.domain.symbols import SymbolInfo, search, try_normalise
+from hkdesk.ui.translations import shown_chinese_name
 
 _SEP = "  "
 
 
 def entry_text(info: SymbolInfo) -> str:
-    return f"{info.display_code}{_SEP}{info.name_en}{_SEP}{info.name_zh}"
+    return f"{info.display_code}{_SEP}{info.name_en}{_SEP}{shown_chinese_name(info)}"
 
 
 class SymbolSearchBox(QLineEdit):

@@ -22,7 +22,11 @@ HEADERS = (
 )
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
-_DIR_TEXT = {Direction.BUY: "B", Direction.SELL: "S", Direction.NEUTRAL: ""}
+_DIR_TEXT = {
+    Direction.BUY: QT_TRANSLATE_NOOP("TapeModel", "B"),
+    Direction.SELL: QT_TRANSLATE_NOOP("TapeModel", "S"),
+    Direction.NEUTRAL: "",
+}
 
 
 class TapeModel(QAbstractTableModel):
@@ -36,6 +40,9 @@ class TapeModel(QAbstractTableModel):
         self._is_index = False
         self.live = True
         self._headers = tuple(QCoreApplication.translate("TapeModel", h) if h else "" for h in HEADERS)
+        self._sides = {
+            d: QCoreApplication.translate("TapeModel", t) if t else "" for d, t in _DIR_TEXT.items()
+        }
 
     def set_palette(self, palette: Palette) -> None:
         self._palette = palette
@@ -81,7 +88,7 @@ class TapeModel(QAbstractTableModel):
             fmt.time_text(t.ts),
             fmt.price_text(t.price, is_index=self._is_index),
             fmt.amount_text(t.volume) if t.volume >= 10_000 else f"{t.volume:,.0f}",
-            _DIR_TEXT.get(Direction(t.direction), ""),
+            self._sides.get(Direction(t.direction), ""),
         )
         return texts, sign
 

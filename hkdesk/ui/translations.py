@@ -4,6 +4,7 @@ The ``.qm`` file is read as bytes through importlib.resources (a frozen build ca
 ``hkdesk/resources/translations``), never through a path relative to the working directory.
 Qt's own texts (standard dialog buttons, line-edit menus) come from Qt's ``qtbase`` catalogue
 when it is installed; Qt has no Hong Kong one, so the Taiwan one (also traditional) is used.
+The language installed also picks the script of the stock names shown (:func:`shown_chinese_name`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,23 @@ from importlib import resources
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from hkdesk.i18n import CHINESE_HK, ENGLISH, resolve_language
+from hkdesk.i18n import CHINESE_HK, ENGLISH, ChineseNamed, chinese_name, resolve_language
 
 log = logging.getLogger(__name__)
 
 QT_CATALOGUE_LOCALE = {CHINESE_HK: "zh_TW"}
 _installed: list[QTranslator] = []
+_language = ENGLISH
+
+
+def current_language() -> str:
+    """The UI language installed last (English before any)."""
+    return _language
+
+
+def shown_chinese_name(info: ChineseNamed) -> str:
+    """A symbol's Chinese name in the script of the installed language."""
+    return chinese_name(info, _language)
 
 
 def system_locale() -> str:
@@ -40,9 +52,11 @@ def install_translation(app: QCoreApplication, setting: str) -> str:
 
     Widgets take their texts when they are built, so this runs before the window is made.
     """
+    global _language
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
+    _language = ENGLISH
     language = resolve_language(setting, system_locale())
     if language == ENGLISH:
         return ENGLISH
@@ -54,6 +68,7 @@ def install_translation(app: QCoreApplication, setting: str) -> str:
     translator.data = data  # QTranslator reads from this buffer without copying it: keep it alive
     app.installTranslator(translator)
     _installed.append(translator)
+    _language = language
     qt_own = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if qt_own.load(QLocale(QT_CATALOGUE_LOCALE.get(language, language)), "qtbase", "_", qt_dir):

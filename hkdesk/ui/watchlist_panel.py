@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.ui.column_shares import ColumnShares
 from hkdesk.ui.symbol_search import SymbolSearchBox
 from hkdesk.ui.watchlist_model import SYMBOL_ROLE, Col, WatchlistModel
 from hkdesk.ui.watchlist_proxy import WatchlistProxy
@@ -35,7 +36,7 @@ COLUMN_WIDTHS = {
     Col.HIGH: 70,
     Col.LOW: 70,
     Col.TIME: 62,
-    Col.STATE: 70,
+    Col.STATE: 64,
     Col.BID_SIZE: 66,
     Col.ASK_SIZE: 66,
 }
@@ -78,7 +79,7 @@ class WatchlistPanel(QWidget):
         self.lists = QComboBox(objectName="watchlistCombo")
         self.lists.setMinimumWidth(140)
         self.lists.setToolTip(self.tr("Named watchlists"))
-        self.lists.activated.connect(lambda i: self.list_chosen.emit(self.lists.itemText(i)))
+        self.lists.activated.connect(lambda i: self.list_chosen.emit(self.lists.itemData(i)))
         self.new_list = QToolButton(text="+", objectName="newListButton")
         self.new_list.setToolTip(self.tr("New watchlist"))
         self.new_list.clicked.connect(self.new_list_requested.emit)
@@ -123,10 +124,12 @@ class WatchlistPanel(QWidget):
         hh.setStretchLastSection(False)
         for col, width in COLUMN_WIDTHS.items():
             self.view.setColumnWidth(col, width)
-        hh.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
         hh.moveSection(hh.visualIndex(Col.STATE), 1)  # where the figures come from, next to the code
         hh.moveSection(hh.visualIndex(Col.BID_SIZE), hh.visualIndex(Col.BID))  # size, bid, ask, size
         hh.moveSection(hh.visualIndex(Col.ASK_SIZE), hh.visualIndex(Col.ASK) + 1)
+        self.columns = ColumnShares(
+            self.view, {c: self.view.columnWidth(c) for c in range(model.columnCount())}
+        )
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.delete_pressed.connect(self._delete_current)
 
@@ -180,8 +183,15 @@ class WatchlistPanel(QWidget):
         return {m(idx(r, 0)).row() for r in range(top, bottom + 1)}
 
     def set_lists(self, names: list[str], current: str) -> None:
+        """The lists by name (shown in the interface language when the app made them)."""
         self.lists.blockSignals(True)
         self.lists.clear()
-        self.lists.addItems(names)
-        self.lists.setCurrentText(current)
+        for name in names:
+            self.lists.addItem(list_title(name), name)
+        self.lists.setCurrentIndex(self.lists.findData(current))
         self.lists.blockSignals(False)
+
+
+def list_title(name: str) -> str:
+    """A watch list's name as shown: the lists the app makes are named in the interface language."""
+    return QCoreApplication.translate("WatchlistService", name)

@@ -18,6 +18,7 @@ from hkdesk.domain.symbols import SymbolInfo, display_code
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui.colours import Palette
 from hkdesk.ui.freshness_text import badge_text
+from hkdesk.ui.translations import shown_chinese_name
 
 
 class Col(IntEnum):
@@ -42,7 +43,7 @@ class Col(IntEnum):
 HEADERS = (
     QT_TRANSLATE_NOOP("WatchlistModel", "Code"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Name"),
-    "名稱",
+    QT_TRANSLATE_NOOP("WatchlistModel", "名稱"),  # the Chinese name, titled in Chinese in every language
     QT_TRANSLATE_NOOP("WatchlistModel", "Last"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Chg"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Chg%"),
@@ -102,7 +103,7 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
     code = display_code(r.symbol)
     texts[Col.CODE] = code
     texts[Col.NAME] = info.name_en if info else ""
-    texts[Col.NAME_ZH] = info.name_zh if info else ""
+    texts[Col.NAME_ZH] = shown_chinese_name(info) if info else ""
     keys[Col.CODE] = code
     keys[Col.NAME] = texts[Col.NAME]
     keys[Col.NAME_ZH] = texts[Col.NAME_ZH]

@@ -60,7 +60,28 @@
     <name>ChartPanel</name>
     <message>
         <source>Intraday</source>
+        <extracomment>The interval buttons&apos; labels: minutes (m), an hour (h), a day (d). The keys are setting values.</extracomment>
         <translation>即日</translation>
+    </message>
+    <message>
+        <source>1m</source>
+        <translation>1分</translation>
+    </message>
+    <message>
+        <source>5m</source>
+        <translation>5分</translation>
+    </message>
+    <message>
+        <source>15m</source>
+        <translation>15分</translation>
+    </message>
+    <message>
+        <source>1h</source>
+        <translation>1小時</translation>
+    </message>
+    <message>
+        <source>1d</source>
+        <translation>日線</translation>
     </message>
     <message>
         <source>Live ⇥</source>
@@ -69,6 +90,18 @@
     <message>
         <source>Follow the live edge (pan or zoom to stop following)</source>
         <translation>跟隨最新走勢（平移或縮放即停止跟隨）</translation>
+    </message>
+    <message>
+        <source>Select a symbol to chart</source>
+        <translation>請選擇股份以顯示圖表</translation>
+    </message>
+    <message>
+        <source>No trades yet today</source>
+        <translation>今日暫未有成交</translation>
+    </message>
+    <message>
+        <source>{time}   O {open}  H {high}  L {low}  C {close}  V {volume}</source>
+        <translation>{time}   開 {open}  高 {high}  低 {low}  收 {close}  量 {volume}</translation>
     </message>
 </context>
 <context>
@@ -98,6 +131,16 @@
         <source>Select a symbol</source>
         <translation>請選擇股份</translation>
     </message>
+    <message>
+        <source>A</source>
+        <comment>ask level, as in A1</comment>
+        <translation>賣</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <comment>bid level, as in B1</comment>
+        <translation>買</translation>
+    </message>
 </context>
 <context>
     <name>Freshness</name>
@@ -117,6 +160,22 @@
     <message>
         <source>the latest trade, fetched once</source>
         <translation>最新成交，只取一次</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>分鐘</translation>
+    </message>
+    <message>
+        <source>h</source>
+        <translation>小時</translation>
+    </message>
+    <message>
+        <source>d</source>
+        <translation>日</translation>
     </message>
     <message>
         <source>snapshot</source>
@@ -294,6 +353,25 @@
     </message>
 </context>
 <context>
+    <name>Plan</name>
+    <message>
+        <source>free</source>
+        <translation>免費</translation>
+    </message>
+    <message>
+        <source>basic</source>
+        <translation>基本</translation>
+    </message>
+    <message>
+        <source>premium</source>
+        <translation>高級</translation>
+    </message>
+    <message>
+        <source>professional</source>
+        <translation>專業</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>hkdesk settings</source>
@@ -313,7 +391,7 @@
     </message>
     <message>
         <source>No OS keyring is available here ({detail}). A token typed here is used for this session only; set the {env} environment variable to keep it. Current source: {source}.</source>
-        <translation>此處沒有可用的作業系統鑰匙圈（{detail}）。在此輸入的 Token 只用於這次執行；如要保留，請設定環境變數 {env}。目前來源：{source}。</translation>
+        <translation>此處沒有可用的作業系統鑰匙圈（{detail}）。在此輸入的存取權杖只用於這次執行；如要保留，請設定環境變數 {env}。目前來源：{source}。</translation>
     </message>
     <message>
         <source>default: SQLite file in the user data folder</source>
@@ -353,7 +431,7 @@
     </message>
     <message>
         <source>Token</source>
-        <translation>Token</translation>
+        <translation>存取權杖</translation>
     </message>
     <message>
         <source>Plan</source>
@@ -428,6 +506,15 @@
         <translation>失敗：</translation>
     </message>
     <message>
+        <source>SIM</source>
+        <extracomment>The clock&apos;s word for the simulator&apos;s own time, and the gap marker&apos;s word (details follow both).</extracomment>
+        <translation>模擬</translation>
+    </message>
+    <message>
+        <source>gap?</source>
+        <translation>可能缺漏</translation>
+    </message>
+    <message>
         <source>Live</source>
         <translation>即時</translation>
     </message>
@@ -451,6 +538,10 @@
         <source>Built-in simulator</source>
         <extracomment>The token the app and the recorder present to their own built-in simulator.</extracomment>
         <translation>內置模擬器</translation>
+    </message>
+    <message>
+        <source>AllTick ({plan})</source>
+        <translation>AllTick（{plan}）</translation>
     </message>
 </context>
 <context>
@@ -497,6 +588,58 @@
         <source>Volume</source>
         <translation>數量</translation>
     </message>
+    <message>
+        <source>B</source>
+        <translation>買</translation>
+    </message>
+    <message>
+        <source>S</source>
+        <translation>賣</translation>
+    </message>
+</context>
+<context>
+    <name>Token</name>
+    <message>
+        <source>command line</source>
+        <translation>命令列</translation>
+    </message>
+    <message>
+        <source>this session</source>
+        <translation>本次執行</translation>
+    </message>
+    <message>
+        <source>environment</source>
+        <translation>環境變數</translation>
+    </message>
+    <message>
+        <source>keyring</source>
+        <translation>鑰匙圈</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>沒有</translation>
+    </message>
+    <message>
+        <source>no OS keyring backend on this system</source>
+        <translation>此系統沒有可用的鑰匙圈後端</translation>
+    </message>
+    <message>
+        <source>keyring disabled</source>
+        <translation>鑰匙圈已停用</translation>
+    </message>
+    <message>
+        <source>keyring unavailable:</source>
+        <extracomment>Followed by the name of the exception that stopped ``keyring`` from loading.</extracomment>
+        <translation>鑰匙圈無法使用：</translation>
+    </message>
+    <message>
+        <source>●●●●●●●● (set)</source>
+        <translation>●●●●●●●●（已設定）</translation>
+    </message>
+    <message>
+        <source>(not set)</source>
+        <translation>（未設定）</translation>
+    </message>
 </context>
 <context>
     <name>WatchlistModel</name>
@@ -507,6 +650,10 @@
     <message>
         <source>Name</source>
         <translation>英文名稱</translation>
+    </message>
+    <message>
+        <source>名稱</source>
+        <translation>名稱</translation>
     </message>
     <message>
         <source>Last</source>
@@ -593,6 +740,19 @@
     <message>
         <source>The last watchlist cannot be deleted.</source>
         <translation>不能刪除最後一個自選清單。</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <extracomment>The list made from ``--symbols``: shown for this run, never saved.</extracomment>
+        <translation>命令列</translation>
+    </message>
+    <message>
+        <source>HSI Core</source>
+        <translation>恒指核心</translation>
+    </message>
+    <message>
+        <source>Tech</source>
+        <translation>科技股</translation>
     </message>
 </context>
 </TS>

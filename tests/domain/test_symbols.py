@@ -82,3 +82,10 @@ def test_loaded_prices_are_exact_decimals(tmp_path) -> None:
     path.write_text("code,name_en,name_zh,lot_size,approx_price\n1,CKH,長和,500,52.15\n", encoding="utf-8")
     info = load_universe(path, with_indices=False)["1.HK"]
     assert info.approx_price == Decimal("52.15")
+
+
+def test_simplified_names_are_found_too() -> None:
+    from hkdesk.domain.symbols import default_universe, search
+
+    found = search("腾讯", default_universe().values())
+    assert found and found[0].symbol == "700.HK"

@@ -1,0 +1,119 @@
+"""The real window in each Chinese interface, on its own simulator, shows no English that should
+have been translated: window, docks, menus, tables, status bar, chart (axes and read-out
+included), depth ladder, the settings dialog and the about dialog.
+
+What stays as it is in every language is allowed by name: product names, codes, units, web
+addresses, figures, the stocks' names (the English name column) and the English names given
+beside each language. The log panel is a diagnostic record and stays in English.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
+from support.desks import make_desk
+from support.visible_text import EnglishJudge, Found, menu_texts, painted_texts, view_texts, widget_texts
+from support.waits import wait_until
+
+from hkdesk.app.settings import AppSettings
+from hkdesk.domain.symbols import default_universe
+from hkdesk.i18n import LANGUAGE_NAMES
+from hkdesk.ui.translations import install_translation
+
+PRODUCTS_AND_CODES = (
+    "hkdesk",
+    "AllTick",
+    "Qt",
+    "PySide6",
+    "Python",
+    "SQLite",
+    "LGPL-3.0",
+    "HKDESK_TOKEN",
+    "HKT",
+    "HSI",
+    "HSCEI",
+    "HSTECH",
+    "--db",  # command-line options, named in the settings dialog
+    "--url",
+    "--plan",
+)
+UNITS = ("K", "M", "B")
+NOT_SET = {"zh_HK": "未設定", "zh_CN": "未设置"}
+MENU = {"zh_HK": "說明(&H)", "zh_CN": "帮助(&H)"}
+
+
+def judge() -> EnglishJudge:
+    names = [
+        n for i in default_universe().values() for n in (i.name_en, i.name_zh, getattr(i, "name_zh_hans", ""))
+    ]
+    english_names = [english for _, english in LANGUAGE_NAMES.values()]
+    return EnglishJudge([*PRODUCTS_AND_CODES, *names, *english_names], units=UNITS)
+
+
+def about_data(w: QWidget) -> bool:
+    """The about dialog's facts (versions, platform) and its components table are data."""
+    return w.objectName().startswith("about_") or w.objectName() == "aboutComponents"
+
+
+def not_words(w: QWidget) -> bool:
+    return w.objectName() == "logPanel" or isinstance(w, QHeaderView)
+
+
+@pytest.mark.parametrize("language", ["zh_HK", "zh_CN"])
+async def test_no_english_left_in_the_chinese_interface(qtbot, tmp_path, monkeypatch, language) -> None:
+    monkeypatch.delenv("HKDESK_TOKEN", raising=False)
+    cfg = tmp_path / "cfg"
+    AppSettings(cfg).language = language
+    desk = make_desk(cfg, f"sqlite:///{tmp_path / 'zh.db'}")
+    try:
+        win = await desk.open()
+        await wait_until(lambda: desk.market.link()[0] == "Live", timeout=30, what="a live feed")
+        await wait_until(lambda: win.chart.ticks.n > 3, what="trades on the chart")
+        await wait_until(lambda: win.tape_model.rowCount() > 3, what="trades in time & sales")
+        await wait_until(lambda: win.depth.ladder_rows()[0], what="an order book")
+        win.refresh_status()
+        chart = win.chart
+        chart.crosshair.pointer_inside = True
+        last = chart.ticks.n - 1
+        at = QPointF(float(chart.ticks.t[last]), float(chart.ticks.price[last]))
+        chart.crosshair.show_at(chart.price_plot.getViewBox().mapViewToScene(at))
+        assert chart.readout.text(), "the crosshair read-out should be showing"
+        for plot in (chart.price_plot, chart.volume_plot):
+            for name in ("right", "bottom"):
+                plot.getAxis(name).setStyle()  # drop the cached drawing, so the labels are painted anew
+
+        found: Found = widget_texts(win, skip=not_words) + menu_texts(win.menuBar().actions())
+        with painted_texts() as painted:
+            win.grab()
+        found += [("painted", text) for text in painted]
+        assert any("賣" in t or "卖" in t for t in painted), "the ladder's words should have been caught"
+
+        settings = win.open_settings()
+        found += widget_texts(settings, skip=not_words)
+        placeholder = settings.token.placeholderText()
+        settings.reject()
+        about = win.open_about()
+        found += widget_texts(about, skip=lambda w: about_data(w) or not_words(w))
+        found += view_texts(about.table, data_columns=range(about.table.columnCount()))
+        about.reject()
+
+        assert NOT_SET[language] in placeholder
+        assert (("menu", MENU[language])) in found
+        left = judge().english(found)
+        assert left == [], "\n".join(f"{w}: {t}" for w, t in left)
+    finally:
+        await desk.close()
+        install_translation(QApplication.instance(), "en")
+
+
+def test_the_judge_finds_english_and_lets_codes_and_names_be() -> None:
+    j = judge()
+    kept = [
+        ("a", "00700  TENCENT  騰訊控股"),
+        ("b", "成交量 12.50K"),
+        ("c", "wss://quote.alltick.co/x"),
+        ("d", "HKT 10:41"),
+    ]
+    caught = [("e", "Time && Sales"), ("f", "B"), ("g", "（not set）"), ("h", "SIM 09:30:08")]
+    assert j.english(kept + caught) == caught

@@ -1,0 +1,122 @@
+"""The chart in either theme, with nothing to draw, under and away from the pointer, and its axes;
+the depth ladder with nothing to show."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF
+from PySide6.QtGui import QColor, QEnterEvent
+from PySide6.QtWidgets import QApplication
+from support.visible_text import painted_texts
+
+from hkdesk.ui.chart import INTERVALS, ChartPanel
+from hkdesk.ui.chart_axes import TimeAxis
+from hkdesk.ui.colours import make_palette
+from hkdesk.ui.depth import DepthLadder
+
+T0 = 1_764_812_000.0  # 2025-12-04 09:33:20 HKT
+
+
+def chart_with_trades(qtbot, theme: str = "dark") -> ChartPanel:
+    chart = ChartPanel(make_palette("hk", theme))
+    qtbot.addWidget(chart)
+    chart.resize(800, 500)
+    chart.set_symbol("700.HK", "00700")
+    n = 400
+    t = T0 + np.arange(n) * 15.0
+    chart.load(t, 500 + np.sin(np.arange(n) / 20), np.full(n, 100.0))
+    chart.redraw(force=True)
+    chart.show()
+    QApplication.processEvents()
+    return chart
+
+
+def scene_point(chart: ChartPanel, i: int) -> QPointF:
+    at = QPointF(float(chart.ticks.t[i]), float(chart.ticks.price[i]))
+    return chart.price_plot.getViewBox().mapViewToScene(at)
+
+
+def luminance(c: QColor) -> float:
+    return 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF()
+
+
+@pytest.mark.parametrize(("theme", "light_background"), [("dark", False), ("light", True)])
+def test_the_theme_reaches_the_chart(qtbot, theme: str, light_background: bool) -> None:
+    chart = chart_with_trades(qtbot, "light" if theme == "dark" else "dark")
+    chart.set_palette(make_palette("hk", theme))  # switched while the window is open
+    chart.redraw(force=True)
+    colours = make_palette("hk", theme).chart
+    assert chart.price_curve.opts["pen"].color().name() == colours.price
+    assert chart.prev_line.pen.color().name() == colours.previous_close
+    assert chart.crosshair.vline.pen.color().name() == colours.crosshair
+    image = chart.canvas.grab().toImage()
+    corner = image.pixelColor(image.width() // 3, 8)
+    assert (luminance(corner) > 0.9) is light_background, corner.name()
+
+
+def test_an_empty_chart_shows_a_note_not_axes(qtbot) -> None:
+    chart = ChartPanel()
+    qtbot.addWidget(chart)
+    assert not chart.showing_plots() and chart.note.text() == "Select a symbol to chart"
+    chart.set_symbol("700.HK", "00700")
+    assert not chart.showing_plots() and chart.note.text() == "No trades yet today"
+    chart.append([(T0, 500.0, 100.0)])
+    chart.redraw(force=True)
+    assert chart.showing_plots()
+    chart.set_symbol("5.HK", "00005")
+    assert not chart.showing_plots(), "a new symbol with no trades yet shows the note again"
+
+
+def test_an_empty_ladder_says_why_and_draws_no_levels(qtbot) -> None:
+    ladder = DepthLadder()
+    qtbot.addWidget(ladder)
+    ladder.resize(280, 500)
+    with painted_texts() as painted:
+        ladder.grab()
+    assert painted == ["Select a symbol"]
+    ladder.set_symbol("700.HK")
+    with painted_texts() as painted:
+        ladder.grab()
+    assert "A10" in painted and "Select a symbol" not in painted
+
+
+def test_the_crosshair_and_its_read_out_leave_with_the_pointer(qtbot) -> None:
+    chart = chart_with_trades(qtbot)
+    inside = scene_point(chart, 200)
+    QApplication.sendEvent(chart.canvas, QEnterEvent(QPointF(10, 10), QPointF(10, 10), QPointF(10, 10)))
+    chart.canvas.scene().sigMouseMoved.emit(inside)
+    qtbot.waitUntil(chart.crosshair.visible, timeout=2000)
+    assert re.match(r"\d\d:\d\d   O ", chart.readout.text())
+
+    chart.canvas.scene().sigMouseMoved.emit(
+        scene_point(chart, 210)
+    )  # still on its way when the pointer leaves
+    QApplication.sendEvent(chart.canvas, QEvent(QEvent.Type.Leave))
+    assert not chart.crosshair.visible() and chart.readout.text() == ""
+    qtbot.wait(200)  # past the rate limit: the late move must not bring the crosshair back
+    assert not chart.crosshair.visible() and chart.readout.text() == ""
+
+
+def test_interval_buttons_follow_the_mode_whatever_their_labels(qtbot) -> None:
+    chart = chart_with_trades(qtbot)
+    for mode in INTERVALS:
+        chart.set_mode(mode)
+        checked = [name for name, b in chart.interval_buttons.items() if b.isChecked()]
+        assert checked == [mode]
+
+
+@pytest.mark.parametrize("days", [0.02, 0.3, 3, 40, 400, 4000])
+def test_the_time_axis_writes_dates_in_figures(qtbot, days: float) -> None:
+    axis = chart_with_trades(qtbot).volume_plot.getAxis("bottom")  # painted once: it knows its font
+    assert isinstance(axis, TimeAxis)
+    start = time.mktime((2025, 12, 4, 9, 30, 0, 0, 0, 0))
+    labels = [
+        label
+        for spacing, values in axis.tickValues(start, start + days * 86400, 900)
+        for label in axis.tickStrings(values, 1.0, spacing)
+    ]
+    assert labels and all(re.fullmatch(r"[\d:.\-]+", s) for s in labels), labels
