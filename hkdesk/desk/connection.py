@@ -78,7 +78,12 @@ async def connect_nats(
     on_reconnected: Hook | None = None,
     on_error: Callable[[Exception], Awaitable[None]] | None = None,
 ) -> Client:
-    """Connect once (raising on failure), then let the client reconnect by itself forever."""
+    """Connect once (raising on failure), then let the client reconnect by itself forever.
+
+    nats-py has one switch for both: with reconnects allowed, a first connection that fails
+    (wrong password, server down) would be retried forever inside ``connect``, out of our
+    sight. So the first attempt is made with reconnects off and they are turned on after.
+    """
 
     async def _ignore_error(exc: Exception) -> None:
         return None
@@ -91,7 +96,7 @@ async def connect_nats(
         "max_reconnect_attempts": -1,
         "ping_interval": options.ping_interval,
         "max_outstanding_pings": options.max_outstanding_pings,
-        "allow_reconnect": True,
+        "allow_reconnect": False,
         "error_cb": on_error or _ignore_error,
     }
     if on_disconnected is not None:
@@ -103,4 +108,6 @@ async def connect_nats(
     context = options.tls_context()
     if context is not None:
         kwargs["tls"] = context
-    return await nats.connect(**kwargs)  # type: ignore[arg-type]
+    client = await nats.connect(**kwargs)  # type: ignore[arg-type]
+    client.options["allow_reconnect"] = True
+    return client
