@@ -12,7 +12,12 @@ oldest are dropped, counted and logged, and the desk's database still has them),
 record not yet acknowledged is published again once the link is back, or when its
 acknowledgement is ``ack_timeout`` late, or when JetStream answered with an error (no stream
 leader during a cluster fail-over, for instance). The message id makes each repeat a no-op.
-A repeat can land after newer records of the same symbol; readers see it in stream order.
+
+Order survives trouble: once a record failed, nothing new is published until every record in
+flight is settled; then the failed ones go again in their original order, and only when they
+are all stored does the queue move on. (A record that failed while a later one in the same
+window was stored, which needs a leader change inside one ``ack_timeout``, still lands after
+it: readers see the stream's order.)
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ class _Pending:
     payload: bytes
     headers: dict[str, str]
     sent_at: float
+    order: int
 
 
 class DeskPublisher:
@@ -88,7 +94,9 @@ class DeskPublisher:
         #: (True: trades, False: books, None: gaps; the batch)
         self._batches: deque[tuple[bool | None, list[Tick] | list[Book] | list[DeskGap]]] = deque()
         self._head = 0  # records of batches[0] already taken
-        self._retry: deque[_Pending] = deque()
+        self._retry: list[_Pending] = []
+        self._order = itertools.count()
+        self._failed_at = float("-inf")
         self._in_flight: dict[str, _Pending] = {}
         self._tokens = itertools.count(1)
         self._reply_prefix = ""
@@ -178,7 +186,8 @@ class DeskPublisher:
 
     def on_reconnected(self) -> None:
         """Publish again everything whose acknowledgement may have been lost with the link."""
-        self._retry.extend(self._in_flight.values())
+        for pending in self._in_flight.values():
+            self._failed(pending)
         self._in_flight.clear()
         self.latest.mark_all_dirty()
         self._wake.set()
@@ -195,8 +204,10 @@ class DeskPublisher:
                 continue
             try:
                 self._expire()
-                await self._send_retries()
-                await self._send_new()
+                if self._retry:
+                    await self._send_retries()
+                else:
+                    await self._send_new()
             except Exception as exc:  # the link dropped mid-way: everything unacknowledged is kept
                 log.warning("desk publisher paused: %s", exc.__class__.__name__)
             if not self.pending:
@@ -206,18 +217,24 @@ class DeskPublisher:
         deadline = self._clock() - self.ack_timeout
         late = [token for token, p in self._in_flight.items() if p.sent_at < deadline]
         for token in late:
-            self._retry.append(self._in_flight.pop(token))
+            self._failed(self._in_flight.pop(token))
+
+    def _failed(self, pending: _Pending) -> None:
+        self._retry.append(pending)
+        self._failed_at = self._clock()
 
     async def _send_retries(self) -> None:
-        """Repeat what failed, oldest first, once ``retry_wait`` has passed since its last try."""
-        ready_before = self._clock() - self.retry_wait
-        while self._retry and len(self._in_flight) < self.max_in_flight:
-            pending = self._retry[0]
-            if pending.sent_at > ready_before:
-                break
-            self._retry.popleft()
+        """Once the window is settled and ``retry_wait`` has passed: the failed records, in order."""
+        if self._in_flight or self._clock() - self._failed_at < self.retry_wait:
+            return
+        retry, self._retry = sorted(self._retry, key=lambda p: p.order), []
+        for index, pending in enumerate(retry):
+            try:
+                await self._send(pending)
+            except Exception:
+                self._retry.extend(retry[index + 1 :])
+                raise
             self.stats.republished += 1
-            await self._send(pending)
 
     async def _send_new(self) -> None:
         batches = self._batches
@@ -238,7 +255,7 @@ class DeskPublisher:
             else:
                 subject = self._book_prefix + encode_token(record.symbol)
                 msg_id = book_id(record)  # type: ignore[arg-type]
-            await self._send(_Pending(subject, encode(record), {_MSG_ID: msg_id}, 0.0))
+            await self._send(_Pending(subject, encode(record), {_MSG_ID: msg_id}, 0.0, next(self._order)))
 
     async def _send(self, pending: _Pending) -> None:
         """Publish ``pending``; it is in flight first, so a failing publish is repeated later."""
@@ -254,7 +271,7 @@ class DeskPublisher:
         data = msg.data
         if not data or b'"error"' in data:  # no responders (a status, no body) or an API error
             self.stats.errors += 1
-            self._retry.append(pending)
+            self._failed(pending)
             self._drop_log.event("error", "publish refused, will repeat", data.decode(errors="replace")[:200])
         else:
             self.stats.published += 1

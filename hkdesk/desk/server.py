@@ -138,10 +138,6 @@ class DeskServer:
         self._nc = await self._connect()
         if self._nc is None:
             return
-        js = self._nc.jetstream()
-        replicas = self.sizing.replicas
-        await ensure_bucket(js, self.names.demand_bucket, ttl=self.timings.demand_lease, replicas=replicas)
-        await ensure_bucket(js, self.names.leader_bucket, ttl=self.timings.lease.ttl, replicas=replicas)
         self.publisher = DeskPublisher(
             self._nc,
             self.names,
@@ -149,7 +145,8 @@ class DeskServer:
             ack_timeout=self.timings.ack_timeout,
             latest_interval=self.timings.latest_interval,
         )
-        await self.publisher.start()
+        while not await self._prepare(self._nc, self.publisher):
+            await asyncio.sleep(self.timings.reconnect_wait)
         self._demand = DemandBoard(
             self._nc,
             self.names.demand_bucket,
@@ -186,6 +183,21 @@ class DeskServer:
         if nc is not None:
             with contextlib.suppress(Exception):
                 await nc.close()
+
+    async def _prepare(self, nc: Client, publisher: DeskPublisher) -> bool:
+        """Create or update the stream and buckets (JetStream may still be electing its leaders)."""
+        js = nc.jetstream()
+        replicas = self.sizing.replicas
+        try:
+            await ensure_bucket(
+                js, self.names.demand_bucket, ttl=self.timings.demand_lease, replicas=replicas
+            )
+            await ensure_bucket(js, self.names.leader_bucket, ttl=self.timings.lease.ttl, replicas=replicas)
+            await publisher.start()
+        except Exception as exc:
+            log.warning("desk %s: JetStream not ready (%s %s)", self.names.desk, exc.__class__.__name__, exc)
+            return False
+        return True
 
     async def _connect(self) -> Client | None:
         while not self._stop.is_set():
