@@ -5,11 +5,12 @@ stores every batch through the writer and publishes it to the desk's stream, and
 upstream's lists equal to the desktops' demand (within the plan). While standing by it only
 follows the demand and the election, ready to take over.
 
-Taking over after a leader vanished, the seconds without a leader are a gap: once the new
-upstream is live, a gap row per streamed symbol goes through the writer, a gap notice goes to
-the desktops (in order with the symbol's trades), and ``on_takeover(gap_start_ms, gap_end_ms,
-symbols)`` is called: the hook where the trades of those seconds can be fetched again from
-the provider (``/kline`` bars). The writer is started and stopped by the caller.
+Taking over from a leader that vanished, the seconds without a leader are a gap per symbol
+(:mod:`hkdesk.desk.takeover`): when the new upstream's first trade of a symbol arrives, a gap
+row goes through the writer, a gap notice goes to the desktops (in order with the symbol's
+trades), and ``on_takeover(gap)`` is called: the hook where the trades of those seconds can be
+fetched again from the provider (``/kline`` bars). The writer is started and stopped by the
+caller.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import contextlib
 import logging
 import os
 import socket
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -33,14 +33,15 @@ from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings
 from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.stream import StreamSizing, ensure_bucket
 from hkdesk.desk.subjects import DeskNames
+from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
 from hkdesk.domain.types import Book, Tick
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedState, FeedStatus, Gap
+from hkdesk.feed.status import FeedStatus, Gap
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
-FAILOVER_REASON = "desk failover"
+__all__ = ["FAILOVER_REASON", "DeskServer", "DeskTimings", "UpstreamCallbacks"]
 
 
 class Upstream(Protocol):
@@ -66,7 +67,7 @@ class UpstreamCallbacks:
 
 
 UpstreamFactory = Callable[[UpstreamCallbacks], Upstream]
-TakeoverHook = Callable[[int, int, tuple[str, ...]], None]
+TakeoverHook = Callable[[DeskGap], None]
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class DeskServer:
         self.writer = writer
         self._factory = upstream_factory
         self._on_takeover = on_takeover
-        self._on_status = on_status
+        self._on_status_cb = on_status
         self.ticks_received = 0
         self.upstream: Upstream | None = None
         self.publisher: DeskPublisher | None = None
@@ -122,7 +123,7 @@ class DeskServer:
         self._demand: DemandBoard | None = None
         self._nc: Client | None = None
         self._refused: dict[str, tuple[int, str]] = {}
-        self._gap_from_ms: int | None = None
+        self._gaps = TakeoverGaps()
         self._upstream_task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
 
@@ -218,14 +219,19 @@ class DeskServer:
     # ------------------------------------------------------------------ election
 
     def _elected(self, previous: LeaderCard | None) -> None:
-        self._gap_from_ms = previous.at_ms if previous is not None else None
         self._refused.clear()
+        self._upstream_task = asyncio.get_running_loop().create_task(self._lead(previous is not None))
+
+    async def _lead(self, after_another: bool) -> None:
+        """Hold the upstream; after another leader, first note where the stream stopped."""
+        if after_another and self._nc is not None:
+            await self._gaps.load(self._nc, self.names, self.union.trades)
         callbacks = UpstreamCallbacks(
-            self._ticks, self._books, self._upstream_status, self._gap, self._symbol_error
+            self._ticks, self._books, self._on_status, self._gap, self._symbol_error
         )
-        self.upstream = self._factory(callbacks)
+        upstream = self.upstream = self._factory(callbacks)
         self._apply(self.union)
-        self._upstream_task = asyncio.get_running_loop().create_task(self._run_upstream(self.upstream))
+        await self._run_upstream(upstream)
 
     def _deposed(self) -> None:
         asyncio.get_running_loop().create_task(self._close_upstream())
@@ -242,6 +248,8 @@ class DeskServer:
         if upstream is not None:
             await upstream.close()
         if task is not None:
+            if upstream is None:
+                task.cancel()  # still reading where the stream stopped
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
@@ -262,6 +270,9 @@ class DeskServer:
     # ------------------------------------------------------------------ upstream callbacks
 
     def _ticks(self, ticks: list[Tick]) -> None:
+        if self._gaps.open:
+            for gap in self._gaps.close(ticks):
+                self._takeover_gap(gap)
         if self.writer is not None:
             self.writer.put_ticks(ticks)
         if self.publisher is not None:
@@ -289,26 +300,21 @@ class DeskServer:
         if self.leadership is not None:
             self.leadership.tell(self.leadership.card.beyond, self._refused)
 
-    def _upstream_status(self, status: FeedStatus) -> None:
-        if status.state is FeedState.LIVE and self._gap_from_ms is not None:
-            start, self._gap_from_ms = self._gap_from_ms, None
-            self._takeover_gap(start, int(time.time() * 1000))
-        if self._on_status is not None:
-            self._on_status(status)
+    def _on_status(self, status: FeedStatus) -> None:
+        if self._on_status_cb is not None:
+            self._on_status_cb(status)
 
-    def _takeover_gap(self, start_ms: int, end_ms: int) -> None:
-        symbols = self.union.trades
+    def _takeover_gap(self, gap: DeskGap) -> None:
         log.warning(
-            "desk %s: no leader from %d to %d ms; %d symbols marked as a gap",
+            "desk %s: %s trades from %d to %d ms may be missing (take-over)",
             self.names.desk,
-            start_ms,
-            end_ms,
-            len(symbols),
+            gap.symbol,
+            gap.start_ts,
+            gap.end_ts,
         )
-        for symbol in symbols:
-            self._mark_gap(DeskGap(symbol, start_ms, end_ms, FAILOVER_REASON))
+        self._mark_gap(gap)
         if self._on_takeover is not None:
             try:
-                self._on_takeover(start_ms, end_ms, symbols)
+                self._on_takeover(gap)
             except Exception:
-                log.exception("desk takeover hook failed")
+                log.exception("desk take-over hook failed")

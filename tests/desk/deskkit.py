@@ -218,3 +218,54 @@ class TcpProxy:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+
+class DeskProcess:
+    """``python -m hkdesk.desk serve ...`` in a child process; ``role`` is its last stdout line."""
+
+    def __init__(self, args: list[str]) -> None:
+        import sys
+        import threading
+
+        self.lines: list[tuple[float, str]] = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hkdesk.desk", "serve", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.stderr: list[str] = []
+        threading.Thread(target=self._read, args=(self.process.stdout, self.lines), daemon=True).start()
+        threading.Thread(target=self._read_err, daemon=True).start()
+
+    def _read(self, stream, into: list) -> None:
+        for line in stream:
+            into.append((time.time(), line.strip()))
+
+    def _read_err(self) -> None:
+        for line in self.process.stderr:  # type: ignore[union-attr]
+            self.stderr.append(line)
+
+    @property
+    def role(self) -> str:
+        return self.lines[-1][1] if self.lines else ""
+
+    def became(self, role: str) -> float | None:
+        """Wall time at which the process last said ``role``."""
+        times = [at for at, line in self.lines if line == role]
+        return times[-1] if times else None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> int | None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        return self.process.returncode
