@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import nats
 from nats.aio.client import Client
 
 _USERINFO = re.compile(r"//[^@/]*@")
@@ -71,6 +70,29 @@ class NatsOptions:
 Hook = Callable[[], Awaitable[None]]
 
 
+class DeskClient(Client):
+    """nats-py's client, with a header parser that costs less per message.
+
+    Every stream message carries a header (its message id), and nats-py parses each block in
+    Python, testing every character of every name for whitespace: some 10 µs a message, a
+    fifth of a desktop's receive path in the benchmark. This parser gives the same result for
+    every well-formed block (names are printable ASCII without spaces) and skips a malformed
+    name as nats-py does; it is nats-py's hook for the job (``_parse_header_lines``).
+    """
+
+    @staticmethod
+    def _parse_header_lines(raw: bytes) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for line in raw.split(b"\r\n"):
+            name, sep, value = line.partition(b":")
+            if not sep:
+                continue
+            key = name.strip().decode("ascii", "replace")
+            if key.isprintable() and " " not in key and "\ufffd" not in key:
+                out[key] = value.strip().decode("utf-8", "replace")
+        return out
+
+
 async def connect_nats(
     options: NatsOptions,
     *,
@@ -108,6 +130,7 @@ async def connect_nats(
     context = options.tls_context()
     if context is not None:
         kwargs["tls"] = context
-    client = await nats.connect(**kwargs)  # type: ignore[arg-type]
+    client = DeskClient()
+    await client.connect(**kwargs)  # type: ignore[arg-type]
     client.options["allow_reconnect"] = True
     return client

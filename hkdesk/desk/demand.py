@@ -142,7 +142,7 @@ class DemandBoard:
         now, wall = self._clock(), self._wall()
         for msg in msgs:
             key = msg.subject[len(self._prefix) :]
-            if msg.headers and msg.headers.get(_KV_OP) in ("DEL", "PURGE"):
+            if not msg.data or (msg.headers and msg.headers.get(_KV_OP) in ("DEL", "PURGE")):
                 self._entries.pop(key, None)
                 continue
             try:
