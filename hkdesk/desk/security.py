@@ -11,18 +11,21 @@ One account holds the desk's stream and buckets. Its users:
   desktop's demand.
 
 Everyone may subscribe to inboxes only (where JetStream delivers). With users defined, an
-anonymous client is refused. Passwords may be given as bcrypt hashes (``$2a$...``), which the
-server checks and the file then does not reveal; plain ones make the file a secret (0600).
+anonymous client is refused. A password may be an environment variable of the server
+(``$DESK_NATS_PASSWORD``: the file then holds no secret), a bcrypt hash (``$2a$...``, checked
+by the server), or plain text (the file is then a secret: mode 0600).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from hkdesk.desk.subjects import DeskNames, check_name, encode_token
 
 ACCOUNT = "HKDESK"
+_ENV_REFERENCE = re.compile(r'"(\$[A-Z_][A-Z0-9_]*)"')
 DESK_USER = "desk"
 
 
@@ -98,7 +101,7 @@ def server_config(
         f"server_name: {json.dumps(server_name)}",
         f"listen: {json.dumps(listen)}",
         f"jetstream {{ store_dir: {json.dumps(store_dir)}, max_file_store: {max_file_store} }}",
-        f"accounts {{ {ACCOUNT} {{ jetstream: enabled, users: {json.dumps(users, indent=2)} }} }}",
+        f"accounts {{ {ACCOUNT} {{ jetstream: enabled, users: {_users_text(users)} }} }}",
     ]
     if tls is not None:
         parts = [f"cert_file: {json.dumps(tls.cert)}", f"key_file: {json.dumps(tls.key)}"]
@@ -106,3 +109,9 @@ def server_config(
             parts.append(f"ca_file: {json.dumps(tls.ca)}")
         lines.append(f"tls {{ {', '.join(parts)} }}")
     return "\n".join(lines) + "\n"
+
+
+def _users_text(users: list[dict[str, object]]) -> str:
+    """The users as JSON, which the server's format accepts, with ``$VARIABLE`` passwords left
+    unquoted so the server reads them from its environment."""
+    return _ENV_REFERENCE.sub(r"\1", json.dumps(users, indent=2))
