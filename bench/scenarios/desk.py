@@ -32,6 +32,7 @@ from bench.report import Result
 from hkdesk.desk import codec
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.feed import DeskFeed
+from hkdesk.desk.leadership import LeaseTimings
 from hkdesk.desk.server import DeskServer, DeskTimings, UpstreamCallbacks
 from hkdesk.desk.subjects import DeskNames, encode_token
 from hkdesk.domain.quotes import QuoteHub
@@ -193,7 +194,9 @@ async def through_desk(count: int, seconds: float, burst: int = 0) -> Outcome:
         plan=Plan("bench", symbols_per_connection=1000, connections=1, reconnect_spacing=0.0),
         upstream_factory=factory,
         writer=None,
-        timings=DeskTimings(demand_lease=60.0),
+        # a long lease: with 50 desktops in this process the loop lags seconds behind, which a
+        # desk server on its own host never does
+        timings=DeskTimings(lease=LeaseTimings(ttl=30.0, refresh=1.0, poll=0.5), demand_lease=60.0),
     )
     server_task = asyncio.create_task(server.run())
     while not upstreams:

@@ -8,6 +8,7 @@ log line: :func:`redact_nats_url` hides them.
 
 from __future__ import annotations
 
+import logging
 import re
 import ssl
 from collections.abc import Awaitable, Callable
@@ -15,6 +16,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from nats.aio.client import Client
+
+from hkdesk.feed.throttle import ThrottledLog
+
+log = logging.getLogger(__name__)
 
 _USERINFO = re.compile(r"//[^@/]*@")
 
@@ -98,7 +103,6 @@ async def connect_nats(
     *,
     on_disconnected: Hook | None = None,
     on_reconnected: Hook | None = None,
-    on_error: Callable[[Exception], Awaitable[None]] | None = None,
 ) -> Client:
     """Connect once (raising on failure), then let the client reconnect by itself forever.
 
@@ -107,8 +111,10 @@ async def connect_nats(
     sight. So the first attempt is made with reconnects off and they are turned on after.
     """
 
-    async def _ignore_error(exc: Exception) -> None:
-        return None
+    errors = ThrottledLog(log, 10.0)  # a failing reconnect reports every attempt
+
+    async def _log_error(exc: Exception) -> None:
+        errors.event(exc.__class__.__name__, f"NATS {redact_nats_url(options.servers)}", str(exc))
 
     kwargs: dict[str, object] = {
         "servers": options.urls(),
@@ -119,7 +125,7 @@ async def connect_nats(
         "ping_interval": options.ping_interval,
         "max_outstanding_pings": options.max_outstanding_pings,
         "allow_reconnect": False,
-        "error_cb": on_error or _ignore_error,
+        "error_cb": _log_error,
     }
     if on_disconnected is not None:
         kwargs["disconnected_cb"] = on_disconnected

@@ -116,8 +116,3 @@ class DeskNames:
     def leader_bucket(self) -> str:
         """Key-value bucket: who holds the upstream connection (one key, created under a lease)."""
         return f"hkdesk_{self.desk}_leader"
-
-
-def symbol_from_subject(subject: str, prefix_len: int) -> str:
-    """The symbol a ``<kind prefix><token>`` subject is about (``prefix_len``: the prefix's length)."""
-    return decode_token(subject[prefix_len:])

@@ -10,7 +10,7 @@ import os
 import shutil
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -74,8 +74,3 @@ async def _drain_loop() -> AsyncIterator[None]:
     await asyncio.sleep(0.05)
     gc.collect()
     await asyncio.sleep(0)
-
-
-@pytest.fixture
-def tmp_store(tmp_path) -> Iterator[str]:
-    yield str(tmp_path)
