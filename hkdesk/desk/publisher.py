@@ -133,12 +133,19 @@ class DeskPublisher:
         self._wake.set()
 
     def _drop_oldest(self) -> None:
-        while self._batches and self.stats.queued + len(self._in_flight) > self.max_buffered:
-            _, batch = self._batches.popleft()
-            lost = len(batch) - self._head
-            self._head = 0
+        """Drop the oldest queued records, exactly as many as exceed ``max_buffered``."""
+        excess = self.stats.queued + len(self._in_flight) - self.max_buffered
+        while excess > 0 and self._batches:
+            left = len(self._batches[0][1]) - self._head
+            lost = min(left, excess)
+            if lost == left:
+                self._batches.popleft()
+                self._head = 0
+            else:
+                self._head += lost
             self.stats.queued -= lost
             self.stats.dropped += lost
+            excess -= lost
         self._drop_log.event("dropped", "records dropped", f"{self.stats.dropped} so far (NATS unreachable)")
 
     # ------------------------------------------------------------------ life

@@ -118,3 +118,44 @@ async def test_a_desktop_network_drop_resumes_where_it_stopped(own_nats):
     await proxy.close()
     await server.close()
     await server_task
+
+
+async def test_the_publisher_buffer_is_bounded_and_says_what_it_dropped(own_nats):
+    from hkdesk.desk.connection import connect_nats
+    from hkdesk.desk.publisher import DeskPublisher
+    from hkdesk.desk.subjects import DeskNames
+
+    nc = await connect_nats(options(own_nats.url))
+    publisher = DeskPublisher(nc, DeskNames("bounded"), max_buffered=100, ack_timeout=0.3, retry_wait=0.05)
+    await publisher.start()
+    own_nats.stop()
+    await wait_for(lambda: not nc.is_connected, what="the link to drop")
+    batch = ticks("700.HK", 1, 300)
+    for i in range(0, 300, 30):
+        publisher.publish_ticks(batch[i : i + 30])
+    assert publisher.stats.dropped == 200 and publisher.pending == 100  # the newest are kept
+    own_nats.start()
+    assert await publisher.flush(20)
+    assert publisher.stats.published == 100 and publisher.stats.dropped == 200
+    await publisher.close()
+    await nc.close()
+
+
+async def test_refused_credentials_stop_the_desk_feed_with_the_reason(nats_binary, tmp_path):
+    from hkdesk.desk.security import User, server_config
+
+    port = free_port()
+    users = [User("alice", "right")]
+    listen, store = f"127.0.0.1:{port}", str(tmp_path / "js")
+    config = server_config("locked", desk_password="d", desktops=users, listen=listen, store_dir=store)
+    server = NatsProcess(nats_binary, config, tmp_path, port).start()
+    try:
+        received = Received()
+        url = f"nats://alice:wrong@127.0.0.1:{port}"
+        feed = DeskFeed(url, desk="locked", desktop_id="alice", timings=FEED, **received.callbacks())
+        feed.set_symbols(["700.HK"])
+        await asyncio.wait_for(feed.run(), 20)  # returns by itself: no retrying a refused password
+        assert received.state is FeedState.FAILED and "authorization" in received.statuses[-1].reason.lower()
+        assert "wrong" not in received.statuses[-1].reason  # the password stays out of the status
+    finally:
+        server.stop()
