@@ -95,7 +95,6 @@ class StreamFollower:
         self.retry_wait = retry_wait
         self._on_state = on_state
         self.last_seq = 0
-        self.restarts = 0
         self.caught_up = asyncio.Event()
         self._dseq = 0
         self._sub: Subscription | None = None
@@ -137,7 +136,6 @@ class StreamFollower:
                 continue
             self._state(True, "")
             await self._watch()
-            self.restarts += 1
             await self._drop_subscription()
 
     async def _open(self) -> None:
