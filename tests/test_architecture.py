@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "i18n": 5,
     "about": 5,
     "folders": 5,
+    "desk": 45,
     "watchlist_file": 15,
     "hkdesk": 0,
 }

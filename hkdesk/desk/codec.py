@@ -1,0 +1,66 @@
+"""Payloads on the desk's subjects: exactly the feed's Tick and Book, as JSON.
+
+The records keep their AllTick wire names (``code``, ``tick_time``, ``trade_direction``) and
+their desk receipt time (``received_at``, epoch seconds), and decimals travel as strings, so a
+decoded record equals the one the desk received, digit for digit. Decoding runs the records'
+own validation: a malformed payload raises :class:`msgspec.ValidationError` or
+:class:`msgspec.DecodeError`, never yields a bad record.
+
+A message id names a record (kind, symbol, exchange time, sequence): JetStream drops a second
+publish with the same id inside the stream's duplicate window, so a re-publish after a lost
+acknowledgement or a leader change is a no-op.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from hkdesk.domain.types import Book, Gap, Tick
+
+_encoder = msgspec.json.Encoder()
+_tick_decoder = msgspec.json.Decoder(Tick)
+_book_decoder = msgspec.json.Decoder(Book)
+
+
+class Latest(msgspec.Struct, omit_defaults=True):
+    """One symbol's value in the latest-quote bucket: its newest trade and newest book."""
+
+    trade: Tick | None = None
+    book: Book | None = None
+
+
+_latest_decoder = msgspec.json.Decoder(Latest)
+_gap_decoder = msgspec.json.Decoder(Gap)
+
+encode = _encoder.encode
+"""Encode a Tick, a Book, a Gap or a Latest to JSON bytes."""
+
+
+def decode_tick(payload: bytes) -> Tick:
+    return _tick_decoder.decode(payload)
+
+
+def decode_book(payload: bytes) -> Book:
+    return _book_decoder.decode(payload)
+
+
+def decode_latest(payload: bytes) -> Latest:
+    return _latest_decoder.decode(payload)
+
+
+def decode_gap(payload: bytes) -> Gap:
+    return _gap_decoder.decode(payload)
+
+
+def tick_id(tick: Tick) -> str:
+    """The message id of a trade: the same trade always gets the same id."""
+    return f"t:{tick.symbol}:{tick.ts}:{tick.seq}"
+
+
+def gap_id(gap: Gap) -> str:
+    return f"g:{gap.symbol}:{gap.start_ts}:{gap.end_ts}"
+
+
+def book_id(book: Book) -> str:
+    """The message id of a book snapshot."""
+    return f"b:{book.symbol}:{book.ts}:{book.seq}"

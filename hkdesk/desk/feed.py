@@ -1,0 +1,324 @@
+"""DeskFeed: a desktop's or a recorder's feed from a shared desk, in FeedClient's place.
+
+Same callbacks, same calls (``set_symbols``, ``set_depth_symbols``, ``run``, ``close``,
+``status``) as :class:`hkdesk.feed.client.FeedClient`, and no AllTick token: the data comes
+from the desk's NATS stream. On start it announces its lists (the desk streams the union of
+what its desktops watch), paints the latest book of its depth symbols from the latest-quote
+bucket, replays today's trades of its symbols from the stream (a desktop started at 14:00
+has the day), then follows live. Every trade is handed on once: each follower resumes after
+the last stream sequence it delivered, across NATS reconnects and network drops. A symbol
+added later streams from then on, as it would on a direct connection.
+
+Status: CONNECTING until NATS answers, BACKING_OFF (with the seconds left) while it does not,
+SUBSCRIBING while the day is replayed or no desk server leads, LIVE once caught up behind a
+leading desk, IDLE with nothing to watch, FAILED when NATS refuses the credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+import msgspec
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from hkdesk.desk.codec import decode_book, decode_gap, decode_latest, decode_tick
+from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
+from hkdesk.desk.demand import DemandAnnouncer
+from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
+from hkdesk.desk.follower import StartAt, StreamFollower
+from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
+from hkdesk.domain.quotes import hk_day
+from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
+from hkdesk.feed.status import FeedStats, FeedStatus
+
+log = logging.getLogger(__name__)
+
+_BAD = (msgspec.DecodeError, msgspec.ValidationError, ValueError)
+
+
+def start_of_hk_day(now: float | None = None) -> datetime:
+    """Midnight in Hong Kong of the trading day ``now`` (epoch s) falls in, as a UTC datetime."""
+    day = hk_day(int((time.time() if now is None else now) * 1000))
+    return datetime.fromtimestamp(day * 86_400 - 8 * 3600, UTC)
+
+
+class DeskFeed:
+    """Streams a desk's trades and books for a watch list; see the module docstring."""
+
+    def __init__(
+        self,
+        nats_options: NatsOptions | str,
+        *,
+        desk: str = "main",
+        desktop_id: str,
+        on_ticks: Callable[[list[Tick]], None],
+        on_books: Callable[[list[Book]], None] | None = None,
+        on_status: Callable[[FeedStatus], None] | None = None,
+        on_gap: Callable[[Gap], None] | None = None,
+        on_symbol_error: Callable[[str, int, str], None] | None = None,
+        timings: DeskFeedTimings = DeskFeedTimings(),  # noqa: B008 - frozen dataclass
+        replay_since: Callable[[], datetime] = start_of_hk_day,
+    ) -> None:
+        self.options = NatsOptions(nats_options) if isinstance(nats_options, str) else nats_options
+        self.url = redact_nats_url(self.options.servers)
+        self.names = DeskNames(desk)
+        self.desktop_id = desktop_id
+        self.timings = timings
+        self.stats = FeedStats()
+        self._on_ticks = on_ticks
+        self._on_books = on_books
+        self._on_gap = on_gap
+        self._replay_since = replay_since
+        self._board = DeskStatusBoard(timings, self.stats, on_status, on_symbol_error)
+        self._trades: tuple[str, ...] = ()
+        self._depth: tuple[str, ...] = ()
+        self._depth_level = MAX_DEPTH_LEVEL
+        self._trade_tokens: frozenset[str] = frozenset()
+        self._depth_tokens: frozenset[str] = frozenset()
+        self._last_book: dict[str, tuple[int, int]] = {}
+        self._nc: Client | None = None
+        self._announcer: DemandAnnouncer | None = None
+        self._followers: list[StreamFollower] = []
+        self._done: asyncio.Future[None] | None = None
+        self._closing = False
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def status(self) -> FeedStatus:
+        return self._board.status
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return self._trades
+
+    def set_symbols(self, symbols: Iterable[str]) -> None:
+        """Replace the watch list (trades); the desk hears of it at once."""
+        self._trades = tuple(dict.fromkeys(symbols))
+        self._trade_tokens = frozenset(encode_token(s) for s in self._trades)
+        self._lists_changed()
+
+    def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = MAX_DEPTH_LEVEL) -> None:
+        self._depth = tuple(dict.fromkeys(symbols))
+        self._depth_level = depth_level
+        self._depth_tokens = frozenset(encode_token(s) for s in self._depth)
+        self._lists_changed()
+
+    async def run(self) -> None:
+        """Stream until :meth:`close` is called or NATS refuses the credentials."""
+        if self._done is not None:
+            raise RuntimeError("DeskFeed.run() can be called only once")
+        self._done = asyncio.get_running_loop().create_future()
+        try:
+            if await self._connect():
+                await self._start_following()
+                await self._done
+        finally:
+            await self._shutdown()
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._done is not None and not self._done.done():
+            self._done.set_result(None)
+        await self._shutdown()
+        self._board.closed()
+
+    # ------------------------------------------------------------------ connecting
+
+    async def _connect(self) -> bool:
+        attempt = 0
+        while not self._closing:
+            self._board.connecting()
+            try:
+                self._nc = await connect_nats(
+                    self.options, on_disconnected=self._disconnected, on_reconnected=self._reconnected
+                )
+                return True
+            except Exception as exc:
+                reason = f"NATS at {self.url}: {exc.__class__.__name__} {exc}".strip()
+                if "authorization" in str(exc).lower():
+                    self._board.failed(reason)
+                    return False
+                attempt += 1
+                wait = min(self.timings.backoff_cap, self.timings.backoff_initial * 2 ** (attempt - 1))
+                self._board.backing_off(reason, wait)
+                await asyncio.sleep(wait)
+        return False
+
+    async def _disconnected(self) -> None:
+        if not self._closing:
+            self._board.backing_off(f"NATS at {self.url} unreachable", self.options.reconnect_wait)
+
+    async def _reconnected(self) -> None:
+        self.stats.reconnects += 1
+        for follower in self._followers:
+            follower.restart()
+        self._board.connected()
+
+    async def _start_following(self) -> None:
+        nc = self._nc
+        assert nc is not None
+        self._board.connected()
+        self._announcer = DemandAnnouncer(
+            nc, self.names.demand_bucket, self.desktop_id, refresh=self.timings.demand_refresh
+        )
+        self._announcer.set(self._trades, self._depth, self._depth_level)
+        self._announcer.start()
+        names, heartbeat = self.names, self.timings.heartbeat
+        paint = StreamFollower(
+            nc,
+            f"KV_{names.latest_bucket}",
+            f"$KV.{names.latest_bucket}.>",
+            self._on_latest,
+            start=StartAt(last_per_subject=True),
+            heartbeat=heartbeat,
+        )
+        trades = StreamFollower(
+            nc,
+            names.stream,
+            names.trades_wildcard,
+            self._on_trade_msgs,
+            start=StartAt(time=self._replay_since()),
+            heartbeat=heartbeat,
+            on_state=self._board.follower_state,
+        )
+        books = StreamFollower(
+            nc,
+            names.stream,
+            names.books_wildcard,
+            self._on_book_msgs,
+            start=StartAt(new_only=True),
+            heartbeat=heartbeat,
+        )
+        self._followers = [paint, trades, books]
+        for follower in self._followers:
+            follower.start()
+        self._board.start(nc, names, trades.caught_up, self._watched_symbols)
+        await paint.caught_up.wait()
+        await paint.close()
+        self._followers.remove(paint)
+
+    def _watched_symbols(self) -> tuple[str, ...]:
+        return self._trades
+
+    def _lists_changed(self) -> None:
+        if self._announcer is not None:
+            self._announcer.set(self._trades, self._depth, self._depth_level)
+        self._board.lists_changed(len(self._trades), len(self._depth))
+
+    async def _shutdown(self) -> None:
+        self._closing = True
+        followers, self._followers = self._followers, []
+        for follower in followers:
+            await follower.close()
+        await self._board.stop()
+        if self._announcer is not None:
+            await self._announcer.close()
+            self._announcer = None
+        nc, self._nc = self._nc, None
+        if nc is not None:
+            with contextlib.suppress(Exception):
+                await nc.close()
+
+    # ------------------------------------------------------------------ receive path
+
+    def _on_trade_msgs(self, msgs: list[Msg]) -> None:
+        start = len(self.names.kind_prefix("trade"))
+        watched = self._trade_tokens
+        ticks: list[Tick] = []
+        stats = self.stats
+        for msg in msgs:
+            token = msg.subject[start:]
+            if token in watched:
+                try:
+                    ticks.append(decode_tick(msg.data))
+                except _BAD as exc:
+                    stats.bad_frames[exc.__class__.__name__] += 1
+            elif token.endswith(GAP_SUFFIX) and token[: -len(GAP_SUFFIX)] in watched:
+                self._deliver_gap(msg)
+        stats.frames += len(msgs)
+        stats.batches += 1
+        if ticks:
+            stats.ticks += len(ticks)
+            self._deliver(self._on_ticks, ticks)
+
+    def _deliver_gap(self, msg: Msg) -> None:
+        try:
+            gap = decode_gap(msg.data)
+        except _BAD as exc:
+            self.stats.bad_frames[exc.__class__.__name__] += 1
+            return
+        self.stats.gaps += 1
+        log.warning(
+            "%s: trades between %d and %d may be missing (%s)",
+            gap.symbol,
+            gap.start_ts,
+            gap.end_ts,
+            gap.reason,
+        )
+        if self._on_gap is not None:
+            self._deliver(
+                self._on_gap,
+                Gap(
+                    gap.symbol,
+                    gap.start_ts,
+                    gap.end_ts,
+                    gap.reason,
+                    down_at=gap.start_ts / 1000,
+                    up_at=gap.end_ts / 1000,
+                ),
+            )
+
+    def _on_book_msgs(self, msgs: list[Msg]) -> None:
+        start = len(self.names.kind_prefix("book"))
+        watched = self._depth_tokens
+        books: list[Book] = []
+        for msg in msgs:
+            if msg.subject[start:] in watched:
+                try:
+                    books.append(decode_book(msg.data))
+                except _BAD as exc:
+                    self.stats.bad_frames[exc.__class__.__name__] += 1
+        self._hand_books(books)
+
+    def _on_latest(self, msgs: list[Msg]) -> None:
+        start = len(f"$KV.{self.names.latest_bucket}.")
+        books: list[Book] = []
+        for msg in msgs:
+            if msg.subject[start:] in self._depth_tokens and msg.data:
+                try:
+                    latest = decode_latest(msg.data)
+                except _BAD as exc:
+                    self.stats.bad_frames[exc.__class__.__name__] += 1
+                    continue
+                if latest.book is not None:
+                    books.append(latest.book)
+        self._hand_books(books)
+
+    def _hand_books(self, books: list[Book]) -> None:
+        """Hand on books newer than the last one handed on for their symbol (the paint may race
+        the live books)."""
+        last = self._last_book
+        fresh = []
+        for book in books:
+            key = (book.ts, book.seq)
+            if key > last.get(book.symbol, (0, -1)):
+                last[book.symbol] = key
+                fresh.append(book)
+        if fresh:
+            self.stats.books += len(fresh)
+            if self._on_books is not None:
+                self._deliver(self._on_books, fresh)
+
+    def _deliver(self, callback: Callable[..., None], *args: object) -> None:
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("desk feed callback %s failed", getattr(callback, "__qualname__", callback))

@@ -1,0 +1,319 @@
+"""DeskServer: one desk server process; it stands by, or it leads and serves the desk.
+
+While leading it holds the upstream (a FeedClient-like object built by ``upstream_factory``),
+stores every batch through the writer and publishes it to the desk's stream, and keeps the
+upstream's lists equal to the desktops' demand (within the plan). While standing by it only
+follows the demand and the election, ready to take over.
+
+Taking over from a leader that vanished, the seconds without a leader are a gap per symbol
+(:mod:`hkdesk.desk.takeover`): when the new upstream's first trade of a symbol arrives, a gap
+row goes through the writer, a gap notice goes to the desktops (in order with the symbol's
+trades), and ``on_takeover(gap)`` is called: the hook where the trades of those seconds can be
+fetched again from the provider (``/kline`` bars). The writer is started and stopped by the
+caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from nats.aio.client import Client
+
+from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
+from hkdesk.desk.demand import Demand, DemandBoard, DemandUnion
+from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings
+from hkdesk.desk.publisher import DeskPublisher
+from hkdesk.desk.stream import StreamSizing, ensure_bucket
+from hkdesk.desk.subjects import DeskNames
+from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
+from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedStatus
+from hkdesk.store.writer import BatchWriter
+
+log = logging.getLogger(__name__)
+
+__all__ = ["FAILOVER_REASON", "DeskServer", "DeskTimings", "UpstreamCallbacks"]
+
+
+class Upstream(Protocol):
+    """What the desk needs of its upstream: FeedClient's public face."""
+
+    @property
+    def status(self) -> FeedStatus: ...
+    def set_symbols(self, symbols: Iterable[str]) -> None: ...
+    def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = ...) -> None: ...
+    async def run(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class UpstreamCallbacks:
+    """The callbacks an upstream must call (FeedClient's keyword arguments of the same names)."""
+
+    on_ticks: Callable[[list[Tick]], None]
+    on_books: Callable[[list[Book]], None]
+    on_status: Callable[[FeedStatus], None]
+    on_gap: Callable[[Gap], None]
+    on_symbol_error: Callable[[str, int, str], None]
+
+
+UpstreamFactory = Callable[[UpstreamCallbacks], Upstream]
+TakeoverHook = Callable[[Gap], None]
+
+
+@dataclass(frozen=True)
+class DeskTimings:
+    """Seconds; see :class:`LeaseTimings` for the election. ``demand_lease``: how long a
+    desktop's demand lives without a refresh; ``heartbeat``: the demand follower's."""
+
+    lease: LeaseTimings = field(default_factory=LeaseTimings)
+    demand_lease: float = 30.0
+    heartbeat: float = 1.0
+    latest_interval: float = 0.25
+    ack_timeout: float = 2.0
+    reconnect_wait: float = 0.5
+
+
+def default_server_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class DeskServer:
+    """See the module docstring. ``run()`` until ``close()``."""
+
+    def __init__(
+        self,
+        *,
+        desk: str,
+        nats_options: NatsOptions,
+        plan: Plan,
+        upstream_factory: UpstreamFactory,
+        writer: BatchWriter | None,
+        base: Demand = Demand(),  # noqa: B008 - frozen struct
+        server_id: str | None = None,
+        timings: DeskTimings = DeskTimings(),
+        sizing: StreamSizing = StreamSizing(),  # noqa: B008 - frozen dataclass
+        on_takeover: TakeoverHook | None = None,
+        on_status: Callable[[FeedStatus], None] | None = None,
+    ) -> None:
+        self.names = DeskNames(desk)
+        self.options = nats_options
+        self.plan = plan
+        self.base = base
+        self.server_id = server_id or default_server_id()
+        self.timings = timings
+        self.sizing = sizing
+        self.writer = writer
+        self._factory = upstream_factory
+        self._on_takeover = on_takeover
+        self._on_status_cb = on_status
+        self.ticks_received = 0
+        self.upstream: Upstream | None = None
+        self.publisher: DeskPublisher | None = None
+        self.leadership: Leadership | None = None
+        self._demand: DemandBoard | None = None
+        self._nc: Client | None = None
+        self._refused: dict[str, tuple[int, str]] = {}
+        self._gaps = TakeoverGaps()
+        self._upstream_task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+
+    @property
+    def is_leader(self) -> bool:
+        return self.leadership is not None and self.leadership.is_leader
+
+    @property
+    def union(self) -> DemandUnion:
+        return self._demand.union if self._demand is not None else DemandUnion()
+
+    async def run(self) -> None:
+        self._nc = await self._connect()
+        if self._nc is None:
+            return
+        self.publisher = DeskPublisher(
+            self._nc,
+            self.names,
+            sizing=self.sizing,
+            ack_timeout=self.timings.ack_timeout,
+            latest_interval=self.timings.latest_interval,
+        )
+        while not await self._prepare(self._nc, self.publisher):
+            await asyncio.sleep(self.timings.reconnect_wait)
+        self._demand = DemandBoard(
+            self._nc,
+            self.names.demand_bucket,
+            self.plan,
+            self._demand_changed,
+            base=self.base,
+            lease=self.timings.demand_lease,
+            heartbeat=self.timings.heartbeat,
+        )
+        self._demand.start()
+        self.leadership = Leadership(
+            self._nc,
+            self.names.leader_bucket,
+            self.server_id,
+            timings=self.timings.lease,
+            on_elected=self._elected,
+            on_deposed=self._deposed,
+        )
+        await self._demand.ready.wait()
+        self.leadership.start()
+        await self._stop.wait()
+
+    async def close(self) -> None:
+        """Step down (a standby takes over at once), flush what was received, disconnect."""
+        self._stop.set()
+        if self.leadership is not None:
+            await self.leadership.close()
+        await self._close_upstream()
+        if self._demand is not None:
+            await self._demand.close()
+        if self.publisher is not None:
+            await self.publisher.close()
+        nc, self._nc = self._nc, None
+        if nc is not None:
+            with contextlib.suppress(Exception):
+                await nc.close()
+
+    async def _prepare(self, nc: Client, publisher: DeskPublisher) -> bool:
+        """Create or update the stream and buckets (JetStream may still be electing its leaders)."""
+        js = nc.jetstream()
+        replicas = self.sizing.replicas
+        try:
+            await ensure_bucket(
+                js, self.names.demand_bucket, ttl=self.timings.demand_lease, replicas=replicas
+            )
+            await ensure_bucket(js, self.names.leader_bucket, ttl=self.timings.lease.ttl, replicas=replicas)
+            await publisher.start()
+        except Exception as exc:
+            log.warning("desk %s: JetStream not ready (%s %s)", self.names.desk, exc.__class__.__name__, exc)
+            return False
+        return True
+
+    async def _connect(self) -> Client | None:
+        while not self._stop.is_set():
+            try:
+                return await connect_nats(self.options, on_reconnected=self._reconnected)
+            except Exception as exc:
+                url = redact_nats_url(self.options.servers)
+                log.warning("desk server: NATS at %s: %s %s", url, exc.__class__.__name__, exc)
+                await asyncio.sleep(self.timings.reconnect_wait)
+        return None
+
+    async def _reconnected(self) -> None:
+        if self.publisher is not None:
+            self.publisher.on_reconnected()
+        if self._demand is not None:
+            self._demand.restart()
+
+    # ------------------------------------------------------------------ election
+
+    def _elected(self, previous: LeaderCard | None) -> None:
+        self._refused.clear()
+        self._upstream_task = asyncio.get_running_loop().create_task(self._lead(previous is not None))
+
+    async def _lead(self, after_another: bool) -> None:
+        """Hold the upstream; after another leader, first note where the stream stopped."""
+        if after_another and self._nc is not None:
+            await self._gaps.load(self._nc, self.names, self.union.trades)
+        callbacks = UpstreamCallbacks(
+            self._ticks, self._books, self._on_status, self._gap, self._symbol_error
+        )
+        upstream = self.upstream = self._factory(callbacks)
+        self._apply(self.union)
+        await self._run_upstream(upstream)
+
+    def _deposed(self) -> None:
+        asyncio.get_running_loop().create_task(self._close_upstream())
+
+    async def _run_upstream(self, upstream: Upstream) -> None:
+        try:
+            await upstream.run()
+        except Exception:
+            log.exception("desk upstream stopped")
+
+    async def _close_upstream(self) -> None:
+        upstream, self.upstream = self.upstream, None
+        task, self._upstream_task = self._upstream_task, None
+        if upstream is not None:
+            await upstream.close()
+        if task is not None:
+            if upstream is None:
+                task.cancel()  # still reading where the stream stopped
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    # ------------------------------------------------------------------ demand
+
+    def _demand_changed(self, union: DemandUnion) -> None:
+        if union.beyond:
+            log.warning("desk %s: %d symbols beyond the plan", self.names.desk, len(union.beyond))
+        self._apply(union)
+
+    def _apply(self, union: DemandUnion) -> None:
+        if self.leadership is not None:
+            self.leadership.tell(union.beyond + union.beyond_depth, self._refused)
+        if self.upstream is not None:
+            self.upstream.set_symbols(union.trades)
+            self.upstream.set_depth_symbols(union.depth, depth_level=union.depth_level)
+
+    # ------------------------------------------------------------------ upstream callbacks
+
+    def _ticks(self, ticks: list[Tick]) -> None:
+        if self._gaps.open:
+            for gap in self._gaps.close(ticks):
+                self._takeover_gap(gap)
+        if self.writer is not None:
+            self.writer.put_ticks(ticks)
+        if self.publisher is not None:
+            self.publisher.publish_ticks(ticks)
+        self.ticks_received += len(ticks)
+
+    def _books(self, books: list[Book]) -> None:
+        if self.writer is not None:
+            self.writer.put_books(books)
+        if self.publisher is not None:
+            self.publisher.publish_books(books)
+
+    def _gap(self, gap: Gap) -> None:
+        self._mark_gap(Gap(gap.symbol, gap.start_ts, gap.end_ts, "reconnect"))
+
+    def _mark_gap(self, gap: Gap) -> None:
+        if self.writer is not None:
+            self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, reason=gap.reason)
+        if self.publisher is not None:
+            self.publisher.publish_gap(gap)
+
+    def _symbol_error(self, symbol: str, ret: int, message: str) -> None:
+        log.warning("%s is not streamed (ret %d): %s", symbol, ret, message)
+        self._refused[symbol] = (ret, message)
+        if self.leadership is not None:
+            self.leadership.tell(self.leadership.card.beyond, self._refused)
+
+    def _on_status(self, status: FeedStatus) -> None:
+        if self._on_status_cb is not None:
+            self._on_status_cb(status)
+
+    def _takeover_gap(self, gap: Gap) -> None:
+        log.warning(
+            "desk %s: %s trades from %d to %d ms may be missing (take-over)",
+            self.names.desk,
+            gap.symbol,
+            gap.start_ts,
+            gap.end_ts,
+        )
+        self._mark_gap(gap)
+        if self._on_takeover is not None:
+            try:
+                self._on_takeover(gap)
+            except Exception:
+                log.exception("desk take-over hook failed")

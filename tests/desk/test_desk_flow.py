@@ -1,0 +1,192 @@
+"""The desk on the machine's NATS: publisher, demand, desk feed; every tick once, none lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+
+import msgspec
+import nats
+from deskkit import Received, UpstreamFactory, book, keys, ticks
+from support.waits import wait_until
+
+from hkdesk.desk.connection import NatsOptions
+from hkdesk.desk.demand import Demand
+from hkdesk.desk.feed import DeskFeed
+from hkdesk.desk.feed_status import DeskFeedTimings
+from hkdesk.desk.follower import StreamFollower
+from hkdesk.desk.publisher import DeskPublisher
+from hkdesk.desk.server import DeskServer, DeskTimings
+from hkdesk.desk.subjects import DeskNames
+from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedState
+
+FAST_FEED = DeskFeedTimings(heartbeat=0.2, demand_refresh=0.3, leader_poll=0.1, backoff_initial=0.05)
+FAST_DESK = DeskTimings(demand_lease=1.0, heartbeat=0.2, latest_interval=0.05, ack_timeout=0.5)
+PLAN = Plan("test", symbols_per_connection=3, connections=2, reconnect_spacing=0.05)
+
+
+@contextlib.asynccontextmanager
+async def running_desk(desk_name: str, nats_url: str):
+    """A leading desk server with a scripted upstream, closed inside the test's own loop run
+    (pytest-qt processes Qt events between a test and its fixtures' teardown, which would step
+    a sleeping task outside the loop)."""
+    factory = UpstreamFactory()
+    server = DeskServer(
+        desk=desk_name,
+        nats_options=NatsOptions(nats_url),
+        plan=PLAN,
+        upstream_factory=factory,
+        writer=None,
+        timings=FAST_DESK,
+    )
+    task = asyncio.create_task(server.run())
+    await wait_until(lambda: server.is_leader and factory.made, what="the desk to lead")
+    try:
+        yield server, factory
+    finally:
+        await server.close()
+        await task
+
+
+def desk_feed(url: str, desk: str, received: Received, desktop: str = "alice") -> DeskFeed:
+    return DeskFeed(url, desk=desk, desktop_id=desktop, timings=FAST_FEED, **received.callbacks())
+
+
+async def test_publisher_stores_each_record_once_even_when_published_twice(nats_url, desk_name):
+    nc = await nats.connect(nats_url)
+    names = DeskNames(desk_name)
+    publisher = DeskPublisher(nc, names, max_in_flight=64)
+    await publisher.start()
+    first = ticks("700.HK", 1, 500) + ticks("5.HK", 1, 500)
+    for i in range(0, len(first), 50):
+        publisher.publish_ticks(first[i : i + 50])
+    publisher.publish_ticks(first[100:300])  # a re-publish: no-op by message id
+    assert await publisher.flush(20)
+    assert publisher.stats.published == 1200 and publisher.stats.duplicates == 200
+    got = []
+    follower = StreamFollower(nc, names.stream, names.trades_wildcard, got.extend, heartbeat=0.2)
+    follower.start()
+    await wait_until(lambda: len(got) >= 1000, what="the stream's 1000 trades")
+    await asyncio.sleep(0.3)
+    assert len(got) == 1000 and follower.last_seq == 1000
+    await follower.close()
+    await publisher.close()
+    await nc.close()
+
+
+async def test_desktop_gets_its_symbols_live_once_each(nats_url, desk_name):
+    async with running_desk(desk_name, nats_url) as desk:
+        _, factory = desk
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received)
+        feed.set_symbols(["700.HK", "5.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(
+            lambda: set(factory.current.symbols) == {"700.HK", "5.HK"}, what="the desk to follow demand"
+        )
+        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+        sent = ticks("700.HK", 1, 300) + ticks("5.HK", 1, 300)
+        for i in range(0, len(sent), 20):
+            factory.current.push(sent[i : i + 20])
+            factory.current.push(ticks("9988.HK", 1 + i, 20))  # not watched by this desktop
+            await asyncio.sleep(0)
+        await wait_until(lambda: len(received.ticks) >= len(sent), what="every trade")
+        await asyncio.sleep(0.3)
+        assert sorted(keys(received.ticks)) == sorted(keys(sent))
+        assert received.ticks[0] == sent[0] and received.batches < len(sent) / 2  # many per callback
+        await feed.close()
+        await task
+
+
+async def test_a_desktop_started_late_replays_the_day_then_follows(nats_url, desk_name):
+    async with running_desk(desk_name, nats_url) as desk:
+        server, factory = desk
+        morning = ticks("700.HK", 1, 400)
+        factory.current.push(morning)
+        assert await server.publisher.flush(10)
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received, desktop="bob")
+        feed.set_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: len(received.ticks) == 400, what="the morning's trades")
+        afternoon = ticks("700.HK", 401, 100)
+        factory.current.push(afternoon)
+        await wait_until(lambda: len(received.ticks) == 500, what="the live trades")
+        await asyncio.sleep(0.3)
+        assert keys(received.ticks) == keys(morning + afternoon)  # in order, each once
+        await feed.close()
+        await task
+
+
+async def test_depth_symbols_paint_the_latest_book_at_once(nats_url, desk_name):
+    async with running_desk(desk_name, nats_url) as desk:
+        server, factory = desk
+        factory.current.callbacks.on_books([book("700.HK", 1), book("700.HK", 2), book("5.HK", 3)])
+        await wait_until(lambda: server.publisher.latest.writes >= 2, what="the latest-quote bucket")
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received, desktop="carol")
+        feed.set_depth_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: received.books, what="the painted book")
+        assert [(b.symbol, b.seq) for b in received.books] == [("700.HK", 2)]
+        factory.current.callbacks.on_books([book("700.HK", 3)])
+        await wait_until(lambda: len(received.books) == 2, what="a live book")
+        assert received.books[-1].seq == 3
+        await feed.close()
+        await task
+
+
+async def test_demand_is_the_union_and_a_closed_desktop_releases_its_symbols(nats_url, desk_name):
+    async with running_desk(desk_name, nats_url) as desk:
+        _, factory = desk
+        a, b = Received(), Received()
+        feed_a = desk_feed(nats_url, desk_name, a, "alice")
+        feed_b = desk_feed(nats_url, desk_name, b, "bob")
+        feed_a.set_symbols(["700.HK", "5.HK"])
+        feed_b.set_symbols(["5.HK", "9988.HK"])
+        feed_b.set_depth_symbols(["9988.HK"], depth_level=5)
+        tasks = [asyncio.create_task(f.run()) for f in (feed_a, feed_b)]
+        await wait_until(
+            lambda: set(factory.current.symbols) == {"700.HK", "5.HK", "9988.HK"}, what="the union"
+        )
+        assert factory.current.symbols[0] == "5.HK"  # watched by both: first in line
+        assert factory.current.depth == ("9988.HK",) and factory.current.depth_level == 5
+        await feed_b.close()
+        await wait_until(
+            lambda: set(factory.current.symbols) == {"700.HK", "5.HK"}, what="bob's symbols released"
+        )
+        await feed_a.close()
+        await asyncio.gather(*tasks)
+
+
+async def test_a_desktop_that_vanishes_is_dropped_when_its_lease_lapses(nats_url, desk_name):
+    async with running_desk(desk_name, nats_url) as desk:
+        _, factory = desk
+        nc = await nats.connect(nats_url)
+        js = nc.jetstream()
+        demand = Demand(("1299.HK",), ())
+        await js.publish(f"$KV.{DeskNames(desk_name).demand_bucket}.ghost", msgspec.json.encode(demand))
+        await wait_until(lambda: factory.current.symbols == ("1299.HK",), what="the ghost's demand")
+        await wait_until(
+            lambda: factory.current.symbols == (), timeout=FAST_DESK.demand_lease * 5, what="lease lapse"
+        )
+        await nc.close()
+
+
+async def test_symbols_beyond_the_plan_are_reported_to_the_desktop(nats_url, desk_name):
+    async with running_desk(desk_name, nats_url) as desk:
+        _, factory = desk
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received)
+        watched = [f"{n}.HK" for n in (1, 2, 3, 5, 11, 16, 27, 700)]  # 8 > capacity 6
+        feed.set_symbols(watched)
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: len(received.symbol_errors) == 2, what="two symbols beyond the plan")
+        beyond = {s for s, ret, _ in received.symbol_errors if ret == 603}
+        assert beyond == set(watched[6:]) and len(factory.current.symbols) == 6
+        await wait_until(lambda: set(feed.status.overflow) == beyond, what="overflow in the status")
+        assert Counter(s for s, *_ in received.symbol_errors) == Counter(beyond)  # reported once each
+        await feed.close()
+        await task

@@ -1,0 +1,79 @@
+"""Subjects and payloads: reversible symbol tokens, exact records, message ids."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hkdesk.desk import codec
+from hkdesk.desk.subjects import DeskNames, SubjectError, decode_token, encode_token
+from hkdesk.domain.types import Book, Level, Tick
+
+NATS_TOKEN = re.compile(r"^[^.*>\s]+$")
+KV_KEY = re.compile(r"^[-/_=\.a-zA-Z0-9]+$")
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_any_symbol_survives_the_subject_token(symbol):
+    token = encode_token(symbol)
+    assert NATS_TOKEN.match(token) and KV_KEY.match(token) and "." not in token
+    assert decode_token(token) == symbol
+
+
+def test_an_hk_code_is_readable_in_its_subject():
+    names = DeskNames("floor1")
+    assert names.trade_subject("700.HK") == "hkdesk.floor1.trade.700=2EHK"
+    assert names.gap_subject("700.HK") == "hkdesk.floor1.trade.700=2EHK.gap"
+    assert names.book_subject("9988.HK") == "hkdesk.floor1.book.9988=2EHK"
+
+
+@pytest.mark.parametrize("bad", ["", "a.b", "a b", "x" * 33, "désk"])
+def test_bad_desk_names_are_refused(bad):
+    with pytest.raises(SubjectError):
+        DeskNames(bad)
+
+
+def test_a_token_that_was_not_encoded_is_refused():
+    with pytest.raises(SubjectError):
+        decode_token("700.HK")
+
+
+@given(
+    price=st.decimals(min_value=Decimal("0.001"), max_value=Decimal(9_999_999), places=3),
+    volume=st.decimals(min_value=Decimal(0), max_value=Decimal(10**12), places=0),
+    seq=st.integers(0, 2**63 - 1),
+)
+def test_a_trade_comes_back_digit_for_digit(price, volume, seq):
+    tick = Tick("700.HK", seq, 1_733_450_000_123, price, volume, direction=2, received_at=1.25)
+    back = codec.decode_tick(codec.encode(tick))
+    assert back == tick
+    assert str(back.price) == str(price) and str(back.turnover) == str(tick.turnover)
+
+
+def test_a_book_comes_back_exactly():
+    book = Book("5.HK", 9, 1_733_450_000_123, [Level(Decimal("61.25"), Decimal("800"))], [])
+    assert codec.decode_book(codec.encode(book)) == book
+    assert b'"61.25"' in codec.encode(book)  # decimals travel as strings, never floats
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"{", b"[]", b'{"code":"700.HK","seq":1,"tick_time":1,"price":"-1","volume":"1"}', b'{"code":""}'],
+)
+def test_a_malformed_payload_raises_instead_of_yielding_a_record(payload):
+    with pytest.raises((msgspec.DecodeError, msgspec.ValidationError)):
+        codec.decode_tick(payload)
+
+
+def test_message_ids_name_the_record():
+    a = Tick("700.HK", 5, 1_733_450_000_123, Decimal("1"), Decimal("1"))
+    same = Tick("700.HK", 5, 1_733_450_000_123, Decimal("1"), Decimal("1"), received_at=9.0)
+    other = Tick("700.HK", 6, 1_733_450_000_123, Decimal("1"), Decimal("1"))
+    assert codec.tick_id(a) == codec.tick_id(same) != codec.tick_id(other)
+    book = Book("700.HK", 5, 1_733_450_000_123)
+    assert codec.book_id(book) != codec.tick_id(a)
