@@ -12,7 +12,16 @@ from hkdesk.sources.spec import PLAN_NAMES as PLANS
 
 
 def _app_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", help="AllTick WebSocket endpoint without the token (default: settings)")
+    parser.add_argument(
+        "--url",
+        help="AllTick WebSocket endpoint without the token, or a shared desk's nats://HOST:4222 "
+        "(default: settings)",
+    )
+    parser.add_argument("--desk", help="the shared desk's name, with --url nats://… (default: main)")
+    parser.add_argument(
+        "--desktop-id", dest="desktop_id", help="this desktop's id on the desk: its NATS user"
+    )
+    parser.add_argument("--nats-creds", dest="nats_creds", metavar="FILE", help="NATS credentials file")
     parser.add_argument("--token", help="AllTick token (else HKDESK_TOKEN, then the OS keyring)")
     parser.add_argument("--plan", choices=PLANS, help="AllTick plan: symbol and connection limits")
     parser.add_argument("--db", help="SQLAlchemy database URL (default: SQLite in the user data folder)")
@@ -57,8 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument(
         "--url",
         help="WebSocket endpoint without the token, e.g. "
-        "wss://quote.alltick.co/quote-stock-b-ws-api (default: built-in simulator)",
+        "wss://quote.alltick.co/quote-stock-b-ws-api, or a shared desk's nats://HOST:4222 "
+        "(default: built-in simulator)",
     )
+    rec.add_argument(
+        "--publish",
+        metavar="NATS_URL",
+        help="be a desk server: publish every trade and book to NATS JetStream at nats://HOST:4222",
+    )
+    rec.add_argument("--desk", default=None, help="the shared desk's name (default: main)")
+    rec.add_argument("--nats-creds", dest="nats_creds", metavar="FILE", help="NATS credentials file")
+    rec.add_argument("--desktop-id", dest="desktop_id", help=argparse.SUPPRESS)
     rec.add_argument("--token", help="AllTick token (else HKDESK_TOKEN, then the OS keyring)")
     rec.add_argument(
         "--plan",

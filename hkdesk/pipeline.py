@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Book, Gap, Tick
-from hkdesk.feed.client import FeedClient
 from hkdesk.feed.status import FeedStatus, FeedTimings
-from hkdesk.sources.upstream import Upstream
+from hkdesk.sources.upstream import FeedCallbacks, Upstream
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -43,17 +42,8 @@ class Pipeline:
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
         self.upstream = upstream
-        self.feed = FeedClient(
-            upstream.url,
-            upstream.token,
-            plan=upstream.plan,
-            on_ticks=self._ticks,
-            on_books=self._books,
-            on_status=on_status,
-            on_gap=self._gap,
-            on_symbol_error=self._symbol_error,
-            timings=timings or FeedTimings(),
-        )
+        callbacks = FeedCallbacks(self._ticks, self._books, on_status, self._gap, self._symbol_error)
+        self.feed = upstream.feed(callbacks, timings or FeedTimings())
 
     def _ticks(self, ticks: list[Tick]) -> None:
         self.hub.apply_ticks(ticks)

@@ -23,9 +23,10 @@ from hkdesk.domain.symbols import parse_symbol_list
 from hkdesk.feed.alltick.protocol import redact
 from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.pipeline import Pipeline
+from hkdesk.record_publish import publish_desk
 from hkdesk.sources.demo_day import resume_args
 from hkdesk.sources.runner import SourceRunner
-from hkdesk.sources.spec import SourceError, SourceSpec
+from hkdesk.sources.spec import SourceError, SourceKind, SourceSpec
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.store.engine import default_db_url, ping
 from hkdesk.store.errors import StoreError
@@ -68,13 +69,16 @@ def run_record(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 def _source(args: argparse.Namespace) -> SourceRunner:
     """The source to record from; a real feed must have a token before anything starts."""
     tokens = TokenStore(args.token)
+    desk = {"desk": args.desk or "main", "desktop_id": args.desktop_id or "", "nats_creds": args.nats_creds}
     try:
-        spec = SourceSpec.from_url(args.url, plan=args.plan)
+        spec = SourceSpec.from_url(args.url, plan=args.plan, **desk)
         spec.limits()
     except SourceError as exc:
         raise RecordError(str(exc)) from None
-    if not spec.simulated and not tokens.get():
+    if spec.kind is SourceKind.ALLTICK and not tokens.get():
         raise RecordError("a real feed needs a token: --token, HKDESK_TOKEN or the OS keyring")
+    if args.publish and spec.kind is SourceKind.DESK:
+        raise RecordError("--publish needs an upstream (AllTick or the simulator), not another desk")
     return SourceRunner(spec, tokens)
 
 
@@ -118,6 +122,11 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
             failure.append(status)
             stop.set()
 
+    if args.publish:
+        try:
+            return await publish_desk(args, upstream, writer, symbols, stop, out)
+        finally:
+            await source.stop()
     pipeline = Pipeline(upstream, writer=writer, on_status=on_status)
     source.on_moved = lambda moved: pipeline.feed.retarget(moved.url, moved.token)
     pipeline.feed.set_symbols(symbols)

@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "ui": 70,
     "app": 60,
     "record": 50,
+    "record_publish": 48,
     "alerts": 45,
     "export": 45,
     "pipeline": 40,
@@ -36,7 +37,7 @@ LAYERS: dict[str, int] = {
     "i18n": 5,
     "about": 5,
     "folders": 5,
-    "desk": 45,
+    "desk": 25,
     "watchlist_file": 15,
     "hkdesk": 0,
 }

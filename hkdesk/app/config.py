@@ -27,7 +27,10 @@ from hkdesk.store.spill_keeper import default_spill_dir
 log = logging.getLogger(__name__)
 
 #: Settings whose change rebuilds the feed and the writer.
-MARKET_KEYS = frozenset({"feed/source", "feed/url", "feed/plan", "store/db_url", TOKEN_KEY})
+MARKET_KEYS = frozenset(
+    {"feed/source", "feed/url", "feed/plan", "store/db_url", "desk/url", "desk/name", "desk/desktop_id",
+     "desk/creds", TOKEN_KEY}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class Launch:
     db_url: str | None = None
     #: Where the default databases and spill folders live (the user's data folder if None).
     data_dir: Path | None = None
+    #: A shared desk: its name, this desktop's id, the NATS credentials file.
+    desk: str | None = None
+    desktop_id: str | None = None
+    nats_creds: str | None = None
     sim_args: tuple[str, ...] = ()
     timings: FeedTimings = field(default_factory=FeedTimings)
     plan_limits: Plan | None = None
@@ -48,7 +55,9 @@ class Launch:
         """Setting key → the command-line option that overrides it for this run."""
         found: dict[str, str] = {}
         if self.url:
-            found.update({"feed/source": "--url", "feed/url": "--url"})
+            found.update({"feed/source": "--url", "feed/url": "--url", "desk/url": "--url"})
+        if self.desk:
+            found["desk/name"] = "--desk"
         if self.plan:
             found["feed/plan"] = "--plan"
         if self.db_url:
@@ -58,17 +67,26 @@ class Launch:
 
 def market_config(settings: AppSettings, launch: Launch) -> MarketConfig:
     """Each source stores into its own database: the simulator always into its own file (unless
-    ``--db`` names one), a real feed into the configured database or its own default file."""
-    kind = SourceKind.ALLTICK if launch.url else settings.feed_source
+    ``--db`` names one), AllTick into the configured database or its own default file, a shared
+    desk into its own file (a desktop on a desk needs none of its own, but keeps one)."""
+    if launch.url:
+        kind = SourceKind.DESK if launch.url.startswith(("nats://", "tls://")) else SourceKind.ALLTICK
+        url = launch.url
+    else:
+        kind = settings.feed_source
+        url = settings.desk_url if kind is SourceKind.DESK else settings.alltick_url
     source = SourceSpec(
         kind,
-        url=launch.url or settings.alltick_url,
+        url=url,
         # the simulator's limits are ours to choose: the widest plan unless told otherwise
         plan=launch.plan or (settings.plan if kind is SourceKind.ALLTICK else None),
         sim_args=launch.sim_args,
         plan_limits=launch.plan_limits,
+        desk=launch.desk or settings.desk_name,
+        desktop_id=launch.desktop_id or settings.desktop_id,
+        nats_creds=launch.nats_creds or settings.nats_creds or None,
     )
-    configured = None if source.simulated else settings.db_url or None
+    configured = settings.db_url or None if kind is SourceKind.ALLTICK else None
     db_url = launch.db_url or configured or default_db_url(source.store_name, launch.data_dir)
     spill_root = launch.data_dir / "spill" if launch.data_dir is not None else None
     return MarketConfig(

@@ -32,6 +32,7 @@ from hkdesk.app.status import (
     link_text,
 )
 from hkdesk.app.writer_thread import WriterThread
+from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.sessions import hk_now, phase_at
@@ -82,7 +83,7 @@ class MarketService(QObject):
         self.tokens = tokens
         self.hub = hub or QuoteHub()
         self.pipeline: Pipeline | None = None
-        self.feed: FeedClient | None = None
+        self.feed: FeedClient | DeskFeed | None = None
         self.source: SourceRunner | None = None
         self.engine = None
         self.writer: BatchWriter | None = None
@@ -171,10 +172,12 @@ class MarketService(QObject):
         self.feed.set_depth(self._depth_levels())
         self._feed_task = asyncio.get_running_loop().create_task(self._run_feed(self.feed))
         try:
-            self._snapshots = SnapshotFetcher(self.hub, upstream.http())
+            http = upstream.http()
         except ValueError as exc:
             log.warning("previous closes unavailable: %s", exc)
-        else:
+            http = None
+        if http is not None:
+            self._snapshots = SnapshotFetcher(self.hub, http)
             self._snapshots.watch(self._streamed())
 
     def _resume_args(self) -> list[str]:
@@ -190,10 +193,11 @@ class MarketService(QObject):
 
     def _source_moved(self, upstream: Upstream) -> None:
         """The restarted simulator listens on another port: follow it."""
-        if self.feed is not None:
+        if isinstance(self.feed, FeedClient):
             self.feed.retarget(upstream.url, upstream.token)
-        if self._snapshots is not None:
-            self._snapshots.retarget(upstream.http())
+        http = upstream.http()
+        if self._snapshots is not None and http is not None:
+            self._snapshots.retarget(http)
 
     @property
     def simulator_restarts(self) -> int:

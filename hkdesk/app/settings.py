@@ -92,6 +92,42 @@ class AppSettings(QObject):
         self._set("feed/plan", value if value in PLAN_NAMES else "free", self.plan)
 
     @property
+    def desk_url(self) -> str:
+        """A shared desk's NATS URL (``nats://HOST:4222``)."""
+        return self._str("desk/url", "nats://127.0.0.1:4222")
+
+    @desk_url.setter
+    def desk_url(self, value: str) -> None:
+        self._set("desk/url", value.strip(), self.desk_url)
+
+    @property
+    def desk_name(self) -> str:
+        return self._str("desk/name", "main")
+
+    @desk_name.setter
+    def desk_name(self, value: str) -> None:
+        self._set("desk/name", value.strip() or "main", self.desk_name)
+
+    @property
+    def desktop_id(self) -> str:
+        """This desktop's id on the desk (its NATS user); empty: the user in the URL, else the
+        machine's name."""
+        return self._str("desk/desktop_id", "")
+
+    @desktop_id.setter
+    def desktop_id(self, value: str) -> None:
+        self._set("desk/desktop_id", value.strip(), self.desktop_id)
+
+    @property
+    def nats_creds(self) -> str:
+        """A NATS credentials file for the desk, if its server wants one."""
+        return self._str("desk/creds", "")
+
+    @nats_creds.setter
+    def nats_creds(self, value: str) -> None:
+        self._set("desk/creds", value.strip(), self.nats_creds)
+
+    @property
     def db_url(self) -> str:
         return self._str("store/db_url", "")
 

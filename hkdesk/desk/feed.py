@@ -36,7 +36,7 @@ from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
 from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
-from hkdesk.feed.status import FeedStats, FeedStatus
+from hkdesk.feed.status import FeedState, FeedStats, FeedStatus
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,19 @@ class DeskFeed:
         self._depth_level = depth_level
         self._depth_tokens = frozenset(encode_token(s) for s in self._depth)
         self._lists_changed()
+
+    def set_depth(self, levels: dict[str, int]) -> None:
+        """Books of ``levels``' symbols, at the deepest level asked for (the desk streams one list)."""
+        self.set_depth_symbols(levels, max(levels.values(), default=1))
+
+    def streaming(self) -> tuple[set[str], set[str]]:
+        """The symbols whose trades and books flow now: all watched ones while the desk is live,
+        but those beyond its plan or refused upstream."""
+        status = self.status
+        if status.state is not FeedState.LIVE:
+            return set(), set()
+        missing = set(status.overflow) | set(status.rejected)
+        return set(self._trades) - missing, set(self._depth) - missing
 
     async def run(self) -> None:
         """Stream until :meth:`close` is called or NATS refuses the credentials."""

@@ -16,9 +16,9 @@ from concurrent.futures import Executor
 from urllib.parse import urlsplit
 
 from hkdesk.sim.process import SimProcess, SimulatorStartError, start_simulator_process
-from hkdesk.sources.spec import SIM_TOKEN, SourceError, SourceSpec
+from hkdesk.sources.spec import SIM_TOKEN, SourceError, SourceKind, SourceSpec
 from hkdesk.sources.token_store import ENV_VAR, TokenStore
-from hkdesk.sources.upstream import Upstream
+from hkdesk.sources.upstream import DeskAccess, Upstream, default_desktop_id
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,11 @@ class SourceRunner:
     async def start(self) -> Upstream:
         spec = self.spec
         plan = spec.limits()
+        if spec.kind is SourceKind.DESK:
+            desktop = spec.desktop_id or urlsplit(spec.url).username or default_desktop_id()
+            access = DeskAccess(spec.desk, desktop, spec.nats_creds)
+            self.upstream = Upstream(spec.label, spec.url, "", plan, desk=access)
+            return self.upstream
         if not spec.simulated:
             token = self.tokens.get()
             if not token:

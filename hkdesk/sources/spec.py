@@ -21,6 +21,8 @@ SIMULATOR_LABEL = QT_TRANSLATE_NOOP("Status", "Built-in simulator")
 class SourceKind(StrEnum):
     SIMULATOR = "simulator"
     ALLTICK = "alltick"
+    #: A shared desk: one upstream held by desk servers, fanned out over NATS JetStream.
+    DESK = "desk"
 
 
 class SourceError(Exception):
@@ -39,14 +41,23 @@ class SourceSpec:
     sim_args: tuple[str, ...] = ()
     #: Limits to use instead of the named plan (tests and benchmarks use fast reconnects).
     plan_limits: Plan | None = None
+    #: A shared desk: its name, this desktop's id (its NATS user), a NATS credentials file.
+    desk: str = "main"
+    desktop_id: str = ""
+    nats_creds: str | None = None
 
     @classmethod
     def from_url(cls, url: str | None, **kw: object) -> SourceSpec:
-        """``None`` or empty: the built-in simulator; ``ws://``/``wss://``: an AllTick endpoint."""
+        """``None`` or empty: the built-in simulator; ``ws://``/``wss://``: an AllTick endpoint;
+        ``nats://``/``tls://``: a shared desk."""
         if not url:
             return cls(SourceKind.SIMULATOR, **kw)  # type: ignore[arg-type]
+        if url.startswith(("nats://", "tls://")):
+            return cls(SourceKind.DESK, url=url, **kw)  # type: ignore[arg-type]
         if not url.startswith(("ws://", "wss://")):
-            raise SourceError(f"--url must start with ws:// or wss://, not {redact(url)!r}")
+            raise SourceError(
+                f"--url must start with ws:// or wss:// (nats:// for a shared desk), not {redact(url)!r}"
+            )
         return cls(SourceKind.ALLTICK, url=url, **kw)  # type: ignore[arg-type]
 
     @property
@@ -64,12 +75,15 @@ class SourceSpec:
 
     @property
     def store_source(self) -> str:
-        """The name a database is stamped with: one source's data never mixes with another's."""
-        return self.kind.value
+        """The name a database is stamped with: one source's data never mixes with another's.
+        A desk relays AllTick (or, in a demo, a simulator): its data is the desk's own."""
+        return f"desk:{self.desk}" if self.kind is SourceKind.DESK else self.kind.value
 
     @property
     def store_name(self) -> str:
         """The default database's file name (``<name>.db`` in the data folder)."""
+        if self.kind is SourceKind.DESK:
+            return f"desk-{self.desk}"
         return "simulator" if self.simulated else "hkdesk"
 
     @property
@@ -77,4 +91,6 @@ class SourceSpec:
         """What the status bar calls this source."""
         if self.simulated:
             return SIMULATOR_LABEL
+        if self.kind is SourceKind.DESK:
+            return f"Shared desk ({self.desk})"
         return f"AllTick ({self.plan or 'free'})"

@@ -1,26 +1,92 @@
-"""A started source: where the feed connects, with which token, within which plan."""
+"""A started source: where the feed connects, with which token, within which plan, and how.
+
+An AllTick endpoint or the built-in simulator is reached over AllTick's WebSocket
+(:class:`~hkdesk.feed.client.FeedClient`); a shared desk over NATS JetStream
+(:class:`~hkdesk.desk.feed.DeskFeed`, no AllTick token on the desktop). Both hand the same
+callbacks the same batches.
+"""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from hkdesk.desk.connection import NatsOptions
+from hkdesk.desk.feed import DeskFeed
+from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.plans import Plan
+from hkdesk.feed.status import FeedStatus, FeedTimings
+
+
+@dataclass(frozen=True)
+class DeskAccess:
+    """How a desktop joins a shared desk."""
+
+    name: str
+    #: This desktop's id: its NATS user, whose permissions cover its own demand key.
+    desktop_id: str
+    creds_file: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedCallbacks:
+    on_ticks: Callable[[list[Tick]], None]
+    on_books: Callable[[list[Book]], None] | None = None
+    on_status: Callable[[FeedStatus], None] | None = None
+    on_gap: Callable[[Gap], None] | None = None
+    on_symbol_error: Callable[[str, int, str], None] | None = None
 
 
 @dataclass(frozen=True)
 class Upstream:
     label: str
-    #: WebSocket endpoint without the token.
+    #: WebSocket endpoint without the token, or the desk's NATS URL.
     url: str
     token: str
     plan: Plan
     simulated: bool = False
+    desk: DeskAccess | None = None
 
-    def http(self) -> QuoteHttp:
+    def feed(self, callbacks: FeedCallbacks, timings: FeedTimings) -> FeedClient | DeskFeed:
+        """The feed that streams this upstream into ``callbacks``."""
+        if self.desk is not None:
+            return DeskFeed(
+                NatsOptions(self.url, creds_file=self.desk.creds_file, name=f"hkdesk-{self.desk.desktop_id}"),
+                desk=self.desk.name,
+                desktop_id=self.desk.desktop_id,
+                on_ticks=callbacks.on_ticks,
+                on_books=callbacks.on_books,
+                on_status=callbacks.on_status,
+                on_gap=callbacks.on_gap,
+                on_symbol_error=callbacks.on_symbol_error,
+            )
+        return FeedClient(
+            self.url,
+            self.token,
+            plan=self.plan,
+            on_ticks=callbacks.on_ticks,
+            on_books=callbacks.on_books,
+            on_status=callbacks.on_status,
+            on_gap=callbacks.on_gap,
+            on_symbol_error=callbacks.on_symbol_error,
+            timings=timings,
+        )
+
+    def http(self) -> QuoteHttp | None:
         """The HTTP snapshot client for this upstream (previous close, latest trade). AllTick's
         per-plan rate limits apply to a real feed; our own simulator, started on the widest plan, takes
-        20 calls a second."""
+        20 calls a second. A desktop on a shared desk has no token for AllTick's HTTP API: None."""
+        if self.desk is not None:
+            return None
         if self.simulated:
             return QuoteHttp(self.url, self.token, min_interval=0.05, codes_per_request=200)
         return QuoteHttp.for_plan(self.url, self.token, self.plan)
+
+
+def default_desktop_id() -> str:
+    """This machine's name, as a NATS user name (letters, digits, ``-`` and ``_``)."""
+    name = socket.gethostname().split(".")[0] or "desktop"
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)

@@ -46,7 +46,12 @@ def test_the_command_line_overrides_and_says_which_setting(tmp_path, qapp) -> No
     cfg = market_config(settings, launch)
     assert cfg.source.kind is SourceKind.ALLTICK and cfg.source.url == "wss://example.invalid/ws"
     assert cfg.db_url == "sqlite:///cli.db"
-    assert launch.overridden() == {"feed/source": "--url", "feed/url": "--url", "store/db_url": "--db"}
+    assert launch.overridden() == {
+        "feed/source": "--url",
+        "feed/url": "--url",
+        "desk/url": "--url",
+        "store/db_url": "--db",
+    }
 
 
 async def test_the_follower_rebuilds_only_for_a_change_that_applies(tmp_path, qapp) -> None:

@@ -21,6 +21,7 @@ def test_a_url_picks_the_source_and_bad_ones_are_refused() -> None:
     spec = SourceSpec.from_url("wss://quote.example/ws", plan="basic")
     assert spec.kind is SourceKind.ALLTICK and spec.limits().name == "basic"
     assert SourceSpec.from_url("wss://quote.example/ws").limits().name == "free"
+    assert SourceSpec.from_url("nats://desk.example:4222").kind is SourceKind.DESK
     with pytest.raises(SourceError, match="ws:// or wss://"):
         SourceSpec.from_url("http://quote.example/?token=abcdef")
     with pytest.raises(SourceError, match="unknown plan"):

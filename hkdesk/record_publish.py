@@ -1,0 +1,82 @@
+"""``hkdesk record --publish nats://HOST:4222``: the recorder as a shared desk's server.
+
+It holds the upstream (AllTick or the built-in simulator, sharded as the plan allows) while it
+leads the desk, stores every trade as a recorder does, and publishes every trade and book to
+NATS JetStream; a second recorder with the same ``--desk`` stands by and takes over when the
+leader dies. The symbols it streams are ``--symbols`` and whatever the desk's desktops watch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import time
+from typing import TextIO
+
+from hkdesk.desk.connection import NatsOptions
+from hkdesk.desk.demand import Demand
+from hkdesk.desk.server import DeskServer, UpstreamCallbacks
+from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
+from hkdesk.feed.status import FeedTimings
+from hkdesk.sources.upstream import FeedCallbacks, Upstream
+from hkdesk.store.writer import BatchWriter
+
+
+async def publish_desk(
+    args: argparse.Namespace,
+    upstream: Upstream,
+    writer: BatchWriter,
+    symbols: list[str],
+    stop: asyncio.Event,
+    out: TextIO,
+) -> int:
+    def connect(cb: UpstreamCallbacks):
+        return upstream.feed(
+            FeedCallbacks(cb.on_ticks, cb.on_books, cb.on_status, cb.on_gap, cb.on_symbol_error),
+            FeedTimings(),
+        )
+
+    base = Demand(tuple(symbols), tuple(symbols) if args.depth else (), args.depth or MAX_DEPTH_LEVEL)
+    server = DeskServer(
+        desk=args.desk or "main",
+        nats_options=NatsOptions(args.publish, creds_file=args.nats_creds, name="hkdesk-desk"),
+        plan=upstream.plan,
+        upstream_factory=connect,
+        writer=writer,
+        base=base,
+    )
+    writer.start()
+    loop = asyncio.get_running_loop()
+    task = loop.create_task(server.run(), name="hkdesk-desk-server")
+    started = time.monotonic()
+    deadline = None if args.duration is None else started + args.duration
+    leading: bool | None = None
+    try:
+        while not stop.is_set() and not task.done():
+            if server.is_leader != leading:
+                leading = server.is_leader
+                print(
+                    f"desk {args.desk or 'main'}: {'leading' if leading else 'standing by'}",
+                    file=out,
+                    flush=True,
+                )
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.1)
+    finally:
+        await server.close()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        flushed = await asyncio.to_thread(writer.stop, 60.0)
+    stats = writer.stats()
+    print(
+        f"done: desk {args.desk or 'main'}, {stats.stored_total} stored, {stats.queued} still queued",
+        file=out,
+        flush=True,
+    )
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        print(f"hkdesk record: the desk server stopped: {task.exception()}", file=out)
+        return 1
+    return 0 if flushed else 1
