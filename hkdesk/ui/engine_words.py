@@ -24,6 +24,7 @@ PLAN_WORDS = {
     "professional": QT_TRANSLATE_NOOP("Plan", "professional"),
 }
 _ALLTICK_SOURCE = re.compile(r"AllTick \((\w+)\)")
+_DESK_SOURCE = re.compile(r"Shared desk \((.+)\)")
 
 
 def plan_text(name: str) -> str:
@@ -39,11 +40,16 @@ def token_text(text: str) -> str:
 
 
 def source_text(text: str) -> str:
-    """The status bar's quote source: the built-in simulator, or ``AllTick (plan)``."""
-    m = _ALLTICK_SOURCE.fullmatch(text)
-    if m:
-        return translate("Status", "AllTick ({plan})").format(plan=plan_text(m.group(1)))
-    return translate("Status", text)
+    """The status bar's quote source: the built-in simulator, ``AllTick (plan)`` or ``Shared desk
+    (name)``; a problem after `` · `` (a simulator being restarted) stays as the engine wrote it."""
+    source, sep, problem = text.partition(" · ")
+    if m := _ALLTICK_SOURCE.fullmatch(source):
+        source = translate("Status", "AllTick ({plan})").format(plan=plan_text(m.group(1)))
+    elif m := _DESK_SOURCE.fullmatch(source):
+        source = translate("Status", "Shared desk ({desk})").format(desk=m.group(1))
+    else:
+        source = translate("Status", source)
+    return source + sep + problem
 
 
 def clock_text(text: str) -> str:

@@ -382,6 +382,10 @@
         <translation>内置模拟器</translation>
     </message>
     <message>
+        <source>Shared desk</source>
+        <translation>共享交易台</translation>
+    </message>
+    <message>
         <source>{token} — type to replace</source>
         <translation>{token} — 输入即可替换</translation>
     </message>
@@ -392,6 +396,14 @@
     <message>
         <source>No OS keyring is available here ({detail}). A token typed here is used for this session only; set the {env} environment variable to keep it. Current source: {source}.</source>
         <translation>此处没有可用的系统密钥环（{detail}）。在此输入的令牌仅用于本次运行；如需保留，请设置环境变量 {env}。当前来源：{source}。</translation>
+    </message>
+    <message>
+        <source>default: the user in the URL, else this computer&apos;s name</source>
+        <translation>默认：URL 中的用户，否则为本机名称</translation>
+    </message>
+    <message>
+        <source>NATS credentials file, if the desk wants one</source>
+        <translation>NATS 凭据文件（交易台需要时）</translation>
     </message>
     <message>
         <source>default: SQLite file in the user data folder</source>
@@ -436,6 +448,26 @@
     <message>
         <source>Plan</source>
         <translation>套餐</translation>
+    </message>
+    <message>
+        <source>Shared desk (no AllTick token needed)</source>
+        <translation>共享交易台（无需 AllTick 令牌）</translation>
+    </message>
+    <message>
+        <source>NATS URL</source>
+        <translation>NATS 地址</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>交易台</translation>
+    </message>
+    <message>
+        <source>Desktop id</source>
+        <translation>桌面 ID</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>凭据</translation>
     </message>
     <message>
         <source>Storage</source>
@@ -542,6 +574,10 @@
     <message>
         <source>AllTick ({plan})</source>
         <translation>AllTick（{plan}）</translation>
+    </message>
+    <message>
+        <source>Shared desk ({desk})</source>
+        <translation>共享交易台（{desk}）</translation>
     </message>
 </context>
 <context>

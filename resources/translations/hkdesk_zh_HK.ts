@@ -382,6 +382,10 @@
         <translation>內置模擬器</translation>
     </message>
     <message>
+        <source>Shared desk</source>
+        <translation>共用交易台</translation>
+    </message>
+    <message>
         <source>{token} — type to replace</source>
         <translation>{token} — 輸入即可替換</translation>
     </message>
@@ -392,6 +396,14 @@
     <message>
         <source>No OS keyring is available here ({detail}). A token typed here is used for this session only; set the {env} environment variable to keep it. Current source: {source}.</source>
         <translation>此處沒有可用的作業系統鑰匙圈（{detail}）。在此輸入的存取權杖只用於這次執行；如要保留，請設定環境變數 {env}。目前來源：{source}。</translation>
+    </message>
+    <message>
+        <source>default: the user in the URL, else this computer&apos;s name</source>
+        <translation>預設：URL 中的用戶，否則為本機名稱</translation>
+    </message>
+    <message>
+        <source>NATS credentials file, if the desk wants one</source>
+        <translation>NATS 憑證檔案（交易台需要時）</translation>
     </message>
     <message>
         <source>default: SQLite file in the user data folder</source>
@@ -436,6 +448,26 @@
     <message>
         <source>Plan</source>
         <translation>計劃</translation>
+    </message>
+    <message>
+        <source>Shared desk (no AllTick token needed)</source>
+        <translation>共用交易台（毋須 AllTick 存取權杖）</translation>
+    </message>
+    <message>
+        <source>NATS URL</source>
+        <translation>NATS 網址</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>交易台</translation>
+    </message>
+    <message>
+        <source>Desktop id</source>
+        <translation>桌面 ID</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>憑證</translation>
     </message>
     <message>
         <source>Storage</source>
@@ -542,6 +574,10 @@
     <message>
         <source>AllTick ({plan})</source>
         <translation>AllTick（{plan}）</translation>
+    </message>
+    <message>
+        <source>Shared desk ({desk})</source>
+        <translation>共用交易台（{desk}）</translation>
     </message>
 </context>
 <context>

@@ -37,6 +37,11 @@ PRODUCTS_AND_CODES = (
     "--db",  # command-line options, named in the settings dialog
     "--url",
     "--plan",
+    "--desk",
+    "NATS",  # the shared desk's messaging system, its address and this desktop's id on it
+    "URL",
+    "ID",
+    "main",  # the default desk's name: an identifier every desk server and desktop shares
 )
 UNITS = ("K", "M", "B")
 NOT_SET = {"zh_HK": "未設定", "zh_CN": "未设置"}
