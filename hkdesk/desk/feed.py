@@ -216,7 +216,8 @@ class DeskFeed:
         self._board.start(nc, names, trades.caught_up, self._watched_symbols)
         await paint.caught_up.wait()
         await paint.close()
-        self._followers.remove(paint)
+        if paint in self._followers:  # a close() while the board was painting took them all
+            self._followers.remove(paint)
 
     def _watched_symbols(self) -> tuple[str, ...]:
         return self._trades
