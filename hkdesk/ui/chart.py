@@ -31,6 +31,7 @@ from hkdesk.ui.candles import CandleGroup, VolumeGroup
 from hkdesk.ui.chart_axes import TimeAxis, VolumeAxis
 from hkdesk.ui.chart_crosshair import Crosshair
 from hkdesk.ui.chart_data import BarSeries, TickBuffer
+from hkdesk.ui.chart_time import LunchAxis
 from hkdesk.ui.colours import Palette, make_palette
 from hkdesk.ui.freshness_badge import FreshnessBadge
 
@@ -110,9 +111,13 @@ class ChartPanel(QWidget):
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.ci.setContentsMargins(2, 2, 2, 2)
         self.canvas.ci.setSpacing(0)
-        self.price_plot: pg.PlotItem = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": TimeAxis()})
+        self.axis = LunchAxis()
+        time_of = self.axis.to_time
+        self.price_plot: pg.PlotItem = self.canvas.addPlot(
+            row=0, col=0, axisItems={"bottom": TimeAxis(to_time=time_of)}
+        )
         self.volume_plot: pg.PlotItem = self.canvas.addPlot(
-            row=1, col=0, axisItems={"bottom": TimeAxis(), "right": VolumeAxis("right")}
+            row=1, col=0, axisItems={"bottom": TimeAxis(to_time=time_of), "right": VolumeAxis("right")}
         )
         self.canvas.ci.layout.setRowStretchFactor(0, 4)
         self.canvas.ci.layout.setRowStretchFactor(1, 1)
@@ -125,6 +130,8 @@ class ChartPanel(QWidget):
             plot.showAxis("right")
             plot.hideAxis("left")
             plot.getAxis("right").setWidth(64)
+            for name in ("right", "bottom"):  # grid lines under candle bodies and volume bars:
+                plot.getAxis(name).setZValue(-200)  # below the view box (pyqtgraph puts it at -100)
         self.volume_plot.setMaximumHeight(140)
         self.volume_plot.getAxis("right").setStyle(showValues=True)
         self.volume_plot.setMouseEnabled(x=True, y=False)
@@ -135,9 +142,17 @@ class ChartPanel(QWidget):
             item.setSkipFiniteCheck(True)
         self.price_plot.setClipToView(True)
         self.price_plot.setDownsampling(auto=True, mode="peak")
-        self.prev_line = pg.InfiniteLine(angle=0, movable=False)
+        # the previous close is a reference the eye looks for: drawn above the curves and the grid,
+        # and named on the line (the grid is drawn under the data: set_palette)
+        self.prev_line = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            label=self.tr("Prev close") + " {value:.3f}",
+            labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]},
+        )
+        self.prev_line.setZValue(20)
         self.prev_line.setVisible(False)
-        self.price_plot.addItem(self.prev_line, ignoreBounds=True)
+        self.price_plot.addItem(self.prev_line)  # in the price range: change is read against it
         self.candles = CandleGroup(self.price_plot, self._palette.up, self._palette.down)
         self.forming = CandleGroup(self.price_plot, self._palette.up, self._palette.down, z=1)
         self.volumes = VolumeGroup(self.volume_plot, self._palette.up, self._palette.down)
@@ -183,7 +198,8 @@ class ChartPanel(QWidget):
                 axis.setStyle(tickAlpha=255, maxTickLevel=1)
         self.price_curve.setPen(pg.mkPen(c.price, width=1))
         self.vwap_curve.setPen(pg.mkPen(c.vwap, width=1, style=Qt.PenStyle.DashLine))
-        self.prev_line.setPen(pg.mkPen(c.previous_close, width=1, style=Qt.PenStyle.DotLine))
+        self.prev_line.setPen(pg.mkPen(c.previous_close, width=1, style=Qt.PenStyle.DashLine))
+        self.prev_line.label.setColor(c.previous_close)
         self.crosshair.set_colour(c.crosshair)
         self._history_dirty = self._dirty = True
 
@@ -208,7 +224,9 @@ class ChartPanel(QWidget):
     def load(self, t: np.ndarray, price: np.ndarray, volume: np.ndarray) -> None:
         """Replace the series with loaded history (epoch seconds, time-ordered)."""
         self.ticks.clear()
-        self.ticks.extend(t, price, volume)
+        if len(t):
+            self.axis.set_day(fmt.hk_time(int(t[-1] * 1000)).date())
+        self.ticks.extend(self.axis.to_x(t), price, volume)
         self.bars.load(
             self.ticks.t[: self.ticks.n], self.ticks.price[: self.ticks.n], self.ticks.volume[: self.ticks.n]
         )
@@ -216,9 +234,11 @@ class ChartPanel(QWidget):
 
     def append(self, trades: Sequence[tuple[float, float, float]]) -> None:
         """New live trades (epoch seconds, price, volume), oldest first; drawn on the next frame."""
+        x_of = self.axis.x_of
         for t, p, v in trades:
-            self.ticks.append(t, p, v)
-            if self.bars.add(t, p, v):
+            x = x_of(t)
+            self.ticks.append(x, p, v)
+            if self.bars.add(x, p, v):
                 self._history_dirty = True
         if trades:
             self._dirty = True
@@ -263,8 +283,8 @@ class ChartPanel(QWidget):
         forming = self.bars.forming
         self.forming_volume.set_bars(forming[None, :] if forming is not None else np.zeros((0, 6)), iv)
         if self.prev_close is not None:
-            self.prev_line.setPos(self.prev_close)
-            self.prev_line.setVisible(self.mode == INTRADAY)
+            self.prev_line.setVisible(INTERVALS[self.mode] < 86_400)
+            self.prev_line.setPos(self.prev_close)  # after: a hidden line's label is not rewritten
         else:
             self.prev_line.setVisible(False)
         if self.follow:
@@ -341,7 +361,7 @@ class ChartPanel(QWidget):
         if bar is None:
             return ""
         ix = self._is_index
-        when = fmt.hk_time(int(bar[0] * 1000))
+        when = fmt.hk_time(int(self.axis.to_time(bar[0]) * 1000))
         stamp = f"{when:%Y-%m-%d}" if self.bars.interval_s >= 86400 else f"{when:%H:%M}"
         p = fmt.price_text
         return self.tr("{time}   O {open}  H {high}  L {low}  C {close}  V {volume}").format(

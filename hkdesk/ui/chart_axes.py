@@ -8,6 +8,7 @@ interface language; these axes write every date in figures (``2026-12``,
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.DateAxisItem import TickSpec, ZoomLevel
@@ -30,13 +31,20 @@ def _in_figures(level: ZoomLevel) -> ZoomLevel:
 
 
 class TimeAxis(pg.DateAxisItem):
-    """A date axis in Hong Kong time with every date written in figures."""
+    """A date axis in Hong Kong time with every date written in figures; ``to_time`` maps the
+    chart's x back to the time it stands for (the lunch break is squeezed out of the axis)."""
 
-    def __init__(self, orientation: str = "bottom") -> None:
+    def __init__(self, orientation: str = "bottom", to_time: Callable[[float], float] | None = None) -> None:
         super().__init__(orientation=orientation, utcOffset=HK_UTC_OFFSET_FOR_AXIS)
         self.zoomLevels = OrderedDict(
             (spacing, _in_figures(level)) for spacing, level in self.zoomLevels.items()
         )
+        self._to_time = to_time
+
+    def tickStrings(self, values, scale, spacing):
+        if self._to_time is not None:
+            values = [self._to_time(v) for v in values]
+        return super().tickStrings(values, scale, spacing)
 
 
 class VolumeAxis(pg.AxisItem):

@@ -68,7 +68,7 @@ def build_report(win: Shown) -> dict[str, Any]:
                 "note": info.note,
             }
         )
-    ticks = win.chart.ticks
+    ticks, time_of = win.chart.ticks, win.chart.axis.to_time
     status = market.feed_status
     snapshot = market.status_snapshot()
     return {
@@ -93,8 +93,8 @@ def build_report(win: Shown) -> dict[str, Any]:
         "rows": rows,
         "chart": {
             "symbol": win.chart.symbol,
-            "first_ts": round(float(ticks.t[0]) * 1000) if ticks.n else None,
-            "last_ts": round(float(ticks.t[ticks.n - 1]) * 1000) if ticks.n else None,
+            "first_ts": round(time_of(float(ticks.t[0])) * 1000) if ticks.n else None,
+            "last_ts": round(time_of(float(ticks.t[ticks.n - 1])) * 1000) if ticks.n else None,
             "points": ticks.n,
         },
         "alerts": [],

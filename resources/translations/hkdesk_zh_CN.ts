@@ -92,6 +92,10 @@
         <translation>跟随最新行情（平移或缩放即停止跟随）</translation>
     </message>
     <message>
+        <source>Prev close</source>
+        <translation>昨收</translation>
+    </message>
+    <message>
         <source>Select a symbol to chart</source>
         <translation>请选择股票以显示图表</translation>
     </message>

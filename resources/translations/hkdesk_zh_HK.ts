@@ -92,6 +92,10 @@
         <translation>跟隨最新走勢（平移或縮放即停止跟隨）</translation>
     </message>
     <message>
+        <source>Prev close</source>
+        <translation>昨收</translation>
+    </message>
+    <message>
         <source>Select a symbol to chart</source>
         <translation>請選擇股份以顯示圖表</translation>
     </message>

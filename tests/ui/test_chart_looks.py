@@ -120,3 +120,36 @@ def test_the_time_axis_writes_dates_in_figures(qtbot, days: float) -> None:
         for label in axis.tickStrings(values, 1.0, spacing)
     ]
     assert labels and all(re.fullmatch(r"[\d:.\-]+", s) for s in labels), labels
+
+
+def test_the_previous_close_is_drawn_above_the_grid_and_named(qapp) -> None:
+    chart = ChartPanel()
+    chart.set_symbol("700.HK", "00700")
+    chart.load(
+        np.array([1_764_207_000.0, 1_764_207_060.0]), np.array([401.0, 402.0]), np.array([100.0, 200.0])
+    )
+    chart.set_previous_close(400.0)
+    chart.redraw(force=True)
+    line = chart.prev_line
+    assert line.isVisible() and line.label.toPlainText().endswith("400.000")
+    grid = chart.price_plot.getAxis("bottom")
+    assert line.zValue() > grid.zValue() and chart.price_plot.getViewBox().zValue() > grid.zValue()
+    low, high = chart.price_plot.getViewBox().viewRange()[1]
+    assert low <= 400.0 <= high, "the change is read against it: it stays in view"
+
+
+def test_the_lunch_hour_is_squeezed_out_of_the_axis(qapp) -> None:
+    chart = ChartPanel()
+    chart.set_symbol("700.HK", "00700")
+    morning_close = 1_764_216_000.0 - 1  # 2025-11-27 11:59:59 HKT
+    afternoon_open = morning_close + 1 + 3600  # 13:00:00
+    chart.load(np.array([morning_close, afternoon_open]), np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    gap = chart.ticks.t[1] - chart.ticks.t[0]
+    assert gap == 1.0, "the afternoon follows the morning on the axis"
+    assert chart.axis.to_time(float(chart.ticks.t[1])) == afternoon_open
+    chart.resize(800, 400)
+    chart.redraw(force=True)
+    chart.canvas.grab()  # painted once: the axis has chosen its zoom level
+    labels = chart.volume_plot.getAxis("bottom").tickStrings([chart.ticks.t[1]], 1, 60)
+    assert labels == ["13:00"]
+    assert chart.readout_at(float(chart.ticks.t[1])).startswith("13:00")
