@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hkdesk.feed.http import QuoteHttp
-from hkdesk.feed.plans import Plan
+from hkdesk.feed.plans import HTTP_LIMITS, Plan
 
 
 @dataclass(frozen=True)
@@ -18,9 +18,9 @@ class Upstream:
     simulated: bool = False
 
     def http(self) -> QuoteHttp:
-        """The HTTP snapshot client for this upstream (previous close, latest trade). AllTick's
-        per-plan rate limits apply to a real feed; our own simulator, started on the widest plan, takes
-        20 calls a second."""
-        if self.simulated:
-            return QuoteHttp(self.url, self.token, min_interval=0.05, codes_per_request=200)
+        """The HTTP client for this upstream, within its plan's HTTP limits. The built-in
+        simulator runs on the widest plan unless told otherwise, so a simulated upstream whose
+        plan AllTick does not name (the tests' fast ones) gets that plan's limits."""
+        if self.simulated and self.plan.name not in HTTP_LIMITS:
+            return QuoteHttp(self.url, self.token, limits=HTTP_LIMITS["professional"])
         return QuoteHttp.for_plan(self.url, self.token, self.plan)
