@@ -20,8 +20,16 @@ from typing import Any
 from hkdesk.domain.sessions import CLOSE, HK_TZ, LUNCH_START, is_half_day
 from hkdesk.domain.static_info import StaticInfo
 from hkdesk.domain.types import Bar, Book, Tick
-from hkdesk.feed import http_answers as answers
-from hkdesk.feed.http_answers import DAILY_KLINE, KLINE_SECONDS, MINUTE_KLINE, Klines, hk_day
+from hkdesk.feed.http_answers import (
+    DAILY_KLINE,
+    KLINE_SECONDS,
+    MINUTE_KLINE,
+    Klines,
+    decode_static_info,
+    hk_day,
+    kline_bars,
+    records,
+)
 from hkdesk.feed.http_transport import TOKEN_INVALID, HttpError, HttpTransport, http_base
 from hkdesk.feed.plans import BATCH_KLINE, HTTP_LIMITS, HttpLimits, Plan
 
@@ -147,7 +155,7 @@ class QuoteHttp:
         ended before ``now_ms`` (exchange time; default our clock). Raises :class:`HttpError`
         (``ret`` 600 for a code the provider does not know)."""
         data = await self.transport.get("/kline", _kline_item(code, MINUTE_KLINE, MAX_KLINES))
-        bars = answers.kline_bars(code, 60, data.get("kline_list"))
+        bars = kline_bars(code, 60, data.get("kline_list"))
         return Klines(code, 60, bars, _in_progress(bars, 60, self._now_ms(now_ms)))
 
     async def current_bars(
@@ -188,7 +196,7 @@ class QuoteHttp:
                 if not isinstance(entry, dict) or entry.get("kline_type") not in KLINE_SECONDS:
                     continue
                 code, kline_type = str(entry.get("code")), entry["kline_type"]
-                found[(code, kline_type)] = answers.kline_bars(
+                found[(code, kline_type)] = kline_bars(
                     code, KLINE_SECONDS[kline_type], entry.get("kline_data")
                 )
         return found
@@ -231,7 +239,7 @@ class QuoteHttp:
                     raise
                 log.warning("%s of %s: %s", what, ", ".join(chunk), exc)
                 continue
-            out.extend(answers.records(data.get("tick_list"), kind, self._now(), what))
+            out.extend(records(data.get("tick_list"), kind, self._now(), what))
         return out
 
     async def static_info(self, codes: Iterable[str]) -> StaticInfoAnswer:
@@ -253,7 +261,7 @@ class QuoteHttp:
                 continue
             fetched_at = self._now()
             for item in data.get("static_info_list") or []:
-                info = answers.static_info(item, fetched_at) if isinstance(item, dict) else None
+                info = decode_static_info(item, fetched_at) if isinstance(item, dict) else None
                 if info is not None and info.symbol in chunk:
                     found[info.symbol] = info
             unknown.extend(c for c in chunk if c not in found)

@@ -92,7 +92,7 @@ def kline_bars(code: str, interval_s: int, raw: Any) -> list[Bar]:
     return bars
 
 
-def static_info(item: dict[str, Any], fetched_at: float) -> StaticInfo | None:
+def decode_static_info(item: dict[str, Any], fetched_at: float) -> StaticInfo | None:
     """One entry of ``static_info_list`` (its code under ``symbol`` or ``code``)."""
     code = item.get("symbol") or item.get("code")
     if not isinstance(code, str) or not code:
