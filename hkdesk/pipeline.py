@@ -41,6 +41,8 @@ class Pipeline:
         #: Exchange time (epoch ms) of the newest trade received, and our clock (epoch s) then.
         self.last_ts = 0
         self.last_received_at = 0.0
+        #: Exchange time (epoch ms) of the first trade received (0: none yet).
+        self.first_ts = 0
         self._on_status = on_status
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
@@ -63,6 +65,8 @@ class Pipeline:
             self.writer.put_ticks(ticks)
         self.ticks_received += len(ticks)
         newest = ticks[-1]
+        if not self.first_ts:
+            self.first_ts = ticks[0].ts
         self.last_ts = newest.ts
         self.last_received_at = newest.received_at
 

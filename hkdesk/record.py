@@ -121,7 +121,9 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
             failure.append(status)
             stop.set()
 
-    backfill = Backfill(upstream.http(), writer, lambda: pipeline.exchange_now())
+    backfill = Backfill(
+        upstream.http(), writer, lambda: pipeline.exchange_now(), live_since=lambda: pipeline.first_ts
+    )
     pipeline = Pipeline(upstream, writer=writer, on_status=on_status, on_gap=backfill.gap_reported)
 
     def moved(to: Upstream) -> None:

@@ -21,7 +21,7 @@ from hkdesk.feed.plans import HttpLimits
 MINUTE_MS = MINUTE * 1000
 #: A trading day, for spreading a plan's daily calls over it.
 TRADING_DAY_S = 6.5 * 3600
-#: Minutes this close to now may still have trades on their way to the database.
+#: After a session ends, current bars are asked for this long (its last minute settles).
 SETTLING_MS = 2 * MINUTE_MS
 _TRADING = (Phase.PRE_OPEN, Phase.MORNING, Phase.AFTERNOON, Phase.CLOSING_AUCTION)
 
@@ -67,17 +67,19 @@ def bars_to_store(klines: Klines, day: date, gaps: Sequence[Gap]) -> list[Bar]:
 
 
 def missed_spans(
-    stored: Iterable[int], provided: Sequence[Bar], gaps: Sequence[Gap], before_ms: int
+    stored: Iterable[int], provided: Sequence[Bar], gaps: Sequence[Gap], live_since: int | None
 ) -> list[tuple[int, int]]:
     """Spans ``[start, end)`` of minutes the provider has bars for and the database had none,
-    after its first stored minute of the day: time the app was closed (or crashed). Spans that
-    begin ``SETTLING_MS`` or less before ``before_ms`` (trades may be queued for them) or that
-    touch a known gap (filled as that gap) are left out."""
+    after its first stored minute of the day: time the app was closed (or crashed).
+
+    A span with a stored minute after it is certain. One at the end may hold minutes whose trades
+    this run's stream received and has not committed yet: it is cut at the minute of the
+    stream's first trade (``live_since``; None: no trade yet, nothing on its way). Spans that
+    touch a known gap are filled as that gap, not reported again."""
     have = set(stored)
     if not have:
         return []
     first = min(have)
-    known = [gap_minutes(g) for g in gaps]
     spans: list[tuple[int, int]] = []
     run: list[int] = []
     for bar in provided:
@@ -90,12 +92,13 @@ def missed_spans(
             spans.append((run[0], run[-1] + MINUTE_MS))
             run = []
     if run:
-        spans.append((run[0], run[-1] + MINUTE_MS))
-    return [
-        (a, b)
-        for a, b in spans
-        if a < before_ms - SETTLING_MS and not any(x <= b and a <= y for x, y in known)
-    ]
+        end = run[-1] + MINUTE_MS
+        if live_since:
+            end = min(end, bar_start(live_since, MINUTE))
+        if run[0] < end:
+            spans.append((run[0], end))
+    known = [gap_minutes(g) for g in gaps]
+    return [(a, b) for a, b in spans if not any(x <= b and a <= y for x, y in known)]
 
 
 def current_every(limits: HttpLimits) -> float:

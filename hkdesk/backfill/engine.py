@@ -13,7 +13,9 @@
   part of our trades, and symbols beyond the plan's streaming capacity have no trades at all.
 
 Which minutes are over is judged on the exchange's clock (``clock``: epoch ms, None while
-unknown); a minute not known to be over is never stored. The bars stored are handed to
+unknown); a minute not known to be over is never stored. ``live_since`` gives the exchange time
+of the first trade this run's stream received (None before): minutes from then on may have
+trades on their way to the database, so they are not taken as missed. The bars stored are handed to
 ``on_bars`` (symbol, bars), e.g. for a chart to draw. Qt-free, one asyncio task.
 """
 
@@ -75,6 +77,7 @@ class Backfill:
         writer: BatchWriter | None,
         clock: Callable[[], int | None],
         *,
+        live_since: Callable[[], int | None] = lambda: None,
         on_bars: Callable[[str, list[Bar]], None] | None = None,
         current_every: float | None = None,
         retry_wait: float = 5.0,
@@ -84,6 +87,7 @@ class Backfill:
         self._writer = writer
         self._engine: Engine | None = writer.engine if writer is not None else None
         self._clock = clock
+        self._live_since = live_since
         self._on_bars = on_bars
         self._current_every = current_every
         self.retry_wait = retry_wait
@@ -202,8 +206,7 @@ class Backfill:
             return []
         bars = bars_to_store(klines, day, gaps)
         filled = [g for g in gaps if covers(klines, g)]
-        settled = now if now is not None else klines.bars[-1].start
-        missed = await self._missed(symbol, day, bars, gaps, settled)
+        missed = await self._missed(symbol, day, bars, gaps)
         if self._writer is not None:
             self._writer.put_bars(list(bars))
             at = self._wall()
@@ -223,7 +226,7 @@ class Backfill:
         return bars
 
     async def _missed(
-        self, symbol: str, day: date, bars: list[Bar], gaps: list[Gap], now: int
+        self, symbol: str, day: date, bars: list[Bar], gaps: list[Gap]
     ) -> list[tuple[int, int]]:
         """Spans the app missed (``day.missed_spans``), judged against the minutes stored."""
         if self._engine is None or not bars:
@@ -235,7 +238,7 @@ class Backfill:
         except Exception as exc:  # not readable yet: the writer makes the tables
             log.debug("backfill of %s: stored minutes not read (%s)", symbol, exc)
             return []
-        return missed_spans((b.start for b in stored), bars, gaps, now)
+        return missed_spans((b.start for b in stored), bars, gaps, self._live_since())
 
     # ------------------------------------------------------------------ current bars
 
