@@ -86,12 +86,18 @@ class HttpTransport:
         self._endpoints: dict[str, _Endpoint] = {}
         self._traces = itertools.count(1)
         self._ssl = ssl.create_default_context() if self.base.startswith("https:") else None
-        #: Requests sent, per endpoint (``/kline``), refused ones included.
+        #: Requests sent, per endpoint (``/kline``), refused ones included; those refused for the
+        #: call rate (and asked again).
         self.calls: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()
 
     @property
     def requests(self) -> int:
         return sum(self.calls.values())
+
+    def answered(self, endpoint: str) -> int:
+        """Calls to ``endpoint`` the server did not refuse for the call rate."""
+        return self.calls[endpoint] - self.refused[endpoint]
 
     async def get(self, endpoint: str, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` of the answer to a GET; raises :class:`HttpError` for any ``ret`` but 200."""
@@ -115,6 +121,7 @@ class HttpTransport:
             status, reply = await self._call(method, endpoint, target, body)
             if not (isinstance(reply, dict) and reply.get("ret") in RATE_REFUSED):
                 break
+            self.refused[endpoint] += 1
             log.info("%s: refused for the call rate (%s); trying again", path, reply.get("ret"))
             await asyncio.sleep(max(self.spacing(endpoint), self.rate_retry_wait))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -32,6 +33,7 @@ DAILY = [
 class Api(BaseHTTPRequestHandler):
     times: list[float]
     queries: list[dict]
+    paths: list[tuple[str, float]]
 
     def log_message(self, *args: object) -> None:
         pass
@@ -39,6 +41,7 @@ class Api(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         url = urlsplit(self.path)
         self.times.append(time.monotonic())
+        self.paths.append((url.path, time.monotonic()))
         if parse_qs(url.query).get("token") != [TOKEN]:
             return self._reply(200, {"ret": 401, "msg": "token invalid"})
         query = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -59,6 +62,7 @@ class Api(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         qs = parse_qs(url.query)
         self.times.append(time.monotonic())
+        self.paths.append((url.path, time.monotonic()))
         if qs.get("token") != [TOKEN]:
             return self._reply(200, {"ret": 401, "msg": "token invalid"})
         query = json.loads(qs["query"][0])
@@ -84,7 +88,7 @@ class Api(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def api() -> Iterator[tuple[str, type[Api]]]:
-    handler = type("Handler", (Api,), {"times": [], "queries": []})
+    handler = type("Handler", (Api,), {"times": [], "queries": [], "paths": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -131,6 +135,24 @@ async def test_previous_closes_carry_the_session_days_bar(api):
     assert start.previous_close == Decimal("380.2")
     assert start.today is not None and start.today.open == Decimal("381.5")
     assert (start.today.high, start.today.low) == (Decimal("390"), Decimal("379"))
+
+
+async def test_each_endpoint_keeps_its_own_interval_and_endpoints_run_together(api):
+    url, handler = api
+    client = QuoteHttp(url, TOKEN, limits=HttpLimits(1.0, 1.0, 5), now=lambda: NOW)
+    await asyncio.gather(
+        client.fetch_latest_trades(["1.HK"]),
+        client.previous_closes(["700.HK"]),
+        client.fetch_latest_trades(["2.HK"]),
+    )
+    at = {path.rsplit("/", 1)[1]: [] for path, _ in handler.paths}
+    for path, when in handler.paths:
+        at[path.rsplit("/", 1)[1]].append(when)
+    (batch,) = at["batch-kline"]
+    first, second = at["trade-tick"]
+    assert second - first >= 1.0 - 0.005, "the same endpoint keeps its interval"
+    assert batch < second, "another endpoint does not wait for it"
+    assert client.transport.calls == {"/trade-tick": 2, "/batch-kline": 1}
 
 
 async def test_latest_trades_in_chunks(api):
