@@ -13,7 +13,7 @@ import traceback
 from bench.machine import describe
 from bench.report import Result, markdown
 
-SCENARIOS = ("ingest", "persistence", "outage", "window", "alerts", "day", "startup", "chart")
+SCENARIOS = ("ingest", "persistence", "outage", "window", "alerts", "day", "startup", "chart", "backfill")
 
 
 def main(argv: list[str] | None = None) -> int:
