@@ -4,8 +4,11 @@ through a database outage (spilled and replayed)."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from decimal import Decimal
 
+import msgspec
 import pytest
 from storekit import T0, database_locked, quick_engine, tick
 from support.waits import wait_until_sync
@@ -15,6 +18,7 @@ from hkdesk.domain.static_info import StaticInfo
 from hkdesk.domain.types import Bar, Tick
 from hkdesk.store import BatchWriter, make_engine, migrate
 from hkdesk.store.history import bars_between, count_ticks, gaps_between, known_symbols, unfilled_gaps
+from hkdesk.store.spill import MAGIC, read_spill
 
 M0 = bar_start(T0, MINUTE) + 60_000  # a minute boundary just after T0
 FAR = M0 + 86_400_000
@@ -195,3 +199,21 @@ def test_tick_bars_are_unchanged_by_the_provided_column(writer):
     writer.put_ticks(batch)
     committed(writer, 1)
     assert bars_between(writer.engine, "700.HK", MINUTE, M0, FAR) == aggregate(batch, MINUTE)
+
+
+def test_a_spill_file_from_before_version_4_is_still_read(tmp_path):
+    """Records of an older writer: a gap without ``filled_at`` decodes as unfilled."""
+    old_gap = {
+        "type": "g",
+        "gap": {"symbol": "700.HK", "start_ts": M0, "end_ts": M0 + 1, "reason": "reconnect"},
+    }
+    old_ticks = {"type": "t", "ticks": [msgspec.to_builtins(t) for t in trades_in(M0, 2)]}
+    path = tmp_path / "spill-00000000000000000001-1.hks"
+    with open(path, "wb") as fh:
+        fh.write(MAGIC)
+        for record in (old_ticks, old_gap):
+            payload = msgspec.msgpack.encode(record)
+            fh.write(struct.pack("<II", len(payload), zlib.crc32(payload)) + payload)
+    ticks_record, gap_record = read_spill(path)
+    assert len(ticks_record.ticks) == 2 and ticks_record.ticks[0].price == Decimal("300")
+    assert gap_record.gap.filled_at == 0.0 and gap_record.gap.reason == "reconnect"
