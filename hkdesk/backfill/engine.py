@@ -60,6 +60,8 @@ UNFILLED_LOOKBACK_MS = 4 * DAY * 1000
 
 @dataclass
 class BackfillStats:
+    """What the engine did since it started (bars handed to the writer, which keeps thicker ones)."""
+
     days_filled: int = 0
     bars_stored: int = 0
     gaps_filled: int = 0
@@ -166,6 +168,7 @@ class Backfill:
         if exc.ret == CODE_INVALID:
             log.warning("backfill of %s: the provider does not know the code", symbol)
             self._gaps.pop(symbol, None)
+            self._filled.add(symbol)
         elif tries + 1 < ATTEMPTS:
             log.info("backfill of %s failed (%s); trying again", symbol, exc)
             asyncio.get_running_loop().call_later(self.retry_wait, self._requeue, symbol, tries + 1)
@@ -203,9 +206,13 @@ class Backfill:
         gaps = self._gaps.pop(symbol, [])
         day = day_of(klines, now)
         if day is None:
+            if gaps:
+                log.warning("%s: the provider has no bars for %d gap(s)", symbol, len(gaps))
             return []
         bars = bars_to_store(klines, day, gaps)
         filled = [g for g in gaps if covers(klines, g)]
+        if len(filled) < len(gaps):
+            log.warning("%s: %d gap(s) older than the provider's bars", symbol, len(gaps) - len(filled))
         missed = await self._missed(symbol, day, bars, gaps)
         if self._writer is not None:
             self._writer.put_bars(list(bars))
@@ -257,6 +264,9 @@ class Backfill:
                     log.error("current bars stopped: %s", exc)
                     return
                 log.info("current bars: %s", exc)
+            except Exception:
+                self.stats.errors += 1
+                log.exception("current bars failed")
 
     async def keep_current(self, now: int) -> list[Bar]:
         """One ``/batch-kline`` call for the next watched symbols in turn: their latest complete
