@@ -13,7 +13,9 @@ import traceback
 from bench.machine import describe
 from bench.report import Result, markdown
 
-SCENARIOS = ("ingest", "persistence", "outage", "window", "alerts", "day", "startup", "chart", "desk")
+SCENARIOS = (
+    "ingest", "persistence", "outage", "window", "alerts", "day", "startup", "chart", "backfill", "desk"
+)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ thread (one append). Nothing here blocks or touches the database.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from hkdesk.domain.quotes import QuoteHub
@@ -36,8 +37,11 @@ class Pipeline:
         self.hub = hub or QuoteHub()
         self.writer = writer
         self.ticks_received = 0
-        #: Exchange time (epoch ms) of the newest trade received.
+        #: Exchange time (epoch ms) of the newest trade received, and our clock (epoch s) then.
         self.last_ts = 0
+        self.last_received_at = 0.0
+        #: Exchange time (epoch ms) of the first trade received (0: none yet).
+        self.first_ts = 0
         self._on_status = on_status
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
@@ -50,7 +54,11 @@ class Pipeline:
         if self.writer is not None:
             self.writer.put_ticks(ticks)
         self.ticks_received += len(ticks)
-        self.last_ts = ticks[-1].ts
+        newest = ticks[-1]
+        if not self.first_ts:
+            self.first_ts = ticks[0].ts
+        self.last_ts = newest.ts
+        self.last_received_at = newest.received_at
 
     def _books(self, books: list[Book]) -> None:
         self.hub.apply_books(books)
@@ -73,6 +81,15 @@ class Pipeline:
         log.warning("%s is not streamed (ret %d): %s", symbol, ret, message)
         if self._on_symbol_error:
             self._on_symbol_error(symbol, ret, message)
+
+    def exchange_now(self) -> int | None:
+        """Exchange time now (epoch ms): the newest trade's plus the time since it came on our
+        clock (behind by the feed's latency: a minute is taken as over late, never early). From
+        a real feed before its first trade, our clock; None before the built-in simulator's
+        first trade, whose demo clock runs on a day and time of its own."""
+        if self.last_ts:
+            return self.last_ts + max(0, int((time.time() - self.last_received_at) * 1000))
+        return None if self.upstream.simulated else int(time.time() * 1000)
 
     async def run(self) -> None:
         await self.feed.run()

@@ -1,9 +1,10 @@
 """``hkdesk record``: record ticks to a database on a machine with no screen.
 
 Runs on a plain asyncio loop (no Qt). With no ``--url`` it starts the built-in simulator in
-its own process and records from it. Exits 0 after ``--duration`` or on Ctrl-C/SIGTERM with
-everything flushed; 2 for bad options, a bad database URL or unknown symbols; 3 when the
-feed refuses the token.
+its own process and records from it. The day's minute bars from before it started, and from
+inside any gap, come from the provider's K-lines (``backfill``), so the database holds whole
+days. Exits 0 after ``--duration`` or on Ctrl-C/SIGTERM with everything flushed; 2 for bad
+options, a bad database URL or unknown symbols; 3 when the feed refuses the token.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from functools import partial
 from typing import TextIO
 
+from hkdesk.backfill import Backfill
 from hkdesk.domain.sessions import hk_now
 from hkdesk.domain.symbols import parse_symbol_list
 from hkdesk.feed.alltick.protocol import redact
@@ -28,6 +30,7 @@ from hkdesk.sources.demo_day import resume_args
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceKind, SourceSpec
 from hkdesk.sources.token_store import TokenStore
+from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import default_db_url, ping
 from hkdesk.store.errors import StoreError
 from hkdesk.store.history import newest_trade_ts
@@ -127,20 +130,39 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
             return await publish_desk(args, upstream, writer, symbols, stop, out)
         finally:
             await source.stop()
-    pipeline = Pipeline(upstream, writer=writer, on_status=on_status)
-    source.on_moved = lambda moved: pipeline.feed.retarget(moved.url, moved.token)
+    http = upstream.http()  # None on a shared desk: the desk's own database has whole days
+    backfill = (
+        Backfill(http, writer, lambda: pipeline.exchange_now(), live_since=lambda: pipeline.first_ts)
+        if http is not None
+        else None
+    )
+    on_gap = backfill.gap_reported if backfill is not None else None
+    pipeline = Pipeline(upstream, writer=writer, on_status=on_status, on_gap=on_gap)
+
+    def moved(to: Upstream) -> None:
+        pipeline.feed.retarget(to.url, to.token)  # type: ignore[union-attr]
+        if backfill is not None and (moved_http := to.http()) is not None:
+            backfill.retarget(moved_http)
+
+    source.on_moved = moved
     pipeline.feed.set_symbols(symbols)
     if args.depth:
         pipeline.feed.set_depth_symbols(symbols, depth_level=args.depth)
     writer.start()
     started = time.monotonic()
-    feed_task = asyncio.create_task(pipeline.run(), name="hkdesk-feed")
+    tasks = [asyncio.create_task(pipeline.run(), name="hkdesk-feed")]
+    if backfill is not None:
+        backfill.watch(symbols)
+        tasks.append(asyncio.create_task(backfill.run(), name="hkdesk-backfill"))
     try:
         await _progress_loop(pipeline, stop, args, started, out)
     finally:
+        if backfill is not None:
+            tasks[-1].cancel()
         await pipeline.close()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await feed_task
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         flushed = await asyncio.to_thread(writer.stop, 60.0)
         await source.stop()
     stats = writer.stats()
@@ -152,6 +174,14 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         file=out,
         flush=True,
     )
+    if backfill is not None:
+        filled = backfill.stats
+        print(
+            f"backfill: {filled.bars_stored} minute bars from the provider in {filled.days_filled} fills, "
+            f"{filled.gaps_filled} gaps filled, {filled.missed_spans} missed spans",
+            file=out,
+            flush=True,
+        )
     if not flushed:
         print("warning: the writer did not finish in time; the spill file keeps the rest", file=out)
     if failure:

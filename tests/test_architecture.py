@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "alerts": 45,
     "export": 45,
     "pipeline": 40,
+    "backfill": 40,
     "sources": 30,
     "feed": 20,
     "store": 20,

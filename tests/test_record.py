@@ -135,3 +135,36 @@ def test_bad_settings_exit_2_with_a_clear_message(args: list[str], message: str)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "pw@" not in proc.stderr
+
+
+def test_recording_a_late_start_stores_the_day_from_the_open(sqlite_url: str) -> None:
+    with start_simulator_process(["--start", "11:00"]) as sim:
+        proc = record(
+            "--symbols",
+            "700,5",
+            "--url",
+            sim.ws_url,
+            "--token",
+            "t",
+            "--plan",
+            "professional",
+            "--db",
+            sqlite_url,
+            "--duration",
+            "4",
+        )
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r"backfill: (\d+) minute bars from the provider in (\d+) fills", proc.stdout)
+    assert m and int(m.group(1)) > 100 and int(m.group(2)) == 2, proc.stdout
+    engine = create_engine(sqlite_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT symbol, min(start), max(start), sum(provided) FROM bars GROUP BY symbol")
+            ).all()
+    finally:
+        engine.dispose()
+    assert {r[0] for r in rows} == {"700.HK", "5.HK"}
+    for _, first, last, provided in rows:
+        assert last - first > 90 * 60_000, "from the open to 11:00 and on"
+        assert provided > 50

@@ -151,6 +151,7 @@ def merge_bars(bars: Iterable[Bar], interval_s: int) -> list[Bar]:
         acc.volume += bar.volume
         acc.turnover += bar.turnover
         acc.trades += bar.trades
+        acc.provided = acc.provided or bar.provided
     return list(out.values())
 
 

@@ -115,7 +115,11 @@ class Book(msgspec.Struct, gc=False):
 
 
 class Bar(msgspec.Struct, gc=False):
-    """OHLCV over ``[start, start + interval)``; ``start`` in epoch ms (exchange time)."""
+    """OHLCV over ``[start, start + interval)``; ``start`` in epoch ms (exchange time).
+
+    ``provided``: the bar came whole from the provider's K-lines (a minute we hold no trades of,
+    or too few), not from our own trades; ``trades`` is then 0 (K-lines do not count trades).
+    """
 
     symbol: str
     start: int
@@ -127,6 +131,7 @@ class Bar(msgspec.Struct, gc=False):
     volume: Decimal
     turnover: Decimal
     trades: int = 0
+    provided: bool = False
 
 
 class Gap(msgspec.Struct, frozen=True, gc=False):
@@ -136,7 +141,8 @@ class Gap(msgspec.Struct, frozen=True, gc=False):
     drop and the first after it, ``start_seq``/``end_seq`` their sequence numbers, ``down_at``/
     ``up_at`` our wall clock when the socket dropped and when it was subscribed again); the store
     keeps it so a chart can mark the hole and a backfill knows what to fetch. ``recorded_at`` is
-    our wall clock (epoch seconds) when it was stored.
+    our wall clock (epoch seconds) when it was stored, ``filled_at`` when the provider's bars of
+    the minutes inside it were stored (0: not filled).
     """
 
     symbol: str
@@ -148,3 +154,4 @@ class Gap(msgspec.Struct, frozen=True, gc=False):
     end_seq: int = 0
     down_at: float = 0.0
     up_at: float = 0.0
+    filled_at: float = 0.0

@@ -17,7 +17,7 @@ from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
-from hkdesk.feed.plans import Plan
+from hkdesk.feed.plans import HTTP_LIMITS, Plan
 from hkdesk.feed.status import FeedStatus, FeedTimings
 
 
@@ -76,13 +76,14 @@ class Upstream:
         )
 
     def http(self) -> QuoteHttp | None:
-        """The HTTP snapshot client for this upstream (previous close, latest trade). AllTick's
-        per-plan rate limits apply to a real feed; our own simulator, started on the widest plan, takes
-        20 calls a second. A desktop on a shared desk has no token for AllTick's HTTP API: None."""
+        """The HTTP client for this upstream, within its plan's HTTP limits. The built-in
+        simulator runs on the widest plan unless told otherwise, so a simulated upstream whose
+        plan AllTick does not name (the tests' fast ones) gets that plan's limits. A desktop on a
+        shared desk has no token for AllTick's HTTP API: None."""
         if self.desk is not None:
             return None
-        if self.simulated:
-            return QuoteHttp(self.url, self.token, min_interval=0.05, codes_per_request=200)
+        if self.simulated and self.plan.name not in HTTP_LIMITS:
+            return QuoteHttp(self.url, self.token, limits=HTTP_LIMITS["professional"])
         return QuoteHttp.for_plan(self.url, self.token, self.plan)
 
 

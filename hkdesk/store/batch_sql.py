@@ -1,10 +1,11 @@
 """How one batch goes into the database, inside the writer's transaction.
 
 The writer (``writer``) decides when and what to commit and what to do when the database
-fails; this module only turns its queued entries (ticks, books, gaps) into statements, per
-dialect: SQLite takes multi-row statements of plain tuples (``bulk``), PostgreSQL ``COPY`` for
-the ticks of a big batch and compiled statements for the rest. It also folds the inserted ticks
-into the 1-minute bars (``minute_bars``) in the same transaction.
+fails; this module only turns its queued entries (ticks, books, gaps, provider bars, symbol
+facts) into statements, per dialect: SQLite takes multi-row statements of plain tuples
+(``bulk``), PostgreSQL ``COPY`` for the ticks of a big batch and compiled statements for the
+rest. It also folds the inserted ticks into the 1-minute bars (``minute_bars``) in the same
+transaction, before the provider's bars of the batch are weighed against them.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ import itertools
 from collections.abc import Sequence
 
 import msgspec
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hkdesk.domain.types import Book, Level, Tick
+from hkdesk.domain.static_info import StaticInfo
+from hkdesk.domain.types import Bar, Book, Gap, Level, Tick
 from hkdesk.store.bulk import insert_tuples, upsert_rows
-from hkdesk.store.minute_bars import BarCache, apply_deltas, deltas_from_ticks
-from hkdesk.store.schema import decimal_text, depth, gaps, ticks
-from hkdesk.store.spill_keeper import BOOKS, TICKS, Entry
+from hkdesk.store.minute_bars import BarCache, apply_deltas, apply_provider_bars, deltas_from_ticks
+from hkdesk.store.schema import decimal_text, depth, gaps, symbol_info, ticks
+from hkdesk.store.spill_keeper import BARS, BOOKS, GAP, INFO, TICKS, Entry
 
 #: PostgreSQL: from this many ticks on, COPY (~5x faster per row) beats a multi-row INSERT,
 #: whose fewer round trips win for small batches.
@@ -64,6 +66,7 @@ _SQLITE_INSERT_HEAD = f"INSERT OR IGNORE INTO ticks ({_TICK_COLUMNS})"
 _DEPTH_KEY = ("symbol", "seq", "ts")
 _SQLITE_DEPTH_HEAD = "INSERT OR IGNORE INTO depth (symbol, seq, ts, bids, asks, received_at)"
 _GAP_KEY = ("symbol", "start_ts", "end_ts", "reason")
+_INFO_COLUMNS = tuple(c.name for c in symbol_info.columns if c.name != "symbol")
 _STAGE_COPY = f"COPY hk_tick_stage ({_TICK_COLUMNS}) FROM STDIN"
 _STAGE_MOVE = (
     f"INSERT INTO ticks ({_TICK_COLUMNS}) SELECT {_TICK_COLUMNS} FROM hk_tick_stage "
@@ -148,6 +151,35 @@ def _copy_ticks(conn: Connection, rows: list[Tick]) -> set[tuple]:
     return {tuple(r) for r in conn.exec_driver_sql(_STAGE_MOVE)}
 
 
+def _gap_row(gap: Gap) -> dict:
+    return {
+        "symbol": gap.symbol,
+        "start_ts": gap.start_ts,
+        "end_ts": gap.end_ts,
+        "reason": gap.reason,
+        "recorded_at": gap.recorded_at,
+        "filled_at": gap.filled_at or None,
+    }
+
+
+def insert_gaps(conn: Connection, found: list[Gap]) -> None:
+    """Store gaps; a gap with ``filled_at`` marks the stored gaps of its span filled (whatever
+    their reason), and is stored itself only if there were none."""
+    upsert_rows(conn, gaps, [_gap_row(g) for g in found if not g.filled_at], keys=_GAP_KEY)
+    for gap in (g for g in found if g.filled_at):
+        marked = conn.execute(
+            update(gaps)
+            .where(gaps.c.symbol == gap.symbol, gaps.c.start_ts == gap.start_ts, gaps.c.end_ts == gap.end_ts)
+            .values(filled_at=gap.filled_at)
+        )
+        if not marked.rowcount:
+            upsert_rows(conn, gaps, [_gap_row(gap)], keys=_GAP_KEY)
+
+
+def _info_row(info: StaticInfo) -> dict:
+    return msgspec.structs.asdict(info)
+
+
 def write_batch(
     conn: Connection, entries: list[Entry], cache: BarCache | None
 ) -> tuple[list[Tick], int, list[dict]]:
@@ -155,19 +187,30 @@ def write_batch(
     and the bar rows written."""
     tick_lists: list[list[Tick]] = []
     books: list[Book] = []
-    gap_rows: list[dict] = []
+    found_gaps: list[Gap] = []
+    provided: list[Bar] = []
+    infos: list[StaticInfo] = []
     for kind, payload, _units in entries:
         if kind == TICKS:
             tick_lists.append(payload)  # type: ignore[arg-type]
         elif kind == BOOKS:
             books.extend(payload)  # type: ignore[arg-type]
-        else:
-            gap_rows.append(msgspec.structs.asdict(payload))  # type: ignore[arg-type]
+        elif kind == GAP:
+            found_gaps.append(payload)  # type: ignore[arg-type]
+        elif kind == BARS:
+            provided.extend(payload)  # type: ignore[arg-type]
+        elif kind == INFO:
+            infos.extend(payload)  # type: ignore[arg-type]
     all_ticks = tick_lists[0] if len(tick_lists) == 1 else list(itertools.chain.from_iterable(tick_lists))
     inserted = insert_ticks(conn, all_ticks)
     bar_rows = apply_deltas(conn, deltas_from_ticks(inserted), cache)
+    if provided:
+        written = {(row["symbol"], row["start"]): row for row in bar_rows}
+        bar_rows += apply_provider_bars(conn, provided, cache, written)
     if books:
         insert_books(conn, books)
-    if gap_rows:
-        upsert_rows(conn, gaps, gap_rows, keys=_GAP_KEY)
+    if found_gaps:
+        insert_gaps(conn, found_gaps)
+    if infos:
+        upsert_rows(conn, symbol_info, [_info_row(i) for i in infos], keys=("symbol",), update=_INFO_COLUMNS)
     return inserted, len(all_ticks), bar_rows

@@ -1,4 +1,5 @@
-"""Read-side queries for the GUI: ticks, bars, gaps, counts, and a numpy loader for charts.
+"""Read-side queries for the GUI: ticks, bars, gaps, counts, looked-up codes, and a numpy loader
+for charts.
 
 Every function takes an engine and opens its own short connection, so it can run from any
 thread (SQLite in WAL mode lets readers work alongside the writer). Ranges are half-open,
@@ -15,8 +16,9 @@ import numpy as np
 from sqlalchemy import Engine, Float, cast, func, select
 
 from hkdesk.domain.bars import DAY, MINUTE, bar_start, check_interval, merge_bars
+from hkdesk.domain.static_info import StaticInfo
 from hkdesk.domain.types import Bar, Gap, Tick
-from hkdesk.store.schema import bars, gaps, ticks
+from hkdesk.store.schema import bars, gaps, symbol_info, ticks
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,7 @@ def _minute_bars(engine: Engine, symbol: str, start_ms: int, end_ms: int) -> lis
                 volume=row.volume,
                 turnover=row.turnover,
                 trades=row.trades,
+                provided=bool(row.provided),
             )
             for row in conn.execute(query)
         ]
@@ -128,8 +131,9 @@ def _minute_bars(engine: Engine, symbol: str, start_ms: int, end_ms: int) -> lis
 def bars_between(engine: Engine, symbol: str, interval_s: int, start_ms: int, end_ms: int) -> list[Bar]:
     """Bars of ``interval_s`` for ``symbol`` whose start lies in ``[bar_start(start_ms), end_ms)``.
 
-    Built exactly from the stored 1-minute bars; the last bar covers only the minutes before
-    ``end_ms``. Daily bars follow Hong Kong dates.
+    Built exactly from the stored 1-minute bars, the provider's among them (``provided``; a
+    longer bar is provided if any of its minutes is); the last bar covers only the minutes
+    before ``end_ms``. Daily bars follow Hong Kong dates.
     """
     check_interval(interval_s)
     if interval_s % MINUTE:
@@ -152,6 +156,11 @@ def close_before(engine: Engine, symbol: str, before_ms: int) -> Decimal | None:
         return conn.execute(query).scalar()
 
 
+def _gap(row) -> Gap:
+    filled_at = row.filled_at or 0.0
+    return Gap(row.symbol, row.start_ts, row.end_ts, row.reason, row.recorded_at, filled_at=filled_at)
+
+
 def gaps_between(engine: Engine, symbol: str | None, start_ms: int, end_ms: int) -> list[Gap]:
     """Gaps overlapping ``[start_ms, end_ms)`` (for one symbol, or all when ``symbol`` is None)."""
     query = select(gaps).where(gaps.c.start_ts < end_ms, gaps.c.end_ts >= start_ms)
@@ -159,7 +168,28 @@ def gaps_between(engine: Engine, symbol: str | None, start_ms: int, end_ms: int)
         query = query.where(gaps.c.symbol == symbol)
     query = query.order_by(gaps.c.start_ts, gaps.c.symbol)
     with engine.connect() as conn:
-        return [Gap(r.symbol, r.start_ts, r.end_ts, r.reason, r.recorded_at) for r in conn.execute(query)]
+        return [_gap(r) for r in conn.execute(query)]
+
+
+def unfilled_gaps(engine: Engine, start_ms: int, end_ms: int) -> list[Gap]:
+    """Gaps overlapping ``[start_ms, end_ms)`` (e.g. today) whose minutes were not filled yet."""
+    query = (
+        select(gaps)
+        .where(gaps.c.start_ts < end_ms, gaps.c.end_ts >= start_ms, gaps.c.filled_at.is_(None))
+        .order_by(gaps.c.start_ts, gaps.c.symbol)
+    )
+    with engine.connect() as conn:
+        return [_gap(r) for r in conn.execute(query)]
+
+
+def known_symbols(engine: Engine) -> dict[str, StaticInfo]:
+    """The provider's facts of every code looked up before, by code; empty for a database
+    without the table yet (the writer makes it)."""
+    with engine.connect() as conn:
+        if not conn.dialect.has_table(conn, symbol_info.name):
+            return {}
+        rows = conn.execute(select(symbol_info)).all()
+    return {row.symbol: StaticInfo(**row._asdict()) for row in rows}
 
 
 def tick_arrays(

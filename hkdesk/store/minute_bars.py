@@ -9,6 +9,16 @@ The merge happens in Python (read the touched bars, merge, write back) because S
 numbers as exact text that SQL cannot compare; a batch touches few bars (symbols × minutes), so
 this costs one small SELECT and one executemany per batch. It assumes one writer per database,
 which ``BatchWriter`` is.
+
+Bars from the provider (``provided``) are whole minutes: the exchange's own count of them.
+- One goes in where no bar of its minute is stored, and replaces a stored bar that holds less
+  volume: our trades of that minute are then incomplete (the stream started, or came back, in
+  the middle of it), or a provider bar fetched while its minute was still running is superseded.
+  A stored bar with as much volume or more is kept: a minute covered by our trades is never
+  counted twice, and never replaced by a smaller one.
+- Trades that land in a provided minute later (a replayed spill, a late tick) are stored as
+  ticks but not folded into the bar: the provider's bar already counts them. The bar is kept,
+  not replaced by the partial sum of the trades we happen to hold.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from sqlalchemy import Connection, select, tuple_
 
 from hkdesk.domain.bars import MINUTE
 from hkdesk.domain.sessions import HK_OFFSET_MS
-from hkdesk.domain.types import Tick
+from hkdesk.domain.types import Bar, Tick
 from hkdesk.store.bulk import insert_tuples, upsert_rows
 from hkdesk.store.schema import bars, decimal_text
 
@@ -97,6 +107,27 @@ def _row(symbol: str, start: int, d: BarDelta) -> dict:
         "first_seq": d.first[1],
         "last_ts": d.last[0],
         "last_seq": d.last[1],
+        "provided": 0,
+    }
+
+
+def _provider_row(bar: Bar) -> dict:
+    return {
+        "symbol": bar.symbol,
+        "interval_s": MINUTE,
+        "start": bar.start,
+        "open": bar.open,
+        "high": bar.high,
+        "low": bar.low,
+        "close": bar.close,
+        "volume": bar.volume,
+        "turnover": bar.turnover,
+        "trades": 0,
+        "first_ts": bar.start,
+        "first_seq": 0,
+        "last_ts": bar.start,
+        "last_seq": 0,
+        "provided": 1,
     }
 
 
@@ -199,6 +230,7 @@ _VALUE_COLUMNS = (
     "first_seq",
     "last_ts",
     "last_seq",
+    "provided",
 )
 _KEY_COLUMNS = ("symbol", "interval_s", "start")
 _COLUMNS = (*_KEY_COLUMNS, *_VALUE_COLUMNS)
@@ -218,19 +250,53 @@ def apply_deltas(
     conn: Connection, deltas: dict[tuple[str, int], BarDelta], cache: BarCache | None = None
 ) -> list[dict]:
     """Merge ``deltas`` into the ``bars`` table inside the caller's transaction; return the rows
-    written (for ``cache.remember`` once the transaction has committed)."""
+    written (for ``cache.remember`` once the transaction has committed). Minutes whose stored
+    bar came from the provider are left as they are (module docstring)."""
     if not deltas:
         return []
     old = _existing(conn, list(deltas), cache)
     rows: list[dict] = []
     for (symbol, start), delta in deltas.items():
         previous = old.get((symbol, start))
-        rows.append(
-            _row(symbol, start, delta) if previous is None else _merge(previous, symbol, start, delta)
-        )
+        if previous is None:
+            rows.append(_row(symbol, start, delta))
+        elif not previous["provided"]:
+            rows.append(_merge(previous, symbol, start, delta))
+    _upsert(conn, rows)
+    return rows
+
+
+def apply_provider_bars(
+    conn: Connection,
+    provided: list[Bar],
+    cache: BarCache | None = None,
+    written: dict[tuple[str, int], dict] | None = None,
+) -> list[dict]:
+    """Store the provider's 1-minute bars where they hold more than the stored ones (module
+    docstring), inside the caller's transaction; ``written`` holds the bar rows this
+    transaction wrote already (newer than the cache). Returns the rows written."""
+    latest: dict[tuple[str, int], Bar] = {}
+    for bar in provided:
+        key = (bar.symbol, bar.start)
+        if key not in latest or bar.volume > latest[key].volume:
+            latest[key] = bar
+    fresh = written or {}
+    old = _existing(conn, [key for key in latest if key not in fresh], cache)
+    old.update(fresh)
+    rows = []
+    for key, bar in latest.items():
+        previous = old.get(key)
+        if previous is None or bar.volume > previous["volume"]:
+            rows.append(_provider_row(bar))
+    _upsert(conn, rows)
+    return rows
+
+
+def _upsert(conn: Connection, rows: list[dict]) -> None:
+    if not rows:
+        return
     if conn.dialect.name == "sqlite":
         tuples = [_sqlite_tuple(row) for row in rows]
         insert_tuples(conn, _SQLITE_UPSERT_HEAD, len(_COLUMNS), tuples, len(tuples), _SQLITE_UPSERT_TAIL)
     else:
         upsert_rows(conn, bars, rows, keys=_KEY_COLUMNS, update=_VALUE_COLUMNS)
-    return rows

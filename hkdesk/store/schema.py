@@ -22,7 +22,12 @@ commit instead of 2.0, and 101 bytes a tick instead of 69.
 
 ``bars`` holds the 1-minute bars the writer maintains as ticks arrive. Besides OHLCV it keeps the
 ``(ts, seq)`` of its first and last trade, so a late or replayed tick updates open/close
-correctly whatever order ticks are committed in.
+correctly whatever order ticks are committed in. A bar with ``provided`` set came whole from the
+provider's K-lines (a minute we hold no or too few trades of; see ``minute_bars``): its trade
+count is 0 and its first and last ``(ts, seq)`` are the minute's start and 0.
+
+``gaps.filled_at`` (NULL: not yet) is when the provider's bars of the minutes inside a gap were
+stored. ``symbol_info`` keeps the provider's facts of codes looked up outside the shipped list.
 
 Migrations: ``schema_version`` holds one row with the version number. ``MIGRATIONS[n]`` turns a
 version ``n-1`` database into version ``n``; ``migrate`` applies the missing ones in order, each
@@ -52,6 +57,7 @@ from sqlalchemy import (
     UniqueConstraint,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -143,6 +149,7 @@ bars = Table(
     Column("first_seq", BigInteger, nullable=False),
     Column("last_ts", BigInteger, nullable=False),
     Column("last_seq", BigInteger, nullable=False),
+    Column("provided", SmallInteger, nullable=False, server_default=text("0")),
     PrimaryKeyConstraint("symbol", "interval_s", "start", name="bars_pk"),
     sqlite_with_rowid=False,
 )
@@ -155,7 +162,26 @@ gaps = Table(
     Column("end_ts", BigInteger, nullable=False),
     Column("reason", String(200), nullable=False),
     Column("recorded_at", Float, nullable=False),
+    Column("filled_at", Float, nullable=True),
     UniqueConstraint("symbol", "start_ts", "end_ts", "reason", name="gaps_key"),
+)
+
+#: The provider's facts of codes looked up (``/static_info``), kept for the next start.
+symbol_info = Table(
+    "symbol_info",
+    metadata,
+    Column("symbol", SYMBOL, primary_key=True),
+    Column("name_en", String(200), nullable=False),
+    Column("name_cn", String(200), nullable=False),
+    Column("lot_size", Integer, nullable=False),
+    Column("currency", String(16), nullable=False),
+    Column("exchange", String(16), nullable=False),
+    Column("total_shares", ExactDecimal, nullable=True),
+    Column("eps", ExactDecimal, nullable=True),
+    Column("eps_ttm", ExactDecimal, nullable=True),
+    Column("bps", ExactDecimal, nullable=True),
+    Column("dividend_yield", ExactDecimal, nullable=True),
+    Column("fetched_at", Float, nullable=False),
 )
 
 #: Facts about the database itself; ``source`` names the one quote source whose data it holds.
@@ -175,7 +201,7 @@ schema_version = Table(
 
 def _v1_initial(conn: Connection) -> None:
     """The tables as this version defines them (a new database needs no later migration)."""
-    for table in (ticks, depth, bars, gaps, store_meta):
+    for table in (ticks, depth, bars, gaps, store_meta, symbol_info):
         table.create(conn, checkfirst=True)
 
 
@@ -215,6 +241,19 @@ def _v3_store_meta(conn: Connection) -> None:
     store_meta.create(conn, checkfirst=True)
 
 
+def _v4_backfill(conn: Connection) -> None:
+    """Bars from the provider (``bars.provided``), filled gaps (``gaps.filled_at``) and the facts
+    of looked-up codes (``symbol_info``). Adding a column with a constant default rewrites
+    nothing on either database."""
+    found = inspect(conn)
+    if "provided" not in {c["name"] for c in found.get_columns(bars.name)}:
+        conn.exec_driver_sql("ALTER TABLE bars ADD COLUMN provided SMALLINT NOT NULL DEFAULT 0")
+    if "filled_at" not in {c["name"] for c in found.get_columns(gaps.name)}:
+        type_name = "REAL" if conn.dialect.name == "sqlite" else "DOUBLE PRECISION"
+        conn.exec_driver_sql(f"ALTER TABLE gaps ADD COLUMN filled_at {type_name}")
+    symbol_info.create(conn, checkfirst=True)
+
+
 def _ticks_key(conn: Connection) -> list[str]:
     return inspect(conn).get_pk_constraint(ticks.name)["constrained_columns"]
 
@@ -224,6 +263,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _v1_initial,
     2: _v2_ticks_by_time,
     3: _v3_store_meta,
+    4: _v4_backfill,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

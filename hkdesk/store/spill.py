@@ -1,9 +1,10 @@
 """Append-only spill files: where the writer parks data while the database cannot take it.
 
 File layout: an 8-byte magic, then frames of ``length (4 bytes LE) | crc32 (4 bytes LE) |
-payload``; the payload is one msgpack-encoded ``SpillRecord`` (msgspec). A crash can only tear
-the frame being appended last: the reader notices a short frame or a CRC mismatch, logs it,
-and stops there, keeping every complete frame before it.
+payload``; the payload is one msgpack-encoded ``SpillRecord`` (msgspec), tagged by kind. New
+kinds and new fields with defaults leave older files readable (their records simply lack them).
+A crash can only tear the frame being appended last: the reader notices a short frame or a CRC
+mismatch, logs it, and stops there, keeping every complete frame before it.
 
 Durability policy: ``SpillWriter.append`` writes a whole group of records, then flushes and
 ``fsync``s before returning, so data handed to the spill file survives a process or OS crash
@@ -25,7 +26,8 @@ from pathlib import Path
 
 import msgspec
 
-from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.domain.static_info import StaticInfo
+from hkdesk.domain.types import Bar, Book, Gap, Tick
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +54,34 @@ class GapRecord(msgspec.Struct, tag="g"):
     gap: Gap
 
 
-SpillRecord = TickRecord | BookRecord | GapRecord
+class BarRecord(msgspec.Struct, tag="m"):
+    """The provider's 1-minute bars (added with schema version 4; older files have none)."""
+
+    bars: list[Bar]
+
+
+class InfoRecord(msgspec.Struct, tag="i"):
+    """The provider's facts of looked-up codes (added with schema version 4)."""
+
+    infos: list[StaticInfo]
+
+
+SpillRecord = TickRecord | BookRecord | GapRecord | BarRecord | InfoRecord
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(SpillRecord)
 
 
 def record_size(record: SpillRecord) -> int:
-    """Units the record holds (ticks, books or one gap), the measure of ``memory_limit``."""
+    """Units the record holds (ticks, books, bars, facts or one gap), the measure of ``memory_limit``."""
     if isinstance(record, TickRecord):
         return len(record.ticks)
     if isinstance(record, BookRecord):
         return len(record.books)
+    if isinstance(record, BarRecord):
+        return len(record.bars)
+    if isinstance(record, InfoRecord):
+        return len(record.infos)
     return 1
 
 

@@ -21,8 +21,10 @@ from pathlib import Path
 from hkdesk.folders import default_data_dir
 from hkdesk.store.errors import redact_url
 from hkdesk.store.spill import (
+    BarRecord,
     BookRecord,
     GapRecord,
+    InfoRecord,
     SpillFormatError,
     SpillRecord,
     SpillWriter,
@@ -36,8 +38,9 @@ from hkdesk.store.spill import (
 #: Logged under the writer's name: these messages are part of the writer's story.
 log = logging.getLogger("hkdesk.store.writer")
 
-TICKS, BOOKS, GAP = "t", "b", "g"
-#: (kind, payload, units): payload is a list of Tick, a list of Book, or one Gap.
+TICKS, BOOKS, GAP, BARS, INFO = "t", "b", "g", "m", "i"
+#: (kind, payload, units): payload is a list of Tick, of Book, of provider Bar, of StaticInfo, or
+#: one Gap.
 Entry = tuple[str, object, int]
 #: Ticks per spill frame, so replay commits in pieces of a sensible size.
 _SPILL_FRAME_TICKS = 20_000
@@ -198,6 +201,10 @@ def _entry(record: SpillRecord) -> Entry:
         return (TICKS, record.ticks, len(record.ticks))
     if isinstance(record, BookRecord):
         return (BOOKS, record.books, len(record.books))
+    if isinstance(record, BarRecord):
+        return (BARS, record.bars, len(record.bars))
+    if isinstance(record, InfoRecord):
+        return (INFO, record.infos, len(record.infos))
     return (GAP, record.gap, 1)
 
 
@@ -212,4 +219,6 @@ def _records(entries: list[Entry]) -> list[SpillRecord]:
     if books:
         records.append(BookRecord(books))
     records.extend(GapRecord(p) for k, p, _ in entries if k == GAP)  # type: ignore[arg-type]
+    records.extend(BarRecord(p) for k, p, _ in entries if k == BARS)  # type: ignore[arg-type]
+    records.extend(InfoRecord(p) for k, p, _ in entries if k == INFO)  # type: ignore[arg-type]
     return records

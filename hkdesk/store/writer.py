@@ -1,7 +1,8 @@
 """The batch writer: the only code that touches the database, on its own thread.
 
-Producers (the asyncio/GUI thread) call ``put_ticks``/``put_books``/``put_gap``: an append to a
-deque under a lock held for a few instructions, never any I/O. The writer thread wakes when
+Producers (the asyncio/GUI thread) call ``put_ticks``/``put_books``/``put_gap`` (and, for the
+backfill, ``put_bars``/``put_symbol_info``): an append to a deque under a lock held for a few
+instructions, never any I/O. The writer thread wakes when
 ``flush_rows`` units are queued or ``flush_interval`` has passed since its last flush, then takes
 **everything** queued and commits it in one transaction: under load the batch grows with the
 rate instead of latency growing with a backlog. A transaction inserts the ticks (duplicates by
@@ -36,15 +37,16 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from hkdesk.domain.types import Book, Gap, Tick
-from hkdesk.store.batch_sql import write_batch
+from hkdesk.domain.bars import MINUTE
+from hkdesk.domain.static_info import StaticInfo
+from hkdesk.domain.types import Bar, Book, Gap, Tick
+from hkdesk.store.commit import Committed, Committer
 from hkdesk.store.engine import make_engine
 from hkdesk.store.errors import StoreError, redact_url
 from hkdesk.store.failures import describe, is_transient
-from hkdesk.store.file_guard import DatabaseFileReplaced, SqliteFileGuard
-from hkdesk.store.minute_bars import BarCache
+from hkdesk.store.file_guard import DatabaseFileReplaced
 from hkdesk.store.schema import migrate
-from hkdesk.store.spill_keeper import BOOKS, GAP, TICKS, Entry, SpillKeeper, default_spill_dir
+from hkdesk.store.spill_keeper import BARS, BOOKS, GAP, INFO, TICKS, Entry, SpillKeeper, default_spill_dir
 from hkdesk.store.writer_stats import WriterStats
 
 log = logging.getLogger(__name__)
@@ -89,8 +91,6 @@ class BatchWriter:
         self.retry_max = retry_max
         self.replay_chunk = max(1, replay_chunk)
         self.name = name
-        self._file_guard = SqliteFileGuard(self.engine)
-        self._bar_cache = BarCache() if self.engine.dialect.name == "sqlite" else None
 
         self._lock = threading.Lock()
         self._queue: deque[Entry] = deque()
@@ -108,6 +108,8 @@ class BatchWriter:
         self._pending_units = 0
         self._dropped: list[Entry] = []
         self._keeper = SpillKeeper(self.spill_dir, self._lock, self.name, redact_url(self.engine.url))
+        self._committer = Committer(self.engine, self._keeper, self._count)
+        self._store = self._committer.store
         self._schema_ready = False
 
         # Counters behind stats(), updated under the lock.
@@ -118,6 +120,7 @@ class BatchWriter:
         self._db_ok = True
         self._last_error: str | None = None
         self._last_commit_at: float | None = None
+        self._provided_bars = 0
 
     # ----------------------------------------------------------------- producers (any thread)
 
@@ -132,13 +135,42 @@ class BatchWriter:
             self._put((BOOKS, batch, len(batch)))
 
     def put_gap(
-        self, symbol: str, start_ts: int, end_ts: int, reason: str = "", recorded_at: float | None = None
+        self,
+        symbol: str,
+        start_ts: int,
+        end_ts: int,
+        reason: str = "",
+        recorded_at: float | None = None,
+        filled_at: float | None = None,
     ) -> None:
-        """Record that trades of ``symbol`` in [start_ts, end_ts] (epoch ms) may be missing."""
+        """Record that trades of ``symbol`` in [start_ts, end_ts] (epoch ms) may be missing; with
+        ``filled_at``, that the provider's bars of the span were stored then (a gap of that span
+        already stored, whatever its reason, is marked; otherwise this one is stored filled)."""
         gap = Gap(
-            symbol, int(start_ts), int(end_ts), reason, time.time() if recorded_at is None else recorded_at
+            symbol,
+            int(start_ts),
+            int(end_ts),
+            reason,
+            time.time() if recorded_at is None else recorded_at,
+            filled_at=filled_at or 0.0,
         )
         self._put((GAP, gap, 1))
+
+    def put_bars(self, bars: list[Bar]) -> None:
+        """Queue the provider's 1-minute bars: each is stored, marked provided, unless its minute's
+        stored bar holds as much volume (see ``minute_bars``); the writer owns the list."""
+        if not bars:
+            return
+        for bar in bars:
+            if bar.interval_s != MINUTE:
+                raise ValueError(f"only 1-minute bars are stored, not {bar.interval_s} s ({bar.symbol})")
+            bar.provided = True
+        self._put((BARS, bars, len(bars)))
+
+    def put_symbol_info(self, infos: list[StaticInfo]) -> None:
+        """Queue the provider's facts of looked-up codes (a code stored before is updated)."""
+        if infos:
+            self._put((INFO, infos, len(infos)))
 
     def _put(self, entry: Entry) -> None:
         if self._done.is_set() and not self._closed_warned:
@@ -167,6 +199,7 @@ class BatchWriter:
                 last_error=self._last_error,
                 last_commit_at=self._last_commit_at,
                 rejected=self._keeper.rejected,
+                provided_bars=self._provided_bars,
             )
 
     # ------------------------------------------------------------------------- lifecycle
@@ -348,41 +381,11 @@ class BatchWriter:
         while dropped:
             dropped.pop()
 
-    def _store(self, entries: list[Entry]) -> None:
-        """Commit ``entries``; parks entries the database refuses for good, raises on transient errors."""
-        try:
-            self._write(entries)
-            return
-        except Exception as exc:
-            if is_transient(exc, self.engine.dialect.loaded_dbapi):
-                raise
-            if len(entries) == 1:
-                self._keeper.quarantine(entries, describe(exc))
-                return
-        middle = len(entries) // 2
-        self._store(entries[:middle])
-        self._store(entries[middle:])
-
-    # ----------------------------------------------------------------------- writing
-
-    def _write(self, entries: list[Entry]) -> None:
-        cache = self._bar_cache
-        try:
-            with self.engine.begin() as conn:
-                opened = self._file_guard.opened(conn)
-                if cache is not None:
-                    cache.claim(opened)
-                inserted, offered, bar_rows = write_batch(conn, entries, cache)
-            self._file_guard.check_commit(opened)
-        except BaseException:
-            if cache is not None:
-                cache.clear()
-            raise
-        if cache is not None:
-            cache.remember(bar_rows)
+    def _count(self, done: Committed) -> None:
         with self._lock:
-            self._stored_total += len(inserted)
-            self._duplicates += offered - len(inserted)
+            self._provided_bars += done.provided
+            self._stored_total += done.inserted
+            self._duplicates += done.offered - done.inserted
             self._batches += 1
-            self._last_batch_size = sum(e[2] for e in entries)
+            self._last_batch_size = done.units
             self._last_commit_at = time.time()

@@ -19,3 +19,4 @@ class WriterStats:
     last_error: str | None  # last database error, passwords hidden
     last_commit_at: float | None  # wall clock (epoch s) of the last commit
     rejected: int  # units the database refused for good (kept in rejected-* files)
+    provided_bars: int = 0  # provider bars stored (new minutes, or replacing thinner ones)

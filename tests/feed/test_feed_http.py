@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -15,42 +16,58 @@ import pytest
 from support.fake_alltick import TOKEN, min_gap
 
 from hkdesk.feed.http import HttpError, QuoteHttp, http_base
-from hkdesk.feed.plans import FREE
+from hkdesk.feed.plans import FREE, HttpLimits
 
 # 2024-03-05 12:00 HK; daily bars are stamped at HK midnight (16:00 UTC the day before)
 NOW = datetime(2024, 3, 5, 4, 0, tzinfo=UTC).timestamp()
 MAR_4 = int(datetime(2024, 3, 3, 16, 0, tzinfo=UTC).timestamp())
 MAR_5 = int(datetime(2024, 3, 4, 16, 0, tzinfo=UTC).timestamp())
 TS = "1709611200000"
+DAILY = [
+    {"timestamp": str(t), "open_price": o, "high_price": "390", "low_price": "379", "close_price": c}
+    | {"volume": "100", "turnover": "38000"}
+    for t, o, c in ((MAR_4, "381", "380.2"), (MAR_5, "381.5", "385.0"))
+]
 
 
 class Api(BaseHTTPRequestHandler):
     times: list[float]
     queries: list[dict]
+    paths: list[tuple[str, float]]
 
     def log_message(self, *args: object) -> None:
         pass
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        self.times.append(time.monotonic())
+        self.paths.append((url.path, time.monotonic()))
+        if parse_qs(url.query).get("token") != [TOKEN]:
+            return self._reply(200, {"ret": 401, "msg": "token invalid"})
+        query = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.queries.append(query)
+        if url.path != "/quote-stock-b-api/batch-kline":
+            return self._reply(404, {"ret": 404})
+        items = query["data"]["data_list"]
+        if any(i["code"] == "BOOM.HK" for i in items):
+            return self._reply(500, {"oops": True})
+        answer = [
+            {"code": i["code"], "kline_type": i["kline_type"], "kline_data": DAILY}
+            for i in items
+            if i["code"] != "BAD.HK"  # unknown codes are left out of the answer
+        ]
+        self._reply(200, {"ret": 200, "msg": "ok", "data": {"kline_list": answer}})
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
         qs = parse_qs(url.query)
         self.times.append(time.monotonic())
+        self.paths.append((url.path, time.monotonic()))
         if qs.get("token") != [TOKEN]:
             return self._reply(200, {"ret": 401, "msg": "token invalid"})
         query = json.loads(qs["query"][0])
         self.queries.append(query)
         data = query["data"]
-        if url.path == "/quote-stock-b-api/kline":
-            code = data["code"]
-            if code == "BAD.HK":
-                return self._reply(200, {"ret": 600, "msg": "code invalid", "trace": query["trace"]})
-            if code == "BOOM.HK":
-                return self._reply(500, {"oops": True})
-            bars = [
-                {"timestamp": str(MAR_4), "close_price": "380.2", "open_price": "1"},
-                {"timestamp": str(MAR_5), "close_price": "385.0", "open_price": "1"},
-            ]
-            return self._reply(200, {"ret": 200, "msg": "ok", "data": {"code": code, "kline_list": bars}})
         if url.path == "/quote-stock-b-api/trade-tick":
             ticks = [
                 {"code": i["code"], "seq": "17", "tick_time": TS, "price": "381.4", "volume": "2"}
@@ -71,7 +88,7 @@ class Api(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def api() -> Iterator[tuple[str, type[Api]]]:
-    handler = type("Handler", (Api,), {"times": [], "queries": []})
+    handler = type("Handler", (Api,), {"times": [], "queries": [], "paths": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -91,13 +108,51 @@ def test_http_base_from_ws_url():
 
 async def test_previous_close_skips_todays_bar_and_bad_codes_and_spaces_requests(api, caplog):
     url, handler = api
-    client = QuoteHttp(url, TOKEN, min_interval=0.05, now=lambda: NOW)
-    closes = await client.fetch_previous_close(["700.HK", "BAD.HK", "BOOM.HK", "5.HK"])
-    assert closes == {"700.HK": Decimal("380.2"), "5.HK": Decimal("380.2")}
-    assert [q["data"]["kline_type"] for q in handler.queries] == [8, 8, 8, 8]
+    client = QuoteHttp(url, TOKEN, min_interval=0.05, codes_per_request=2, now=lambda: NOW)
+    codes = ["700.HK", "BAD.HK", "BOOM.HK", "5.HK", "9988.HK"]
+    closes = await client.fetch_previous_close(codes)
+    # two codes a call: the call holding BOOM.HK failed, BAD.HK was left out of its answer
+    assert closes == {"700.HK": Decimal("380.2"), "9988.HK": Decimal("380.2")}
+    asked = [
+        [(i["code"], i["kline_type"], i["query_kline_num"]) for i in q["data"]["data_list"]]
+        for q in handler.queries
+    ]
+    assert asked == [
+        [("700.HK", 8, 2), ("BAD.HK", 8, 2)],
+        [("BOOM.HK", 8, 2), ("5.HK", 8, 2)],
+        [("9988.HK", 8, 2)],
+    ]
     assert min_gap(handler.times) >= 0.05 - 0.005
-    assert "BAD.HK" in caplog.text and "600" in caplog.text and "HTTP 500" in caplog.text
+    assert "BOOM.HK" in caplog.text and "HTTP 500" in caplog.text
     assert TOKEN not in caplog.text
+
+
+async def test_previous_closes_carry_the_session_days_bar(api):
+    url, _ = api
+    client = QuoteHttp(url, TOKEN, min_interval=0.0, now=lambda: NOW)
+    starts = await client.previous_closes(["700.HK"])
+    start = starts["700.HK"]
+    assert start.previous_close == Decimal("380.2")
+    assert start.today is not None and start.today.open == Decimal("381.5")
+    assert (start.today.high, start.today.low) == (Decimal("390"), Decimal("379"))
+
+
+async def test_each_endpoint_keeps_its_own_interval_and_endpoints_run_together(api):
+    url, handler = api
+    client = QuoteHttp(url, TOKEN, limits=HttpLimits(1.0, 1.0, 5), now=lambda: NOW)
+    await asyncio.gather(
+        client.fetch_latest_trades(["1.HK"]),
+        client.previous_closes(["700.HK"]),
+        client.fetch_latest_trades(["2.HK"]),
+    )
+    at = {path.rsplit("/", 1)[1]: [] for path, _ in handler.paths}
+    for path, when in handler.paths:
+        at[path.rsplit("/", 1)[1]].append(when)
+    (batch,) = at["batch-kline"]
+    first, second = at["trade-tick"]
+    assert second - first >= 1.0 - 0.005, "the same endpoint keeps its interval"
+    assert batch < second, "another endpoint does not wait for it"
+    assert client.transport.calls == {"/trade-tick": 2, "/batch-kline": 1}
 
 
 async def test_latest_trades_in_chunks(api):
@@ -114,7 +169,7 @@ async def test_latest_trades_in_chunks(api):
 async def test_bad_token_raises_redacted_error(api):
     url, _ = api
     client = QuoteHttp.for_plan(url, "wrong-secret-token", FREE, now=lambda: NOW)
-    assert client.min_interval == 10.0 and client.codes_per_request == 5
+    assert client.limits == HttpLimits(10.0, 10.0, 5, daily_calls=1_000)
     with pytest.raises(HttpError) as info:
         await client.fetch_latest_trades(["700.HK"])
     assert info.value.ret == 401
@@ -124,7 +179,7 @@ async def test_bad_token_raises_redacted_error(api):
 async def test_unreachable_server_gives_clear_error():
     client = QuoteHttp("ws://127.0.0.1:9/x", TOKEN, min_interval=0.0, timeout=1.0)
     with pytest.raises(HttpError) as info:
-        await client._get("/trade-tick", {"symbol_list": []})
+        await client.transport.get("/trade-tick", {"symbol_list": []})
     assert "cannot reach" in str(info.value) and TOKEN not in str(info.value)
 
 

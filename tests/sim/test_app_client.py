@@ -7,19 +7,28 @@ from decimal import Decimal
 from simkit import frozen_clock
 
 from hkdesk.feed.http import QuoteHttp
+from hkdesk.feed.plans import PROFESSIONAL
 from hkdesk.sim.model import MarketModel
 
 
-async def test_previous_closes_of_many_codes_at_the_app_pace_despite_the_rate_limit(sim):
-    # The app asks the simulator without spacing; the plan allows 20 calls a window and
-    # the client tries a refused call again.
-    server = await sim(model=MarketModel(seed=1))  # professional: 20 calls per second per endpoint
+async def test_previous_closes_of_many_codes_in_one_batch_call(sim):
+    server = await sim(model=MarketModel(seed=1))  # professional: 500 items a /batch-kline call
     codes = list(server.model.symbols)[:45]
-    client = QuoteHttp(server.ws_url, "t", min_interval=0.0, codes_per_request=200, rate_retry_wait=1.0)
+    client = QuoteHttp.for_plan(server.ws_url, "t", PROFESSIONAL)
     closes = await client.fetch_previous_close(codes)
-    assert client.requests > len(codes) + 1  # some were refused and asked again
+    assert client.transport.calls["/batch-kline"] == 1
     # the demo day (a past date) is in progress: its bar is skipped
     assert closes == {c: Decimal(server.model.prev_close(c)) / 1000 for c in codes}
+
+
+async def test_calls_refused_for_the_rate_are_asked_again(sim):
+    # Unspaced, the client outruns the plan's 20 calls a second; refused calls are tried again.
+    server = await sim(model=MarketModel(seed=1))
+    codes = list(server.model.symbols)[:30]
+    client = QuoteHttp(server.ws_url, "t", min_interval=0.0, rate_retry_wait=1.0)
+    days = [await client.minute_bars(code) for code in codes]
+    assert client.requests > len(codes)
+    assert all(day.bars for day in days)
 
 
 async def test_after_the_close_the_finished_day_is_the_previous_close(sim):

@@ -101,7 +101,7 @@ def test_a_writer_keeps_committing_next_to_a_thread_that_never_sleeps(tmp_path):
 
 def test_bar_cache_gives_the_same_bars_and_forgets_a_failed_batch(tmp_path, monkeypatch):
     writer = BatchWriter(f"sqlite:///{tmp_path / 'x.db'}", spill_dir=tmp_path / "spill", flush_interval=0.01)
-    cache = writer._bar_cache
+    cache = writer._committer.bar_cache
     assert isinstance(cache, BarCache)
     writer.start()
     writer.put_ticks(ticks(0, 50))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
 import pytest
 from sqlalchemy import (
     BigInteger,
@@ -21,7 +22,7 @@ from storekit import T0, _pg_conninfo, tick
 from support.waits import wait_until_sync
 
 from hkdesk.store import SCHEMA_VERSION, BatchWriter, make_engine, migrate
-from hkdesk.store.history import count_ticks, ticks_between
+from hkdesk.store.history import bars_between, count_ticks, gaps_between, ticks_between
 from hkdesk.store.schema import SYMBOL, ExactDecimal, bars, depth, gaps, schema_version, ticks
 
 COLUMNS = "symbol, seq, ts, price, volume, turnover, direction, received_at"
@@ -103,7 +104,7 @@ def test_a_new_database_is_made_at_the_current_version(db_url):
     engine = make_engine(db_url)
     assert migrate(engine) == 0
     with engine.connect() as conn:
-        assert conn.execute(schema_version.select()).scalar() == SCHEMA_VERSION == 3
+        assert conn.execute(schema_version.select()).scalar() == SCHEMA_VERSION == 4
     assert inspect(engine).get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
     engine.dispose()
 
@@ -142,4 +143,46 @@ def test_postgres_rekeying_gives_up_on_a_lock_instead_of_queueing_readers(pg_url
         other.rollback()
     assert migrate(engine) == 1
     assert inspect(engine).get_pk_constraint("ticks")["constrained_columns"] == ["symbol", "ts", "seq"]
+    engine.dispose()
+
+
+def _make_version_3(engine, spill) -> None:
+    """A version-3 database with a bar and a gap: today's, written to, less what version 4 added."""
+    writer = BatchWriter(engine, spill_dir=spill)
+    writer.put_ticks([tick(1, ts=T0), tick(2, ts=T0 + 1_000)])
+    writer.put_gap("700.HK", T0 - 90_000, T0, reason="reconnect", recorded_at=3.0)
+    assert writer.stop(10)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE bars DROP COLUMN provided")
+        conn.exec_driver_sql("ALTER TABLE gaps DROP COLUMN filled_at")
+        conn.exec_driver_sql("DROP TABLE symbol_info")
+        conn.execute(schema_version.update().values(version=3))
+
+
+def test_version_3_gains_provider_bars_filled_gaps_and_symbol_info(db_url, tmp_path):
+    engine = make_engine(db_url)
+    _make_version_3(engine, tmp_path / "spill")
+    assert migrate(engine) == 3
+    columns = {table: {c["name"] for c in inspect(engine).get_columns(table)} for table in ("bars", "gaps")}
+    assert "provided" in columns["bars"] and "filled_at" in columns["gaps"]
+    assert inspect(engine).has_table("symbol_info")
+    (bar,) = bars_between(engine, "700.HK", 60, T0, T0 + 60_000)
+    assert (bar.trades, bar.provided, bar.volume) == (2, False, Decimal(200))
+    (gap,) = gaps_between(engine, "700.HK", T0 - 100_000, T0 + 1)
+    assert (gap.reason, gap.filled_at) == ("reconnect", 0.0)
+
+    writer = BatchWriter(engine, spill_dir=tmp_path / "spill", flush_interval=0.01)
+    writer.start()
+    try:
+        minute = bar.start + 60_000
+        writer.put_bars([msgspec.structs.replace(bar, start=minute, volume=Decimal(700), trades=0)])
+        writer.put_gap("700.HK", T0 - 90_000, T0, filled_at=9.0)
+        wait_until_sync(
+            lambda: writer.stats().provided_bars == 1, what="a provider bar in a migrated database"
+        )
+    finally:
+        writer.stop(10)
+    later = bars_between(engine, "700.HK", 60, minute, minute + 60_000)
+    assert [(b.volume, b.provided) for b in later] == [(Decimal(700), True)]
+    assert gaps_between(engine, "700.HK", T0 - 100_000, T0 + 1)[0].filled_at == 9.0
     engine.dispose()

@@ -1,4 +1,5 @@
-"""Checks of what a test stored: the 1-minute bars agree exactly with the trades they hold."""
+"""Checks of what a test stored: the 1-minute bars agree exactly with the trades they hold (a bar
+from the provider, which counts the whole minute, holds at least the trades we stored of it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from hkdesk.store import make_engine
 
 
 def bar_mismatches(db: str | Engine) -> list[str]:
-    """Recompute every 1-minute bar from the stored ticks; list the bars that disagree."""
+    """Recompute every 1-minute bar of ours from the stored ticks; list the bars that disagree.
+    A provider's bar must take in the stored trades of its minute: their volume and prices."""
 
     engine = db if isinstance(db, Engine) else make_engine(db)
     try:
@@ -18,7 +20,7 @@ def bar_mismatches(db: str | Engine) -> list[str]:
             ticks = conn.execute(text("SELECT symbol, seq, ts, price, volume FROM ticks")).all()
             bars = conn.execute(
                 text(
-                    'SELECT symbol, start, "open", high, low, "close", volume, trades FROM bars '
+                    'SELECT symbol, start, "open", high, low, "close", volume, trades, provided FROM bars '
                     "WHERE interval_s = 60"
                 )
             ).all()
@@ -40,12 +42,15 @@ def bar_mismatches(db: str | Engine) -> list[str]:
             bar[5] += 1
     problems: list[str] = []
     seen = set()
-    for symbol, start, o, h, low, c, v, n in bars:
+    for symbol, start, o, h, low, c, v, n, provided in bars:
         key = (symbol, int(start))
         seen.add(key)
         want = expected.get(key)
         have = [Decimal(str(x)) for x in (o, h, low, c, v)] + [int(n)]
-        if want != have:
+        if provided:
+            if want is not None and not (have[4] >= want[4] and have[2] <= want[2] and want[1] <= have[1]):
+                problems.append(f"{key}: provided {have} does not take in the stored ticks {want}")
+        elif want != have:
             problems.append(f"{key}: stored {have}, from ticks {want}")
     problems.extend(f"{key}: no bar for stored ticks" for key in expected.keys() - seen)
     return problems
