@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from hkdesk.app.day_history import load_today, restore_today
+from hkdesk.app.day_filler import DayFiller
+from hkdesk.app.day_history import load_past_days, load_today, restore_today
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import (
     GAP_WORD,
@@ -106,6 +107,8 @@ class MarketService(QObject):
         #: Why the database is not in use, in words (empty when it is).
         self.store_problem = ""
         self._lifecycle = asyncio.Lock()
+        #: Fills the day from the provider; says when a symbol's stored day changed.
+        self.filler = DayFiller(self)
         self._freshness_timer = QTimer(self)
         self._freshness_timer.timeout.connect(self.refresh_freshness)
 
@@ -179,6 +182,8 @@ class MarketService(QObject):
         if http is not None:
             self._snapshots = SnapshotFetcher(self.hub, http)
             self._snapshots.watch(self._streamed())
+        pipeline = self.pipeline
+        self.filler.start(http, self.writer, pipeline.exchange_now, lambda: pipeline.first_ts)
 
     def _resume_args(self) -> list[str]:
         """The built-in simulator goes on with the day this source's database holds (worker thread)."""
@@ -198,6 +203,7 @@ class MarketService(QObject):
         http = upstream.http()
         if self._snapshots is not None and http is not None:
             self._snapshots.retarget(http)
+        self.filler.retarget(http)
 
     @property
     def simulator_restarts(self) -> int:
@@ -257,6 +263,7 @@ class MarketService(QObject):
         self.feed = None
         self.pipeline = None
         self._feed_task = None
+        await self.filler.stop()
         if self._snapshots is not None:
             await self._snapshots.close()
             self._snapshots = None
@@ -303,10 +310,13 @@ class MarketService(QObject):
             self.feed.set_depth(self._depth_levels())
         if self._snapshots is not None:
             self._snapshots.watch(self._streamed())
+        self.filler.watch(self._streamed())
 
     def set_ladders(self, symbols: list[str]) -> None:
         """The symbols whose depth ladder is open get ten levels; every other row, one."""
         self._ladders = list(symbols)
+        for symbol in symbols:
+            self.filler.focus(symbol)
         if self.feed is not None:
             self.feed.set_depth(self._depth_levels())
 
@@ -327,6 +337,7 @@ class MarketService(QObject):
         self._status = status
 
     def _on_gap(self, gap: Gap) -> None:
+        self.filler.gap(gap)
         self.gaps.append(gap)
         del self.gaps[:-100]
         text = f"{GAP_WORD} {gap.symbol} {fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
@@ -359,7 +370,12 @@ class MarketService(QObject):
         self.hub.set_previous_close(symbol, price)
 
     # ------------------------------------------------------------ history
-    async def load_today(self, symbol: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    async def load_past_days(self, symbol: str, before_ms: int) -> np.ndarray:
+        if self.engine is None:
+            return np.zeros((0, 6))
+        return await load_past_days(self.engine, symbol, before_ms, self._executor)
+
+    async def load_today(self, symbol: str) -> tuple[np.ndarray, ...] | None:
         """Today's (HK) stored trades: (epoch seconds, price, volume), read on a worker thread."""
         if self.engine is None:
             return None

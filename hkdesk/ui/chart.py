@@ -67,6 +67,8 @@ class ChartPanel(QWidget):
         self.mode = INTRADAY
         self.ticks = TickBuffer()
         self.bars = BarSeries(INTERVALS[INTRADAY])
+        #: Daily candles of the days before today (start, O, H, L, C, V), for the 1d view.
+        self.past_days = np.zeros((0, 6))
         self.prev_close: float | None = None
         self.follow = True
         self._x_range: tuple[float, float] | None = None
@@ -211,6 +213,7 @@ class ChartPanel(QWidget):
         self.ticks.clear()
         self.prev_close = None
         self.bars.load(np.zeros(0), np.zeros(0), np.zeros(0))
+        self.past_days = np.zeros((0, 6))
         self.follow = True
         self.live_button.setChecked(True)
         self.crosshair.hide()
@@ -221,15 +224,27 @@ class ChartPanel(QWidget):
         self.prev_close = value
         self._dirty = True
 
-    def load(self, t: np.ndarray, price: np.ndarray, volume: np.ndarray) -> None:
-        """Replace the series with loaded history (epoch seconds, time-ordered)."""
+    def load(
+        self, t: np.ndarray, price: np.ndarray, volume: np.ndarray, turnover: np.ndarray | None = None
+    ) -> None:
+        """Replace the series with loaded history (epoch seconds, time-ordered; ``turnover`` per
+        point where it is not price x volume, e.g. a provider's minute drawn as four points)."""
         self.ticks.clear()
         if len(t):
             self.axis.set_day(fmt.hk_time(int(t[-1] * 1000)).date())
-        self.ticks.extend(self.axis.to_x(t), price, volume)
-        self.bars.load(
-            self.ticks.t[: self.ticks.n], self.ticks.price[: self.ticks.n], self.ticks.volume[: self.ticks.n]
-        )
+        self.ticks.extend(self.axis.to_x(t), price, volume, turnover)
+        self._load_bars()
+
+    def set_past_days(self, rows: np.ndarray) -> None:
+        """Daily candles before today: the 1d view shows them ahead of today's."""
+        self.past_days = rows
+        if INTERVALS[self.mode] >= 86_400:
+            self._load_bars()
+
+    def _load_bars(self) -> None:
+        n = self.ticks.n
+        before = self.past_days if self.bars.interval_s >= 86_400 else None
+        self.bars.load(self.ticks.t[:n], self.ticks.price[:n], self.ticks.volume[:n], before)
         self._history_dirty = self._dirty = True
 
     def append(self, trades: Sequence[tuple[float, float, float]]) -> None:
@@ -250,8 +265,7 @@ class ChartPanel(QWidget):
         self._x_range = None
         self.interval_buttons[mode].setChecked(True)
         self.bars = BarSeries(INTERVALS[mode])
-        n = self.ticks.n
-        self.bars.load(self.ticks.t[:n], self.ticks.price[:n], self.ticks.volume[:n])
+        self._load_bars()
         self.follow = True
         self.live_button.setChecked(True)
         self._apply_mode_visibility()

@@ -120,10 +120,16 @@ class BarSeries:
         self.n = 0
         self.forming: np.ndarray | None = None
 
-    def load(self, t: np.ndarray, price: np.ndarray, volume: np.ndarray) -> None:
+    def load(
+        self, t: np.ndarray, price: np.ndarray, volume: np.ndarray, before: np.ndarray | None = None
+    ) -> None:
+        """Bars of the trades; ``before``: closed bars of earlier days (daily candles) put ahead."""
         bars = aggregate(t, price, volume, self.interval_s)
         self.n = 0
         self.forming = None
+        if before is not None and len(before):
+            first = bars[0, 0] if len(bars) else np.inf
+            self._push_closed(before[before[:, 0] < first])
         if len(bars):
             self._push_closed(bars[:-1])
             self.forming = bars[-1].copy()

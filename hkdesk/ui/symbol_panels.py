@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import numpy as np
 from PySide6.QtCore import QObject
 
+from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import Quote, QuoteHub
 from hkdesk.domain.symbols import display_code
@@ -29,14 +30,25 @@ from hkdesk.ui.tape import TapeModel, TapePanel
 log = logging.getLogger("hkdesk.ui.main_window")
 
 #: ``load_today(symbol)``: today's stored trades as (epoch seconds, price, volume), or None.
-DayLoader = Callable[[str], Awaitable[tuple[np.ndarray, np.ndarray, np.ndarray] | None]]
+#: ``load_today(symbol)``: today's line as (epoch seconds, price, volume, turnover), or None.
+DayLoader = Callable[[str], Awaitable[tuple[np.ndarray, ...] | None]]
+#: ``load_past_days(symbol, before_ms)``: daily candles before then, (k, 6).
+PastLoader = Callable[[str, int], Awaitable[np.ndarray]]
 
 
 class SymbolPanels(QObject):
-    def __init__(self, hub: QuoteHub, palette: Palette, load_today: DayLoader, parent: QObject) -> None:
+    def __init__(
+        self,
+        hub: QuoteHub,
+        palette: Palette,
+        load_today: DayLoader,
+        parent: QObject,
+        load_past_days: PastLoader | None = None,
+    ) -> None:
         super().__init__(parent)
         self._hub = hub
         self._load_today = load_today
+        self._load_past_days = load_past_days
         self.symbol: str | None = None
         self.chart = ChartPanel(palette)
         self.depth = DepthLadder(palette)
@@ -131,14 +143,23 @@ class SymbolPanels(QObject):
         self.tape_model.prepend(fresh)
         self.chart.append([(t.ts / 1000, float(t.price), float(t.volume)) for t in fresh])
 
+    def reload(self, sym: str) -> None:
+        """The stored day of ``sym`` changed (the provider's minutes arrived): read it again."""
+        if sym == self.symbol:
+            self.stop()
+            self._history_task = asyncio.ensure_future(self._load_history(sym))
+
     def _load_chart_from_tape(self, sym: str, after_ts: int = -1, base=None) -> None:
         ticks = [t for t in self._hub.tape(sym) if t.ts > after_ts]
         t = np.fromiter((x.ts / 1000 for x in ticks), float, len(ticks))
         p = np.fromiter((float(x.price) for x in ticks), float, len(ticks))
         v = np.fromiter((float(x.volume) for x in ticks), float, len(ticks))
+        turnover = p * v
         if base is not None:
-            t, p, v = (np.concatenate((b, a)) for b, a in zip(base, (t, p, v), strict=True))
-        self.chart.load(t, p, v)
+            t, p, v, turnover = (
+                np.concatenate((b, a)) for b, a in zip(base, (t, p, v, turnover), strict=True)
+            )
+        self.chart.load(t, p, v, turnover)
 
     async def _load_history(self, sym: str) -> None:
         """Today's stored trades for the chart, read off the GUI thread, joined to the live tape."""
@@ -149,10 +170,15 @@ class SymbolPanels(QObject):
         except Exception as exc:
             log.warning("could not load today's history for %s: %s", sym, exc)
             return
-        if arrays is None or sym != self.symbol or len(arrays[0]) == 0:
-            return
-        t, p, v = arrays
-        last_ms = round(float(t[-1]) * 1000)
-        self._load_chart_from_tape(sym, after_ts=last_ms, base=(t, p, v))
-        self.chart.redraw(force=True)
-        log.info("chart %s: %d stored trades loaded", display_code(sym), len(t))
+        if arrays is not None and sym == self.symbol and len(arrays[0]):
+            last_ms = round(float(arrays[0][-1]) * 1000)
+            self._load_chart_from_tape(sym, after_ts=last_ms, base=arrays)
+            self.chart.redraw(force=True)
+            log.info("chart %s: %d stored points loaded", display_code(sym), len(arrays[0]))
+        if self._load_past_days is not None and sym == self.symbol:
+            today = self._hub.quotes.get(sym)
+            ref = today.last_ts if today is not None and today.last_ts else int(time.time() * 1000)
+            days = await self._load_past_days(sym, bar_start(ref, DAY))
+            if sym == self.symbol:
+                self.chart.set_past_days(days)
+                self.chart.redraw(force=True)

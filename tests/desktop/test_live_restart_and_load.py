@@ -35,7 +35,8 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
     first = make_desk(cfg, db, sim_url=sim.ws_url)
     win = await first.open()
     try:
-        await wait_until(lambda: win.chart.ticks.n >= 40, timeout=15, what="40 Tencent trades")
+        tencent = first.market.hub.quote("700.HK")
+        await wait_until(lambda: tencent.trades >= 40, timeout=15, what="40 Tencent trades")
         win.dock_log.hide()
         win.watchlist.view.setColumnWidth(Col.TURNOVER, 123)
     finally:

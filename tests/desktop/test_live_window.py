@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from support.timings import WINDOW, WINDOW_PLAN
 from support.waits import wait_until
 
 from hkdesk.desktop.desk import Desk
+from hkdesk.domain.quotes import hk_datetime
 from hkdesk.feed import session as feed_session
 from hkdesk.feed.status import FeedState
 from hkdesk.sim.process import start_simulator_process
@@ -276,3 +278,35 @@ async def test_the_index_strip_shows_the_indices_of_the_setting(qtbot, tmp_path)
         assert win.indices.codes == ["HSTECH"]
     finally:
         await desk.close()
+
+
+async def test_a_late_start_shows_the_whole_day_with_bid_ask_and_previous_close(qtbot, tmp_path) -> None:
+    """The simulator's day is at 11:00 when the window opens: every row has its bid, ask and
+    previous close, and the chart begins at the open, from the provider's minutes."""
+    late = start_simulator_process([*SIM_ARGS, "--start", "11:00"])
+    desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'late.db'}", sim_url=late.ws_url)
+    win = await desk.open()
+    hub = desk.market.hub
+    try:
+        symbols = win.model.symbols()
+
+        def complete(sym: str) -> bool:
+            q = hub.quotes.get(sym)
+            return q is not None and None not in (q.bid, q.ask, q.prev_close)
+
+        await wait_until(
+            lambda: all(complete(s) for s in symbols), 30, "bid, ask and previous close everywhere"
+        )
+        assert win.selected == "700.HK"
+
+        def first_point() -> datetime | None:
+            chart = win.chart
+            if not chart.ticks.n:
+                return None
+            return hk_datetime(round(chart.axis.to_time(float(chart.ticks.t[0])) * 1000))
+
+        await wait_until(lambda: (t := first_point()) is not None and t.time() <= time(9, 31), 30, "the open")
+        assert first_point().time() >= time(9, 15)
+    finally:
+        await desk.close()
+        late.stop()
