@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from hkdesk.app.day_filler import DayFiller
 from hkdesk.app.day_history import load_past_days, load_today, restore_today
+from hkdesk.app.lookup import Lookup, look_up, stored_symbols
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import (
     GAP_WORD,
@@ -37,8 +38,10 @@ from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.sessions import hk_now, phase_at
+from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
+from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.pipeline import Pipeline
@@ -109,6 +112,7 @@ class MarketService(QObject):
         self._lifecycle = asyncio.Lock()
         #: Fills the day from the provider; says when a symbol's stored day changed.
         self.filler = DayFiller(self)
+        self.http: QuoteHttp | None = None
         self._freshness_timer = QTimer(self)
         self._freshness_timer.timeout.connect(self.refresh_freshness)
 
@@ -179,6 +183,7 @@ class MarketService(QObject):
         except ValueError as exc:
             log.warning("previous closes unavailable: %s", exc)
             http = None
+        self.http = http
         if http is not None:
             self._snapshots = SnapshotFetcher(self.hub, http)
             self._snapshots.watch(self._streamed())
@@ -370,6 +375,13 @@ class MarketService(QObject):
         self.hub.set_previous_close(symbol, price)
 
     # ------------------------------------------------------------ history
+    async def look_up(self, code: str) -> Lookup:
+        """A code outside the shipped list, asked of the provider (and kept when found)."""
+        return await look_up(code, self.http, self.writer)
+
+    async def stored_symbols(self) -> dict[str, SymbolInfo]:
+        return await stored_symbols(self.engine, self._executor)
+
     async def load_past_days(self, symbol: str, before_ms: int) -> np.ndarray:
         if self.engine is None:
             return np.zeros((0, 6))

@@ -136,6 +136,10 @@ class Desk:
         self.market.set_symbols(self.watchlists.symbols())
         self.window.show_indices()
         await self.market.start()
+        looked_up = await self.market.stored_symbols()  # codes outside the shipped list, from before
+        if looked_up.keys() - self.universe.keys():
+            self.universe.update({k: v for k, v in looked_up.items() if k not in self.universe})
+            self.window.model.set_symbols(self.window.model.symbols())
         self.window.start_timers()
         quit_after = getattr(self.options, "quit_after", None)
         if quit_after is not None:

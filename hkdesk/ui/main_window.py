@@ -10,6 +10,7 @@ chart buffers, and the depth ladder; a slower timer refreshes the status bar and
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from hkdesk.ui.support_report import save_report_as
 from hkdesk.ui.symbol_panels import SymbolPanels
 from hkdesk.ui.theme import apply_theme
 from hkdesk.ui.translations import shown_chinese_name
+from hkdesk.ui.unlisted import add_unlisted
 from hkdesk.ui.watchlist_model import WatchlistModel
 from hkdesk.ui.watchlist_panel import WatchlistPanel, list_title
 
@@ -250,6 +252,13 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def add_or_jump(self, sym: str) -> None:
+        if sym not in self.universe and sym not in self.watchlists.symbols():
+            self._lookup = asyncio.ensure_future(add_unlisted(self, sym))
+            return
+        self.watchlist.answer("")
+        self.add_known(sym)
+
+    def add_known(self, sym: str) -> None:
         if self.watchlists.add(sym):
             log.info("added %s to %s", display_code(sym), self.watchlists.current)
         self.watchlist.select_symbol(sym)

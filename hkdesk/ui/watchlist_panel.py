@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QToolButton,
@@ -98,6 +99,9 @@ class WatchlistPanel(QWidget):
         top.addWidget(self.new_list)
         top.addSpacing(8)
         top.addWidget(self.search, 2)
+        self.search_note = QLabel(objectName="searchNote")  # the answer to what was typed
+        self.search_note.setVisible(False)
+        top.addWidget(self.search_note)
         top.addStretch(1)
         top.addWidget(self.filter)
 
@@ -181,6 +185,14 @@ class WatchlistPanel(QWidget):
         m = self.proxy.mapToSource
         idx = self.proxy.index
         return {m(idx(r, 0)).row() for r in range(top, bottom + 1)}
+
+    def answer(self, text: str, *, problem: bool = False) -> None:
+        """Say, beside the search box, what became of what was typed (empty: say nothing)."""
+        self.search_note.setText(text)
+        self.search_note.setProperty("problem", problem)
+        self.search_note.style().unpolish(self.search_note)
+        self.search_note.style().polish(self.search_note)
+        self.search_note.setVisible(bool(text))
 
     def set_lists(self, names: list[str], current: str) -> None:
         """The lists by name (shown in the interface language when the app made them)."""

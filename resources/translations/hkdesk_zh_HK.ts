@@ -85,6 +85,7 @@
     </message>
     <message>
         <source>Live ⇥</source>
+        <extracomment>Daily candles of the days before today (start, O, H, L, C, V), for the 1d view.</extracomment>
         <translation>即時 ⇥</translation>
     </message>
     <message>
@@ -150,7 +151,7 @@
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
-        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is).</extracomment>
+        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is). Fills the day from the provider; says when a symbol&apos;s stored day changed.</extracomment>
         <translation>超出計劃的串流上限</translation>
     </message>
     <message>
@@ -354,6 +355,22 @@
     <message>
         <source>Save &amp;diagnostics…</source>
         <translation>儲存診斷資料(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Looking up {code}…</source>
+        <translation>正在查詢 {code}…</translation>
+    </message>
+    <message>
+        <source>{code} is not known to the feed</source>
+        <translation>行情源不認識 {code}</translation>
+    </message>
+    <message>
+        <source>Added {code} {name}</source>
+        <translation>已加入 {code} {name}</translation>
+    </message>
+    <message>
+        <source>Added {code}; its name is unknown here</source>
+        <translation>已加入 {code}；此處不知其名稱</translation>
     </message>
 </context>
 <context>

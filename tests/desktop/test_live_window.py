@@ -310,3 +310,22 @@ async def test_a_late_start_shows_the_whole_day_with_bid_ask_and_previous_close(
     finally:
         await desk.close()
         late.stop()
+
+
+async def test_a_code_outside_the_list_is_looked_up_or_refused_where_it_was_typed(
+    qtbot, tmp_path, sim
+) -> None:
+    desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'codes.db'}", sim_url=sim.ws_url)
+    win = await desk.open()
+    try:
+        await wait_until(lambda: desk.market.feed_status.state is FeedState.LIVE, what="live")
+        box = win.watchlist.search
+        box.setFocus()
+        QTest.keyClicks(box, "99999")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        note = win.watchlist.search_note
+        await wait_until(lambda: "not known" in note.text(), 10, "an answer beside the box")
+        assert "99999.HK" not in win.model.symbols(), "nothing blank added"
+        assert note.property("problem") is True
+    finally:
+        await desk.close()
