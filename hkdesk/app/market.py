@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer
 from hkdesk.app.day_filler import DayFiller
 from hkdesk.app.day_history import load_past_days, load_today, restore_today
 from hkdesk.app.lookup import Lookup, look_up, stored_symbols
+from hkdesk.app.overflow import BEYOND_PLAN, OverflowSnapshots
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import (
     GAP_WORD,
@@ -113,6 +114,7 @@ class MarketService(QObject):
         #: Fills the day from the provider; says when a symbol's stored day changed.
         self.filler = DayFiller(self)
         self.http: QuoteHttp | None = None
+        self._overflow: OverflowSnapshots | None = None
         self._freshness_timer = QTimer(self)
         self._freshness_timer.timeout.connect(self.refresh_freshness)
 
@@ -189,6 +191,9 @@ class MarketService(QObject):
             self._snapshots.watch(self._streamed())
         pipeline = self.pipeline
         self.filler.start(http, self.writer, pipeline.exchange_now, lambda: pipeline.first_ts)
+        if http is not None:
+            self._overflow = OverflowSnapshots(self.hub, http, lambda: list(self._status.overflow))
+            self._overflow.start()
 
     def _resume_args(self) -> list[str]:
         """The built-in simulator goes on with the day this source's database holds (worker thread)."""
@@ -269,6 +274,9 @@ class MarketService(QObject):
         self.pipeline = None
         self._feed_task = None
         await self.filler.stop()
+        if self._overflow is not None:
+            await self._overflow.stop()
+            self._overflow = None
         if self._snapshots is not None:
             await self._snapshots.close()
             self._snapshots = None
@@ -360,7 +368,7 @@ class MarketService(QObject):
 
         def why_not(symbol: str) -> str:
             if symbol in over:
-                return QT_TRANSLATE_NOOP("Freshness", "beyond the plan's streaming capacity")
+                return BEYOND_PLAN
             if symbol in refused:
                 return QT_TRANSLATE_NOOP("Freshness", "refused by the server")
             if status.state is FeedState.LIVE:

@@ -172,10 +172,13 @@ class QuoteHub:
                     self._dirty_books.add(q.symbol)
         self.day = day
 
-    def apply_books(self, books: Iterable[Book]) -> None:
+    def apply_books(self, books: Iterable[Book], origin: Origin = Origin.LIVE) -> None:
+        """Books of the stream, or fetched once (``Origin.SNAPSHOT``: the book is not streaming)."""
+        live = origin == Origin.LIVE
         for b in books:
             q = self.quotes.get(b.symbol) or self.quote(b.symbol)
-            q.book_streaming = True
+            if live:
+                q.book_streaming = True
             self.books[b.symbol] = b
             if b.bids:
                 q.bid, q.bid_volume = b.bids[0].price, b.bids[0].volume

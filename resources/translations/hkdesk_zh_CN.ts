@@ -151,11 +151,11 @@
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
-        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is). Fills the day from the provider; says when a symbol&apos;s stored day changed.</extracomment>
         <translation>超出套餐的推送上限</translation>
     </message>
     <message>
         <source>refused by the server</source>
+        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is). Fills the day from the provider; says when a symbol&apos;s stored day changed.</extracomment>
         <translation>被服务器拒绝</translation>
     </message>
     <message>

@@ -10,15 +10,17 @@ import sys
 from decimal import Decimal
 
 from sqlalchemy import text
-from support.desks import SIM_ARGS, control, make_desk
+from support.desks import SIM_ARGS, control, make_desk, options
 from support.offline import offline_window
 from support.store_checks import bar_mismatches
 from support.timings import WINDOW
 from support.waits import wait_until
 
+from hkdesk.desktop.desk import Desk
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Tick
+from hkdesk.feed.plans import Plan
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import make_engine
 from hkdesk.store.history import newest_trade_ts
@@ -207,6 +209,38 @@ async def test_a_silent_feed_goes_stale_within_its_liveness_interval(qtbot, tmp_
             lambda: hub.freshness("700.HK").state is Freshness.STALE, 3 * liveness + 2, "stale"
         )
         assert took <= liveness + 1.0, f"stale after {took:.2f} s; liveness is {liveness} s"
+    finally:
+        await desk.close()
+        sim.stop()
+
+
+async def test_symbols_beyond_the_plan_are_snapshots_with_their_book(qtbot, tmp_path) -> None:
+    sim = start_simulator_process(SIM_ARGS)
+    small = Plan("small", symbols_per_connection=3, connections=1, reconnect_spacing=0.3)
+    opts = options(
+        tmp_path / "cfg", None, url=sim.ws_url, token="small-plan-token", symbols="700,5,9988,1299,939"
+    )
+    desk = Desk(opts, timings=WINDOW, sim_args=SIM_ARGS, plan=small)
+    await desk.open()
+    hub = desk.market.hub
+    try:
+        await wait_until(lambda: desk.market.feed_status.overflow, 20, "symbols beyond the plan")
+        beyond = [s for s in desk.market.feed_status.overflow if not s.isalpha()]
+        assert beyond
+
+        def snapshot_with_book(sym: str) -> bool:
+            q = hub.quotes.get(sym)
+            fresh = hub.freshness(sym)
+            return (
+                fresh.state is Freshness.SNAPSHOT
+                and q is not None
+                and q.bid is not None
+                and q.ask is not None
+            )
+
+        await wait_until(lambda: all(snapshot_with_book(s) for s in beyond), 20, "snapshots with books")
+        info = hub.freshness(beyond[0])
+        assert info.note == "beyond the plan's streaming capacity" and info.age(info.since + 1) == 1
     finally:
         await desk.close()
         sim.stop()
