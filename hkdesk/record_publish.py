@@ -12,11 +12,14 @@ import argparse
 import asyncio
 import contextlib
 import time
+from functools import partial
 from typing import TextIO
 
+from hkdesk.backfill import Backfill
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.demand import Demand
 from hkdesk.desk.server import DeskServer, UpstreamCallbacks
+from hkdesk.domain.types import Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
 from hkdesk.feed.status import FeedTimings
 from hkdesk.sources.upstream import FeedCallbacks, Upstream
@@ -31,11 +34,21 @@ async def publish_desk(
     stop: asyncio.Event,
     out: TextIO,
 ) -> int:
+    clock = ExchangeClock()
+
+    def on_ticks(cb: UpstreamCallbacks, ticks: list[Tick]) -> None:
+        clock.saw(ticks[-1].ts)
+        cb.on_ticks(ticks)
+
     def connect(cb: UpstreamCallbacks):
         return upstream.feed(
-            FeedCallbacks(cb.on_ticks, cb.on_books, cb.on_status, cb.on_gap, cb.on_symbol_error),
+            FeedCallbacks(partial(on_ticks, cb), cb.on_books, cb.on_status, cb.on_gap, cb.on_symbol_error),
             FeedTimings(),
         )
+
+    # the seconds without a leader (a fail-over) come back from the provider's K-lines as bars
+    http = upstream.http()
+    backfill = Backfill(http, writer, clock.now) if http is not None else None
 
     base = Demand(tuple(symbols), tuple(symbols) if args.depth else (), args.depth or MAX_DEPTH_LEVEL)
     server = DeskServer(
@@ -45,9 +58,11 @@ async def publish_desk(
         upstream_factory=connect,
         writer=writer,
         base=base,
+        on_takeover=backfill.gap_reported if backfill is not None else None,
     )
     writer.start()
     loop = asyncio.get_running_loop()
+    filling = loop.create_task(backfill.run(), name="hkdesk-desk-backfill") if backfill else None
     task = loop.create_task(server.run(), name="hkdesk-desk-server")
     started = time.monotonic()
     deadline = None if args.duration is None else started + args.duration
@@ -66,6 +81,8 @@ async def publish_desk(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 0.1)
     finally:
+        if filling is not None:
+            filling.cancel()
         await server.close()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
@@ -80,3 +97,18 @@ async def publish_desk(
         print(f"hkdesk record: the desk server stopped: {task.exception()}", file=out)
         return 1
     return 0 if flushed else 1
+
+
+class ExchangeClock:
+    """The exchange's time, from the newest trade seen and our clock since (None before any)."""
+
+    def __init__(self) -> None:
+        self._ts: int | None = None
+        self._at = 0.0
+
+    def saw(self, ts: int) -> None:
+        if self._ts is None or ts > self._ts:
+            self._ts, self._at = ts, time.monotonic()
+
+    def now(self) -> int | None:
+        return None if self._ts is None else self._ts + int((time.monotonic() - self._at) * 1000)
