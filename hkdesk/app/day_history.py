@@ -13,7 +13,10 @@ from sqlalchemy import Engine
 from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
-from hkdesk.store.history import last_session_days, tick_arrays
+from hkdesk.domain.sessions import hk_now
+from hkdesk.sources.demo_day import resume_args
+from hkdesk.store.failures import describe
+from hkdesk.store.history import last_session_days, newest_trade_ts, tick_arrays
 
 log = logging.getLogger("hkdesk.app.market")
 
@@ -56,3 +59,14 @@ async def load_today(
         return None
     ts, price, volume = arrays
     return ts / 1000.0, price, volume
+
+
+def simulator_resume_args(engine: Engine | None) -> list[str]:
+    """The built-in simulator's options to go on with the day ``engine`` holds (a blocking read)."""
+    if engine is None:
+        return []
+    try:
+        return resume_args(newest_trade_ts(engine), hk_now().date())
+    except Exception as exc:  # an unreadable database: the simulator starts its default day
+        log.warning("where the simulated day stopped is unknown: %s", describe(exc))
+        return []
