@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,8 +41,10 @@ from hkdesk.ui.theme import apply_theme
 from hkdesk.ui.translations import shown_chinese_name
 from hkdesk.ui.watchlist_model import WatchlistModel
 from hkdesk.ui.watchlist_panel import WatchlistPanel, list_title
+from hkdesk.ui.window_tools import WindowTools
 
 if TYPE_CHECKING:
+    from hkdesk.app.alert_service import AlertService
     from hkdesk.app.market import MarketService
     from hkdesk.app.settings import AppSettings
     from hkdesk.app.watchlists import WatchlistService
@@ -52,7 +54,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 33
 STATUS_MS = 250
-RESORT_MS = 1000
+RESORT_MS = 250  # the calm sorter looks this often, and re-sorts at most once a second
 STATE_VERSION = 1
 
 
@@ -68,9 +70,11 @@ class MainWindow(QMainWindow):
         tokens: TokenStore,
         *,
         overridden: dict[str, str] | None = None,
+        alerts: AlertService | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """``overridden``: setting key → the command-line option that fixes it for this run."""
+        """``overridden``: setting key → the command-line option that fixes it for this run;
+        ``alerts``: the alerts its Alerts dock shows and edits."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.market = market
@@ -116,6 +120,7 @@ class MainWindow(QMainWindow):
         self.dock_shares = DockShares(self, self._tallest)
         self.about_action: QAction | None = None
         build_menus(self)
+        self.tools = WindowTools(self, alerts)
 
         self.watchlist.symbol_selected.connect(self.select_symbol)
         self.watchlist.remove_requested.connect(self.remove_symbol)
@@ -134,7 +139,7 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.timeout.connect(self.refresh_status)
         self.resort_timer = QTimer(self)
-        self.resort_timer.timeout.connect(self.watchlist.proxy.resort)
+        self.resort_timer.timeout.connect(self.watchlist.calm.tick)
 
         self.watchlist.set_lists(watchlists.names(), watchlists.current)
         self.model.set_symbols(watchlists.symbols())
@@ -160,14 +165,10 @@ class MainWindow(QMainWindow):
             self._layout_restored = self.restoreState(state, STATE_VERSION)
             for dock in self._docks():
                 dock.keep_on_screen()
-        header = self.settings.header_state()
-        if header is not None:
-            self.watchlist.view.horizontalHeader().restoreState(header)
-            self.watchlist.columns.rebase()
 
     def save_layout(self) -> None:
         self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
-        self.settings.save_header_state(QByteArray(self.watchlist.view.horizontalHeader().saveState()))
+        self.tools.columns.save(self.watchlists.current)
         self.settings.sync()
 
     def _tallest(self) -> dict[Dock, int]:
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.stop_timers()
+        self.tools.close()
         event.accept()
         self.closed.emit()
 
@@ -228,13 +230,15 @@ class MainWindow(QMainWindow):
             self.indices.refresh(self._dirty)
             self._dirty = set()
             return
-        self.panels.refresh(hub.take_dirty_books())
+        books = hub.take_dirty_books()
+        self.panels.refresh(books)
+        self.tools.refresh(books)
 
     def refresh_status(self) -> None:
         self.status.show_snapshot(self.market.status_snapshot())
 
     # ------------------------------------------------------------ symbols
-    def _info_title(self, sym: str) -> str:
+    def info_title(self, sym: str) -> str:
         info = self.universe.get(sym)
         name = f"{info.name_en}  {shown_chinese_name(info)}" if info else ""
         return f"{display_code(sym)}  {name}".strip()
@@ -244,8 +248,8 @@ class MainWindow(QMainWindow):
             return
         self.selected = sym
         info = self.universe.get(sym)
-        self.market.set_ladders([sym])
-        self.panels.show(sym, self._info_title(sym), is_index=bool(info and info.is_index))
+        self.panels.show(sym, self.info_title(sym), is_index=bool(info and info.is_index))
+        self.tools.selected(sym)
         self._update_title()
 
     def add_or_jump(self, sym: str) -> None:
@@ -276,6 +280,7 @@ class MainWindow(QMainWindow):
     def _follow_lists(self) -> None:
         """The watch lists changed: show the current one (a switch starts at its first row)."""
         switched = self.watchlists.current != self._list_shown
+        self.tools.lists_changed(self._list_shown, self.watchlists.current)
         self._list_shown = self.watchlists.current
         self.watchlist.set_lists(self.watchlists.names(), self.watchlists.current)
         self.model.sync_symbols(self.watchlists.symbols())
@@ -382,13 +387,14 @@ class MainWindow(QMainWindow):
         self.palette_ = make_palette(self.settings.colours, self.settings.theme)
         app = QApplication.instance()
         if theme_changed and isinstance(app, QApplication):
-            apply_theme(app, self.settings.theme)
+            apply_theme(app, self.settings.theme, self.settings.font_zoom)
         self.model.set_palette(self.palette_)
         self.indices.set_palette(self.palette_)
         self.panels.set_palette(self.palette_)
+        self.tools.set_palette()
 
     def _update_title(self) -> None:
         parts = ["hkdesk", list_title(self.watchlists.current)]
         if self.selected:
-            parts.append(self._info_title(self.selected))
+            parts.append(self.info_title(self.selected))
         self.setWindowTitle(" — ".join(parts))

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import Quote, QuoteHub
@@ -33,6 +33,9 @@ DayLoader = Callable[[str], Awaitable[tuple[np.ndarray, np.ndarray, np.ndarray] 
 
 
 class SymbolPanels(QObject):
+    #: A symbol is shown (the panels' symbol changed, or the same one was shown afresh).
+    shown = Signal(str)
+
     def __init__(self, hub: QuoteHub, palette: Palette, load_today: DayLoader, parent: QObject) -> None:
         super().__init__(parent)
         self._hub = hub
@@ -65,6 +68,7 @@ class SymbolPanels(QObject):
         self.chart.redraw(force=True)
         self.stop()
         self._history_task = asyncio.ensure_future(self._load_history(sym))
+        self.shown.emit(sym)
 
     def clear(self) -> None:
         self.symbol = None
