@@ -63,9 +63,9 @@ class AlertService(QObject):
         self._source = "simulator"
         self._revision = -1
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-alerts")
-        self._poll = QTimer(self)
-        self._poll.setInterval(poll_ms)
-        self._poll.timeout.connect(self._check_revision)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(poll_ms)
+        self.poll_timer.timeout.connect(self._check_revision)
         self._check: asyncio.Task[None] | None = None
         self._symbols_listener: Callable[[list[str]], None] | None = None
 
@@ -80,11 +80,11 @@ class AlertService(QObject):
             return
         self.recorder = FiringRecorder(self.store, self._source)
         await self.reload()
-        self._poll.start()
+        self.poll_timer.start()
 
     async def close(self) -> None:
         """Judge what is queued, write the log, close the file (in that order)."""
-        self._poll.stop()
+        self.poll_timer.stop()
         self.pump.flush()
         if self.recorder is not None:
             await self._run(self.recorder.close)
