@@ -107,7 +107,7 @@ def action(
     sequences = [QKeySequence(k) for k in ((keys,) if isinstance(keys, str) else keys)]
     a.setShortcuts(sequences)
     a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    a.triggered.connect(slot)
+    a.triggered.connect(lambda _checked=False: slot())
     parent.addAction(a)
     return a
 
