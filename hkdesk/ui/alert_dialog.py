@@ -104,7 +104,7 @@ class AlertDialog(QDialog):
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        kind: Kind = self.kind.currentData()
+        kind = Kind(self.kind.currentData())
         windowed = kind in WINDOWED
         self.minutes.setEnabled(windowed)
         self.minutes.setRange(1, MAX_MOVE_MINUTES if kind is Kind.MOVE else MAX_SURGE_MINUTES)
@@ -133,7 +133,7 @@ class AlertDialog(QDialog):
             return self.tr("The value must be a number, e.g. 412.4 or -2.5.")
         if not value.is_finite():
             return self.tr("The value must be a number, e.g. 412.4 or -2.5.")
-        kind: Kind = self.kind.currentData()
+        kind = Kind(self.kind.currentData())
         minutes = self.minutes.value() if kind in WINDOWED else None
         cooldown = self.cooldown.value() if self.rearm.isChecked() else None
         try:

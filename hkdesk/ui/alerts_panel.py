@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -158,6 +158,8 @@ class AlertsPanel(QWidget):
 
     # ------------------------------------------------------------ showing
     def show_alerts(self) -> None:
+        """The alerts as they are now; the rows selected stay selected."""
+        chosen = {a.id for a in self.selected()} if self._shown else set()
         self._shown = self.service.alerts()
         self.alerts_model.set_rows(
             [
@@ -171,6 +173,11 @@ class AlertsPanel(QWidget):
                 for a in self._shown
             ]
         )
+        selection = self.alerts_view.selectionModel()
+        for row, alert in enumerate(self._shown):
+            if alert.id in chosen:
+                flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                selection.select(self.alerts_model.index(row, 0), flags)
 
     def show_log(self, entries: list[LogEntry]) -> None:
         """Newest first; each firing named by its alert's rule while the alert exists."""
