@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from hkdesk.domain.symbols import SymbolInfo, display_code, search, try_normalise
 from hkdesk.export import tables
 from hkdesk.export.writers import write_table
+from hkdesk.ui.chart import INTERVAL_LABELS
 
 WHAT = ("watchlist", "ticks", "bars")
 SUFFIXES = (".csv", ".xlsx")
@@ -111,7 +112,7 @@ class ExportDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.interval = QComboBox(objectName="exportInterval")
         for name in tables.INTERVALS:
-            self.interval.addItem(name, name)
+            self.interval.addItem(QCoreApplication.translate("ChartPanel", INTERVAL_LABELS[name]), name)
         self.format = QComboBox(objectName="exportFormat")
         self.format.addItem(self.tr("CSV (.csv)"), ".csv")
         self.format.addItem(self.tr("Excel (.xlsx)"), ".xlsx")
