@@ -144,10 +144,13 @@ class AlertsPanel(QWidget):
         self.sound.toggled.connect(self._sound_toggled)
         bar.addWidget(self.sound)
 
-        split = QSplitter(Qt.Orientation.Vertical)
+        # side by side: the dock shares the window's bottom with the log, wide and short
+        split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(self.alerts_view)
         split.addWidget(self.log_view)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu
 
@@ -45,6 +45,8 @@ from hkdesk.ui.watchlist_rows import Col
 
 _DAY_MS = 86_400_000
 _YEAR_COLUMNS = {Col.HIGH_52W, Col.LOW_52W}
+#: The Alerts dock's share of the window's height when it is shown at the bottom.
+ALERTS_SHARE = 0.22
 
 
 class WindowTools(QObject):
@@ -53,16 +55,17 @@ class WindowTools(QObject):
         self.win = win
         self.alerts = alerts or AlertService(win.settings.config_dir, parent=self)
         settings, view = win.settings, win.watchlist.view
+        self._year_stale, self._year_day, self._year_task = True, -2, None
+        self._shown_columns: set[int] = set()
         self.columns = ColumnChooser(view, win.watchlist.columns, settings, self._columns_shown)
         self.columns.load(win.watchlists.current)
-        self._year_stale, self._year_day = True, -2
-        self._year_task = None
 
         self.alerts_panel = AlertsPanel(self.alerts, win.universe, settings, self.tell, win.model.clear_marks)
         win.dock_alerts = Dock("alerts", self.tr("Alerts"), self.alerts_panel, win)
         win.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, win.dock_alerts)
         win.tabifyDockWidget(win.dock_log, win.dock_alerts)
         win.dock_alerts.hide()  # until asked for (View → Alerts, Ctrl+5, a new alert): the layout stays
+        win.dock_alerts.visibilityChanged.connect(self._alerts_shown)
         self.notifier = AlertNotifier(
             win.universe, app_icon(), win.status.showMessage, lambda: settings.alert_sound, self
         )
@@ -102,7 +105,7 @@ class WindowTools(QObject):
         hub = self.win.market.hub
         if hub.day != self._year_day and hub.day >= 0:
             self._year_day, self._year_stale = hub.day, True
-        if self._year_stale and self.columns.shown() & _YEAR_COLUMNS:
+        if self._year_stale and self._shown_columns & _YEAR_COLUMNS:
             self._load_year_ranges()
 
     def lists_changed(self, old: str, new: str) -> None:
@@ -136,6 +139,14 @@ class WindowTools(QObject):
         for _, lines, _ in self.equipment.values():
             lines.refresh()
 
+    def _alerts_shown(self, visible: bool) -> None:
+        """Shown in the log's place at the bottom, the dock gets room for a few rows."""
+        dock, height = self.win.dock_alerts, round(self.win.height() * ALERTS_SHARE)
+        if visible and not dock.isFloating() and dock.height() < height:
+            QTimer.singleShot(
+                0, self, lambda: self.win.resizeDocks([dock], [height], Qt.Orientation.Vertical)
+            )
+
     def new_alert_for(self, symbol: str | None, kind: Kind = Kind.ABOVE, value: Decimal | None = None):
         if not symbol:
             return None
@@ -143,6 +154,7 @@ class WindowTools(QObject):
             q = self.win.market.hub.quotes.get(symbol)
             value = q.last if q is not None else None
         self.win.dock_alerts.show()
+        self.win.dock_alerts.raise_()
         return self.alerts_panel.new_alert(symbol, kind, value)
 
     # ------------------------------------------------------------ charts
@@ -208,6 +220,7 @@ class WindowTools(QObject):
 
     # ------------------------------------------------------------ columns
     def _columns_shown(self, shown: set[int]) -> None:
+        self._shown_columns = shown
         self.win.model.set_shown_optional(shown)
         if shown & _YEAR_COLUMNS:
             self._year_stale = True
