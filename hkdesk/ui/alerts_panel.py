@@ -4,7 +4,6 @@ today's log of firings, read back from the alert log in the database."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +27,6 @@ from hkdesk.alerts.csv_format import AlertFileError
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.alerts.store import LogEntry
 from hkdesk.domain import formatting as fmt
-from hkdesk.domain.sessions import HK_TZ
 from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.alert_text import kind_name, repeat_text, rule_text, state_text, symbol_title
@@ -183,13 +181,13 @@ class AlertsPanel(QWidget):
                 selection.select(self.alerts_model.index(row, 0), flags)
 
     def show_log(self, entries: list[LogEntry]) -> None:
-        """Newest first; each firing named by its alert's rule while the alert exists."""
+        """Newest first, at the trade's exchange time (as "Last fired"); each firing named by its
+        alert's rule while the alert exists."""
         rows = []
         for e in reversed(entries):
             alert = self.service.alert(e.alert_id) if e.alert_id else None
-            logged = datetime.fromtimestamp(e.logged_at, HK_TZ).strftime("%H:%M:%S")
             what = rule_text(alert) if alert is not None else kind_name(Kind(e.kind))
-            rows.append((logged, symbol_title(e.symbol, self.universe), what, str(e.price)))
+            rows.append((fmt.time_text(e.ts), symbol_title(e.symbol, self.universe), what, str(e.price)))
         self.log_model.set_rows(rows)
 
     def refresh_log(self, since: float | None = None) -> None:

@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 
 from hkdesk.alerts.model import Alert, Kind
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.spread import tick_size
 from hkdesk.domain.symbols import SymbolInfo
@@ -75,7 +76,7 @@ class AlertLines(QObject):
             line.setPen(pen)
             line.setHoverPen(pg.mkPen(LINE_COLOUR, width=2))
             line.setValue(float(alert.value))
-            line.label.setText(f"{'▲' if alert.kind is Kind.ABOVE else '▼'} {alert.value}")
+            line.label.setText(f"{'▲' if alert.kind is Kind.ABOVE else '▼'} {fmt.price_text(alert.value)}")
             line.label.setColor(LINE_COLOUR)
 
     def grid_price(self, price: float) -> Decimal | None:
