@@ -40,13 +40,16 @@ from hkdesk.store.history import bars_between, newest_trade_ts
 log = logging.getLogger(__name__)
 
 POLL_MS = 3000
+#: Firings change the alerts' states; those changes are announced at most this often.
+STATES_MS = 250
 T = TypeVar("T")
 
 
 class AlertService(QObject):
     #: A tuple of :class:`AlertEvent`, in trade order, as they fire.
     fired = Signal(object)
-    #: The definitions or their states changed (an edit, a reload, a firing).
+    #: The definitions or their states changed (an edit or a reload at once; firings at most every
+    #: STATES_MS).
     changed = Signal()
     #: Firings were written to the alert log (it can be read back now).
     logged = Signal()
@@ -66,6 +69,10 @@ class AlertService(QObject):
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
         self.poll_timer.timeout.connect(self._check_revision)
+        self._states_timer = QTimer(self)
+        self._states_timer.setSingleShot(True)
+        self._states_timer.setInterval(STATES_MS)
+        self._states_timer.timeout.connect(self.changed.emit)
         self._check: asyncio.Task[None] | None = None
         self._symbols_listener: Callable[[list[str]], None] | None = None
 
@@ -231,7 +238,8 @@ class AlertService(QObject):
             loop = asyncio.get_running_loop()
             written.add_done_callback(lambda _: _call_soon(loop, self.logged.emit))
         self.fired.emit(tuple(events))
-        self.changed.emit()
+        if not self._states_timer.isActive():  # a burst of firings redraws the alerts' list once
+            self._states_timer.start()
 
     def _check_revision(self) -> None:
         if self.store is None or (self._check is not None and not self._check.done()):

@@ -7,8 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,6 +34,7 @@ from hkdesk.alerts.csv_format import AlertFileError
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.alerts.store import LogEntry
 from hkdesk.domain import formatting as fmt
+from hkdesk.domain.sessions import hk_now
 from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.alert_text import kind_name, repeat_text, rule_text, state_text, symbol_title
@@ -37,6 +45,8 @@ if TYPE_CHECKING:
     from hkdesk.app.settings import AppSettings
 
 _DISPLAY = Qt.ItemDataRole.DisplayRole
+#: Shortest time between two redraws of the dock's tables.
+REFRESH_MS = 500
 
 
 class _Table(QAbstractTableModel):
@@ -154,10 +164,35 @@ class AlertsPanel(QWidget):
         lay.setSpacing(0)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
-        service.changed.connect(self.show_alerts)
+        #: What waits to be shown again while the dock is hidden or a refresh was just made.
+        self._stale = {"alerts", "log"}
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(REFRESH_MS)
+        self._later.timeout.connect(self._refresh)
+        service.changed.connect(lambda: self._changed("alerts"))
         self.show_alerts()
 
     # ------------------------------------------------------------ showing
+    def _changed(self, what: str) -> None:
+        """Alerts fire in bursts: redraw at most every REFRESH_MS, and only while shown."""
+        self._stale.add(what)
+        if self.isVisible() and not self._later.isActive():
+            self._later.start()
+
+    def _refresh(self) -> None:
+        if not self.isVisible():
+            return
+        stale, self._stale = self._stale, set()
+        if "alerts" in stale:
+            self.show_alerts()
+        if "log" in stale:
+            self._load_log()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refresh()
+
     def show_alerts(self) -> None:
         """The alerts as they are now; the rows selected stay selected."""
         chosen = {a.id for a in self.selected()} if self._shown else set()
@@ -190,9 +225,15 @@ class AlertsPanel(QWidget):
             rows.append((fmt.time_text(e.ts), symbol_title(e.symbol, self.universe), what, str(e.price)))
         self.log_model.set_rows(rows)
 
-    def refresh_log(self, since: float | None = None) -> None:
+    def refresh_log(self) -> None:
+        """Read today's log back from the database (once the dock shows)."""
+        self._changed("log")
+
+    def _load_log(self) -> None:
+        midnight = hk_now().replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
         async def load() -> None:
-            self.show_log(await self.service.log_entries(since))
+            self.show_log(await self.service.log_entries(midnight))
 
         spawn(load(), "reading the alert log")
 

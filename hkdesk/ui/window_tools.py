@@ -70,7 +70,7 @@ class WindowTools(QObject):
             win.universe, app_icon(), win.status.showMessage, lambda: settings.alert_sound, self
         )
         self.alerts.fired.connect(self._fired)
-        self.alerts.logged.connect(self.refresh_log)
+        self.alerts.logged.connect(self.alerts_panel.refresh_log)
         self.alerts.changed.connect(self._alerts_changed)
 
         self.charts = ChartWindows(
@@ -130,10 +130,6 @@ class WindowTools(QObject):
         for e in events:
             self.win.model.mark_alert(e.symbol, fired_text(e.alert, e.price, e.ts))
         self.notifier.notify(events)
-
-    def refresh_log(self) -> None:
-        midnight = hk_now().replace(hour=0, minute=0, second=0, microsecond=0)
-        self.alerts_panel.refresh_log(midnight.timestamp())
 
     def _alerts_changed(self) -> None:
         for _, lines, _ in self.equipment.values():

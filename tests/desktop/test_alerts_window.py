@@ -95,6 +95,7 @@ async def test_each_kind_fires_on_the_trade_that_meets_it_and_the_window_follows
         server.paused = True  # only the trades the test sends
         desk = make_desk(cfg, f"sqlite:///{tmp_path / 'a.db'}", url=server.url, token=TOKEN, symbols=SYMBOLS)
         win = await desk.open()
+        win.dock_alerts.show()
         win.showMinimized()  # alerts are judged and told whether the window shows or not
         try:
             fired: list = []

@@ -119,6 +119,7 @@ async def test_alerts_go_out_and_back_in_through_the_dock_and_the_command_line(q
     desk = make_desk(tmp_path / "cfg", f"sqlite:///{tmp_path / 'a.db'}")
     await desk.open()
     panel = desk.window.tools.alerts_panel
+    desk.window.dock_alerts.show()  # the dock redraws while it is shown
     try:
         desk.alerts.poll_timer.setInterval(50)
         dialog = panel.new_alert("700", Kind.MOVE, Decimal("2.5"))
@@ -141,6 +142,7 @@ async def test_alerts_go_out_and_back_in_through_the_dock_and_the_command_line(q
             what="an alert's symbol streamed",
         )
         # edit, pause, resume, delete from the dock
+        await wait_until(lambda: panel.alerts_model.rowCount() == 2, what="both alerts listed")
         panel.alerts_view.selectRow(1)
         edit = panel.edit_selected()
         edit.value.setText("4.95")
