@@ -81,12 +81,12 @@ class AlertService(QObject):
         """Open (or create) the alerts file and start judging its alerts."""
         try:
             self.store = await self._run(AlertStore.in_folder, self.config_dir)
-        except (StoreError, OSError) as exc:
-            self.problem = str(exc)
-            log.error("alerts unavailable: %s", exc)
+            self.recorder = FiringRecorder(self.store, self._source)
+            await self.reload()
+        except Exception as exc:  # an unreadable or locked file: the window runs without alerts
+            self.problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.error("alerts unavailable: %s", self.problem)
             return
-        self.recorder = FiringRecorder(self.store, self._source)
-        await self.reload()
         self.poll_timer.start()
 
     async def close(self) -> None:

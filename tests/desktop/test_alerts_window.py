@@ -174,3 +174,24 @@ async def test_each_kind_fires_on_the_trade_that_meets_it_and_the_window_follows
             assert fired == []
         finally:
             await desk.close()
+
+
+async def test_an_unreadable_alerts_file_leaves_the_window_running_and_says_why(qtbot, tmp_path) -> None:
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    junk = b"not an alerts file " * 200
+    (cfg / "alerts.db").write_bytes(junk)
+    async with Scripted(token=TOKEN) as server:
+        desk = make_desk(cfg, f"sqlite:///{tmp_path / 'b.db'}", url=server.url, token=TOKEN, symbols="700")
+        win = await desk.open()
+        try:
+            assert "cannot use the alerts file" in desk.alerts.problem
+            await wait_until(lambda: desk.market.link()[0] == "Live", what="the feed live all the same")
+            dialog = win.tools.new_alert_for("700.HK", value=Decimal("400"))
+            dialog.accept()
+            await wait_until(
+                lambda: "cannot use the alerts file" in win.status.currentMessage(), what="the reason shown"
+            )
+        finally:
+            await desk.close()
+    assert (cfg / "alerts.db").read_bytes() == junk, "the user's file is left as it was"
