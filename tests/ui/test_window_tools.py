@@ -17,6 +17,7 @@ from hkdesk.app.settings import AppSettings
 from hkdesk.domain.types import Tick
 from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.chart_window import ChartWindow
+from hkdesk.ui.export_dialog import ExportDialog
 from hkdesk.ui.shortcuts import KEYS, PANEL_KEYS, ShortcutsDialog
 from hkdesk.ui.watchlist_rows import OPTIONAL, Col
 
@@ -203,3 +204,10 @@ async def test_the_time_and_sales_menu_copies_trades(qtbot, tmp_path) -> None:
         lines = QGuiApplication.clipboard().text().splitlines()
         assert [line.split("\t")[1] for line in lines[1:]] == ["399.800", "400.200", "400.000"]
         assert not actions(tape.menu(-1))["tape_copy"].isEnabled()
+        actions(menu)["tape_export"].trigger()
+        dialog = win.findChild(ExportDialog)
+        assert dialog.what.currentData() == "ticks" and dialog.symbol.text() == "00700"
+        request = dialog.request()
+        assert (request.what, request.symbol, request.first) == ("ticks", "700.HK", request.last)
+        assert request.file_name().startswith("00700-") and request.file_name().endswith("-ticks.csv")
+        dialog.reject()
