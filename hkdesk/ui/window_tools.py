@@ -21,6 +21,7 @@ from hkdesk.app.alert_service import AlertService
 from hkdesk.app.year_range import year_ranges
 from hkdesk.domain.sessions import HK_OFFSET_MS, hk_now
 from hkdesk.export.writers import ExportError
+from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.alert_notifier import AlertNotifier
 from hkdesk.ui.alert_text import fired_text
 from hkdesk.ui.alerts_panel import AlertsPanel
@@ -28,6 +29,7 @@ from hkdesk.ui.background import spawn
 from hkdesk.ui.chart_alert_lines import AlertLines
 from hkdesk.ui.chart_indicators import IndicatorOverlay
 from hkdesk.ui.chart_menu import ChartMenu
+from hkdesk.ui.chart_window import ChartWindow
 from hkdesk.ui.chart_windows import ChartWindows
 from hkdesk.ui.column_chooser import ColumnChooser
 from hkdesk.ui.docks import Dock
@@ -143,7 +145,9 @@ class WindowTools(QObject):
                 0, self, lambda: self.win.resizeDocks([dock], [height], Qt.Orientation.Vertical)
             )
 
-    def new_alert_for(self, symbol: str | None, kind: Kind = Kind.ABOVE, value: Decimal | None = None):
+    def new_alert_for(
+        self, symbol: str | None, kind: Kind = Kind.ABOVE, value: Decimal | None = None
+    ) -> AlertDialog | None:
         if not symbol:
             return None
         if value is None:
@@ -172,7 +176,7 @@ class WindowTools(QObject):
         for overlay, _, _ in self.equipment.values():
             overlay.set_active(names)
 
-    def open_chart_window(self, symbol: str):
+    def open_chart_window(self, symbol: str) -> ChartWindow:
         return self.charts.open(symbol)
 
     def _main_follows(self, symbol: str) -> None:

@@ -1,6 +1,6 @@
 """The chart's tools on a recorded day: indicators drawn are the domain's values over the stored
 bars, the chart's menu (interval, indicators, an alert at the pointer's price) and alert lines
-that move their alert when dragged."""
+that move their alert when dragged; the 52-week columns read from the same database."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from support.scripted_alltick import Scripted
 from support.waits import wait_until
 
 from hkdesk.alerts.model import Kind
+from hkdesk.domain import formatting as fmt
 from hkdesk.domain import indicators as ind
 from hkdesk.domain.sessions import HK_TZ
 from hkdesk.domain.types import Tick
@@ -23,6 +24,7 @@ from hkdesk.store import BatchWriter, make_engine
 from hkdesk.store.history import bars_between
 from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.chart import INTRADAY
+from hkdesk.ui.watchlist_rows import Col
 
 TOKEN = "chart-tools-token"
 DAY = date(2026, 11, 30)
@@ -123,6 +125,12 @@ async def test_indicators_menu_and_alert_lines_on_a_recorded_day(qtbot, tmp_path
                 lambda: desk.alerts.alerts()[0].value == last - Decimal("7.2"), what="the alert moved"
             )
             assert line.value() == float(last - Decimal("7.2"))
+
+            # the 52-week columns, once shown, are read from the database
+            win.tools.columns.set_shown(Col.HIGH_52W, True)
+            row = win.model.row_of("700.HK")
+            high = fmt.price_text(max(t.price for t in tape))
+            await wait_until(lambda: win.model.index(row, Col.HIGH_52W).data() == high, what="the 52w high")
         finally:
             await desk.close()
             engine.dispose()
