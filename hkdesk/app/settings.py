@@ -239,11 +239,10 @@ class AppSettings(QObject):
         self.q.setValue("window/state", state)
 
     def header_state(self) -> QByteArray | None:
+        """The watchlist's columns as saved before each list kept its own (read once, for a list
+        with none saved yet)."""
         v = self.q.value("window/watchlist_header")
         return v if isinstance(v, QByteArray) else None
-
-    def save_header_state(self, state: QByteArray) -> None:
-        self.q.setValue("window/watchlist_header", state)
 
     def sync(self) -> None:
         """Write the file, then tell the followers which keys changed."""
