@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Book, Gap, Tick
@@ -20,8 +21,15 @@ from hkdesk.store.writer import BatchWriter
 log = logging.getLogger(__name__)
 
 
+class TickSink(Protocol):
+    """Takes each live batch after the quote hub (the alert pump): queues it, never blocks."""
+
+    def put(self, ticks: list[Tick]) -> None: ...
+
+
 class Pipeline:
-    """Feed → quote hub → batched writer (``writer`` None: nothing is stored, e.g. no database)."""
+    """Feed → quote hub (→ alerts) → batched writer (``writer`` None: nothing is stored, e.g. no
+    database; ``alerts`` None: no alert judging)."""
 
     def __init__(
         self,
@@ -33,9 +41,11 @@ class Pipeline:
         on_status: Callable[[FeedStatus], None] | None = None,
         on_symbol_error: Callable[[str, int, str], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
+        alerts: TickSink | None = None,
     ) -> None:
         self.hub = hub or QuoteHub()
         self.writer = writer
+        self.alerts = alerts
         self.ticks_received = 0
         #: Exchange time (epoch ms) of the newest trade received, and our clock (epoch s) then.
         self.last_ts = 0
@@ -51,6 +61,8 @@ class Pipeline:
 
     def _ticks(self, ticks: list[Tick]) -> None:
         self.hub.apply_ticks(ticks)
+        if self.alerts is not None:
+            self.alerts.put(ticks)
         if self.writer is not None:
             self.writer.put_ticks(ticks)
         self.ticks_received += len(ticks)

@@ -2,9 +2,11 @@
 
 The real main window runs offscreen on 500 symbols at 20,000 trades a second (as in the window
 scenario), in sessions that alternate without and with alerts against the same simulator, so
-both sides see the same machine in the same run. With alerts, every tick batch the quote hub
-takes is queued for the alert pump, which judges it on the event loop a slice at a time (the
-wiring the app uses), and firings go to the alert log from the recorder's worker thread.
+both sides see the same machine in the same run. The alerts are stored in the session's
+``alerts.db`` before the window opens and judged exactly as in the app: the pipeline queues every
+live batch for the alert service's pump, which judges it on the event loop a slice at a time,
+and firings go to the alert log from the recorder's worker thread and on to the window (row
+marks, notifications).
 
 The alerts: two per symbol, the six kinds in turn, set around each symbol's reference price
 (above/below ±2 %, change ±2 %, a 1 % move within 5 minutes, 3× the volume within 5 minutes),
@@ -28,13 +30,9 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-from hkdesk.app.desk import Desk
-
 from bench.report import Result
 from bench.scenarios.window import (
-    PLAN,
     SIM_ARGS,
-    TIMINGS,
     LagProbe,
     acontrol,
     desk_options,
@@ -43,24 +41,23 @@ from bench.scenarios.window import (
     quiet_logging,
     run_on_qt_loop,
     ticks_received,
-    until,
     watchlist_symbols,
     write_universe,
 )
 from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.model import Alert, Kind
-from hkdesk.alerts.pump import AlertPump
-from hkdesk.alerts.recorder import FiringRecorder
 from hkdesk.alerts.store import AlertStore
-from hkdesk.domain.quotes import QuoteHub
+from hkdesk.desktop.desk import Desk
 from hkdesk.domain.symbols import load_universe
 from hkdesk.sim.process import SimProcess, start_simulator_process
+from tests.support.timings import WINDOW, WINDOW_PLAN
+from tests.support.waits import wait_until
 
 _KINDS = list(Kind)
 
 
 def make_alerts(symbols: list[str], prices: dict[str, Decimal], count: int) -> list[Alert]:
-    """``count`` alerts spread evenly over ``symbols``, the six kinds in turn."""
+    """``count`` alerts spread evenly over ``symbols``, the six kinds in turn (ids: the store's)."""
     out = []
     for i in range(count):
         symbol = symbols[i % len(symbols)]
@@ -74,7 +71,7 @@ def make_alerts(symbols: list[str], prices: dict[str, Decimal], count: int) -> l
             Kind.MOVE: (Decimal(1), 5),
             Kind.VOLUME_SURGE: (Decimal(3), 5),
         }[kind]
-        out.append(Alert(symbol, kind, value, minutes, cooldown_minutes=5, id=i + 1))
+        out.append(Alert(symbol, kind, value, minutes, cooldown_minutes=5))
     return out
 
 
@@ -96,25 +93,6 @@ class TimedEvaluator(AlertEvaluator):
         return events
 
 
-class AlertingHub(QuoteHub):
-    """The quote hub, then the batch queued for the alert pump: the wiring the app uses."""
-
-    def __init__(self, pump: AlertPump) -> None:
-        super().__init__()
-        self.pump = pump
-        self.batches: list[int] = []
-
-    def apply_ticks(self, ticks) -> None:
-        super().apply_ticks(ticks)
-        if self.pump.evaluator.measuring:  # type: ignore[attr-defined]
-            self.batches.append(len(ticks))
-        self.pump.put(ticks)
-
-    def set_previous_close(self, symbol: str, price: Decimal) -> None:
-        super().set_previous_close(symbol, price)
-        self.pump.evaluator.set_previous_close(symbol, price)
-
-
 @dataclass
 class Round:
     with_alerts: bool
@@ -134,27 +112,34 @@ async def session(
     work = Path(tempfile.mkdtemp(prefix="alerts-" if alerts else "plain-", dir=tmp))
     await acontrol(sim, "fault", clear="")
     await acontrol(sim, "sent/reset")
-    desk = Desk(
-        desk_options(work / "cfg", f"sqlite:///{work / 'w.db'}", sim, symbols), timings=TIMINGS, plan=PLAN
-    )
+    (work / "cfg").mkdir(parents=True)
     store = AlertStore.in_folder(work / "cfg")
-    recorder = FiringRecorder(store, "simulator")
-    evaluator = TimedEvaluator(alerts)
+    store.add(alerts)
+    store.close()
+    desk = Desk(
+        desk_options(work / "cfg", f"sqlite:///{work / 'w.db'}", sim, symbols),
+        timings=WINDOW,
+        plan=WINDOW_PLAN,
+    )
+    service = desk.alerts
+    evaluator = service.evaluator = service.pump.evaluator = TimedEvaluator([])
     fired: list[int] = []
+    service.fired.connect(lambda events: fired.append(len(events)))
+    batches: list[int] = []
+    put = service.pump.put
 
-    def on_events(events) -> None:
-        fired.append(len(events))
-        recorder.record(events)
+    def counted(ticks) -> None:
+        if evaluator.measuring:
+            batches.append(len(ticks))
+        put(ticks)
 
-    hub = None
-    if alerts:
-        hub = desk.market.hub = AlertingHub(AlertPump(evaluator, on_events))
+    service.pump.put = counted  # type: ignore[method-assign]
     lag = LagProbe()
     with quiet_logging():
         await desk.open()
         try:
-            await until(lambda: desk.market.link()[0] == "Live", 20, "a live feed")
-            await until(lambda: ticks_received(desk) > 0, 20, "the first trades")
+            await wait_until(lambda: desk.market.link()[0] == "Live", 20, "a live feed")
+            await wait_until(lambda: ticks_received(desk) > 0, 20, "the first trades")
             await acontrol(sim, "fault", burst=str(rate))
             await asyncio.sleep(0.5)
             ticks0 = ticks_received(desk)
@@ -168,13 +153,11 @@ async def session(
             result = Round(bool(alerts), p99, p50, elapsed, ticks_received(desk) - ticks0)
             evaluator.measuring = False
             result.slices, result.fired = evaluator.slices, sum(fired)
-            result.batches = hub.batches if hub is not None else []
+            result.batches = batches if alerts else []
             await drain(desk, sim, timeout=30)
         finally:
             await desk.close()
             await acontrol(sim, "fault", clear="")
-            await asyncio.to_thread(recorder.close)
-            store.close()
     return result
 
 

@@ -13,8 +13,11 @@ from sqlalchemy import Engine
 from hkdesk.domain.bars import DAY, MINUTE, bar_start
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.sessions import hk_now
 from hkdesk.domain.types import Bar
-from hkdesk.store.history import bars_between, last_session_days, tick_arrays
+from hkdesk.sources.demo_day import resume_args
+from hkdesk.store.failures import describe
+from hkdesk.store.history import bars_between, last_session_days, newest_trade_ts, tick_arrays
 
 log = logging.getLogger("hkdesk.app.market")
 
@@ -101,3 +104,14 @@ async def load_past_days(
         return np.array(rows, dtype=float).reshape(-1, 6)
 
     return await asyncio.get_running_loop().run_in_executor(executor, read)
+
+
+def simulator_resume_args(engine: Engine | None) -> list[str]:
+    """The built-in simulator's options to go on with the day ``engine`` holds (a blocking read)."""
+    if engine is None:
+        return []
+    try:
+        return resume_args(newest_trade_ts(engine), hk_now().date())
+    except Exception as exc:  # an unreadable database: the simulator starts its default day
+        log.warning("where the simulated day stopped is unknown: %s", describe(exc))
+        return []

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
+from hkdesk.app.alert_service import AlertService
 from hkdesk.app.day_filler import DayFiller
-from hkdesk.app.day_history import load_past_days, load_today, restore_today
-from hkdesk.app.lookup import Lookup, look_up, stored_symbols
-from hkdesk.app.overflow import BEYOND_PLAN, OverflowSnapshots
+from hkdesk.app.day_history import restore_today, simulator_resume_args
+from hkdesk.app.lookup import Lookup, look_up
+from hkdesk.app.overflow import OverflowSnapshots
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import (
     GAP_WORD,
@@ -33,36 +33,32 @@ from hkdesk.app.status import (
     TickRate,
     clock_text,
     link_text,
+    why_not_streaming,
 )
-from hkdesk.app.writer_thread import WriterThread
+from hkdesk.app.store_reads import StoreReads
+from hkdesk.app.streamed import StreamedLists
+from hkdesk.app.writer_thread import WriterThread, report_stray_spills, stop_writer
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
-from hkdesk.domain.sessions import hk_now, phase_at
-from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
-from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.pipeline import Pipeline
-from hkdesk.sources.demo_day import resume_args
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceSpec
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import make_engine
 from hkdesk.store.failures import describe
-from hkdesk.store.history import newest_trade_ts
 from hkdesk.store.meta import claim_source
-from hkdesk.store.spill_keeper import stray_spills
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
 GAP_MARKER_SECONDS = 120.0
-#: Book levels streamed for an open depth ladder (the rows get one: their bid and ask).
-LADDER_LEVELS = 10
 #: How often the quotes learn which streams flow (well inside a liveness interval).
 FRESHNESS_MS = 250
 
@@ -81,12 +77,19 @@ class MarketConfig:
 
 class MarketService(QObject):
     def __init__(
-        self, config: MarketConfig, tokens: TokenStore, hub: QuoteHub | None = None, parent=None
+        self,
+        config: MarketConfig,
+        tokens: TokenStore,
+        hub: QuoteHub | None = None,
+        parent=None,
+        alerts: AlertService | None = None,
     ) -> None:
+        """``alerts``: judged on every live batch, and their symbols streamed with the list."""
         super().__init__(parent)
         self.config = config
         self.tokens = tokens
         self.hub = hub or QuoteHub()
+        self.alerts = alerts
         self.pipeline: Pipeline | None = None
         self.feed: FeedClient | DeskFeed | None = None
         self.source: SourceRunner | None = None
@@ -97,9 +100,9 @@ class MarketService(QObject):
         self._feed_task: asyncio.Task[None] | None = None
         self._snapshots: SnapshotFetcher | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
-        self._symbols: list[str] = []
-        self._ladders: list[str] = []
-        self._indices: list[str] = []
+        self.lists = StreamedLists()
+        #: The database's reads for the window (chart, past days, looked-up codes, tools).
+        self.reads = StoreReads(self.hub, self._executor, lambda: self.engine)
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
         #: Our wall clock (epoch ms) when the feed entered its current state.
         self.feed_since_ms = int(time.time() * 1000)
@@ -143,6 +146,8 @@ class MarketService(QObject):
             if config is not None:
                 if config.source != self.config.source:
                     self.hub.clear()  # nothing of the old source stays on screen
+                    if self.alerts is not None:
+                        self.alerts.restart()
                 self.config = config
             log.info("applying new feed/database settings")
             await self._stop()
@@ -170,15 +175,20 @@ class MarketService(QObject):
                 timings=cfg.timings,
                 on_status=self._on_status,
                 on_gap=self._on_gap,
+                alerts=self.alerts.pump if self.alerts is not None else None,
             )
         except (SourceError, ValueError) as exc:
             self._fail(str(exc))
             return
         self.feed = self.pipeline.feed
+        if self.alerts is not None:
+            self.alerts.set_source(cfg.source.store_source)
         if self.engine is not None:
-            await restore_today(self.hub, self.engine, self._streamed(), self._executor)
-        self.feed.set_symbols(self._streamed())
-        self.feed.set_depth(self._depth_levels())
+            await restore_today(self.hub, self.engine, self.lists.streamed(), self._executor)
+            if self.alerts is not None:
+                await self.alerts.seed_from(self.engine)
+        self.feed.set_symbols(self.lists.streamed())
+        self.feed.set_depth(self.lists.depth_levels())
         self._feed_task = asyncio.get_running_loop().create_task(self._run_feed(self.feed))
         try:
             http = upstream.http()
@@ -187,8 +197,8 @@ class MarketService(QObject):
             http = None
         self.http = http
         if http is not None:
-            self._snapshots = SnapshotFetcher(self.hub, http)
-            self._snapshots.watch(self._streamed())
+            self._snapshots = SnapshotFetcher(self.hub, http, on_close=self._close_known)
+            self._snapshots.watch(self.lists.streamed())
         pipeline = self.pipeline
         self.filler.start(http, self.writer, pipeline.exchange_now, lambda: pipeline.first_ts)
         if http is not None:
@@ -197,14 +207,7 @@ class MarketService(QObject):
 
     def _resume_args(self) -> list[str]:
         """The built-in simulator goes on with the day this source's database holds (worker thread)."""
-        engine = self.engine
-        if engine is None:
-            return []
-        try:
-            return resume_args(newest_trade_ts(engine), hk_now().date())
-        except Exception as exc:  # an unreadable database: the simulator starts its default day
-            log.warning("where the simulated day stopped is unknown: %s", describe(exc))
-            return []
+        return simulator_resume_args(self.engine)
 
     def _source_moved(self, upstream: Upstream) -> None:
         """The restarted simulator listens on another port: follow it."""
@@ -247,19 +250,9 @@ class MarketService(QObject):
         self.writer_thread = WriterThread(self.writer, parent=self)
         self.writer_thread.start()
         if cfg.spill_dir is not None:
-            strays = await loop.run_in_executor(
-                self._executor, stray_spills, cfg.spill_dir.parent, cfg.spill_dir
-            )
-            for database, units in strays:
-                log.warning(
-                    "%d ticks wait in spill files for %s, which is not the database in use; they are "
-                    "stored there when it is configured again",
-                    units,
-                    database,
-                )
+            await report_stray_spills(cfg.spill_dir, self._executor)
 
     async def _stop(self) -> None:
-        loop = asyncio.get_running_loop()
         self._freshness_timer.stop()
         if self.feed is not None:
             try:
@@ -281,15 +274,7 @@ class MarketService(QObject):
             await self._snapshots.close()
             self._snapshots = None
         if self.writer is not None:
-            writer, thread = self.writer, self.writer_thread
-            finished = await loop.run_in_executor(self._executor, writer.stop, 30.0)
-            if thread is not None:
-                finished = await loop.run_in_executor(self._executor, thread.wait, 5000) and finished
-                if not finished:
-                    # a QThread destroyed while running aborts the process: keep it referenced
-                    self._unfinished_threads.append(thread)
-            if not finished:
-                log.error("the database writer did not finish in time; its spill files keep the rest")
+            await stop_writer(self.writer, self.writer_thread, self._executor, self._unfinished_threads)
             self.writer = self.writer_thread = None
         if self.engine is not None:
             self.engine.dispose()
@@ -306,37 +291,34 @@ class MarketService(QObject):
     def set_symbols(self, symbols: list[str]) -> None:
         """The whole watch list (trades, and a level of depth for the bid and ask of every row);
         the feed debounces it into one replace request of each kind."""
-        self._symbols = list(symbols)
+        self.lists.symbols = list(symbols)
         self._resubscribe()
 
     def set_indices(self, codes: list[str]) -> None:
         """The index strip's codes: streamed like the watch list (no depth)."""
-        self._indices = list(codes)
+        self.lists.indices = list(codes)
         self._resubscribe()
 
-    def _streamed(self) -> list[str]:
-        return list(dict.fromkeys([*self._indices, *self._symbols]))
+    def set_alert_symbols(self, symbols: list[str]) -> None:
+        """Symbols with alerts are streamed too (after the list's), watched or not."""
+        self.lists.alert_symbols = list(symbols)
+        self._resubscribe()
 
     def _resubscribe(self) -> None:
         if self.feed is not None:
-            self.feed.set_symbols(self._streamed())
-            self.feed.set_depth(self._depth_levels())
+            self.feed.set_symbols(self.lists.streamed())
+            self.feed.set_depth(self.lists.depth_levels())
         if self._snapshots is not None:
-            self._snapshots.watch(self._streamed())
-        self.filler.watch(self._streamed())
+            self._snapshots.watch(self.lists.streamed())
+        self.filler.watch(self.lists.streamed())
 
     def set_ladders(self, symbols: list[str]) -> None:
         """The symbols whose depth ladder is open get ten levels; every other row, one."""
-        self._ladders = list(symbols)
+        self.lists.ladders = list(symbols)
         for symbol in symbols:
             self.filler.focus(symbol)
         if self.feed is not None:
-            self.feed.set_depth(self._depth_levels())
-
-    def _depth_levels(self) -> dict[str, int]:
-        levels = dict.fromkeys(self._symbols, 1)
-        levels.update(dict.fromkeys(self._ladders, LADDER_LEVELS))
-        return levels
+            self.feed.set_depth(self.lists.depth_levels())
 
     # ------------------------------------------------------------ feed callbacks (cheap)
     def _on_status(self, status: FeedStatus) -> None:
@@ -363,43 +345,22 @@ class MarketService(QObject):
         feed = self.feed
         status = self._status
         trades, books = feed.streaming() if feed is not None else (set(), set())
-        over, refused = set(status.overflow), set(status.rejected)
-        down = status.reason or status.state.value
-
-        def why_not(symbol: str) -> str:
-            if symbol in over:
-                return BEYOND_PLAN
-            if symbol in refused:
-                return QT_TRANSLATE_NOOP("Freshness", "refused by the server")
-            if status.state is FeedState.LIVE:
-                return QT_TRANSLATE_NOOP("Freshness", "not subscribed")
-            return down
-
-        self.hub.set_streaming(trades, books, why_not, now)
+        self.hub.set_streaming(trades, books, why_not_streaming(status), now)
         if not self.config.source.simulated:
             self.hub.advance_day(hk_day(int(now * 1000)))
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self.hub.set_previous_close(symbol, price)
+        self._close_known(symbol, price)
+
+    def _close_known(self, symbol: str, price: Decimal) -> None:
+        if self.alerts is not None:
+            self.alerts.set_previous_close(symbol, price)
 
     # ------------------------------------------------------------ history
     async def look_up(self, code: str) -> Lookup:
         """A code outside the shipped list, asked of the provider (and kept when found)."""
         return await look_up(code, self.http, self.writer)
-
-    async def stored_symbols(self) -> dict[str, SymbolInfo]:
-        return await stored_symbols(self.engine, self._executor)
-
-    async def load_past_days(self, symbol: str, before_ms: int) -> np.ndarray:
-        if self.engine is None:
-            return np.zeros((0, 6))
-        return await load_past_days(self.engine, symbol, before_ms, self._executor)
-
-    async def load_today(self, symbol: str) -> tuple[np.ndarray, ...] | None:
-        """Today's (HK) stored trades: (epoch seconds, price, volume), read on a worker thread."""
-        if self.engine is None:
-            return None
-        return await load_today(self.hub, self.engine, symbol, self._executor)
 
     # ------------------------------------------------------------ status
     @property

@@ -9,14 +9,13 @@ import logging
 import time
 from collections.abc import Callable
 
+from hkdesk.app.status import BEYOND_PLAN
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.feed.http import HttpError, QuoteHttp
-from hkdesk.i18n import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("hkdesk.app.market")
 
-BEYOND_PLAN = QT_TRANSLATE_NOOP("Freshness", "beyond the plan's streaming capacity")
 #: Seconds between two snapshots of the same symbols (the HTTP client keeps the plan's pace too).
 EVERY_S = 10.0
 

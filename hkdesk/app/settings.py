@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 
 #: Announced in ``changed`` when a new token was stored (the token itself is not a setting).
 TOKEN_KEY = "feed/token"
+FONT_ZOOM_RANGE = (0.7, 2.0)
+
+
+def _key_part(name: str) -> str:
+    """A list's name as one INI key (``/`` would open a group; QSettings escapes the rest)."""
+    return name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
 
 
 class AppSettings(QObject):
@@ -178,6 +184,48 @@ class AppSettings(QObject):
     def chart_interval(self, value: str) -> None:
         self._set("ui/chart_interval", value, self.chart_interval)
 
+    @property
+    def font_zoom(self) -> float:
+        """The interface's text size as a factor of the theme's (Ctrl + / Ctrl −)."""
+        try:
+            value = float(self._str("ui/font_zoom", "1"))
+        except ValueError:
+            return 1.0
+        return value if FONT_ZOOM_RANGE[0] <= value <= FONT_ZOOM_RANGE[1] else 1.0
+
+    @font_zoom.setter
+    def font_zoom(self, value: float) -> None:
+        self._set("ui/font_zoom", f"{value:g}", f"{self.font_zoom:g}")
+
+    @property
+    def alert_sound(self) -> bool:
+        """Whether a firing alert also beeps."""
+        return self._str("alerts/sound", "on") == "on"
+
+    @alert_sound.setter
+    def alert_sound(self, on: bool) -> None:
+        self._set("alerts/sound", "on" if on else "off", "on" if self.alert_sound else "off")
+
+    @property
+    def indicators(self) -> list[str]:
+        """The indicators drawn on the candles (names of :mod:`hkdesk.ui.chart_indicators`)."""
+        return [n for n in self._str("ui/indicators", "").split(",") if n]
+
+    @indicators.setter
+    def indicators(self, names: list[str]) -> None:
+        self._set("ui/indicators", ",".join(names), ",".join(self.indicators))
+
+    def columns_state(self, list_name: str) -> QByteArray | None:
+        """The watchlist's columns (shown, order, widths) as last left on the list ``list_name``."""
+        v = self.q.value(f"columns/{_key_part(list_name)}")
+        return v if isinstance(v, QByteArray) else None
+
+    def save_columns_state(self, list_name: str, state: QByteArray) -> None:
+        self.q.setValue(f"columns/{_key_part(list_name)}", state)
+
+    def forget_columns_state(self, list_name: str) -> None:
+        self.q.remove(f"columns/{_key_part(list_name)}")
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geo = self.q.value("window/geometry")
         state = self.q.value("window/state")
@@ -191,11 +239,10 @@ class AppSettings(QObject):
         self.q.setValue("window/state", state)
 
     def header_state(self) -> QByteArray | None:
+        """The watchlist's columns as saved before each list kept its own (read once, for a list
+        with none saved yet)."""
         v = self.q.value("window/watchlist_header")
         return v if isinstance(v, QByteArray) else None
-
-    def save_header_state(self, state: QByteArray) -> None:
-        self.q.setValue("window/watchlist_header", state)
 
     def sync(self) -> None:
         """Write the file, then tell the followers which keys changed."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from decimal import Decimal
 
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
@@ -22,9 +24,13 @@ FETCHED_ONCE = QT_TRANSLATE_NOOP("Freshness", "the latest trade, fetched once")
 
 
 class SnapshotFetcher:
-    def __init__(self, hub: QuoteHub, http: QuoteHttp) -> None:
+    def __init__(
+        self, hub: QuoteHub, http: QuoteHttp, on_close: Callable[[str, Decimal], None] | None = None
+    ) -> None:
+        """``on_close(symbol, price)``: told each previous close as the hub is (the alerts)."""
         self._hub = hub
         self._http = http
+        self._on_close = on_close
         self._done: set[str] = set()
         self._symbols: list[str] = []
         self._task: asyncio.Task[None] | None = None
@@ -59,6 +65,8 @@ class SnapshotFetcher:
                 closes = await http.fetch_previous_close(pending)
                 for sym, close in closes.items():
                     hub.set_previous_close(sym, close)
+                    if self._on_close is not None:
+                        self._on_close(sym, close)
                 quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
                 if quiet:
                     latest = await http.fetch_latest_trades(quiet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -103,3 +104,25 @@ def clock_text(simulated: bool, exchange_ts: int) -> tuple[str, datetime]:
         sim = hk_datetime(exchange_ts).replace(tzinfo=hk.tzinfo)
         return f"{SIM_CLOCK} {sim:%H:%M:%S} · HKT {hk:%H:%M}", sim
     return f"HKT {hk:%H:%M:%S}", hk
+
+
+#: Why a symbol is a snapshot, not streaming.
+BEYOND_PLAN = QT_TRANSLATE_NOOP("Freshness", "beyond the plan's streaming capacity")
+
+
+def why_not_streaming(status: FeedStatus) -> Callable[[str], str]:
+    """Why a symbol's stream does not flow, in the feed's present state (English, translated
+    where shown in the "Freshness" context)."""
+    over, refused = set(status.overflow), set(status.rejected)
+    down = status.reason or status.state.value
+
+    def why_not(symbol: str) -> str:
+        if symbol in over:
+            return BEYOND_PLAN
+        if symbol in refused:
+            return QT_TRANSLATE_NOOP("Freshness", "refused by the server")
+        if status.state is FeedState.LIVE:
+            return QT_TRANSLATE_NOOP("Freshness", "not subscribed")
+        return down
+
+    return why_not

@@ -66,6 +66,17 @@ class WatchlistService(QObject):
         self._changed()
         return True
 
+    def move_to(self, symbol: str, name: str) -> bool:
+        """Move ``symbol`` from the current list to the end of the list ``name`` (kept once there)."""
+        lst, target = self._wl.symbols(), self._wl.lists.get(name)
+        if symbol not in lst or target is None or name == self._wl.current:
+            return False
+        lst.remove(symbol)
+        if symbol not in target:
+            target.append(symbol)
+        self._changed()
+        return True
+
     # ------------------------------------------------------------ the lists themselves
     def switch(self, name: str) -> bool:
         if name not in self._wl.lists or name == self._wl.current:

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
 
+from hkdesk.app.alert_service import AlertService
 from hkdesk.app.config import ConfigFollower, Launch, market_config
 from hkdesk.app.diagnostics import ExceptionHooks, remove_handlers, setup_logging
 from hkdesk.app.gui_gc import GuiThreadCollector
@@ -88,7 +89,10 @@ class Desk:
         self.hooks = ExceptionHooks()
         self.collector = GuiThreadCollector()
         self.log_handler = QtLogHandler(self.redact)
-        self.market = MarketService(market_config(self.settings, self.launch), self.tokens)
+        self.alerts = AlertService(self.config_dir)
+        self.market = MarketService(
+            market_config(self.settings, self.launch), self.tokens, alerts=self.alerts
+        )
         self.config = ConfigFollower(self.settings, self.launch, self.market)
         self.watchlists.changed.connect(self._follow_lists)
         self.window: MainWindow | None = None
@@ -107,6 +111,7 @@ class Desk:
             self.universe,
             self.tokens,
             overridden=self.launch.overridden(),
+            alerts=self.alerts,
         )
 
     async def open(self) -> MainWindow:
@@ -118,7 +123,7 @@ class Desk:
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)  # the loop ends when close() is done, not before
             install_translation(app, self.settings.language)
-            apply_theme(app, self.settings.theme)
+            apply_theme(app, self.settings.theme, self.settings.font_zoom)
             app.setWindowIcon(app_icon())
         self.window = self.build_window()
         self.window.log_panel.attach(self.log_handler)
@@ -135,8 +140,10 @@ class Desk:
         self.window.show()
         self.market.set_symbols(self.watchlists.symbols())
         self.window.show_indices()
+        await self.alerts.open()
+        self.alerts.on_symbols(self.market.set_alert_symbols)
         await self.market.start()
-        looked_up = await self.market.stored_symbols()  # codes outside the shipped list, from before
+        looked_up = await self.market.reads.stored_symbols()  # codes outside the shipped list, from before
         if looked_up.keys() - self.universe.keys():
             self.universe.update({k: v for k, v in looked_up.items() if k not in self.universe})
             self.window.model.set_symbols(self.window.model.symbols())
@@ -186,6 +193,7 @@ class Desk:
         if win is not None:
             win.stop_timers()
         await self.market.stop()
+        await self.alerts.close()
         self.market.close_executor()
         if win is not None:
             win.hide()

@@ -28,6 +28,8 @@ _GREEN = {Theme.DARK: "#19c37d", Theme.LIGHT: "#0a8a4a"}
 _RED = {Theme.DARK: "#f0454f", Theme.LIGHT: "#c8242f"}
 _FLAT = {Theme.DARK: "#c9d1d9", Theme.LIGHT: "#24292f"}
 _MUTED = {Theme.DARK: "#8b949e", Theme.LIGHT: "#57606a"}
+#: A fired alert's mark: amber, clear of the up/down colours.
+_ALERT = {Theme.DARK: "#7a5a00", Theme.LIGHT: "#ffd966"}
 # Badge colours stay clear of up/down red and green: amber says "stopped", blue "fetched once".
 _BADGE = {
     Theme.DARK: {Freshness.SNAPSHOT: "#58a6ff", Freshness.STORED: "#8b949e", Freshness.STALE: "#d29922"},
@@ -73,6 +75,8 @@ class Palette:
     #: Text colour of the freshness badge for each state that is not live.
     badge: dict[Freshness, QBrush]
     chart: ChartColours
+    #: Background of a row's code cell after one of its alerts fired.
+    alert: QBrush
 
     def for_sign(self, sign: int) -> QBrush:
         if sign > 0:
@@ -113,4 +117,5 @@ def make_palette(convention: Convention | str = Convention.HK, theme: Theme | st
         convention=convention,
         badge={state: QBrush(QColor(c)) for state, c in _BADGE[theme].items()},
         chart=_CHART[theme],
+        alert=QBrush(QColor(_ALERT[theme])),
     )

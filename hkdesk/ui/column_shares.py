@@ -23,8 +23,11 @@ class ColumnShares(QObject):
         view.horizontalHeader().sectionResized.connect(self._resized_by_user)
         view.viewport().installEventFilter(self)
 
+    def _shown(self) -> dict[int, int]:
+        return {c: w for c, w in self.base.items() if not self._view.isColumnHidden(c)}
+
     def factor(self) -> float:
-        total = sum(self.base.values())
+        total = sum(self._shown().values())
         return max(MIN_FACTOR, self._view.viewport().width() / total) if total else 1.0
 
     def rebase(self) -> None:
@@ -32,14 +35,18 @@ class ColumnShares(QObject):
         saved by an earlier version had a stretching column, which would fight the shares)."""
         self._view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         f = self.factor()
-        self.base = {c: max(1, round(self._view.columnWidth(c) / f)) for c in self.base}
+        view = self._view
+        self.base = {
+            c: w if view.isColumnHidden(c) else max(1, round(view.columnWidth(c) / f))
+            for c, w in self.base.items()
+        }
         self.apply()
 
     def apply(self) -> None:
         f = self.factor()
         self._applying = True
         try:
-            for column, width in self.base.items():
+            for column, width in self._shown().items():
                 self._view.setColumnWidth(column, int(width * f))  # rounded down: never a pixel too wide
         finally:
             self._applying = False
@@ -50,5 +57,5 @@ class ColumnShares(QObject):
         return False
 
     def _resized_by_user(self, column: int, _old: int, new: int) -> None:
-        if not self._applying and column in self.base:
+        if not self._applying and column in self.base and new > 0:
             self.base[column] = max(1, round(new / self.factor()))

@@ -14,12 +14,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
-    QMessageBox,
     QWidget,
 )
 
@@ -31,7 +30,7 @@ from hkdesk.ui.colours import make_palette
 from hkdesk.ui.dock_layout import CHART_MIN_HEIGHT, DockShares, apply_default_layout
 from hkdesk.ui.docks import Dock
 from hkdesk.ui.index_strip import IndexStrip
-from hkdesk.ui.list_name_dialog import ListNameDialog
+from hkdesk.ui.list_actions import ListActions
 from hkdesk.ui.log_panel import LogPanel
 from hkdesk.ui.menus import build_menus
 from hkdesk.ui.settings_dialog import SettingsDialog
@@ -43,8 +42,10 @@ from hkdesk.ui.translations import shown_chinese_name
 from hkdesk.ui.unlisted import add_unlisted
 from hkdesk.ui.watchlist_model import WatchlistModel
 from hkdesk.ui.watchlist_panel import WatchlistPanel, list_title
+from hkdesk.ui.window_tools import WindowTools
 
 if TYPE_CHECKING:
+    from hkdesk.app.alert_service import AlertService
     from hkdesk.app.market import MarketService
     from hkdesk.app.settings import AppSettings
     from hkdesk.app.watchlists import WatchlistService
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 33
 STATUS_MS = 250
-RESORT_MS = 1000
+RESORT_MS = 250  # the calm sorter looks this often, and re-sorts at most once a second
 STATE_VERSION = 1
 
 
@@ -70,9 +71,11 @@ class MainWindow(QMainWindow):
         tokens: TokenStore,
         *,
         overridden: dict[str, str] | None = None,
+        alerts: AlertService | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """``overridden``: setting key → the command-line option that fixes it for this run."""
+        """``overridden``: setting key → the command-line option that fixes it for this run;
+        ``alerts``: the alerts its Alerts dock shows and edits."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.market = market
@@ -92,7 +95,8 @@ class MainWindow(QMainWindow):
         hub = market.hub
         self.model = WatchlistModel(hub, universe, self.palette_, parent=self)
         self.watchlist = WatchlistPanel(self.model, universe)
-        self.panels = SymbolPanels(hub, self.palette_, market.load_today, self, market.load_past_days)
+        reads = market.reads
+        self.panels = SymbolPanels(hub, self.palette_, reads.load_today, self, reads.load_past_days)
         market.filler.history_changed.connect(self.panels.reload)
         self.chart, self.depth = self.panels.chart, self.panels.depth
         self.tape_model, self.tape = self.panels.tape_model, self.panels.tape
@@ -104,6 +108,7 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         self.status = StatusPanel()
         self.setStatusBar(self.status)
+        self.lists = ListActions(self.watchlists, self.status, self)
 
         self.chart.setMinimumHeight(CHART_MIN_HEIGHT)
         self.setCentralWidget(self.chart)
@@ -119,6 +124,7 @@ class MainWindow(QMainWindow):
         self.dock_shares = DockShares(self, self._tallest)
         self.about_action: QAction | None = None
         build_menus(self)
+        self.tools = WindowTools(self, alerts)
 
         self.watchlist.symbol_selected.connect(self.select_symbol)
         self.watchlist.remove_requested.connect(self.remove_symbol)
@@ -126,7 +132,7 @@ class MainWindow(QMainWindow):
         self.watchlist.search.rejected.connect(lambda t: log.warning("not a Hong Kong code or name: %r", t))
         self.watchlist.view.typed.connect(self.start_typing)
         self.watchlist.list_chosen.connect(self.watchlists.switch)
-        self.watchlist.new_list_requested.connect(self.new_list)
+        self.watchlist.new_list_requested.connect(self.lists.new_list)
         self.watchlists.changed.connect(self._follow_lists)
         self.settings.changed.connect(self._follow_settings)
         self.chart.interval_changed.connect(self._remember_interval)
@@ -137,7 +143,7 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.timeout.connect(self.refresh_status)
         self.resort_timer = QTimer(self)
-        self.resort_timer.timeout.connect(self.watchlist.proxy.resort)
+        self.resort_timer.timeout.connect(self.watchlist.calm.tick)
 
         self.watchlist.set_lists(watchlists.names(), watchlists.current)
         self.model.set_symbols(watchlists.symbols())
@@ -163,14 +169,10 @@ class MainWindow(QMainWindow):
             self._layout_restored = self.restoreState(state, STATE_VERSION)
             for dock in self._docks():
                 dock.keep_on_screen()
-        header = self.settings.header_state()
-        if header is not None:
-            self.watchlist.view.horizontalHeader().restoreState(header)
-            self.watchlist.columns.rebase()
 
     def save_layout(self) -> None:
         self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
-        self.settings.save_header_state(QByteArray(self.watchlist.view.horizontalHeader().saveState()))
+        self.tools.columns.save(self.watchlists.current)
         self.settings.sync()
 
     def _tallest(self) -> dict[Dock, int]:
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.stop_timers()
+        self.tools.close()
         event.accept()
         self.closed.emit()
 
@@ -231,13 +234,15 @@ class MainWindow(QMainWindow):
             self.indices.refresh(self._dirty)
             self._dirty = set()
             return
-        self.panels.refresh(hub.take_dirty_books())
+        books = hub.take_dirty_books()
+        self.panels.refresh(books)
+        self.tools.refresh(books)
 
     def refresh_status(self) -> None:
         self.status.show_snapshot(self.market.status_snapshot())
 
     # ------------------------------------------------------------ symbols
-    def _info_title(self, sym: str) -> str:
+    def info_title(self, sym: str) -> str:
         info = self.universe.get(sym)
         name = f"{info.name_en}  {shown_chinese_name(info)}" if info else ""
         return f"{display_code(sym)}  {name}".strip()
@@ -247,8 +252,8 @@ class MainWindow(QMainWindow):
             return
         self.selected = sym
         info = self.universe.get(sym)
-        self.market.set_ladders([sym])
-        self.panels.show(sym, self._info_title(sym), is_index=bool(info and info.is_index))
+        self.panels.show(sym, self.info_title(sym), is_index=bool(info and info.is_index))
+        self.tools.selected(sym)
         self._update_title()
 
     def add_or_jump(self, sym: str) -> None:
@@ -286,6 +291,7 @@ class MainWindow(QMainWindow):
     def _follow_lists(self) -> None:
         """The watch lists changed: show the current one (a switch starts at its first row)."""
         switched = self.watchlists.current != self._list_shown
+        self.tools.lists_changed(self._list_shown, self.watchlists.current)
         self._list_shown = self.watchlists.current
         self.watchlist.set_lists(self.watchlists.names(), self.watchlists.current)
         self.model.sync_symbols(self.watchlists.symbols())
@@ -310,38 +316,6 @@ class MainWindow(QMainWindow):
             self.start_typing(text)
             return
         super().keyPressEvent(event)
-
-    # ------------------------------------------------------------ named lists
-    def _ask_name(self, title: str, text: str = "") -> str | None:
-        return ListNameDialog.ask(title, self.watchlists.name_problem, text, self)
-
-    def _refused(self, problem: str | None) -> None:
-        if problem:
-            log.warning(problem)
-            self.status.showMessage(problem, 8000)
-
-    def new_list(self) -> None:
-        name = self._ask_name(self.tr("New watchlist"))
-        if name is not None:
-            self._refused(self.watchlists.create(name))
-
-    def rename_list(self) -> None:
-        name = self._ask_name(self.tr("Rename watchlist"), self.watchlists.current)
-        if name is not None:
-            self._refused(self.watchlists.rename(name))
-
-    def delete_list(self) -> None:
-        """Asks first: a list is the user's work."""
-        name = self.watchlists.current
-        question = self.tr("Delete the watchlist “{name}” and its {n} symbols?").format(
-            name=name, n=len(self.watchlists.symbols())
-        )
-        if self.confirm(self.tr("Delete watchlist"), question):
-            self._refused(self.watchlists.delete())
-
-    def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------ settings
     def open_settings(self) -> SettingsDialog:
@@ -392,13 +366,14 @@ class MainWindow(QMainWindow):
         self.palette_ = make_palette(self.settings.colours, self.settings.theme)
         app = QApplication.instance()
         if theme_changed and isinstance(app, QApplication):
-            apply_theme(app, self.settings.theme)
+            apply_theme(app, self.settings.theme, self.settings.font_zoom)
         self.model.set_palette(self.palette_)
         self.indices.set_palette(self.palette_)
         self.panels.set_palette(self.palette_)
+        self.tools.set_palette()
 
     def _update_title(self) -> None:
         parts = ["hkdesk", list_title(self.watchlists.current)]
         if self.selected:
-            parts.append(self._info_title(self.selected))
+            parts.append(self.info_title(self.selected))
         self.setWindowTitle(" — ".join(parts))

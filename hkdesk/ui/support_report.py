@@ -97,7 +97,19 @@ def build_report(win: Shown) -> dict[str, Any]:
             "last_ts": round(time_of(float(ticks.t[ticks.n - 1])) * 1000) if ticks.n else None,
             "points": ticks.n,
         },
-        "alerts": [],
+        "alerts": [
+            {
+                "id": a.id,
+                "symbol": a.symbol,
+                "kind": a.kind.value,
+                "value": _text(a.value),
+                "minutes": a.minutes,
+                "repeat": a.repeat_text(),
+                "paused": a.paused,
+                "last_fired_ts": a.last_fired_ts,
+            }
+            for a in (market.alerts.alerts() if market.alerts is not None else [])
+        ],
         "simulator_restarts": market.simulator_restarts,
     }
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.freshness import Freshness
@@ -29,7 +29,6 @@ from hkdesk.ui.tape import TapeModel, TapePanel
 
 log = logging.getLogger("hkdesk.ui.main_window")
 
-#: ``load_today(symbol)``: today's stored trades as (epoch seconds, price, volume), or None.
 #: ``load_today(symbol)``: today's line as (epoch seconds, price, volume, turnover), or None.
 DayLoader = Callable[[str], Awaitable[tuple[np.ndarray, ...] | None]]
 #: ``load_past_days(symbol, before_ms)``: daily candles before then, (k, 6).
@@ -37,6 +36,9 @@ PastLoader = Callable[[str, int], Awaitable[np.ndarray]]
 
 
 class SymbolPanels(QObject):
+    #: A symbol is shown (the panels' symbol changed, or the same one was shown afresh).
+    shown = Signal(str)
+
     def __init__(
         self,
         hub: QuoteHub,
@@ -77,6 +79,7 @@ class SymbolPanels(QObject):
         self.chart.redraw(force=True)
         self.stop()
         self._history_task = asyncio.ensure_future(self._load_history(sym))
+        self.shown.emit(sym)
 
     def clear(self) -> None:
         self.symbol = None

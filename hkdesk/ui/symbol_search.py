@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from hkdesk.domain.symbols import SymbolInfo, search, try_normalise
@@ -24,6 +25,8 @@ class SymbolSearchBox(QLineEdit):
 
     symbol_chosen = Signal(str)
     rejected = Signal(str)
+    #: Escape pressed (with no completion list open): the text was cleared.
+    escaped = Signal()
 
     def __init__(self, universe: dict[str, SymbolInfo], parent=None) -> None:
         super().__init__(parent)
@@ -40,6 +43,13 @@ class SymbolSearchBox(QLineEdit):
         self.completer_.activated[str].connect(self._picked)
         self.textEdited.connect(self._refresh)
         self.returnPressed.connect(self._submit)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and not self.completer_.popup().isVisible():
+            self.clear()
+            self.escaped.emit()
+            return
+        super().keyPressEvent(event)
 
     def matches(self, text: str) -> list[SymbolInfo]:
         return search(text, self._universe.values(), limit=15)

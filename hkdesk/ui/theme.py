@@ -8,6 +8,7 @@ on the dark theme they nearly vanish (the dark stylesheet used to hide the close
 from __future__ import annotations
 
 import logging
+import re
 from importlib import resources
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -95,6 +96,16 @@ class DeskStyle(QProxyStyle):
         return QIcon(found) if found is not None else super().standardIcon(standardIcon, option, widget)
 
 
-def apply_theme(app: QApplication, theme: Theme | str) -> None:
+_FONT_SIZE = re.compile(r"font-size:\s*(\d+)px")
+
+
+def zoomed(qss: str, zoom: float) -> str:
+    """The stylesheet with every ``font-size`` scaled by ``zoom`` (the View menu's text size)."""
+    if zoom == 1:
+        return qss
+    return _FONT_SIZE.sub(lambda m: f"font-size: {max(6, round(int(m[1]) * zoom))}px", qss)
+
+
+def apply_theme(app: QApplication, theme: Theme | str, zoom: float = 1.0) -> None:
     app.setStyle(DeskStyle(GLYPH_COLOUR[Theme(theme)]))
-    app.setStyleSheet(stylesheet(theme))
+    app.setStyleSheet(zoomed(stylesheet(theme), zoom))

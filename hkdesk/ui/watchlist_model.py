@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
+from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
@@ -28,7 +29,7 @@ from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
 from hkdesk.ui.freshness_text import tooltip
-from hkdesk.ui.watchlist_rows import ALIGN, HEADERS, NCOL, Col, Row, format_row
+from hkdesk.ui.watchlist_rows import ALIGN, HEADER_TIPS, HEADERS, NCOL, OPTIONAL, Col, Row, format_row
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -93,6 +94,9 @@ class WatchlistModel(QAbstractTableModel):
         self._flashing: set[int] = set()
         self.emitted_ranges = 0
         self._headers = tuple(QCoreApplication.translate("WatchlistModel", h) for h in HEADERS)
+        self._tips = {c: QCoreApplication.translate("WatchlistModel", t) for c, t in HEADER_TIPS.items()}
+        #: The optional columns shown (only these are formatted).
+        self._optional: frozenset[int] = frozenset()
 
     # ------------------------------------------------------------ rows
     def symbols(self) -> list[str]:
@@ -152,10 +156,53 @@ class WatchlistModel(QAbstractTableModel):
 
     def set_palette(self, palette: Palette) -> None:
         self._palette = palette
+        self._repaint_all()
+
+    def _repaint_all(self) -> None:
         for r in self._rows:
             r.stale = True
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, NCOL - 1), QUOTE_ROLES)
+
+    def set_shown_optional(self, columns: Iterable[int]) -> None:
+        """The optional columns on screen: formatted from now on (the others are left blank)."""
+        shown = frozenset(columns) & OPTIONAL
+        if shown != self._optional:
+            self._optional = shown
+            self._repaint_all()
+
+    def set_year_ranges(self, ranges: dict[str, tuple[Decimal | None, Decimal | None]]) -> None:
+        """52-week high and low stored before today, per symbol read (None: nothing stored)."""
+        for sym, (high, low) in ranges.items():
+            row = self._index.get(sym)
+            if row is not None:
+                r = self._rows[row]
+                r.year_known, r.year_high, r.year_low = True, high, low
+                r.stale = True
+        self._repaint_all()
+
+    # ------------------------------------------------------------ alert marks
+    def mark_alert(self, symbol: str, text: str) -> None:
+        """Mark a row whose alert fired (its code cell, with what fired as its tooltip)."""
+        self._set_mark(symbol, text)
+
+    def clear_mark(self, symbol: str) -> None:
+        self._set_mark(symbol, "")
+
+    def clear_marks(self) -> None:
+        for r in self._rows:
+            if r.alert:
+                self._set_mark(r.symbol, "")
+
+    def marked(self) -> dict[str, str]:
+        return {r.symbol: r.alert for r in self._rows if r.alert}
+
+    def _set_mark(self, symbol: str, text: str) -> None:
+        row = self._index.get(symbol)
+        if row is not None and self._rows[row].alert != text:
+            self._rows[row].alert = text
+            cell = self.index(row, Col.CODE)
+            self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole])
 
     # ------------------------------------------------------------ frame
     def apply_frame(self, dirty: Collection[str], visible: Collection[int] | None = None) -> int:
@@ -233,6 +280,8 @@ class WatchlistModel(QAbstractTableModel):
                 return self._headers[section]
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return ALIGN[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._tips.get(section)
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY):
@@ -249,7 +298,9 @@ class WatchlistModel(QAbstractTableModel):
                 self._format(r)
             return r.brushes[col]
         if role == _BACKGROUND:
-            if col != Col.LAST or not r.flash_dir:
+            if col != Col.LAST:
+                return self._palette.alert if col == Col.CODE and r.alert else None
+            if not r.flash_dir:
                 return None
             age = self._clock() - r.flash_at
             if age >= FLASH_SECONDS:
@@ -264,11 +315,14 @@ class WatchlistModel(QAbstractTableModel):
             return r.keys[col]
         if role == _TOOLTIP:
             q = self._hub.quotes.get(r.symbol)
-            return tooltip(self._hub.freshness(r.symbol), time.time(), q.last_ts if q else 0)
+            tip = tooltip(self._hub.freshness(r.symbol), time.time(), q.last_ts if q else 0)
+            if r.alert and col == Col.CODE:
+                return "\n".join(t for t in (r.alert, tip) if t)
+            return tip
         return r.symbol
 
     # ------------------------------------------------------------ formatting
 
     def _format(self, r: Row) -> None:
         hub = self._hub
-        format_row(r, hub.quotes.get(r.symbol), self._palette, hub.freshness(r.symbol).state)
+        format_row(r, hub.quotes.get(r.symbol), self._palette, hub.freshness(r.symbol).state, self._optional)

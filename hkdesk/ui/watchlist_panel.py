@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.ui.calm_sort import CalmSorter
 from hkdesk.ui.column_shares import ColumnShares
 from hkdesk.ui.symbol_search import SymbolSearchBox
 from hkdesk.ui.watchlist_model import SYMBOL_ROLE, Col, WatchlistModel
 from hkdesk.ui.watchlist_proxy import WatchlistProxy
+from hkdesk.ui.watchlist_rows import OPTIONAL
 
 COLUMN_WIDTHS = {
     Col.CODE: 52,
@@ -40,18 +42,44 @@ COLUMN_WIDTHS = {
     Col.STATE: 64,
     Col.BID_SIZE: 66,
     Col.ASK_SIZE: 66,
+    Col.OPEN: 70,
+    Col.PREV_CLOSE: 70,
+    Col.VWAP: 70,
+    Col.AMPLITUDE: 60,
+    Col.LOT_SIZE: 56,
+    Col.HIGH_52W: 72,
+    Col.LOW_52W: 72,
 }
 
 
 class WatchlistTable(QTableView):
-    """Delete removes the current symbol; arrows move as usual; typing goes to the search box."""
+    """Delete removes the current symbol; arrows, Page Up/Down, Home and End move through the
+    rows; Enter opens the symbol's chart; Escape clears the search; typing goes to the search box."""
 
     delete_pressed = Signal()
+    open_pressed = Signal()
+    escape_pressed = Signal()
     typed = Signal(str)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        key = event.key()
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_pressed.emit()
+            return
+        if key in (Qt.Key.Key_Home, Qt.Key.Key_End) and self.model().rowCount():
+            row = 0 if key == Qt.Key.Key_Home else self.model().rowCount() - 1
+            index = self.model().index(row, max(0, self.currentIndex().column()))
+            self.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.scrollTo(index)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_pressed.emit()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
             return
         text = event.text()
         if text and text.isalnum() and not (event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier):
@@ -90,9 +118,11 @@ class WatchlistPanel(QWidget):
         self.filter.setPlaceholderText(self.tr("Filter"))
         self.filter.setClearButtonEnabled(True)
         self.filter.setMaximumWidth(180)
-        self.filter.textChanged.connect(self.proxy.set_filter_text)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.filter.installEventFilter(self)
 
-        top = QHBoxLayout()
+        #: The bar above the table (the window adds its link chip here).
+        self.top = top = QHBoxLayout()
         top.setContentsMargins(4, 4, 4, 2)
         top.setSpacing(4)
         top.addWidget(self.lists)
@@ -131,11 +161,21 @@ class WatchlistPanel(QWidget):
         hh.moveSection(hh.visualIndex(Col.STATE), 1)  # where the figures come from, next to the code
         hh.moveSection(hh.visualIndex(Col.BID_SIZE), hh.visualIndex(Col.BID))  # size, bid, ask, size
         hh.moveSection(hh.visualIndex(Col.ASK_SIZE), hh.visualIndex(Col.ASK) + 1)
+        for col in OPTIONAL:
+            self.view.setColumnHidden(col, True)
         self.columns = ColumnShares(
             self.view, {c: self.view.columnWidth(c) for c in range(model.columnCount())}
         )
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.delete_pressed.connect(self._delete_current)
+        self.view.escape_pressed.connect(self.clear_search)
+        self.search.escaped.connect(self.view.setFocus)
+        #: The symbol the user chose; a re-sort or a filter never changes it.
+        self.chosen: str | None = None
+        self._settling = 0
+        self.proxy.layoutAboutToBeChanged.connect(self._begin_settling)
+        self.proxy.layoutChanged.connect(self._end_settling)
+        self.calm = CalmSorter(self.view, (self.view, self.search, self.filter), self._resort)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -164,8 +204,59 @@ class WatchlistPanel(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.symbol_selected.emit(current.data(SYMBOL_ROLE))
+        if current.isValid() and not self._settling:
+            self.chosen = current.data(SYMBOL_ROLE)
+            self.symbol_selected.emit(self.chosen)
+
+    # ------------------------------------------------------------ sorting and filtering, calmly
+    def _begin_settling(self) -> None:
+        self._settling += 1
+
+    def _end_settling(self) -> None:
+        """After a re-sort or a filter the chosen symbol stays selected (or, filtered out, stays
+        shown in the panels with no row selected): nothing jumps."""
+        self._settling -= 1
+        if self._settling or self.chosen is None:
+            return
+        row = self.model.row_of(self.chosen)
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+        selection = self.view.selectionModel()
+        self._settling += 1
+        try:
+            if index.isValid():
+                if selection.currentIndex().row() != index.row() or not selection.isRowSelected(index.row()):
+                    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    selection.setCurrentIndex(index, flags | QItemSelectionModel.SelectionFlag.Rows)
+            else:
+                selection.clear()
+        finally:
+            self._settling -= 1
+
+    def _resort(self) -> bool:
+        if self.proxy.sortColumn() < 0:
+            return False
+        self.proxy.resort()
+        return True
+
+    def _filter_changed(self, text: str) -> None:
+        self._begin_settling()
+        try:
+            self.proxy.set_filter_text(text)
+        finally:
+            self._end_settling()
+
+    def clear_search(self) -> None:
+        """Escape: the search and the filter emptied, the list focused."""
+        self.search.clear()
+        self.filter.clear()
+        self.view.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        escape = event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape  # type: ignore[attr-defined]
+        if watched is self.filter and escape:
+            self.clear_search()
+            return True
+        return False
 
     def _delete_current(self) -> None:
         sym = self.current_symbol()

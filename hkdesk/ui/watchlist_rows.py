@@ -6,7 +6,9 @@ Formatting happens once per change, in the frame (or lazily for rows off screen)
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import IntEnum
 
 from PySide6.QtCore import Qt
@@ -38,6 +40,13 @@ class Col(IntEnum):
     STATE = 13
     BID_SIZE = 14
     ASK_SIZE = 15
+    OPEN = 16
+    PREV_CLOSE = 17
+    VWAP = 18
+    AMPLITUDE = 19
+    LOT_SIZE = 20
+    HIGH_52W = 21
+    LOW_52W = 22
 
 
 HEADERS = (
@@ -57,7 +66,34 @@ HEADERS = (
     QT_TRANSLATE_NOOP("WatchlistModel", "Status"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Bid vol"),
     QT_TRANSLATE_NOOP("WatchlistModel", "Ask vol"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Open"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Prev close"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "VWAP"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Ampl%"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Lot"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "52w high"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "52w low"),
 )
+#: Columns hidden until the user shows them (header menu); only shown ones are formatted.
+OPTIONAL = frozenset(
+    {Col.OPEN, Col.PREV_CLOSE, Col.VWAP, Col.AMPLITUDE, Col.LOT_SIZE, Col.HIGH_52W, Col.LOW_52W}
+)
+#: What a column holds, where its header alone cannot say (shown as the header's tooltip).
+HEADER_TIPS = {
+    Col.VWAP: QT_TRANSLATE_NOOP(
+        "WatchlistModel", "Volume-weighted average price of the day: turnover ÷ volume"
+    ),
+    Col.AMPLITUDE: QT_TRANSLATE_NOOP(
+        "WatchlistModel", "The day's range, high − low, in % of the previous close"
+    ),
+    Col.LOT_SIZE: QT_TRANSLATE_NOOP("WatchlistModel", "Board lot: shares per trading unit"),
+    Col.HIGH_52W: QT_TRANSLATE_NOOP(
+        "WatchlistModel", "Highest trade of the last 52 weeks held in the database, today's included"
+    ),
+    Col.LOW_52W: QT_TRANSLATE_NOOP(
+        "WatchlistModel", "Lowest trade of the last 52 weeks held in the database, today's included"
+    ),
+}
 NCOL = len(HEADERS)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -75,8 +111,15 @@ _FIGURES = (
     Col.LOW,
     Col.BID_SIZE,
     Col.ASK_SIZE,
+    Col.OPEN,
+    Col.PREV_CLOSE,
+    Col.VWAP,
+    Col.AMPLITUDE,
+    Col.HIGH_52W,
+    Col.LOW_52W,
 )
 _INF = float("inf")
+_HUNDRED = Decimal(100)
 
 
 @dataclass(slots=True)
@@ -91,10 +134,18 @@ class Row:
     seen_ts: int = 0
     flash_at: float = 0.0
     flash_dir: int = 0
+    #: Highest and lowest price of the last 52 weeks in the database before today (None: none
+    #: stored); shown only once ``year_known`` (read from the database).
+    year_known: bool = False
+    year_high: Decimal | None = None
+    year_low: Decimal | None = None
+    #: What the last alert that fired on this symbol said; empty when unmarked.
+    alert: str = ""
 
 
-def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
-    """Fill ``r``'s texts, colours and sort keys from its quote (``state``: its freshness)."""
+def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness, optional: Collection[int] = ()) -> None:
+    """Fill ``r``'s texts, colours and sort keys from its quote (``state``: its freshness);
+    of the :data:`OPTIONAL` columns, only those in ``optional`` (the ones shown)."""
     info = r.info
     is_index = bool(info and info.is_index)
     texts = r.texts
@@ -116,6 +167,8 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
             keys[c] = -_INF
             brushes[c] = None
         texts[Col.STATE] = ""
+        if Col.LOT_SIZE in optional:
+            _lot(r, is_index)
         r.stale = False
         return
     change = q.change
@@ -153,10 +206,52 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness) -> None:
     texts[Col.STATE] = badge_text(state)
     brushes[Col.STATE] = p.badge.get(state)
     keys[Col.STATE] = _STATE_ORDER[state]
+    if optional:
+        _optional(r, q, is_index, optional)
     if state is not Freshness.LIVE:
         for c in _FIGURES:
             brushes[c] = p.muted_brush
     r.stale = False
+
+
+def _optional(r: Row, q: Quote, is_index: bool, shown: Collection[int]) -> None:
+    texts, keys, brushes = r.texts, r.keys, r.brushes
+    figures: dict[int, Decimal | None] = {}
+    if Col.OPEN in shown:
+        figures[Col.OPEN] = q.open
+    if Col.PREV_CLOSE in shown:
+        figures[Col.PREV_CLOSE] = q.prev_close
+    if Col.VWAP in shown:
+        figures[Col.VWAP] = q.vwap
+    if Col.HIGH_52W in shown:
+        figures[Col.HIGH_52W] = _extreme(max, r.year_high, q.high) if r.year_known else None
+    if Col.LOW_52W in shown:
+        figures[Col.LOW_52W] = _extreme(min, r.year_low, q.low) if r.year_known else None
+    for c, value in figures.items():
+        texts[c] = fmt.price_text(value, is_index=is_index)
+        keys[c] = _key(value)
+        brushes[c] = None
+    if Col.AMPLITUDE in shown:
+        amp = None
+        if q.high is not None and q.low is not None and q.prev_close:
+            amp = (q.high - q.low) * _HUNDRED / q.prev_close
+        texts[Col.AMPLITUDE] = fmt.EMPTY if amp is None else f"{amp:.2f}%"
+        keys[Col.AMPLITUDE] = _key(amp)
+        brushes[Col.AMPLITUDE] = None
+    if Col.LOT_SIZE in shown:
+        _lot(r, is_index)
+
+
+def _lot(r: Row, is_index: bool) -> None:
+    lot = r.info.lot_size if r.info is not None and not is_index else 0
+    r.texts[Col.LOT_SIZE] = f"{lot:,}" if lot else fmt.EMPTY
+    r.keys[Col.LOT_SIZE] = float(lot) if lot else -_INF
+
+
+def _extreme(pick, stored: Decimal | None, today: Decimal | None) -> Decimal | None:
+    if stored is None or today is None:
+        return stored if today is None else today
+    return pick(stored, today)
 
 
 def _key(value) -> float:

@@ -57,6 +57,274 @@
     </message>
 </context>
 <context>
+    <name>AlertDialog</name>
+    <message>
+        <source>Edit alert</source>
+        <extracomment>The valid :class:`Alert` (id and state of the edited one kept).</extracomment>
+        <translation>修改提醒</translation>
+    </message>
+    <message>
+        <source>New alert</source>
+        <translation>新建提醒</translation>
+    </message>
+    <message>
+        <source>Code or name</source>
+        <translation>代码或名称</translation>
+    </message>
+    <message>
+        <source>Re-arm after</source>
+        <translation>重新生效于</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>股票</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>条件</translation>
+    </message>
+    <message>
+        <source>Within (minutes)</source>
+        <translation>时间范围（分钟）</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>Times the average</source>
+        <translation>平均量的倍数</translation>
+    </message>
+    <message>
+        <source>Percent</source>
+        <translation>百分比</translation>
+    </message>
+    <message>
+        <source>Give a Hong Kong code or a name the app knows.</source>
+        <translation>请输入港股代码或本程序能识别的名称。</translation>
+    </message>
+    <message>
+        <source>The value must be a number, e.g. 412.4 or -2.5.</source>
+        <translation>数值必须是数字，例如 412.4 或 -2.5。</translation>
+    </message>
+    <message>
+        <source>This alert cannot be used: {reason}</source>
+        <translation>此提醒无法使用：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <source>{n} more alerts fired</source>
+        <extracomment>Firings shown one by one in a batch; beyond that one notification says how many more. Every notice given, newest last (what the user was told; the diagnostics read it).</extracomment>
+        <translation>另有 {n} 个提醒触发</translation>
+    </message>
+    <message>
+        <source>Price at or above</source>
+        <translation>价格涨至或高于</translation>
+    </message>
+    <message>
+        <source>Price at or below</source>
+        <translation>价格跌至或低于</translation>
+    </message>
+    <message>
+        <source>Change % from previous close at or above</source>
+        <translation>较昨收涨跌幅达到或高于</translation>
+    </message>
+    <message>
+        <source>Change % from previous close at or below</source>
+        <translation>较昨收涨跌幅达到或低于</translation>
+    </message>
+    <message>
+        <source>Move of % within minutes</source>
+        <translation>若干分钟内波动百分比</translation>
+    </message>
+    <message>
+        <source>Volume surge within minutes</source>
+        <translation>若干分钟内放量</translation>
+    </message>
+    <message>
+        <source>price ≥ {value}</source>
+        <translation>价格 ≥ {value}</translation>
+    </message>
+    <message>
+        <source>price ≤ {value}</source>
+        <translation>价格 ≤ {value}</translation>
+    </message>
+    <message>
+        <source>change ≥ {value}% from the previous close</source>
+        <translation>较昨收涨跌幅 ≥ {value}%</translation>
+    </message>
+    <message>
+        <source>change ≤ {value}% from the previous close</source>
+        <translation>较昨收涨跌幅 ≤ {value}%</translation>
+    </message>
+    <message>
+        <source>moves {value}% within {minutes} min</source>
+        <translation>{minutes} 分钟内波动 {value}%</translation>
+    </message>
+    <message>
+        <source>volume of {minutes} min ≥ {value}× its recent average</source>
+        <translation>{minutes} 分钟成交量 ≥ 近期平均的 {value} 倍</translation>
+    </message>
+    <message>
+        <source>once</source>
+        <translation>一次</translation>
+    </message>
+    <message>
+        <source>re-arms after {n} min</source>
+        <translation>{n} 分钟后重新生效</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>fired</source>
+        <translation>已触发</translation>
+    </message>
+    <message>
+        <source>re-arms at {time}</source>
+        <translation>{time} 重新生效</translation>
+    </message>
+    <message>
+        <source>armed</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <source>{rule}: traded at {price} at {time}</source>
+        <translation>{rule}：{time} 成交价 {price}</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>Symbol</source>
+        <extracomment>Shortest time between two redraws of the dock&apos;s tables.</extracomment>
+        <translation>股票</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last fired</source>
+        <translation>最近触发</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Clear marks</source>
+        <translation>清除标记</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>声音</translation>
+    </message>
+    <message>
+        <source>Import alerts</source>
+        <extracomment>What waits to be shown again while the dock is hidden or a refresh was just made.</extracomment>
+        <translation>导入提醒</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>{file}: nothing imported, {n} bad line(s); line {line}: {reason}</source>
+        <translation>{file}：未导入，{n} 行有误；第 {line} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>{added} alert(s) imported, {skipped} already defined</source>
+        <translation>已导入 {added} 个提醒，{skipped} 个已存在</translation>
+    </message>
+    <message>
+        <source>Export alerts</source>
+        <translation>导出提醒</translation>
+    </message>
+    <message>
+        <source>{n} alert(s) written to {path}</source>
+        <translation>已将 {n} 个提醒写入 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ChartMenu</name>
+    <message>
+        <source>Add alert at {price}…</source>
+        <translation>在 {price} 新建提醒…</translation>
+    </message>
+    <message>
+        <source>Add alert…</source>
+        <translation>新建提醒…</translation>
+    </message>
+    <message>
+        <source>Alert line at {price}</source>
+        <translation>在 {price} 添加提醒线</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>技术指标</translation>
+    </message>
+</context>
+<context>
     <name>ChartPanel</name>
     <message>
         <source>Intraday</source>
@@ -110,6 +378,21 @@
     </message>
 </context>
 <context>
+    <name>ChartWindow</name>
+    <message>
+        <source>Show: code or name</source>
+        <extracomment>A symbol chosen here (typed in the search box): (window, symbol). The window&apos;s link group changed: (window, group).</extracomment>
+        <translation>显示：代码或名称</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnChooser</name>
+    <message>
+        <source>Reset columns</source>
+        <translation>重置列</translation>
+    </message>
+</context>
+<context>
     <name>DepthLadder</name>
     <message>
         <source>Lvl</source>
@@ -148,14 +431,70 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <extracomment>The :class:`ExportRequest` chosen (OK pressed with valid fields).</extracomment>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Watchlist</source>
+        <translation>自选股</translation>
+    </message>
+    <message>
+        <source>Ticks of a day</source>
+        <translation>某日逐笔成交</translation>
+    </message>
+    <message>
+        <source>Bars</source>
+        <translation>蜡烛图</translation>
+    </message>
+    <message>
+        <source>CSV (.csv)</source>
+        <translation>CSV (.csv)</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)</source>
+        <translation>Excel (.xlsx)</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>股票</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>周期</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Give a Hong Kong code or a name the app knows.</source>
+        <translation>请输入港股代码或本程序能识别的名称。</translation>
+    </message>
+    <message>
+        <source>The last date is before the first.</source>
+        <translation>结束日期早于开始日期。</translation>
+    </message>
+</context>
+<context>
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
+        <extracomment>Why the database is not storing (the error, in words), for the status bar&apos;s tooltip. Why a symbol is a snapshot, not streaming.</extracomment>
         <translation>超出套餐的推送上限</translation>
     </message>
     <message>
         <source>refused by the server</source>
-        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is). Fills the day from the provider; says when a symbol&apos;s stored day changed.</extracomment>
         <translation>被服务器拒绝</translation>
     </message>
     <message>
@@ -232,6 +571,77 @@
     </message>
 </context>
 <context>
+    <name>Indicators</name>
+    <message>
+        <source>Moving averages (20, 50)</source>
+        <extracomment>Indicator names (setting values) and their menu labels.</extracomment>
+        <translation>移动平均线（20、50）</translation>
+    </message>
+    <message>
+        <source>Bollinger bands (20, 2σ)</source>
+        <translation>布林带（20、2σ）</translation>
+    </message>
+    <message>
+        <source>MACD (12, 26, 9)</source>
+        <translation>MACD（12、26、9）</translation>
+    </message>
+    <message>
+        <source>RSI (14)</source>
+        <translation>RSI（14）</translation>
+    </message>
+</context>
+<context>
+    <name>LinkGroups</name>
+    <message>
+        <source>Red group</source>
+        <translation>红色组</translation>
+    </message>
+    <message>
+        <source>Green group</source>
+        <translation>绿色组</translation>
+    </message>
+    <message>
+        <source>Blue group</source>
+        <translation>蓝色组</translation>
+    </message>
+    <message>
+        <source>Yellow group</source>
+        <translation>黄色组</translation>
+    </message>
+    <message>
+        <source>Purple group</source>
+        <translation>紫色组</translation>
+    </message>
+    <message>
+        <source>Not linked</source>
+        <extracomment>The main window&apos;s group when the app starts. (group, symbol): the group&apos;s symbol changed; ``origin`` members already show it.</extracomment>
+        <translation>不联动</translation>
+    </message>
+    <message>
+        <source>Link: {group}</source>
+        <translation>联动：{group}</translation>
+    </message>
+</context>
+<context>
+    <name>ListActions</name>
+    <message>
+        <source>New watchlist</source>
+        <translation>新建自选股列表</translation>
+    </message>
+    <message>
+        <source>Rename watchlist</source>
+        <translation>重命名自选股列表</translation>
+    </message>
+    <message>
+        <source>Delete the watchlist “{name}” and its {n} symbols?</source>
+        <translation>删除自选列表“{name}”及其 {n} 只股票？</translation>
+    </message>
+    <message>
+        <source>Delete watchlist</source>
+        <translation>删除自选列表</translation>
+    </message>
+</context>
+<context>
     <name>ListNameDialog</name>
     <message>
         <source>Name:</source>
@@ -259,22 +669,6 @@
     <message>
         <source>Log</source>
         <translation>日志</translation>
-    </message>
-    <message>
-        <source>Delete the watchlist “{name}” and its {n} symbols?</source>
-        <translation>删除自选列表“{name}”及其 {n} 只股票？</translation>
-    </message>
-    <message>
-        <source>Delete watchlist</source>
-        <translation>删除自选列表</translation>
-    </message>
-    <message>
-        <source>New watchlist</source>
-        <translation>新建自选股列表</translation>
-    </message>
-    <message>
-        <source>Rename watchlist</source>
-        <translation>重命名自选股列表</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -372,6 +766,38 @@
         <source>Added {code}; its name is unknown here</source>
         <translation>已加入 {code}；此处不知其名称</translation>
     </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Watchlist…</source>
+        <translation>自选股(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>&amp;Ticks of a day…</source>
+        <translation>某日逐笔成交(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Bars…</source>
+        <translation>蜡烛图(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Larger text</source>
+        <translation>放大文字(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Smaller text</source>
+        <translation>缩小文字(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Normal text size</source>
+        <translation>正常文字大小(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
 </context>
 <context>
     <name>Plan</name>
@@ -390,6 +816,33 @@
     <message>
         <source>professional</source>
         <translation>专业</translation>
+    </message>
+</context>
+<context>
+    <name>RowMenu</name>
+    <message>
+        <source>Add alert…</source>
+        <translation>新建提醒…</translation>
+    </message>
+    <message>
+        <source>Open chart in new window</source>
+        <translation>在新窗口打开图表</translation>
+    </message>
+    <message>
+        <source>Copy quote</source>
+        <translation>复制行情</translation>
+    </message>
+    <message>
+        <source>Move to list</source>
+        <translation>移至列表</translation>
+    </message>
+    <message>
+        <source>Clear alert mark</source>
+        <translation>清除提醒标记</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>从列表删除</translation>
     </message>
 </context>
 <context>
@@ -524,6 +977,135 @@
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Go to the watchlist</source>
+        <translation>转到自选股</translation>
+    </message>
+    <message>
+        <source>Go to the chart</source>
+        <translation>转到图表</translation>
+    </message>
+    <message>
+        <source>Go to the depth ladder</source>
+        <translation>转到盘口</translation>
+    </message>
+    <message>
+        <source>Go to time &amp; sales</source>
+        <translation>转到逐笔成交</translation>
+    </message>
+    <message>
+        <source>Go to the alerts</source>
+        <translation>转到提醒</translation>
+    </message>
+    <message>
+        <source>Go to the log</source>
+        <translation>转到日志</translation>
+    </message>
+    <message>
+        <source>Up / Down</source>
+        <extracomment>Every key of the window, in the order the help lists them: (keys, what they do).</extracomment>
+        <translation>↑ / ↓</translation>
+    </message>
+    <message>
+        <source>Previous / next symbol in the watchlist</source>
+        <translation>自选股的上一只／下一只</translation>
+    </message>
+    <message>
+        <source>PgUp / PgDown</source>
+        <translation>上一页 / 下一页</translation>
+    </message>
+    <message>
+        <source>A page up / down the watchlist</source>
+        <translation>自选股向上／向下翻页</translation>
+    </message>
+    <message>
+        <source>Home / End</source>
+        <translation>首 / 尾</translation>
+    </message>
+    <message>
+        <source>First / last symbol of the watchlist</source>
+        <translation>自选股的第一只／最后一只</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>回车键</translation>
+    </message>
+    <message>
+        <source>Open the symbol&apos;s chart in a new window</source>
+        <translation>在新窗口打开该股票的图表</translation>
+    </message>
+    <message>
+        <source>Del</source>
+        <translation>删除键</translation>
+    </message>
+    <message>
+        <source>Remove the symbol from the list</source>
+        <translation>从列表删除该股票</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>退出键</translation>
+    </message>
+    <message>
+        <source>Clear the search and the filter</source>
+        <translation>清除搜索和筛选</translation>
+    </message>
+    <message>
+        <source>0-9 A-Z</source>
+        <translation>0-9 字母</translation>
+    </message>
+    <message>
+        <source>Type a code or name anywhere to find or add it</source>
+        <translation>随处输入代码或名称以查找或添加</translation>
+    </message>
+    <message>
+        <source>Find / add a symbol</source>
+        <translation>查找／添加股票</translation>
+    </message>
+    <message>
+        <source>New alert for the selected symbol</source>
+        <translation>为所选股票新建提醒</translation>
+    </message>
+    <message>
+        <source>Export the watchlist</source>
+        <translation>导出自选股</translation>
+    </message>
+    <message>
+        <source>Larger text</source>
+        <translation>放大文字</translation>
+    </message>
+    <message>
+        <source>Smaller text</source>
+        <translation>缩小文字</translation>
+    </message>
+    <message>
+        <source>Text at its normal size</source>
+        <translation>正常文字大小</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <extracomment>Row heights in pixels at zoom 1 (the stylesheet&apos;s 12 px text).</extracomment>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>功能</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <source>Pre-open</source>
@@ -628,7 +1210,27 @@
     <name>SymbolSearchBox</name>
     <message>
         <source>Add / jump: code or name (type anywhere)</source>
+        <extracomment>Escape pressed (with no completion list open): the text was cleared.</extracomment>
         <translation>添加/跳转：代码或名称（可随处输入）</translation>
+    </message>
+</context>
+<context>
+    <name>TapeMenu</name>
+    <message>
+        <source>Side</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Copy trade</source>
+        <translation>复制此笔成交</translation>
+    </message>
+    <message>
+        <source>Copy all trades</source>
+        <translation>复制全部成交</translation>
+    </message>
+    <message>
+        <source>Export the day&apos;s ticks…</source>
+        <translation>导出当日逐笔成交…</translation>
     </message>
 </context>
 <context>
@@ -764,6 +1366,55 @@
         <source>Ask vol</source>
         <translation>卖盘量</translation>
     </message>
+    <message>
+        <source>Open</source>
+        <translation>开盘</translation>
+    </message>
+    <message>
+        <source>Prev close</source>
+        <translation>昨收</translation>
+    </message>
+    <message>
+        <source>VWAP</source>
+        <translation>均价</translation>
+    </message>
+    <message>
+        <source>Ampl%</source>
+        <translation>振幅%</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>每手</translation>
+    </message>
+    <message>
+        <source>52w high</source>
+        <translation>52周高</translation>
+    </message>
+    <message>
+        <source>52w low</source>
+        <translation>52周低</translation>
+    </message>
+    <message>
+        <source>Volume-weighted average price of the day: turnover ÷ volume</source>
+        <extracomment>Columns hidden until the user shows them (header menu); only shown ones are formatted. What a column holds, where its header alone cannot say (shown as the header&apos;s tooltip).</extracomment>
+        <translation>当日成交量加权平均价：成交额 ÷ 成交量</translation>
+    </message>
+    <message>
+        <source>The day&apos;s range, high − low, in % of the previous close</source>
+        <translation>当日振幅（最高 − 最低）占昨收的百分比</translation>
+    </message>
+    <message>
+        <source>Board lot: shares per trading unit</source>
+        <translation>每手股数</translation>
+    </message>
+    <message>
+        <source>Highest trade of the last 52 weeks held in the database, today&apos;s included</source>
+        <translation>数据库中过去 52 周（含今日）的最高成交价</translation>
+    </message>
+    <message>
+        <source>Lowest trade of the last 52 weeks held in the database, today&apos;s included</source>
+        <translation>数据库中过去 52 周（含今日）的最低成交价</translation>
+    </message>
 </context>
 <context>
     <name>WatchlistPanel</name>
@@ -810,6 +1461,38 @@
     <message>
         <source>The last watchlist cannot be deleted.</source>
         <translation>不能删除最后一个自选股列表。</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTools</name>
+    <message>
+        <source>Alerts</source>
+        <extracomment>The Alerts dock&apos;s share of the window&apos;s height when it is shown at the bottom.</extracomment>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Moved to {name}</source>
+        <translation>已移至 {name}</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出至</translation>
+    </message>
+    <message>
+        <source>Nothing exported: no database is in use</source>
+        <translation>未导出：未使用数据库</translation>
+    </message>
+    <message>
+        <source>{n} rows written to {path}</source>
+        <translation>已将 {n} 行写入 {path}</translation>
     </message>
 </context>
 </TS>

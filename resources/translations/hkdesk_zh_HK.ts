@@ -57,6 +57,274 @@
     </message>
 </context>
 <context>
+    <name>AlertDialog</name>
+    <message>
+        <source>Edit alert</source>
+        <extracomment>The valid :class:`Alert` (id and state of the edited one kept).</extracomment>
+        <translation>修改提示</translation>
+    </message>
+    <message>
+        <source>New alert</source>
+        <translation>新增提示</translation>
+    </message>
+    <message>
+        <source>Code or name</source>
+        <translation>代號或名稱</translation>
+    </message>
+    <message>
+        <source>Re-arm after</source>
+        <translation>重新啟用於</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分鐘</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>股份</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>條件</translation>
+    </message>
+    <message>
+        <source>Within (minutes)</source>
+        <translation>時間範圍（分鐘）</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>重複</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>價格</translation>
+    </message>
+    <message>
+        <source>Times the average</source>
+        <translation>平均量的倍數</translation>
+    </message>
+    <message>
+        <source>Percent</source>
+        <translation>百分比</translation>
+    </message>
+    <message>
+        <source>Give a Hong Kong code or a name the app knows.</source>
+        <translation>請輸入香港股份代號或本程式認得的名稱。</translation>
+    </message>
+    <message>
+        <source>The value must be a number, e.g. 412.4 or -2.5.</source>
+        <translation>數值必須是數字，例如 412.4 或 -2.5。</translation>
+    </message>
+    <message>
+        <source>This alert cannot be used: {reason}</source>
+        <translation>此提示無法使用：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <source>{n} more alerts fired</source>
+        <extracomment>Firings shown one by one in a batch; beyond that one notification says how many more. Every notice given, newest last (what the user was told; the diagnostics read it).</extracomment>
+        <translation>另有 {n} 個提示觸發</translation>
+    </message>
+    <message>
+        <source>Price at or above</source>
+        <translation>價格升至或高於</translation>
+    </message>
+    <message>
+        <source>Price at or below</source>
+        <translation>價格跌至或低於</translation>
+    </message>
+    <message>
+        <source>Change % from previous close at or above</source>
+        <translation>較前收市升跌幅達或高於</translation>
+    </message>
+    <message>
+        <source>Change % from previous close at or below</source>
+        <translation>較前收市升跌幅達或低於</translation>
+    </message>
+    <message>
+        <source>Move of % within minutes</source>
+        <translation>於若干分鐘內波動百分比</translation>
+    </message>
+    <message>
+        <source>Volume surge within minutes</source>
+        <translation>於若干分鐘內成交量急增</translation>
+    </message>
+    <message>
+        <source>price ≥ {value}</source>
+        <translation>價格 ≥ {value}</translation>
+    </message>
+    <message>
+        <source>price ≤ {value}</source>
+        <translation>價格 ≤ {value}</translation>
+    </message>
+    <message>
+        <source>change ≥ {value}% from the previous close</source>
+        <translation>較前收市升跌幅 ≥ {value}%</translation>
+    </message>
+    <message>
+        <source>change ≤ {value}% from the previous close</source>
+        <translation>較前收市升跌幅 ≤ {value}%</translation>
+    </message>
+    <message>
+        <source>moves {value}% within {minutes} min</source>
+        <translation>{minutes} 分鐘內波動 {value}%</translation>
+    </message>
+    <message>
+        <source>volume of {minutes} min ≥ {value}× its recent average</source>
+        <translation>{minutes} 分鐘成交量 ≥ 近期平均的 {value} 倍</translation>
+    </message>
+    <message>
+        <source>once</source>
+        <translation>一次</translation>
+    </message>
+    <message>
+        <source>re-arms after {n} min</source>
+        <translation>{n} 分鐘後重新啟用</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暫停</translation>
+    </message>
+    <message>
+        <source>fired</source>
+        <translation>已觸發</translation>
+    </message>
+    <message>
+        <source>re-arms at {time}</source>
+        <translation>{time} 重新啟用</translation>
+    </message>
+    <message>
+        <source>armed</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <source>{rule}: traded at {price} at {time}</source>
+        <translation>{rule}：{time} 成交價 {price}</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsPanel</name>
+    <message>
+        <source>Symbol</source>
+        <extracomment>Shortest time between two redraws of the dock&apos;s tables.</extracomment>
+        <translation>股份</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>重複</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Last fired</source>
+        <translation>最近觸發</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>價格</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暫停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>恢復</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>刪除</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>更多</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>匯入…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>匯出…</translation>
+    </message>
+    <message>
+        <source>Clear marks</source>
+        <translation>清除標記</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>聲音</translation>
+    </message>
+    <message>
+        <source>Import alerts</source>
+        <extracomment>What waits to be shown again while the dock is hidden or a refresh was just made.</extracomment>
+        <translation>匯入提示</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 檔案 (*.csv)</translation>
+    </message>
+    <message>
+        <source>{file}: nothing imported, {n} bad line(s); line {line}: {reason}</source>
+        <translation>{file}：未有匯入，{n} 行有誤；第 {line} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>{added} alert(s) imported, {skipped} already defined</source>
+        <translation>已匯入 {added} 個提示，{skipped} 個已存在</translation>
+    </message>
+    <message>
+        <source>Export alerts</source>
+        <translation>匯出提示</translation>
+    </message>
+    <message>
+        <source>{n} alert(s) written to {path}</source>
+        <translation>已將 {n} 個提示寫入 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ChartMenu</name>
+    <message>
+        <source>Add alert at {price}…</source>
+        <translation>於 {price} 新增提示…</translation>
+    </message>
+    <message>
+        <source>Add alert…</source>
+        <translation>新增提示…</translation>
+    </message>
+    <message>
+        <source>Alert line at {price}</source>
+        <translation>於 {price} 加提示線</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>週期</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>技術指標</translation>
+    </message>
+</context>
+<context>
     <name>ChartPanel</name>
     <message>
         <source>Intraday</source>
@@ -110,6 +378,21 @@
     </message>
 </context>
 <context>
+    <name>ChartWindow</name>
+    <message>
+        <source>Show: code or name</source>
+        <extracomment>A symbol chosen here (typed in the search box): (window, symbol). The window&apos;s link group changed: (window, group).</extracomment>
+        <translation>顯示：代號或名稱</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnChooser</name>
+    <message>
+        <source>Reset columns</source>
+        <translation>重設欄位</translation>
+    </message>
+</context>
+<context>
     <name>DepthLadder</name>
     <message>
         <source>Lvl</source>
@@ -148,14 +431,70 @@
     </message>
 </context>
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <extracomment>The :class:`ExportRequest` chosen (OK pressed with valid fields).</extracomment>
+        <translation>匯出</translation>
+    </message>
+    <message>
+        <source>Watchlist</source>
+        <translation>自選股</translation>
+    </message>
+    <message>
+        <source>Ticks of a day</source>
+        <translation>某日逐筆成交</translation>
+    </message>
+    <message>
+        <source>Bars</source>
+        <translation>陰陽燭</translation>
+    </message>
+    <message>
+        <source>CSV (.csv)</source>
+        <translation>CSV (.csv)</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)</source>
+        <translation>Excel (.xlsx)</translation>
+    </message>
+    <message>
+        <source>Symbol</source>
+        <translation>股份</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Interval</source>
+        <translation>週期</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Give a Hong Kong code or a name the app knows.</source>
+        <translation>請輸入香港股份代號或本程式認得的名稱。</translation>
+    </message>
+    <message>
+        <source>The last date is before the first.</source>
+        <translation>結束日期早於開始日期。</translation>
+    </message>
+</context>
+<context>
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
+        <extracomment>Why the database is not storing (the error, in words), for the status bar&apos;s tooltip. Why a symbol is a snapshot, not streaming.</extracomment>
         <translation>超出計劃的串流上限</translation>
     </message>
     <message>
         <source>refused by the server</source>
-        <extracomment>Book levels streamed for an open depth ladder (the rows get one: their bid and ask). How often the quotes learn which streams flow (well inside a liveness interval). Our wall clock (epoch ms) when the feed entered its current state. Why the database is not in use, in words (empty when it is). Fills the day from the provider; says when a symbol&apos;s stored day changed.</extracomment>
         <translation>伺服器拒絕</translation>
     </message>
     <message>
@@ -232,6 +571,77 @@
     </message>
 </context>
 <context>
+    <name>Indicators</name>
+    <message>
+        <source>Moving averages (20, 50)</source>
+        <extracomment>Indicator names (setting values) and their menu labels.</extracomment>
+        <translation>移動平均線（20、50）</translation>
+    </message>
+    <message>
+        <source>Bollinger bands (20, 2σ)</source>
+        <translation>保力加通道（20、2σ）</translation>
+    </message>
+    <message>
+        <source>MACD (12, 26, 9)</source>
+        <translation>MACD（12、26、9）</translation>
+    </message>
+    <message>
+        <source>RSI (14)</source>
+        <translation>RSI（14）</translation>
+    </message>
+</context>
+<context>
+    <name>LinkGroups</name>
+    <message>
+        <source>Red group</source>
+        <translation>紅色組</translation>
+    </message>
+    <message>
+        <source>Green group</source>
+        <translation>綠色組</translation>
+    </message>
+    <message>
+        <source>Blue group</source>
+        <translation>藍色組</translation>
+    </message>
+    <message>
+        <source>Yellow group</source>
+        <translation>黃色組</translation>
+    </message>
+    <message>
+        <source>Purple group</source>
+        <translation>紫色組</translation>
+    </message>
+    <message>
+        <source>Not linked</source>
+        <extracomment>The main window&apos;s group when the app starts. (group, symbol): the group&apos;s symbol changed; ``origin`` members already show it.</extracomment>
+        <translation>不連動</translation>
+    </message>
+    <message>
+        <source>Link: {group}</source>
+        <translation>連動：{group}</translation>
+    </message>
+</context>
+<context>
+    <name>ListActions</name>
+    <message>
+        <source>New watchlist</source>
+        <translation>新增自選股清單</translation>
+    </message>
+    <message>
+        <source>Rename watchlist</source>
+        <translation>重新命名自選股清單</translation>
+    </message>
+    <message>
+        <source>Delete the watchlist “{name}” and its {n} symbols?</source>
+        <translation>刪除自選清單「{name}」及其 {n} 隻股票？</translation>
+    </message>
+    <message>
+        <source>Delete watchlist</source>
+        <translation>刪除自選清單</translation>
+    </message>
+</context>
+<context>
     <name>ListNameDialog</name>
     <message>
         <source>Name:</source>
@@ -261,18 +671,6 @@
         <translation>日誌</translation>
     </message>
     <message>
-        <source>New watchlist</source>
-        <translation>新增自選股清單</translation>
-    </message>
-    <message>
-        <source>Delete the watchlist “{name}” and its {n} symbols?</source>
-        <translation>刪除自選清單「{name}」及其 {n} 隻股票？</translation>
-    </message>
-    <message>
-        <source>Delete watchlist</source>
-        <translation>刪除自選清單</translation>
-    </message>
-    <message>
         <source>Save diagnostics</source>
         <translation>儲存診斷資料</translation>
     </message>
@@ -287,10 +685,6 @@
     <message>
         <source>Diagnostics saved to {path}</source>
         <translation>診斷資料已儲存至 {path}</translation>
-    </message>
-    <message>
-        <source>Rename watchlist</source>
-        <translation>重新命名自選股清單</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -372,6 +766,38 @@
         <source>Added {code}; its name is unknown here</source>
         <translation>已加入 {code}；此處不知其名稱</translation>
     </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>匯出(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Watchlist…</source>
+        <translation>自選股(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>&amp;Ticks of a day…</source>
+        <translation>某日逐筆成交(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Bars…</source>
+        <translation>陰陽燭(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Larger text</source>
+        <translation>放大文字(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Smaller text</source>
+        <translation>縮小文字(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Normal text size</source>
+        <translation>正常文字大小(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>鍵盤快捷鍵(&amp;K)</translation>
+    </message>
 </context>
 <context>
     <name>Plan</name>
@@ -390,6 +816,33 @@
     <message>
         <source>professional</source>
         <translation>專業</translation>
+    </message>
+</context>
+<context>
+    <name>RowMenu</name>
+    <message>
+        <source>Add alert…</source>
+        <translation>新增提示…</translation>
+    </message>
+    <message>
+        <source>Open chart in new window</source>
+        <translation>在新視窗開啟圖表</translation>
+    </message>
+    <message>
+        <source>Copy quote</source>
+        <translation>複製報價</translation>
+    </message>
+    <message>
+        <source>Move to list</source>
+        <translation>移至清單</translation>
+    </message>
+    <message>
+        <source>Clear alert mark</source>
+        <translation>清除提示標記</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>從清單移除</translation>
     </message>
 </context>
 <context>
@@ -524,6 +977,135 @@
     </message>
 </context>
 <context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Go to the watchlist</source>
+        <translation>前往自選股</translation>
+    </message>
+    <message>
+        <source>Go to the chart</source>
+        <translation>前往圖表</translation>
+    </message>
+    <message>
+        <source>Go to the depth ladder</source>
+        <translation>前往買賣盤</translation>
+    </message>
+    <message>
+        <source>Go to time &amp; sales</source>
+        <translation>前往成交紀錄</translation>
+    </message>
+    <message>
+        <source>Go to the alerts</source>
+        <translation>前往提示</translation>
+    </message>
+    <message>
+        <source>Go to the log</source>
+        <translation>前往日誌</translation>
+    </message>
+    <message>
+        <source>Up / Down</source>
+        <extracomment>Every key of the window, in the order the help lists them: (keys, what they do).</extracomment>
+        <translation>↑ / ↓</translation>
+    </message>
+    <message>
+        <source>Previous / next symbol in the watchlist</source>
+        <translation>自選股的上一隻／下一隻</translation>
+    </message>
+    <message>
+        <source>PgUp / PgDown</source>
+        <translation>上一頁 / 下一頁</translation>
+    </message>
+    <message>
+        <source>A page up / down the watchlist</source>
+        <translation>自選股向上／向下一頁</translation>
+    </message>
+    <message>
+        <source>Home / End</source>
+        <translation>首 / 尾</translation>
+    </message>
+    <message>
+        <source>First / last symbol of the watchlist</source>
+        <translation>自選股的第一隻／最後一隻</translation>
+    </message>
+    <message>
+        <source>Return</source>
+        <translation>輸入鍵</translation>
+    </message>
+    <message>
+        <source>Open the symbol&apos;s chart in a new window</source>
+        <translation>在新視窗開啟該股份的圖表</translation>
+    </message>
+    <message>
+        <source>Del</source>
+        <translation>刪除鍵</translation>
+    </message>
+    <message>
+        <source>Remove the symbol from the list</source>
+        <translation>從清單移除該股份</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>退出鍵</translation>
+    </message>
+    <message>
+        <source>Clear the search and the filter</source>
+        <translation>清除搜尋及篩選</translation>
+    </message>
+    <message>
+        <source>0-9 A-Z</source>
+        <translation>0-9 字母</translation>
+    </message>
+    <message>
+        <source>Type a code or name anywhere to find or add it</source>
+        <translation>隨處輸入代號或名稱以尋找或加入</translation>
+    </message>
+    <message>
+        <source>Find / add a symbol</source>
+        <translation>尋找／加入股份</translation>
+    </message>
+    <message>
+        <source>New alert for the selected symbol</source>
+        <translation>為所選股份新增提示</translation>
+    </message>
+    <message>
+        <source>Export the watchlist</source>
+        <translation>匯出自選股</translation>
+    </message>
+    <message>
+        <source>Larger text</source>
+        <translation>放大文字</translation>
+    </message>
+    <message>
+        <source>Smaller text</source>
+        <translation>縮小文字</translation>
+    </message>
+    <message>
+        <source>Text at its normal size</source>
+        <translation>正常文字大小</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>結束</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <extracomment>Row heights in pixels at zoom 1 (the stylesheet&apos;s 12 px text).</extracomment>
+        <translation>鍵盤快捷鍵</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按鍵</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>功能</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <source>Pre-open</source>
@@ -628,7 +1210,27 @@
     <name>SymbolSearchBox</name>
     <message>
         <source>Add / jump: code or name (type anywhere)</source>
+        <extracomment>Escape pressed (with no completion list open): the text was cleared.</extracomment>
         <translation>加入／跳至：代號或名稱（可隨處輸入）</translation>
+    </message>
+</context>
+<context>
+    <name>TapeMenu</name>
+    <message>
+        <source>Side</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Copy trade</source>
+        <translation>複製此成交</translation>
+    </message>
+    <message>
+        <source>Copy all trades</source>
+        <translation>複製全部成交</translation>
+    </message>
+    <message>
+        <source>Export the day&apos;s ticks…</source>
+        <translation>匯出當日逐筆成交…</translation>
     </message>
 </context>
 <context>
@@ -764,6 +1366,55 @@
         <source>Ask vol</source>
         <translation>賣盤量</translation>
     </message>
+    <message>
+        <source>Open</source>
+        <translation>開市</translation>
+    </message>
+    <message>
+        <source>Prev close</source>
+        <translation>前收市</translation>
+    </message>
+    <message>
+        <source>VWAP</source>
+        <translation>均價</translation>
+    </message>
+    <message>
+        <source>Ampl%</source>
+        <translation>振幅%</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>每手</translation>
+    </message>
+    <message>
+        <source>52w high</source>
+        <translation>52週高</translation>
+    </message>
+    <message>
+        <source>52w low</source>
+        <translation>52週低</translation>
+    </message>
+    <message>
+        <source>Volume-weighted average price of the day: turnover ÷ volume</source>
+        <extracomment>Columns hidden until the user shows them (header menu); only shown ones are formatted. What a column holds, where its header alone cannot say (shown as the header&apos;s tooltip).</extracomment>
+        <translation>當日成交量加權平均價：成交額 ÷ 成交量</translation>
+    </message>
+    <message>
+        <source>The day&apos;s range, high − low, in % of the previous close</source>
+        <translation>當日波幅（最高 − 最低）佔前收市的百分比</translation>
+    </message>
+    <message>
+        <source>Board lot: shares per trading unit</source>
+        <translation>每手股數</translation>
+    </message>
+    <message>
+        <source>Highest trade of the last 52 weeks held in the database, today&apos;s included</source>
+        <translation>資料庫內過去 52 週（包括今日）的最高成交價</translation>
+    </message>
+    <message>
+        <source>Lowest trade of the last 52 weeks held in the database, today&apos;s included</source>
+        <translation>資料庫內過去 52 週（包括今日）的最低成交價</translation>
+    </message>
 </context>
 <context>
     <name>WatchlistPanel</name>
@@ -810,6 +1461,38 @@
     <message>
         <source>Tech</source>
         <translation>科技股</translation>
+    </message>
+</context>
+<context>
+    <name>WindowTools</name>
+    <message>
+        <source>Alerts</source>
+        <extracomment>The Alerts dock&apos;s share of the window&apos;s height when it is shown at the bottom.</extracomment>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Moved to {name}</source>
+        <translation>已移至 {name}</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 檔案 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 檔案 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>匯出至</translation>
+    </message>
+    <message>
+        <source>Nothing exported: no database is in use</source>
+        <translation>未有匯出：未使用資料庫</translation>
+    </message>
+    <message>
+        <source>{n} rows written to {path}</source>
+        <translation>已將 {n} 行寫入 {path}</translation>
     </message>
 </context>
 </TS>

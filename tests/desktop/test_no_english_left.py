@@ -9,17 +9,22 @@ beside each language. The log panel is a diagnostic record and stays in English.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QTableWidget, QWidget
 from support.desks import make_desk
 from support.visible_text import EnglishJudge, Found, menu_texts, painted_texts, view_texts, widget_texts
 from support.waits import wait_until
 
+from hkdesk.alerts.model import Alert, Kind
 from hkdesk.app.settings import AppSettings
 from hkdesk.domain.symbols import default_universe
 from hkdesk.i18n import LANGUAGE_NAMES
+from hkdesk.ui.tool_menus import open_shortcuts
 from hkdesk.ui.translations import install_translation
+from hkdesk.ui.watchlist_rows import OPTIONAL
 
 PRODUCTS_AND_CODES = (
     "hkdesk",
@@ -42,6 +47,12 @@ PRODUCTS_AND_CODES = (
     "URL",
     "ID",
     "main",  # the default desk's name: an identifier every desk server and desktop shares
+    "CSV",  # file formats and the indicators' names, as every trading platform writes them
+    "Excel",
+    "csv",
+    "xlsx",
+    "MACD",
+    "RSI",
 )
 UNITS = ("K", "M", "B")
 NOT_SET = {"zh_HK": "未設定", "zh_CN": "未设置"}
@@ -103,6 +114,8 @@ async def test_no_english_left_in_the_chinese_interface(qtbot, tmp_path, monkeyp
         found += view_texts(about.table, data_columns=range(about.table.columnCount()))
         about.reject()
 
+        found += await tools_texts(desk, win)
+
         assert NOT_SET[language] in placeholder
         assert (("menu", MENU[language])) in found
         left = judge().english(found)
@@ -110,6 +123,42 @@ async def test_no_english_left_in_the_chinese_interface(qtbot, tmp_path, monkeyp
     finally:
         await desk.close()
         install_translation(QApplication.instance(), "en")
+
+
+async def tools_texts(desk, win) -> Found:
+    """The tools' words: the Alerts dock with an alert, every optional column, a chart window,
+    the context menus and the dialogs (the shortcut list's keys are keyboard legends: data)."""
+    tools = win.tools
+    win.dock_alerts.show()
+    await desk.alerts.add([Alert("700.HK", Kind.MOVE, Decimal("2"), minutes=5, cooldown_minutes=10)])
+    await wait_until(lambda: tools.alerts_panel.alerts_model.rowCount() == 1, what="the alert listed")
+    for col in OPTIONAL:
+        tools.columns.set_shown(col, True)
+    window = tools.open_chart_window("5.HK")
+    found: Found = widget_texts(win, skip=not_words) + widget_texts(window, skip=not_words)
+    chart_menu = tools.equipment[win.panels][2]
+    menus = (
+        tools.row_menu_for("700.HK"),
+        tools.columns.menu(),
+        chart_menu.menu(400.0),
+        tools.tape_menu.menu(0),
+        tools.alerts_panel.more_menu,
+        window.chip.menu(),
+    )
+    for menu in menus:
+        found += menu_texts(menu.actions(), "context menu")
+    for dialog in (
+        tools.alerts_panel.new_alert("700.HK", Kind.MOVE, Decimal("2")),
+        tools.export_dialog("bars"),
+    ):
+        found += widget_texts(dialog, skip=not_words)
+        dialog.reject()
+    keys = open_shortcuts(win)
+    found += widget_texts(keys, skip=lambda w: not_words(w) or isinstance(w, QTableWidget))
+    found += view_texts(keys.table, data_columns=[0])
+    keys.reject()
+    window.close()
+    return found
 
 
 def test_the_judge_finds_english_and_lets_codes_and_names_be() -> None:

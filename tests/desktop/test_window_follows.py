@@ -25,12 +25,12 @@ async def test_list_changes_made_anywhere_reach_the_combo_model_and_title(qtbot,
         lists.move("11.HK", 0)
         assert win.model.symbols() == ["11.HK", "5.HK"]
         asked: list[str] = []
-        win.confirm = lambda title, question: asked.append(question) or False  # type: ignore[method-assign]
-        win.delete_list()
+        win.lists.confirm = lambda title, question: asked.append(question) or False  # type: ignore[method-assign]
+        win.lists.delete_list()
         assert "Banks" in win.watchlists.names(), "declined: nothing deleted"
         assert "Banks" in asked[0] and "2 symbols" in asked[0]
-        win.confirm = lambda title, question: True  # type: ignore[method-assign]
-        win.delete_list()
+        win.lists.confirm = lambda title, question: True  # type: ignore[method-assign]
+        win.lists.delete_list()
         assert "Banks" not in [win.watchlist.lists.itemText(i) for i in range(win.watchlist.lists.count())]
 
 
