@@ -101,8 +101,6 @@ class MarketService(QObject):
         self._snapshots: SnapshotFetcher | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hkdesk-history")
         self.lists = StreamedLists()
-        #: The database's reads for the window (chart, past days, looked-up codes, tools).
-        self.reads = StoreReads(self.hub, self._executor, lambda: self.engine)
         self._status = FeedStatus(FeedState.CLOSED, reason="not started")
         #: Our wall clock (epoch ms) when the feed entered its current state.
         self.feed_since_ms = int(time.time() * 1000)
@@ -116,6 +114,8 @@ class MarketService(QObject):
         self._lifecycle = asyncio.Lock()
         #: Fills the day from the provider; says when a symbol's stored day changed.
         self.filler = DayFiller(self)
+        #: The database's reads for the window (chart, its holes, past days, looked-up codes, tools).
+        self.reads = StoreReads(self.hub, self._executor, lambda: self.engine, self.filler.day_fill)
         self.http: QuoteHttp | None = None
         self._overflow: OverflowSnapshots | None = None
         self._freshness_timer = QTimer(self)

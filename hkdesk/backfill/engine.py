@@ -42,6 +42,7 @@ from hkdesk.backfill.day import (
     trading_around,
 )
 from hkdesk.domain.bars import DAY, MINUTE
+from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.types import Bar, Gap
 from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.http_answers import MINUTE_KLINE
@@ -81,6 +82,7 @@ class Backfill:
         *,
         live_since: Callable[[], int | None] = lambda: None,
         on_bars: Callable[[str, list[Bar]], None] | None = None,
+        on_day: Callable[[str], None] | None = None,
         current_every: float | None = None,
         retry_wait: float = 5.0,
         wall: Callable[[], float] = time.time,
@@ -91,12 +93,15 @@ class Backfill:
         self._clock = clock
         self._live_since = live_since
         self._on_bars = on_bars
+        self._on_day = on_day
         self._current_every = current_every
         self.retry_wait = retry_wait
         self._wall = wall
         self.stats = BackfillStats()
         self._watched: list[str] = []
         self._filled: set[str] = set()
+        self._gave_up: set[str] = set()
+        self._unknown: set[str] = set()  # codes the provider does not know: never asked again
         self._queue: dict[str, int] = {}  # symbol -> tries so far, in fill order
         self._gaps: dict[str, list[Gap]] = {}
         self._wake = asyncio.Event()
@@ -114,16 +119,27 @@ class Backfill:
         for symbol in [s for s in self._queue if s not in watched]:
             del self._queue[symbol]
         for symbol in self._watched:
-            if symbol not in self._filled:
+            if symbol not in self._filled and symbol not in self._unknown:
                 self._queue.setdefault(symbol, 0)
         self._wake.set()
 
     def focus(self, symbol: str) -> None:
         """Fill ``symbol`` next (the chart shows it), if it was not filled yet."""
-        if symbol in self._filled and symbol not in self._queue:
+        if symbol in self._unknown or (symbol in self._filled and symbol not in self._queue):
             return
         self._queue = {symbol: self._queue.get(symbol, 0), **self._queue}
         self._wake.set()
+
+    def day_fill(self, symbol: str) -> DayFill:
+        """Whether the provider's minutes of ``symbol``'s day were stored once this run, are on
+        their way, or are not to be had (a later gap's minutes are tracked as the gap)."""
+        if symbol in self._filled:
+            return DayFill.FILLED
+        return DayFill.FAILED if symbol in self._gave_up else DayFill.PENDING
+
+    def _day_changed(self, symbol: str) -> None:
+        if self._on_day is not None:
+            self._on_day(symbol)
 
     def gap_reported(self, gap: Gap) -> None:
         """A gap from the feed (``Pipeline``'s ``on_gap``): fill its minutes and mark it."""
@@ -164,16 +180,23 @@ class Backfill:
         self.stats.errors += 1
         if exc.ret == TOKEN_INVALID:
             log.error("backfill stopped: %s", exc)
+            for other in [s for s in self._watched if s not in self._filled]:
+                self._gave_up.add(other)
+                self._day_changed(other)
             return False
         if exc.ret == CODE_INVALID:
             log.warning("backfill of %s: the provider does not know the code", symbol)
             self._gaps.pop(symbol, None)
-            self._filled.add(symbol)
+            self._unknown.add(symbol)
+            self._gave_up.add(symbol)
+            self._day_changed(symbol)
         elif tries + 1 < ATTEMPTS:
             log.info("backfill of %s failed (%s); trying again", symbol, exc)
             asyncio.get_running_loop().call_later(self.retry_wait, self._requeue, symbol, tries + 1)
         else:
             log.warning("backfill of %s failed %d times: %s", symbol, ATTEMPTS, exc)
+            self._gave_up.add(symbol)
+            self._day_changed(symbol)
         return True
 
     def _requeue(self, symbol: str, tries: int) -> None:
@@ -203,11 +226,13 @@ class Backfill:
         now = self._clock()
         klines = await self._http.minute_bars(symbol, now_ms=now or 0)
         self._filled.add(symbol)
+        self._gave_up.discard(symbol)
         gaps = self._gaps.pop(symbol, [])
         day = day_of(klines, now)
         if day is None:
             if gaps:
                 log.warning("%s: the provider has no bars for %d gap(s)", symbol, len(gaps))
+            self._day_changed(symbol)
             return []
         bars = bars_to_store(klines, day, gaps)
         filled = [g for g in gaps if covers(klines, g)]
@@ -230,6 +255,7 @@ class Backfill:
             log.info("%s: %d span(s) missed while the app was closed, filled", symbol, len(missed))
         if bars and self._on_bars is not None:
             self._on_bars(symbol, bars)
+        self._day_changed(symbol)
         return bars
 
     async def _missed(

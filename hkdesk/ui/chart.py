@@ -70,6 +70,8 @@ class ChartPanel(QWidget):
         #: Daily candles of the days before today (start, O, H, L, C, V), for the 1d view.
         self.past_days = np.zeros((0, 6))
         self.prev_close: float | None = None
+        #: The x where the day's view begins when it is before the first point (a hole at the open).
+        self.day_start_x: float | None = None
         self.follow = True
         self._x_range: tuple[float, float] | None = None
         self._dirty = True
@@ -214,6 +216,7 @@ class ChartPanel(QWidget):
         self.prev_close = None
         self.bars.load(np.zeros(0), np.zeros(0), np.zeros(0))
         self.past_days = np.zeros((0, 6))
+        self.day_start_x = None
         self.follow = True
         self.live_button.setChecked(True)
         self.crosshair.hide()
@@ -319,12 +322,13 @@ class ChartPanel(QWidget):
             return
         iv = self.bars.interval_s
         last = float(self.ticks.t[n - 1])
+        start = self.day_start_x if self.day_start_x is not None and iv < 86_400 else math.inf
         if self.mode == INTRADAY:
-            first = float(self.ticks.t[0])
+            first = min(float(self.ticks.t[0]), start)
             lo = first - 60
             hi = max(math.ceil((last + 300) / INTRADAY_STEP_S) * INTRADAY_STEP_S, first + 3600)
         else:
-            first = float(self.bars.closed[0, 0]) if self.bars.n else float(self.ticks.t[0])
+            first = min(float(self.bars.closed[0, 0]) if self.bars.n else float(self.ticks.t[0]), start)
             hi = (math.floor(last / iv) + 3) * iv
             lo = max(hi - VISIBLE_BARS * iv, first - 2 * iv)
             # a young day shows its few bars at a readable width, not stretched over the window

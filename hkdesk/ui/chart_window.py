@@ -17,7 +17,7 @@ from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.colours import Palette
 from hkdesk.ui.link_groups import LinkChip
-from hkdesk.ui.symbol_panels import DayLoader, PastLoader, SymbolPanels
+from hkdesk.ui.symbol_panels import DayReads, SymbolPanels
 from hkdesk.ui.symbol_search import SymbolSearchBox
 
 
@@ -32,19 +32,18 @@ class ChartWindow(QWidget):
         self,
         hub: QuoteHub,
         palette: Palette,
-        load_today: DayLoader,
+        reads: DayReads,
         universe: dict[str, SymbolInfo],
         title_of: Callable[[str], str],
         group: str,
         parent: QWidget | None = None,
-        load_past_days: PastLoader | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("chartWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._universe = universe
         self._title_of = title_of
-        self.panels = SymbolPanels(hub, palette, load_today, self, load_past_days)
+        self.panels = SymbolPanels(hub, palette, reads, self)
         self.chart = self.panels.chart
         self.chip = LinkChip(group)
         self.chip.group_chosen.connect(lambda g: self.group_changed.emit(self, g))

@@ -17,7 +17,7 @@ from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.chart_window import ChartWindow
 from hkdesk.ui.colours import Palette
 from hkdesk.ui.link_groups import MAIN_GROUP, LinkChip, LinkGroups
-from hkdesk.ui.symbol_panels import DayLoader, PastLoader, SymbolPanels
+from hkdesk.ui.symbol_panels import DayReads, SymbolPanels
 
 MAIN = "main"
 
@@ -27,14 +27,13 @@ class ChartWindows(QObject):
         self,
         hub: QuoteHub,
         palette: Callable[[], Palette],
-        load_today: DayLoader,
+        reads: DayReads,
         universe: dict[str, SymbolInfo],
         title_of: Callable[[str], str],
         equip: Callable[[SymbolPanels], None],
         main_follows: Callable[[str], None],
         ladders_changed: Callable[[list[str]], None],
         parent: QObject,
-        load_past_days: PastLoader | None = None,
     ) -> None:
         """``equip(panels)`` gives a window's chart its menus and overlays; ``main_follows(symbol)``
         shows a symbol in the main window; ``ladders_changed(symbols)``: the symbols shown with a
@@ -42,8 +41,7 @@ class ChartWindows(QObject):
         super().__init__(parent)
         self._hub = hub
         self._palette = palette
-        self._load_today = load_today
-        self._load_past_days = load_past_days
+        self._reads = reads
         self._universe = universe
         self._title_of = title_of
         self._equip = equip
@@ -75,12 +73,11 @@ class ChartWindows(QObject):
         w = ChartWindow(
             self._hub,
             self._palette(),
-            self._load_today,
+            self._reads,
             self._universe,
             self._title_of,
             group,
             self.parent(),
-            self._load_past_days,
         )
         self._equip(w.panels)
         w.symbol_chosen.connect(lambda win, sym: self._chosen(win, sym))

@@ -95,8 +95,7 @@ class MainWindow(QMainWindow):
         hub = market.hub
         self.model = WatchlistModel(hub, universe, self.palette_, parent=self)
         self.watchlist = WatchlistPanel(self.model, universe)
-        reads = market.reads
-        self.panels = SymbolPanels(hub, self.palette_, reads.load_today, self, reads.load_past_days)
+        self.panels = SymbolPanels(hub, self.palette_, market.reads, self)
         market.filler.history_changed.connect(self.panels.reload)
         self.chart, self.depth = self.panels.chart, self.panels.depth
         self.tape_model, self.tape = self.panels.tape_model, self.panels.tape

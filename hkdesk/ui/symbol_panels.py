@@ -11,17 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from hkdesk.domain.bars import DAY, bar_start
+from hkdesk.domain.day_holes import Hole
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import Quote, QuoteHub
 from hkdesk.domain.symbols import display_code
 from hkdesk.domain.types import Tick
 from hkdesk.ui.chart import ChartPanel
+from hkdesk.ui.chart_holes import ChartHoles
 from hkdesk.ui.colours import Palette
 from hkdesk.ui.depth import DepthLadder
 from hkdesk.ui.freshness_text import tooltip
@@ -29,10 +31,18 @@ from hkdesk.ui.tape import TapeModel, TapePanel
 
 log = logging.getLogger("hkdesk.ui.main_window")
 
-#: ``load_today(symbol)``: today's line as (epoch seconds, price, volume, turnover), or None.
-DayLoader = Callable[[str], Awaitable[tuple[np.ndarray, ...] | None]]
-#: ``load_past_days(symbol, before_ms)``: daily candles before then, (k, 6).
-PastLoader = Callable[[str, int], Awaitable[np.ndarray]]
+
+class DayReads(Protocol):
+    """The stored day the panels draw, read off the GUI thread (``app.store_reads.StoreReads``)."""
+
+    async def load_today(self, symbol: str) -> tuple[np.ndarray, ...] | None:
+        """Today's line as (epoch seconds, price, volume, turnover), or None."""
+
+    async def load_past_days(self, symbol: str, before_ms: int) -> np.ndarray:
+        """Daily candles before then, (k, 6)."""
+
+    async def day_holes(self, symbol: str, first_ts: int | None) -> list[Hole]:
+        """Where the day whose first point is at ``first_ts`` may be missing trades."""
 
 
 class SymbolPanels(QObject):
@@ -43,16 +53,15 @@ class SymbolPanels(QObject):
         self,
         hub: QuoteHub,
         palette: Palette,
-        load_today: DayLoader,
+        reads: DayReads,
         parent: QObject,
-        load_past_days: PastLoader | None = None,
     ) -> None:
         super().__init__(parent)
         self._hub = hub
-        self._load_today = load_today
-        self._load_past_days = load_past_days
+        self._reads = reads
         self.symbol: str | None = None
         self.chart = ChartPanel(palette)
+        self.holes = ChartHoles(self.chart, palette)
         self.depth = DepthLadder(palette)
         self.tape_model = TapeModel(palette=palette, parent=self)
         self.tape = TapePanel(self.tape_model)
@@ -72,6 +81,7 @@ class SymbolPanels(QObject):
         self.tape_model.reset(tape, is_index=is_index)
         self._last_tape_tick = tape[-1] if tape else None
         self.chart.set_symbol(sym, title, is_index=is_index)
+        self.holes.clear()
         self._load_chart_from_tape(sym)
         q = hub.quotes.get(sym)
         self.chart.set_previous_close(float(q.prev_close) if q and q.prev_close is not None else None)
@@ -127,6 +137,7 @@ class SymbolPanels(QObject):
         self.tape_model.set_palette(palette)
         self.depth.set_palette(palette)
         self.chart.set_palette(palette)
+        self.holes.set_palette(palette)
         self.chart.redraw(force=True)
 
     def _pull_trades(self, sym: str) -> None:
@@ -167,7 +178,7 @@ class SymbolPanels(QObject):
     async def _load_history(self, sym: str) -> None:
         """Today's stored trades for the chart, read off the GUI thread, joined to the live tape."""
         try:
-            arrays = await self._load_today(sym)
+            arrays = await self._reads.load_today(sym)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -178,10 +189,16 @@ class SymbolPanels(QObject):
             self._load_chart_from_tape(sym, after_ts=last_ms, base=arrays)
             self.chart.redraw(force=True)
             log.info("chart %s: %d stored points loaded", display_code(sym), len(arrays[0]))
-        if self._load_past_days is not None and sym == self.symbol:
-            today = self._hub.quotes.get(sym)
-            ref = today.last_ts if today is not None and today.last_ts else int(time.time() * 1000)
-            days = await self._load_past_days(sym, bar_start(ref, DAY))
-            if sym == self.symbol:
-                self.chart.set_past_days(days)
-                self.chart.redraw(force=True)
+        if sym != self.symbol:
+            return
+        chart = self.chart
+        first_ts = round(chart.axis.to_time(float(chart.ticks.t[0])) * 1000) if chart.ticks.n else None
+        holes = await self._reads.day_holes(sym, first_ts)
+        if sym == self.symbol:
+            self.holes.set(holes)
+        today = self._hub.quotes.get(sym)
+        ref = today.last_ts if today is not None and today.last_ts else int(time.time() * 1000)
+        days = await self._reads.load_past_days(sym, bar_start(ref, DAY))
+        if sym == self.symbol:
+            chart.set_past_days(days)
+            chart.redraw(force=True)

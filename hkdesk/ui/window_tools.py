@@ -78,14 +78,13 @@ class WindowTools(QObject):
         self.charts = ChartWindows(
             win.market.hub,
             lambda: win.palette_,
-            win.market.reads.load_today,
+            win.market.reads,
             win.universe,
             win.info_title,
             self.equip,
             self._main_follows,
             win.market.set_ladders,
             win,  # type: ignore[arg-type]
-            win.market.reads.load_past_days,
         )
         win.watchlist.top.insertWidget(0, self.charts.main_chip)
         self.equipment: dict[SymbolPanels, tuple[IndicatorOverlay, AlertLines, ChartMenu]] = {}

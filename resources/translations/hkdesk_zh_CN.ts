@@ -302,6 +302,21 @@
     </message>
 </context>
 <context>
+    <name>ChartHoles</name>
+    <message>
+        <source>fetching from the provider…</source>
+        <translation>正向行情商获取…</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>没有数据</translation>
+    </message>
+    <message>
+        <source>gap: trades may be missing</source>
+        <translation>断档：可能缺少成交</translation>
+    </message>
+</context>
+<context>
     <name>ChartMenu</name>
     <message>
         <source>Add alert at {price}…</source>
@@ -353,7 +368,7 @@
     </message>
     <message>
         <source>Live ⇥</source>
-        <extracomment>Daily candles of the days before today (start, O, H, L, C, V), for the 1d view.</extracomment>
+        <extracomment>Daily candles of the days before today (start, O, H, L, C, V), for the 1d view. The x where the day&apos;s view begins when it is before the first point (a hole at the open).</extracomment>
         <translation>实时 ⇥</translation>
     </message>
     <message>

@@ -12,6 +12,7 @@ from support.waits import wait_until
 
 from hkdesk.backfill import Backfill
 from hkdesk.backfill.day import hk_date
+from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.types import Bar
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.plans import HTTP_LIMITS
@@ -63,12 +64,26 @@ async def test_without_a_database_the_focused_symbol_is_filled_first_and_handed_
 
 async def test_a_code_the_provider_does_not_know_is_tried_once():
     drawn: list[str] = []
+    settled: list[str] = []
     async with late_simulator() as sim:
         http = QuoteHttp(sim.ws_url, "t", limits=LIMITS)
-        backfill = Backfill(http, None, lambda: None, on_bars=lambda s, _: drawn.append(s), retry_wait=0.01)
+        backfill = Backfill(
+            http,
+            None,
+            lambda: None,
+            on_bars=lambda s, _: drawn.append(s),
+            on_day=settled.append,
+            retry_wait=0.01,
+        )
         backfill.watch(["2800.HK", "700.HK"])
+        assert backfill.day_fill("700.HK") is DayFill.PENDING
         async with running(backfill):
             await wait_until(lambda: drawn == ["700.HK"], timeout=20, what="the known code's day")
+            await wait_until(lambda: len(settled) == 2, timeout=20, what="both days settled")
+            # the chart says which morning is whole and which cannot be had
+            assert sorted(settled) == ["2800.HK", "700.HK"]
+            assert backfill.day_fill("700.HK") is DayFill.FILLED
+            assert backfill.day_fill("2800.HK") is DayFill.FAILED
             backfill.watch(["2800.HK", "700.HK", "5.HK"])
             await wait_until(lambda: drawn == ["700.HK", "5.HK"], timeout=20, what="the added code's day")
         assert http.transport.calls["/kline"] == 3
@@ -78,7 +93,11 @@ async def test_a_code_the_provider_does_not_know_is_tried_once():
 async def test_a_refused_token_ends_the_work():
     async with late_simulator(token="the-right-one") as sim:
         http = QuoteHttp(sim.ws_url, "a-wrong-one", limits=LIMITS)
-        backfill = Backfill(http, None, lambda: None)
+        settled: list[str] = []
+        backfill = Backfill(http, None, lambda: None, on_day=settled.append)
         backfill.watch(["700.HK", "5.HK"])
         await asyncio.wait_for(backfill.run(), 20)
         assert http.transport.calls["/kline"] == 1 and backfill.stats.errors == 1
+        # nothing more will come: neither morning is left saying it is being fetched
+        assert sorted(settled) == ["5.HK", "700.HK"]
+        assert {backfill.day_fill(s) for s in settled} == {DayFill.FAILED}
