@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hkdesk.feed.alltick import protocol
+from hkdesk.feed.backoff import sleep_until
 
 log = logging.getLogger("hkdesk.feed.http")
 
@@ -144,9 +145,7 @@ class HttpTransport:
         if turn is None:
             turn = self._endpoints[endpoint] = _Endpoint()
         async with turn.lock:
-            wait = turn.next_at - self._clock()
-            if wait > 0:
-                await asyncio.sleep(wait)
+            await sleep_until(turn.next_at, self._clock)
             path = target.partition("?")[0]
             try:
                 status, raw = await asyncio.wait_for(self._fetch(method, target, body), self.timeout)

@@ -171,7 +171,7 @@ class IndicatorOverlay(QObject):
 
     async def _load(self, symbol: str | None, interval_s: int) -> None:
         n = self.chart.ticks.n
-        last = float(self.chart.ticks.t[n - 1]) if n else time.time()
+        last = self.chart.axis.to_time(float(self.chart.ticks.t[n - 1])) if n else time.time()
         end_ms = int((math.floor(last / interval_s) + 1) * interval_s * 1000)
         try:
             series = await self._read(indicator_series, symbol, interval_s, end_ms)
@@ -184,10 +184,11 @@ class IndicatorOverlay(QObject):
         self._draw()
 
     def x(self) -> np.ndarray:
+        """The middles of the series' bars on the chart's axis (the lunch hour squeezed out)."""
         s = self.series
         if s is None:
             return np.zeros(0)
-        return np.array(s.starts, dtype=float) / 1000 + s.interval_s / 2
+        return self.chart.axis.to_x(np.array(s.starts, dtype=float) / 1000) + s.interval_s / 2
 
     def _draw(self) -> None:
         s = self.series

@@ -80,7 +80,9 @@ async def test_indicators_menu_and_alert_lines_on_a_recorded_day(qtbot, tmp_path
 
             bars = bars_between(engine, "700.HK", 300, at(0, 0), at(23, 59))
             closes = ind.closes(bars)
-            x = np.array([b.start / 1000 + 150 for b in bars])
+            # drawn at each bar's middle on the chart's axis, the afternoon an hour left of its time
+            x = chart.axis.to_x(np.array([b.start / 1000 for b in bars])) + 150
+            assert bars[-1].start == at(15, 55) and x[-1] == at(14, 57, 30) / 1000, "the whole day"
             assert np.array_equal(overlay.x(), x)
             # the candles' own bars (from the chart's trades) start where the stored ones do
             assert np.array_equal(chart.bars.closed[: chart.bars.n, 0] + 150, x[:-1])

@@ -219,9 +219,23 @@ async def test_two_link_groups_follow_two_selections(qtbot, tmp_path) -> None:
             lambda: green_b.chart.ticks.n > 0 and red.chart.ticks.n > 0, timeout=20, what="charts"
         )
         assert green_b.chart.symbol == "3690.HK" and green_b.panels.depth.symbol == "3690.HK"
-        status = await control(desk.market.sim.control_url, "status")
-        depth = {s: n for c in status["connections"] for s, n in (c["depth"] or {}).items()}
-        assert depth["3690.HK"] == depth["9988.HK"] == 10, "every shown ladder streams ten levels"
+        depth: dict[str, int] = {}
+
+        async def streamed_depth() -> bool:
+            status = await control(desk.market.sim.control_url, "status")
+            depth.clear()
+            depth.update({s: n for c in status["connections"] for s, n in (c["depth"] or {}).items()})
+            return depth.get("3690.HK") == depth.get("9988.HK") == 10 and depth.get("700.HK") == 1
+
+        # subscriptions are spaced a second apart, so the ladders' ten levels may follow the trades
+        for _ in range(40):
+            if await streamed_depth():
+                break
+            await asyncio.sleep(0.25)
+        assert depth.get("3690.HK") == depth.get("9988.HK") == 10, (
+            "every shown ladder streams ten levels",
+            depth,
+        )
         assert depth["700.HK"] == 1
     finally:
         await desk.close()

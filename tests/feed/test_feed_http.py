@@ -155,6 +155,23 @@ async def test_each_endpoint_keeps_its_own_interval_and_endpoints_run_together(a
     assert client.transport.calls == {"/trade-tick": 2, "/batch-kline": 1}
 
 
+async def test_the_interval_holds_when_timers_fire_early(api, monkeypatch):
+    """Under qasync a sleep is a coarse Qt timer that may end up to 5 % early; the server must
+    still see the endpoint's interval between two calls."""
+    url, handler = api
+    real_sleep = asyncio.sleep
+
+    async def early(delay: float, *args: object) -> None:
+        await real_sleep(delay * 0.9 if delay > 0.05 else delay, *args)
+
+    monkeypatch.setattr(asyncio, "sleep", early)
+    client = QuoteHttp(url, TOKEN, limits=HttpLimits(0.5, 0.5, 5), now=lambda: NOW)
+    await client.fetch_latest_trades(["1.HK"])
+    await client.fetch_latest_trades(["2.HK"])
+    first, second = (when for path, when in handler.paths if path.endswith("trade-tick"))
+    assert second - first >= 0.5
+
+
 async def test_latest_trades_in_chunks(api):
     url, handler = api
     client = QuoteHttp(url, TOKEN, min_interval=0.02, codes_per_request=2)
