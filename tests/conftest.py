@@ -36,9 +36,13 @@ def _collect_garbage_after_each_test() -> Iterator[None]:
     Left to a random later garbage collection, their finalisers can run in the middle of the
     next test, e.g. inside pytest's assertion rewriting, where CPython 3.11 fails with
     "AST constructor recursion depth mismatch" or worse. One collection per test prevents that.
+    What survives it is frozen (kept out of later collections), so each collection looks at one
+    test's objects only instead of every object the run has ever kept: a third of the suite's
+    time went to walking the same long-lived heap again after every test.
     """
     yield
     gc.collect()
+    gc.freeze()
     gc.enable()  # a desk that failed to close may have left automatic collection off
 
 
