@@ -181,6 +181,12 @@ class MarketService(QObject):
             self._fail(str(exc))
             return
         self.feed = self.pipeline.feed
+        try:
+            http = upstream.http()
+        except ValueError as exc:
+            log.warning("previous closes unavailable: %s", exc)
+            http = None
+        self.http = http
         if self.alerts is not None:
             self.alerts.set_source(cfg.source.store_source)
         if self.engine is not None:
@@ -190,12 +196,6 @@ class MarketService(QObject):
         self.feed.set_symbols(self.lists.streamed())
         self.feed.set_depth(self.lists.depth_levels())
         self._feed_task = asyncio.get_running_loop().create_task(self._run_feed(self.feed))
-        try:
-            http = upstream.http()
-        except ValueError as exc:
-            log.warning("previous closes unavailable: %s", exc)
-            http = None
-        self.http = http
         if http is not None:
             self._snapshots = SnapshotFetcher(self.hub, http, on_close=self._close_known)
             self._snapshots.watch(self.lists.streamed())
@@ -213,7 +213,7 @@ class MarketService(QObject):
         """The restarted simulator listens on another port: follow it."""
         if isinstance(self.feed, FeedClient):
             self.feed.retarget(upstream.url, upstream.token)
-        http = upstream.http()
+        self.http = http = upstream.http()
         if self._snapshots is not None and http is not None:
             self._snapshots.retarget(http)
         self.filler.retarget(http)

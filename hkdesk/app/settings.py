@@ -220,11 +220,22 @@ class AppSettings(QObject):
         v = self.q.value(f"columns/{_key_part(list_name)}")
         return v if isinstance(v, QByteArray) else None
 
-    def save_columns_state(self, list_name: str, state: QByteArray) -> None:
+    def columns_known(self, list_name: str) -> int | None:
+        """How many columns the watchlist had when ``list_name``'s were saved (None: not recorded,
+        saved by an older version); columns added since then start hidden."""
+        v = self.q.value(f"column_counts/{_key_part(list_name)}")
+        try:
+            return int(v) if v is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def save_columns_state(self, list_name: str, state: QByteArray, count: int) -> None:
         self.q.setValue(f"columns/{_key_part(list_name)}", state)
+        self.q.setValue(f"column_counts/{_key_part(list_name)}", count)
 
     def forget_columns_state(self, list_name: str) -> None:
         self.q.remove(f"columns/{_key_part(list_name)}")
+        self.q.remove(f"column_counts/{_key_part(list_name)}")
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geo = self.q.value("window/geometry")

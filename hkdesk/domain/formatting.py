@@ -20,7 +20,7 @@ def price_text(value: Decimal | float | None, *, is_index: bool = False) -> str:
 
 
 def amount_text(value: Decimal | float | None) -> str:
-    """Volume or turnover as K/M/B (thousand, million, billion)."""
+    """Volume, turnover or market capitalisation as K/M/B/T (thousand, million, billion, trillion)."""
     if value is None:
         return EMPTY
     v = float(value)
@@ -31,7 +31,9 @@ def amount_text(value: Decimal | float | None) -> str:
         return f"{v / 1_000:.2f}K"
     if a < 1_000_000_000:
         return f"{v / 1_000_000:.2f}M"
-    return f"{v / 1_000_000_000:.2f}B"
+    if a < 1_000_000_000_000:
+        return f"{v / 1_000_000_000:.2f}B"
+    return f"{v / 1_000_000_000_000:.2f}T"
 
 
 def signed_arrow(value: Decimal | float | None) -> str:

@@ -192,6 +192,19 @@ def known_symbols(engine: Engine) -> dict[str, StaticInfo]:
     return {row.symbol: StaticInfo(**row._asdict()) for row in rows}
 
 
+def facts_of(engine: Engine, symbols: list[str], fetched_since: float = 0.0) -> dict[str, StaticInfo]:
+    """The provider's stored facts of ``symbols`` fetched at or after ``fetched_since`` (our wall
+    clock, epoch seconds), by code; codes without such facts are left out."""
+    with engine.connect() as conn:
+        if not symbols or not conn.dialect.has_table(conn, symbol_info.name):
+            return {}
+        query = select(symbol_info).where(
+            symbol_info.c.symbol.in_(symbols), symbol_info.c.fetched_at >= fetched_since
+        )
+        rows = conn.execute(query).all()
+    return {row.symbol: StaticInfo(**row._asdict()) for row in rows}
+
+
 def tick_arrays(
     engine: Engine, symbol: str, start_ms: int, end_ms: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -3,7 +3,8 @@
 Each named list keeps its own columns (which are shown, their order and widths), saved in the
 settings under the list's name and brought back when the list is shown again. A list with none
 saved starts from the layout the app saved before columns were kept per list, else from the
-default. The model formats only the optional columns that are shown.
+default. Columns added to the app after a list's layout was saved start hidden on it. The model
+formats only the optional columns that are shown.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from hkdesk.ui.column_shares import ColumnShares
 from hkdesk.ui.watchlist_rows import NCOL, OPTIONAL, Col
 
 translate = QCoreApplication.translate
+#: The columns a list's layout held when layouts were saved without their count (up to the 52-week low).
+SAVED_BEFORE_COUNTS = Col.LOW_52W + 1
 
 
 class ColumnChooser(QObject):
@@ -91,6 +94,9 @@ class ColumnChooser(QObject):
         """Show the columns kept for ``list_name`` (or the older shared layout, or the default)."""
         state = self._settings.columns_state(list_name)
         if state is not None and self._header.restoreState(state):
+            known = self._settings.columns_known(list_name) or SAVED_BEFORE_COUNTS
+            if known < NCOL:
+                self._rebuild(known)
             self._shares.rebase()
         else:
             self._header.restoreState(self._default)
@@ -102,8 +108,24 @@ class ColumnChooser(QObject):
                 self._shares.rebase()
         self._changed()
 
+    def _rebuild(self, known: int) -> None:
+        """A layout of the first ``known`` columns, restored, on the default header, the columns
+        added since then hidden. Qt shows those, and keeps a header restored from fewer sections in
+        a state whose saved form it cannot restore, so the layout is applied afresh."""
+        header, view = self._header, self._view
+        order = sorted(range(NCOL), key=header.visualIndex)
+        hidden = {c for c in range(NCOL) if view.isColumnHidden(c) or (c >= known and c in OPTIONAL)}
+        widths = {c: header.sectionSize(c) for c in range(known) if c not in hidden}
+        header.restoreState(self._default)
+        for position, col in enumerate(order):
+            header.moveSection(header.visualIndex(col), position)
+        for col in range(NCOL):
+            view.setColumnHidden(col, col in hidden)
+        for col, width in widths.items():
+            header.resizeSection(col, width)
+
     def save(self, list_name: str) -> None:
-        self._settings.save_columns_state(list_name, QByteArray(self._header.saveState()))
+        self._settings.save_columns_state(list_name, QByteArray(self._header.saveState()), NCOL)
 
     def follow(self, old: str, new: str, names: list[str]) -> None:
         """The list shown changed from ``old`` to ``new``: a switch keeps each list's columns; a

@@ -25,11 +25,24 @@ from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
+from hkdesk.app.fundamentals import Missing
 from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.static_info import StaticInfo
 from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
+from hkdesk.ui.facts_text import facts_tip
 from hkdesk.ui.freshness_text import tooltip
-from hkdesk.ui.watchlist_rows import ALIGN, HEADER_TIPS, HEADERS, NCOL, OPTIONAL, Col, Row, format_row
+from hkdesk.ui.watchlist_rows import (
+    ALIGN,
+    FACT_COLUMNS,
+    HEADER_TIPS,
+    HEADERS,
+    NCOL,
+    OPTIONAL,
+    Col,
+    Row,
+    format_row,
+)
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -97,6 +110,9 @@ class WatchlistModel(QAbstractTableModel):
         self._tips = {c: QCoreApplication.translate("WatchlistModel", t) for c, t in HEADER_TIPS.items()}
         #: The optional columns shown (only these are formatted).
         self._optional: frozenset[int] = frozenset()
+        #: The provider's reference data per symbol (kept across lists), and why some have none.
+        self.facts: dict[str, StaticInfo] = {}
+        self._missing: dict[str, Missing] = {}
 
     # ------------------------------------------------------------ rows
     def symbols(self) -> list[str]:
@@ -111,7 +127,7 @@ class WatchlistModel(QAbstractTableModel):
     def set_symbols(self, symbols: Iterable[str]) -> None:
         """Replace the whole list (switching watchlists): a reset is right here, never on a tick."""
         self.beginResetModel()
-        self._rows = [Row(s, self._universe.get(s)) for s in dict.fromkeys(symbols)]
+        self._rows = [Row(s, self._universe.get(s), facts=self.facts.get(s)) for s in dict.fromkeys(symbols)]
         self._reindex()
         self._flashing.clear()
         self.endResetModel()
@@ -135,7 +151,7 @@ class WatchlistModel(QAbstractTableModel):
             return False
         n = len(self._rows)
         self.beginInsertRows(QModelIndex(), n, n)
-        self._rows.append(Row(symbol, self._universe.get(symbol)))
+        self._rows.append(Row(symbol, self._universe.get(symbol), facts=self.facts.get(symbol)))
         self._index[symbol] = n
         self.endInsertRows()
         return True
@@ -180,6 +196,32 @@ class WatchlistModel(QAbstractTableModel):
                 r.year_known, r.year_high, r.year_low = True, high, low
                 r.stale = True
         self._repaint_all()
+
+    def set_facts(self, facts: dict[str, StaticInfo]) -> None:
+        """The provider's reference data of these symbols (market cap, P/E, dividend yield)."""
+        self.facts.update(facts)
+        for sym in facts:
+            self._missing.pop(sym, None)
+        self._rows_changed(facts, lambda r: setattr(r, "facts", self.facts[r.symbol]))
+
+    def set_facts_missing(self, missing: dict[str, Missing]) -> None:
+        """Why these symbols have no reference data (their cells' tooltip says so)."""
+        self._missing.update(missing)
+
+    def clear_facts(self) -> None:
+        """Another source or day: no reference data is shown until read again."""
+        self.facts.clear()
+        self._missing.clear()
+        self._rows_changed([r.symbol for r in self._rows], lambda r: setattr(r, "facts", None))
+
+    def _rows_changed(self, symbols: Iterable[str], change: Callable[[Row], None]) -> None:
+        for sym in symbols:
+            row = self._index.get(sym)
+            if row is not None:
+                change(self._rows[row])
+                self._rows[row].stale = True
+        if self._optional & FACT_COLUMNS:
+            self._repaint_all()
 
     # ------------------------------------------------------------ alert marks
     def mark_alert(self, symbol: str, text: str) -> None:
@@ -318,6 +360,10 @@ class WatchlistModel(QAbstractTableModel):
             tip = tooltip(self._hub.freshness(r.symbol), time.time(), q.last_ts if q else 0)
             if r.alert and col == Col.CODE:
                 return "\n".join(t for t in (r.alert, tip) if t)
+            if col in FACT_COLUMNS:
+                is_index = bool(r.info and r.info.is_index)
+                facts = facts_tip(r.facts, self._missing.get(r.symbol), is_index)
+                return facts if col == Col.DIV_YIELD else "\n".join(t for t in (facts, tip) if t)
             return tip
         return r.symbol
 

@@ -49,6 +49,9 @@ COLUMN_WIDTHS = {
     Col.LOT_SIZE: 56,
     Col.HIGH_52W: 72,
     Col.LOW_52W: 72,
+    Col.MARKET_CAP: 72,
+    Col.PE: 56,
+    Col.DIV_YIELD: 62,
 }
 
 

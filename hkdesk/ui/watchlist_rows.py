@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import Quote
+from hkdesk.domain.static_info import StaticInfo
 from hkdesk.domain.symbols import SymbolInfo, display_code
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.ui.colours import Palette
@@ -47,6 +48,9 @@ class Col(IntEnum):
     LOT_SIZE = 20
     HIGH_52W = 21
     LOW_52W = 22
+    MARKET_CAP = 23
+    PE = 24
+    DIV_YIELD = 25
 
 
 HEADERS = (
@@ -73,11 +77,27 @@ HEADERS = (
     QT_TRANSLATE_NOOP("WatchlistModel", "Lot"),
     QT_TRANSLATE_NOOP("WatchlistModel", "52w high"),
     QT_TRANSLATE_NOOP("WatchlistModel", "52w low"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Mkt cap"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "P/E"),
+    QT_TRANSLATE_NOOP("WatchlistModel", "Div yld%"),
 )
 #: Columns hidden until the user shows them (header menu); only shown ones are formatted.
 OPTIONAL = frozenset(
-    {Col.OPEN, Col.PREV_CLOSE, Col.VWAP, Col.AMPLITUDE, Col.LOT_SIZE, Col.HIGH_52W, Col.LOW_52W}
+    {
+        Col.OPEN,
+        Col.PREV_CLOSE,
+        Col.VWAP,
+        Col.AMPLITUDE,
+        Col.LOT_SIZE,
+        Col.HIGH_52W,
+        Col.LOW_52W,
+        Col.MARKET_CAP,
+        Col.PE,
+        Col.DIV_YIELD,
+    }
 )
+#: Columns made from the provider's reference data (``/static_info``), read only while one is shown.
+FACT_COLUMNS = frozenset({Col.MARKET_CAP, Col.PE, Col.DIV_YIELD})
 #: What a column holds, where its header alone cannot say (shown as the header's tooltip).
 HEADER_TIPS = {
     Col.VWAP: QT_TRANSLATE_NOOP(
@@ -92,6 +112,17 @@ HEADER_TIPS = {
     ),
     Col.LOW_52W: QT_TRANSLATE_NOOP(
         "WatchlistModel", "Lowest trade of the last 52 weeks held in the database, today's included"
+    ),
+    Col.MARKET_CAP: QT_TRANSLATE_NOOP(
+        "WatchlistModel", "Market capitalisation: last price × total shares (the provider's reference data)"
+    ),
+    Col.PE: QT_TRANSLATE_NOOP(
+        "WatchlistModel",
+        "Price/earnings: last price ÷ trailing 12-month earnings per share (the provider's reference "
+        "data); empty without positive earnings",
+    ),
+    Col.DIV_YIELD: QT_TRANSLATE_NOOP(
+        "WatchlistModel", "Dividend yield in %, from the provider's reference data"
     ),
 }
 NCOL = len(HEADERS)
@@ -117,6 +148,8 @@ _FIGURES = (
     Col.AMPLITUDE,
     Col.HIGH_52W,
     Col.LOW_52W,
+    Col.MARKET_CAP,
+    Col.PE,
 )
 _INF = float("inf")
 _HUNDRED = Decimal(100)
@@ -141,6 +174,8 @@ class Row:
     year_low: Decimal | None = None
     #: What the last alert that fired on this symbol said; empty when unmarked.
     alert: str = ""
+    #: The provider's reference data (total shares, earnings, dividend yield); None until read.
+    facts: StaticInfo | None = None
 
 
 def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness, optional: Collection[int] = ()) -> None:
@@ -169,6 +204,8 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness, optional: 
         texts[Col.STATE] = ""
         if Col.LOT_SIZE in optional:
             _lot(r, is_index)
+        if Col.DIV_YIELD in optional:
+            _dividend_yield(r, is_index)
         r.stale = False
         return
     change = q.change
@@ -240,12 +277,40 @@ def _optional(r: Row, q: Quote, is_index: bool, shown: Collection[int]) -> None:
         brushes[Col.AMPLITUDE] = None
     if Col.LOT_SIZE in shown:
         _lot(r, is_index)
+    if not FACT_COLUMNS.isdisjoint(shown):
+        _facts(r, q.last, is_index, shown)
 
 
 def _lot(r: Row, is_index: bool) -> None:
     lot = r.info.lot_size if r.info is not None and not is_index else 0
     r.texts[Col.LOT_SIZE] = f"{lot:,}" if lot else fmt.EMPTY
     r.keys[Col.LOT_SIZE] = float(lot) if lot else -_INF
+
+
+def _facts(r: Row, last: Decimal | None, is_index: bool, shown: Collection[int]) -> None:
+    """Market cap (last × total shares, compact), P/E (last ÷ trailing EPS; none without positive
+    earnings) and dividend yield, from the row's reference data; empty for an index or without it."""
+    facts = None if is_index else r.facts
+    texts, keys, brushes = r.texts, r.keys, r.brushes
+    if Col.MARKET_CAP in shown:
+        cap = facts.market_cap(last) if facts is not None and last is not None else None
+        texts[Col.MARKET_CAP] = fmt.amount_text(cap) if cap else fmt.EMPTY
+        keys[Col.MARKET_CAP] = _key(cap or None)
+        brushes[Col.MARKET_CAP] = None
+    if Col.PE in shown:
+        pe = facts.pe_ratio(last) if facts is not None and last is not None else None
+        texts[Col.PE] = fmt.EMPTY if pe is None else f"{pe:.2f}"
+        keys[Col.PE] = _key(pe)
+        brushes[Col.PE] = None
+    if Col.DIV_YIELD in shown:
+        _dividend_yield(r, is_index)
+
+
+def _dividend_yield(r: Row, is_index: bool) -> None:
+    value = r.facts.dividend_yield if r.facts is not None and not is_index else None
+    r.texts[Col.DIV_YIELD] = fmt.EMPTY if value is None else f"{value:.2f}%"
+    r.keys[Col.DIV_YIELD] = _key(value)
+    r.brushes[Col.DIV_YIELD] = None
 
 
 def _extreme(pick, stored: Decimal | None, today: Decimal | None) -> Decimal | None:

@@ -34,6 +34,7 @@ from hkdesk.ui.chart_windows import ChartWindows
 from hkdesk.ui.column_chooser import ColumnChooser
 from hkdesk.ui.docks import Dock
 from hkdesk.ui.export_dialog import ExportDialog, ExportRequest, write_export
+from hkdesk.ui.fact_columns import FactColumns
 from hkdesk.ui.freshness_text import badge_text
 from hkdesk.ui.row_menu import quote_text, row_menu
 from hkdesk.ui.symbol_panels import SymbolPanels
@@ -59,6 +60,7 @@ class WindowTools(QObject):
         settings, view = win.settings, win.watchlist.view
         self._year_stale, self._year_day, self._year_task = True, -2, None
         self._shown_columns: set[int] = set()
+        self.facts = FactColumns(win)
         self.columns = ColumnChooser(view, win.watchlist.columns, settings, self._columns_shown)
         self.columns.load(win.watchlists.current)
 
@@ -109,10 +111,12 @@ class WindowTools(QObject):
             self._year_day, self._year_stale = hub.day, True
         if self._year_stale and self._shown_columns & _YEAR_COLUMNS:
             self._load_year_ranges()
+        self.facts.refresh()
 
     def lists_changed(self, old: str, new: str) -> None:
         self.columns.follow(old, new, self.win.watchlists.names())
         self._year_stale = True
+        self.facts.list_changed()
 
     def set_palette(self) -> None:
         palette = self.win.palette_
@@ -224,6 +228,7 @@ class WindowTools(QObject):
         self.win.model.set_shown_optional(shown)
         if shown & _YEAR_COLUMNS:
             self._year_stale = True
+        self.facts.columns_shown(shown)
 
     def _load_year_ranges(self) -> None:
         if self._year_task is not None and not self._year_task.done():

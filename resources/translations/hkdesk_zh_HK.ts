@@ -502,6 +502,33 @@
     </message>
 </context>
 <context>
+    <name>FactsText</name>
+    <message>
+        <source>No reference data: this source has no provider to ask (a shared desk&apos;s desktop)</source>
+        <translation>沒有參考資料：此數據源沒有可查詢的行情商（共用交易台的桌面）</translation>
+    </message>
+    <message>
+        <source>The provider has no reference data for this code</source>
+        <translation>行情商沒有此代號的參考資料</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reference data could not be fetched (the log says why)</source>
+        <translation>未能取得行情商的參考資料（原因見日誌）</translation>
+    </message>
+    <message>
+        <source>An index has no market cap, P/E or dividend yield</source>
+        <translation>指數沒有市值、市盈率或股息率</translation>
+    </message>
+    <message>
+        <source>From the provider&apos;s reference data, fetched {time}</source>
+        <translation>來自行情商的參考資料，於 {time} 取得</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s reference data is being read</source>
+        <translation>正在讀取行情商的參考資料</translation>
+    </message>
+</context>
+<context>
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
@@ -1410,8 +1437,20 @@
         <translation>52週低</translation>
     </message>
     <message>
+        <source>Mkt cap</source>
+        <translation>市值</translation>
+    </message>
+    <message>
+        <source>P/E</source>
+        <translation>市盈率</translation>
+    </message>
+    <message>
+        <source>Div yld%</source>
+        <translation>股息率%</translation>
+    </message>
+    <message>
         <source>Volume-weighted average price of the day: turnover ÷ volume</source>
-        <extracomment>Columns hidden until the user shows them (header menu); only shown ones are formatted. What a column holds, where its header alone cannot say (shown as the header&apos;s tooltip).</extracomment>
+        <extracomment>Columns hidden until the user shows them (header menu); only shown ones are formatted. Columns made from the provider&apos;s reference data (``/static_info``), read only while one is shown. What a column holds, where its header alone cannot say (shown as the header&apos;s tooltip).</extracomment>
         <translation>當日成交量加權平均價：成交額 ÷ 成交量</translation>
     </message>
     <message>
@@ -1429,6 +1468,18 @@
     <message>
         <source>Lowest trade of the last 52 weeks held in the database, today&apos;s included</source>
         <translation>資料庫內過去 52 週（包括今日）的最低成交價</translation>
+    </message>
+    <message>
+        <source>Market capitalisation: last price × total shares (the provider&apos;s reference data)</source>
+        <translation>市值：最新價 × 總股數（行情商的參考資料）</translation>
+    </message>
+    <message>
+        <source>Price/earnings: last price ÷ trailing 12-month earnings per share (the provider&apos;s reference data); empty without positive earnings</source>
+        <translation>市盈率：最新價 ÷ 過去 12 個月每股盈利（行情商的參考資料）；沒有正盈利則留空</translation>
+    </message>
+    <message>
+        <source>Dividend yield in %, from the provider&apos;s reference data</source>
+        <translation>股息率（%），來自行情商的參考資料</translation>
     </message>
 </context>
 <context>

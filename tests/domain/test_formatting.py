@@ -14,6 +14,8 @@ def test_number_formats() -> None:
     assert fmt.amount_text(Decimal(12_345)) == "12.35K"
     assert fmt.amount_text(Decimal(3_210_000)) == "3.21M"
     assert fmt.amount_text(Decimal(4_500_000_000)) == "4.50B"
+    assert fmt.amount_text(Decimal(820_400_000_000)) == "820.40B"
+    assert fmt.amount_text(Decimal(3_508_960_000_000)) == "3.51T"
     assert fmt.change_text(Decimal("-0.4")) == "▼0.400"
     assert fmt.change_text(Decimal(0)) == "0.000"
     assert fmt.percent_text(Decimal("1.234")) == "▲1.23%"

@@ -7,19 +7,19 @@ import re
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QStandardItemModel
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QTableView
 from support.offline import offline_window
 
-from hkdesk.app.settings import AppSettings
+from hkdesk.app.settings import AppSettings, _key_part
 from hkdesk.domain.types import Tick
 from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.chart_window import ChartWindow
 from hkdesk.ui.export_dialog import ExportDialog
 from hkdesk.ui.shortcuts import KEYS, PANEL_KEYS, ShortcutsDialog
-from hkdesk.ui.watchlist_rows import OPTIONAL, Col
+from hkdesk.ui.watchlist_rows import FACT_COLUMNS, OPTIONAL, Col
 
 SYMS = ["700.HK", "5.HK", "9988.HK", "1299.HK", "939.HK", "388.HK", "3690.HK", "1810.HK"]
 
@@ -155,6 +155,36 @@ async def test_columns_are_chosen_from_the_header_and_kept_per_list(qtbot, tmp_p
         assert not view.isColumnHidden(Col.AMPLITUDE) and view.isColumnHidden(Col.VWAP)
         win.watchlists.switch("Big banks")
         assert not view.isColumnHidden(Col.LOT_SIZE)
+
+
+async def test_columns_added_since_a_list_s_layout_was_saved_start_hidden(qtbot, tmp_path) -> None:
+    with offline_window(tmp_path) as win:
+        shown_window(win)
+        view, chooser, settings = win.watchlist.view, win.tools.columns, win.settings
+        first = win.watchlists.current
+        # a layout saved by a version whose last column was the 52-week low, VWAP shown
+        old = QTableView()
+        old.setModel(QStandardItemModel(1, Col.LOW_52W + 1))
+        for col in OPTIONAL - {Col.VWAP}:
+            if col <= Col.LOW_52W:
+                old.setColumnHidden(col, True)
+        state = QByteArray(old.horizontalHeader().saveState())
+        settings.save_columns_state(first, state, Col.LOW_52W + 1)
+        chooser.load(first)
+        assert not view.isColumnHidden(Col.VWAP) and view.isColumnHidden(Col.LOT_SIZE)
+        assert all(view.isColumnHidden(c) for c in FACT_COLUMNS), "unknown to that layout: hidden"
+        # saved before the count was kept: the same
+        settings.save_columns_state(first, state, 0)
+        settings.q.remove(f"column_counts/{_key_part(first)}")
+        assert settings.columns_known(first) is None
+        chooser.load(first)
+        assert not view.isColumnHidden(Col.VWAP)
+        assert all(view.isColumnHidden(c) for c in FACT_COLUMNS)
+        # once chosen and saved with today's columns, they stay
+        chooser.set_shown(Col.PE, True)
+        chooser.save(first)
+        chooser.load(first)
+        assert not view.isColumnHidden(Col.PE) and view.isColumnHidden(Col.MARKET_CAP)
 
 
 async def test_the_row_menu_copies_moves_removes_and_makes_alerts(qtbot, tmp_path) -> None:
