@@ -42,6 +42,7 @@ from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.sessions import phase_at
+from hkdesk.domain.symbols import display_code
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
@@ -335,7 +336,8 @@ class MarketService(QObject):
         self.filler.gap(gap)
         self.gaps.append(gap)
         del self.gaps[:-100]
-        text = f"{GAP_WORD} {gap.symbol} {fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
+        span = f"{fmt.time_text(gap.start_ts)}–{fmt.time_text(gap.end_ts)}"
+        text = f"{GAP_WORD} {display_code(gap.symbol)} {span}"
         self._last_gap = (time.monotonic(), text)
 
     def refresh_freshness(self) -> None:

@@ -60,7 +60,7 @@ def clock_text(text: str) -> str:
 
 
 def gap_text(text: str) -> str:
-    """``gap? 700.HK 10:01:02–10:01:09``: the marker's word translated, the rest kept."""
+    """``gap? 00700 10:01:02–10:01:09``: the marker's word translated, the rest kept."""
     if text.startswith(GAP_WORD):
         return translate("Status", GAP_WORD) + text[len(GAP_WORD) :]
     return text

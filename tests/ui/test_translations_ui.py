@@ -151,10 +151,10 @@ def test_engine_words_in_chinese() -> None:
         assert source_text("Built-in simulator") == "内置模拟器"
         assert clock_text("SIM 09:30:08 · HKT 10:41") == "模拟 09:30:08 · HKT 10:41"
         assert clock_text("HKT 10:41:02") == "HKT 10:41:02"
-        assert gap_text(f"{GAP_WORD} 700.HK 10:00:01–10:00:09") == "可能缺失 700.HK 10:00:01–10:00:09"
+        assert gap_text(f"{GAP_WORD} 00700 10:00:01–10:00:09") == "可能缺失 00700 10:00:01–10:00:09"
         status = StatusPanel()
         status.show_snapshot(
-            StatusSnapshot("Live", LinkLevel.OK, gap_text=f"{GAP_WORD} 5.HK 10:00:01–10:00:02")
+            StatusSnapshot("Live", LinkLevel.OK, gap_text=f"{GAP_WORD} 00005 10:00:01–10:00:02")
         )
         assert status.gap.text() == "⚠ 可能缺失 5.HK 10:00:01–10:00:02"
         status.deleteLater()
