@@ -156,7 +156,7 @@ def test_engine_words_in_chinese() -> None:
         status.show_snapshot(
             StatusSnapshot("Live", LinkLevel.OK, gap_text=f"{GAP_WORD} 00005 10:00:01–10:00:02")
         )
-        assert status.gap.text() == "⚠ 可能缺失 5.HK 10:00:01–10:00:02"
+        assert status.gap.text() == "⚠ 可能缺失 00005 10:00:01–10:00:02"
         status.deleteLater()
     finally:
         translations.install_translation(app, "en")
