@@ -144,14 +144,15 @@ class MarketService(QObject):
         closing during a rebuild, must not run two teardowns or leave a second pipeline behind).
         """
         async with self._lifecycle:
+            log.info("applying new feed/database settings")
+            await self._stop()
             if config is not None:
                 if config.source != self.config.source:
+                    # after the old feed stopped: a batch of its still in flight would set the day
                     self.hub.clear()  # nothing of the old source stays on screen
                     if self.alerts is not None:
                         self.alerts.restart()
                 self.config = config
-            log.info("applying new feed/database settings")
-            await self._stop()
             await self._start()
 
     def _fail(self, reason: str) -> None:

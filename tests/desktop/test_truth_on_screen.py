@@ -176,7 +176,15 @@ async def test_switching_source_leaves_no_figure_of_the_old_one(qtbot, tmp_path)
         desk.settings.sync()
         await desk.config.task
         assert market.source_text.startswith("AllTick")
-        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 20, "AllTick live")
+
+        def streamed() -> bool:
+            q = market.hub.quotes.get("700.HK")
+            return q is not None and q.last is not None and q.streaming
+
+        await wait_until(streamed, 20, "AllTick's trades")
+        # a real feed's day is the wall clock's: trades of 2026-11-20 are never today's live figures
+        market.refresh_freshness()
+        assert market.hub.freshness("700.HK").state is Freshness.STORED
         win.on_frame()
         win.on_frame()
         days = {q.day for q in market.hub.quotes.values() if q.last is not None}
