@@ -91,8 +91,13 @@ async def test_no_english_left_in_the_chinese_interface(qtbot, tmp_path, monkeyp
         win.refresh_status()
         chart = win.chart
         chart.crosshair.pointer_inside = True
+        chart.redraw(force=True)
         last = chart.ticks.n - 1
-        at = QPointF(float(chart.ticks.t[last]), float(chart.ticks.price[last]))
+        (x0, x1), (y0, y1) = chart.price_plot.getViewBox().viewRange()
+        # the last trade, or the nearest point in view when trades came after the last frame
+        at = QPointF(
+            min(max(float(chart.ticks.t[last]), x0), x1), min(max(float(chart.ticks.price[last]), y0), y1)
+        )
         chart.crosshair.show_at(chart.price_plot.getViewBox().mapViewToScene(at))
         assert chart.readout.text(), "the crosshair read-out should be showing"
         for plot in (chart.price_plot, chart.volume_plot):
