@@ -1,4 +1,5 @@
-"""Previous close and latest trade of newly watched symbols, over HTTP (the stream carries neither).
+"""Previous close, the session so far (open, high, low, volume) and latest trade of newly watched
+symbols, over HTTP (the stream carries none of them).
 
 One lookup task at a time; symbols added while it runs are picked up by the same task before it
 ends. A rejected token or an unreachable endpoint ends the lookup with a log line; the stream
@@ -62,11 +63,13 @@ class SnapshotFetcher:
                 return
             self._done.update(pending)
             try:
-                closes = await http.fetch_previous_close(pending)
-                for sym, close in closes.items():
-                    hub.set_previous_close(sym, close)
+                sessions = await http.previous_closes(pending)
+                for sym, start in sessions.items():
+                    hub.set_previous_close(sym, start.previous_close)
                     if self._on_close is not None:
-                        self._on_close(sym, close)
+                        self._on_close(sym, start.previous_close)
+                    if start.today is not None:  # at once: later streamed trades add on top of it
+                        hub.apply_session_bar(sym, start.today)
                 quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
                 if quiet:
                     latest = await http.fetch_latest_trades(quiet)
@@ -77,6 +80,8 @@ class SnapshotFetcher:
                     hub.apply_ticks(fresh, Origin.SNAPSHOT)
                     for t in fresh:
                         hub.mark(t.symbol, Origin.SNAPSHOT, FETCHED_ONCE, fetched_at)
+                        if (start := sessions.get(t.symbol)) is not None and start.today is not None:
+                            hub.apply_session_bar(t.symbol, start.today)
             except HttpError as exc:
                 log.warning("previous close / latest trade: %s", exc)
                 return

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from hkdesk.domain.freshness import Freshness, FreshnessInfo, Origin
 from hkdesk.domain.sessions import HK_OFFSET_MS, HK_TZ
-from hkdesk.domain.types import Book, Tick
+from hkdesk.domain.types import Bar, Book, Tick
 
 _DAY_MS = 86_400_000
 
@@ -243,6 +243,22 @@ class QuoteHub:
         self.books.clear()
         self.tapes.clear()
         self.day = -1
+
+    def apply_session_bar(self, symbol: str, bar: Bar) -> bool:
+        """The provider's daily bar of the session so far: the day's open, high, low, volume and
+        turnover from the open, whenever the stream began. Applied to a quote holding a trade of
+        that session (False otherwise). The trades streamed before the provider answered are in the
+        bar, so its volume and turnover replace what they added; trades after it add on top."""
+        q = self.quotes.get(symbol)
+        if q is None or q.last is None or hk_day(bar.start) != q.day:
+            return False
+        q.open = bar.open
+        q.high = bar.high if q.high is None else max(q.high, bar.high)
+        q.low = bar.low if q.low is None else min(q.low, bar.low)
+        q.volume = bar.volume
+        q.turnover = bar.turnover
+        self._dirty.add(symbol)
+        return True
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         q = self.quote(symbol)

@@ -3,7 +3,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from hkdesk.domain.quotes import QuoteHub, hk_day
-from hkdesk.domain.types import Book, Level, Tick
+from hkdesk.domain.sessions import HK_OFFSET_MS
+from hkdesk.domain.types import Bar, Book, Level, Tick
 
 T0 = 1_764_207_000_000  # 2025-11-27 09:30 HKT
 
@@ -70,3 +71,35 @@ def test_a_late_trade_of_an_earlier_day_leaves_todays_quote_alone() -> None:
     hub.apply_ticks([Tick("700.HK", 3, T0, D("11"), D("400"))])
     q = hub.quotes["700.HK"]
     assert (q.last, q.open, q.volume, q.prev_close) == (D("12.5"), D("12.5"), 100, None)
+
+
+def day_bar(open_: str, high: str, low: str, close: str, volume: str, turnover: str, day_ms: int = T0) -> Bar:
+    start = (day_ms + HK_OFFSET_MS) // 86_400_000 * 86_400_000 - HK_OFFSET_MS  # HK midnight
+    return Bar("700.HK", start, 86_400, D(open_), D(high), D(low), D(close), D(volume), D(turnover))
+
+
+def test_the_session_bar_gives_the_day_from_the_open_and_later_trades_add_on() -> None:
+    """Connected at 14:00: the streamed trades so far are in the provider's bar, which replaces
+    their volume and turnover; the day's open, high and low are the bar's; later trades add on."""
+    hub = QuoteHub()
+    hub.apply_ticks([tick(1, "430.0"), tick(2, "430.4", "200")])
+    bar = day_bar("425.0", "433.2", "424.6", "430.4", "5000000", "2140000000")
+    assert hub.apply_session_bar("700.HK", bar)
+    q = hub.quotes["700.HK"]
+    assert (q.open, q.high, q.low, q.last) == (D("425.0"), D("433.2"), D("424.6"), D("430.4"))
+    assert (q.volume, q.turnover) == (D("5000000"), D("2140000000"))
+    hub.apply_ticks([tick(3, "433.4", "300"), tick(4, "424.0", "100")])
+    assert (q.high, q.low) == (D("433.4"), D("424.0"))
+    assert q.volume == D("5000400")
+    assert q.turnover == D("2140000000") + D("433.4") * 300 + D("424.0") * 100
+
+
+def test_a_session_bar_of_another_day_or_before_any_trade_changes_nothing() -> None:
+    hub = QuoteHub()
+    bar = day_bar("1", "2", "0.5", "1", "10", "10")
+    assert not hub.apply_session_bar("700.HK", bar), "no trade of the session yet"
+    hub.apply_ticks([tick(1, "430.0")])
+    yesterday = day_bar("1", "2", "0.5", "1", "10", "10", day_ms=T0 - 86_400_000)
+    assert not hub.apply_session_bar("700.HK", yesterday)
+    q = hub.quotes["700.HK"]
+    assert (q.open, q.high, q.low, q.volume) == (D("430.0"), D("430.0"), D("430.0"), D("100"))
