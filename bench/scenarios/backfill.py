@@ -104,6 +104,8 @@ async def _stored_morning(writer: BatchWriter, filled: dict[str, list[Bar]]) -> 
     if first > _open_ms(first):
         raise RuntimeError("the fill does not reach back to the open")
     day = _day_start(first)
+    while not writer.schema_ready:  # a new database: its tables come with the first commit
+        await asyncio.sleep(0.005)
     while True:
         bars = await asyncio.to_thread(bars_between, writer.engine, SELECTED, MINUTE, day, day + DAY * 1000)
         if wanted <= {b.start for b in bars}:

@@ -186,6 +186,11 @@ class BatchWriter:
         if queued > self._yield_at:
             _yield_gil()  # the writer is behind: let its thread have the GIL (module docstring)
 
+    @property
+    def schema_ready(self) -> bool:
+        """The tables exist: created on the first flush, so a reader of a new database waits for it."""
+        return self._schema_ready
+
     def stats(self) -> WriterStats:
         with self._lock:
             return WriterStats(

@@ -115,6 +115,8 @@ async def wait_for_the_whole_day(http: QuoteHttp, d: Desk, timeout: float) -> No
         return all([await day_matches(http, d.writer, s) for s in SYMBOLS])
 
     deadline = asyncio.get_running_loop().time() + timeout
+    while not d.writer.schema_ready:  # a new database: its tables come with the first commit
+        await asyncio.sleep(0.05)
     while not await all_match():
         if asyncio.get_running_loop().time() > deadline:
             for symbol in SYMBOLS:
