@@ -15,8 +15,10 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.i18n import ENGLISH
 from hkdesk.ui.colours import Palette
 from hkdesk.ui.freshness_text import badge_text, tooltip
+from hkdesk.ui.translations import current_language, shown_chinese_name
 
 
 class IndexQuote(QLabel):
@@ -74,7 +76,7 @@ class IndexStrip(QWidget):
 
     def _text(self, code: str) -> str:
         info = self._universe.get(code)
-        name = f"<b>{info.name_en if info else code}</b>"
+        name = f"<b>{index_name(info) if info else code}</b>"
         q = self._hub.quotes.get(code)
         if q is None or q.last is None:
             return f"{name} {fmt.EMPTY}"
@@ -90,3 +92,10 @@ class IndexStrip(QWidget):
         if state is not Freshness.LIVE:
             text += f" <span style='color:{p.badge[state].color().name()}'>⚠ {badge_text(state)}</span>"
         return text
+
+
+def index_name(info: SymbolInfo) -> str:
+    """The index's name in the interface's language (恒生指數 in a Chinese one)."""
+    if current_language() != ENGLISH:
+        return shown_chinese_name(info) or info.name_en
+    return info.name_en
