@@ -68,7 +68,8 @@ print(json.dumps({"before": before, "after": after, "chosen": chosen, "families"
 
 #: Run in the child: the whole app, in Chinese, for a second; then what its font draws.
 APP_CHILD = r"""
-import json, sys
+import faulthandler, json, sys
+faulthandler.dump_traceback_later(80, exit=True)  # a hang says where, instead of timing out silently
 from PySide6.QtWidgets import QApplication
 from hkdesk.cli import main
 from hkdesk.ui import fonts
@@ -131,7 +132,7 @@ def run_with_fonts(
     )
     env = {**os.environ, "FONTCONFIG_FILE": str(config), "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+        [sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=100, cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
