@@ -8,11 +8,11 @@ day short; once the writer has had time to commit them (or a fill failed, or a g
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from hkdesk.app.task_stop import stop_task
 from hkdesk.backfill import Backfill
 from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.types import Gap
@@ -53,10 +53,8 @@ class DayFiller(QObject):
 
     async def stop(self) -> None:
         """Before the writer stops: nothing more is put."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        if self._task is not None and not await stop_task(self._task) and self.engine is not None:
+            self.engine.detach()  # still running: whatever it fetches now is not put
         self._task = None
         self.engine = None
 

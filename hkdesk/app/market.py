@@ -9,7 +9,6 @@ their frame timer and this object's :meth:`status_snapshot` on a slower one.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +36,7 @@ from hkdesk.app.status import (
 )
 from hkdesk.app.store_reads import StoreReads
 from hkdesk.app.streamed import StreamedLists
+from hkdesk.app.task_stop import stop_task
 from hkdesk.app.writer_thread import WriterThread, report_stray_spills, stop_writer
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
@@ -262,9 +262,7 @@ class MarketService(QObject):
             except Exception as exc:
                 log.warning("feed did not close cleanly: %s", exc)
         if self._feed_task is not None:
-            self._feed_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._feed_task
+            await stop_task(self._feed_task)
         self.feed = None
         self.pipeline = None
         self._feed_task = None

@@ -4,12 +4,12 @@ every few seconds, shown as snapshots with their age (never as live figures)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 
 from hkdesk.app.status import BEYOND_PLAN
+from hkdesk.app.task_stop import stop_task
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.feed.http import HttpError, QuoteHttp
@@ -35,9 +35,7 @@ class OverflowSnapshots:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+            await stop_task(self._task)
         self._task = None
 
     async def _run(self) -> None:

@@ -112,6 +112,12 @@ class Backfill:
     def retarget(self, http: QuoteHttp) -> None:
         self._http = http
 
+    def detach(self) -> None:
+        """Put nothing more into the writer (it is stopping): what is fetched from now is dropped
+        and fetched again on the next start."""
+        self._writer = None
+        self._on_bars = None
+
     def watch(self, symbols: Iterable[str]) -> None:
         """The symbols watched now; those never filled in this run are queued."""
         self._watched = list(dict.fromkeys(symbols))
