@@ -27,7 +27,7 @@ from hkdesk.ui.watchlist_rows import OPTIONAL
 
 COLUMN_WIDTHS = {
     Col.CODE: 52,
-    Col.NAME: 128,
+    Col.NAME: 116,
     Col.NAME_ZH: 92,
     Col.LAST: 74,
     Col.CHANGE: 70,
@@ -38,7 +38,7 @@ COLUMN_WIDTHS = {
     Col.ASK: 70,
     Col.HIGH: 70,
     Col.LOW: 70,
-    Col.TIME: 62,
+    Col.TIME: 74,
     Col.STATE: 64,
     Col.BID_SIZE: 66,
     Col.ASK_SIZE: 66,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QStyle
 from support.offline import offline_window
 
 from hkdesk.app.settings import AppSettings
@@ -59,6 +59,9 @@ def test_the_watchlist_columns_share_the_width(qtbot, tmp_path) -> None:
             assert max(factors) - min(factors) < 0.05, "every column grows (or narrows) alike"
         shown(win, 600, 720)
         assert view.columnWidth(Col.NAME) == int(COLUMN_WIDTHS[Col.NAME] * MIN_FACTOR), "then it scrolls"
+        # at its narrowest the time column still shows a whole time, never "11:00:…"
+        margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+        assert view.fontMetrics().horizontalAdvance("88:88:88") + margin <= view.columnWidth(Col.TIME)
 
 
 def test_a_column_the_user_widens_keeps_its_width_relative_to_the_others(qtbot, tmp_path) -> None:
