@@ -27,6 +27,10 @@ from hkdesk.store.writer import default_spill_dir
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
 SYMBOLS = ["700.HK", "5.HK", "939.HK", "9988.HK"]
+#: The recorder takes the simulator behind ``--url`` for a real feed, whose exchange clock is our
+#: wall clock until its first trade: on a day already begun by the wall clock it would take the
+#: simulator's running minute for a finished one. A day still ahead keeps that minute running.
+A_DAY_AHEAD = ["--date", "2099-01-06"]
 #: The recorder's writer settings (BatchWriter defaults): flush every 100 rows or 200 ms.
 FLUSH_INTERVAL = 0.2
 
@@ -68,7 +72,7 @@ def test_sigkilled_recorder_loses_at_most_the_last_batch_window(tmp_path, monkey
     url = f"sqlite:///{db}"
     env = isolated_env(tmp_path)
     rng = random.Random(6)
-    with start_simulator_process(["--token", TOKEN, "--rate", "1500", "--seed", "6"]) as sim:
+    with start_simulator_process(["--token", TOKEN, "--rate", "1500", "--seed", "6", *A_DAY_AHEAD]) as sim:
         args = ["record", "--url", sim.ws_url, "--plan", "professional", "--symbols", ",".join(SYMBOLS)]
         log = open(tmp_path / "stderr.txt", "w")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
@@ -158,7 +162,7 @@ def test_sigkill_while_the_database_is_down_replays_the_spill_on_restart(tmp_pat
     migrate(engine)
     engine.dispose()
     lock = sqlite3.connect(db, isolation_level=None)
-    with start_simulator_process(["--token", TOKEN, "--rate", "2000", "--seed", "7"]) as sim:
+    with start_simulator_process(["--token", TOKEN, "--rate", "2000", "--seed", "7", *A_DAY_AHEAD]) as sim:
         lock.execute("BEGIN EXCLUSIVE")  # the database is unavailable from the start
         proc = subprocess.Popen(
             [sys.executable, "-c", CHILD, sim.ws_url, TOKEN, url, str(spill), ",".join(SYMBOLS)],
