@@ -24,6 +24,7 @@ from hkdesk.domain.sessions import hk_now
 from hkdesk.domain.symbols import parse_symbol_list
 from hkdesk.feed.alltick.protocol import redact
 from hkdesk.feed.status import FeedState, FeedStatus
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.record_publish import publish_desk
 from hkdesk.sources.demo_day import resume_args
@@ -158,11 +159,9 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         await _progress_loop(pipeline, stop, args, started, out)
     finally:
         if backfill is not None:
-            tasks[-1].cancel()
+            await stop_task(tasks[-1])
         await pipeline.close()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_task(tasks[0])
         flushed = await asyncio.to_thread(writer.stop, 60.0)
         await source.stop()
     stats = writer.stats()

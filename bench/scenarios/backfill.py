@@ -19,7 +19,6 @@ left out). The chart had no baseline: before the backfill it began when the app 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import statistics
 import tempfile
 import time
@@ -33,6 +32,7 @@ from hkdesk.domain.bars import DAY, MINUTE
 from hkdesk.domain.sessions import HK_TZ
 from hkdesk.domain.types import Bar
 from hkdesk.feed.plans import BASIC
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.sim.process import SimProcess, start_simulator_process
 from hkdesk.sources.upstream import Upstream
@@ -79,11 +79,9 @@ async def start_up(sim: SimProcess, symbols: list[str], work: Path, token: str) 
         bars = await asyncio.wait_for(_stored_morning(writer, filled), 120)
         chart_s = time.perf_counter() - started
     finally:
-        tasks[1].cancel()
+        await stop_task(tasks[1])
         await pipeline.close()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_task(tasks[0])
         await asyncio.to_thread(writer.stop, 30)
     first = datetime.fromtimestamp(bars[0].start / 1000, HK_TZ)
     return {

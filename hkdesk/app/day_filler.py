@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from hkdesk.app.task_stop import stop_task
 from hkdesk.backfill import Backfill
 from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.types import Gap
 from hkdesk.feed.http import QuoteHttp
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.store.writer import BatchWriter
 
 #: The writer commits within its flush interval (0.2 s): read the new minutes after that.

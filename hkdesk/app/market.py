@@ -36,7 +36,6 @@ from hkdesk.app.status import (
 )
 from hkdesk.app.store_reads import StoreReads
 from hkdesk.app.streamed import StreamedLists
-from hkdesk.app.task_stop import stop_task
 from hkdesk.app.writer_thread import WriterThread, report_stray_spills, stop_writer
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
@@ -47,6 +46,7 @@ from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.sources.runner import SourceRunner
 from hkdesk.sources.spec import SourceError, SourceSpec

@@ -9,10 +9,10 @@ import time
 from collections.abc import Callable
 
 from hkdesk.app.status import BEYOND_PLAN
-from hkdesk.app.task_stop import stop_task
 from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.feed.http import HttpError, QuoteHttp
+from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger("hkdesk.app.market")
 

@@ -23,6 +23,7 @@ from hkdesk.domain.types import Bar, Gap
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.plans import HTTP_LIMITS, Plan
 from hkdesk.feed.status import FeedTimings
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.sources.upstream import Upstream
@@ -74,11 +75,9 @@ async def desk(sim_url: str, db_url: str, spill, plan: Plan = PLAN) -> AsyncIter
     try:
         yield Desk(pipeline, backfill, writer, drawn, reported)
     finally:
-        tasks[1].cancel()
+        await stop_task(tasks[1])
         await pipeline.close()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_task(tasks[0])
         await asyncio.to_thread(writer.stop, 30)
 
 

@@ -1,4 +1,4 @@
-"""Stopping a task within a bound, whatever it is awaiting.
+"""Stopping a task within a bound, whatever it is awaiting (the app, the recorder, their tests).
 
 A cancellation can be swallowed: on Python 3.11 ``asyncio.wait_for`` returns the inner result
 when the inner call finishes at the moment the cancel arrives, and the task goes on to its next

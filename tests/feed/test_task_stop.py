@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from hkdesk.app.task_stop import stop_task
+from hkdesk.feed.task_stop import stop_task
 
 
 async def test_a_swallowed_cancel_is_repeated_until_the_task_stops() -> None:
