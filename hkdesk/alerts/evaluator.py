@@ -25,8 +25,9 @@ and the symbol's latest time, so a late trade cannot move a window backwards.
 
 **Cost.** One dictionary look-up per trade of a symbol without alerts. For a symbol with
 alerts: a few integer comparisons, one comparison per direction against the lowest armed
-level, and the window updates when it has window alerts; no object is built unless an alert
-fires or a window's low, high or average changes.
+level, and when it has window alerts, the trade's trading time and for each window an append
+and a comparison with its gates (see :mod:`hkdesk.alerts.windows`); no object is built unless
+an alert fires.
 """
 
 from __future__ import annotations
@@ -37,11 +38,13 @@ from decimal import Decimal
 
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.alerts.rule import NEVER, AlertEvent, Rule
-from hkdesk.alerts.trading_time import TradingDay, day_of
+from hkdesk.alerts.trading_time import HOUR_MS, TradingDay, day_of
 from hkdesk.alerts.windows import MoveWindow, VolumeWindow
 from hkdesk.domain.types import Bar, Tick
 
 _NO_EVENTS: tuple[AlertEvent, ...] = ()
+_INFINITY = Decimal("Infinity")
+_MINUS_INFINITY = Decimal("-Infinity")
 _RISING = (Kind.ABOVE, Kind.CHANGE_ABOVE)
 _FALLING = (Kind.BELOW, Kind.CHANGE_BELOW)
 
@@ -64,6 +67,11 @@ class _Watch:
         "rise_level",
         "rising",
         "rules",
+        "t_afternoon",
+        "t_lunch",
+        "t_lunch_ms",
+        "t_open",
+        "t_pm_base",
         "volumes",
         "windows",
     )
@@ -72,6 +80,7 @@ class _Watch:
         self.day: TradingDay | None = None
         self.day_start = 0
         self.day_end = 0
+        self.t_open = self.t_lunch = self.t_afternoon = self.t_lunch_ms = self.t_pm_base = 0
         self.last_seq = -1
         self.last_t = -(2**62)
         self.last_price: Decimal | None = None
@@ -108,9 +117,11 @@ class _Watch:
         """Recompute the levels that gate the per-trade checks, after any rule changed state."""
         rise = [r.level for r in self.rising if r.armed and r.level is not None]
         fall = [r.level for r in self.falling if r.armed and r.level is not None]
-        self.rise_level = min(rise) if rise else None
-        self.fall_level = max(fall) if fall else None
+        self.rise_level = min(rise) if rise else _INFINITY
+        self.fall_level = max(fall) if fall else _MINUS_INFINITY
         self.next_rearm = min((r.rearm_at for r in self.rules if not r.armed), default=NEVER)
+        for window in self.windows:
+            window.set_gates()
 
     def set_previous_close(self, close: Decimal | None) -> None:
         self.prev_close = close
@@ -118,11 +129,18 @@ class _Watch:
             rule.set_previous_close(close)
         self.refresh()
 
+    def set_day(self, day: TradingDay) -> None:
+        """Take ``day``'s bounds and its trading clock (:meth:`TradingDay.trading_ms`, unrolled)."""
+        self.day, self.day_start, self.day_end = day, day.start, day.end
+        self.t_open, self.t_lunch, self.t_afternoon = day.open, day.lunch, day.afternoon
+        self.t_lunch_ms = day.lunch - day.open
+        self.t_pm_base = day.open + HOUR_MS
+
     def start_day(self, ts: int) -> None:
         day = day_of(ts)
         if self.day is not None and self.last_price is not None:
             self.set_previous_close(self.last_price)
-        self.day, self.day_start, self.day_end = day, day.start, day.end
+        self.set_day(day)
         self.last_seq = -1
         self.last_t = -(2**62)
         for window in self.windows:
@@ -149,23 +167,11 @@ class _Watch:
             return rule.alert.describe()
         return f"{rule.alert.describe()} {self.prev_close} (price level {rule.level})"
 
-    def judge_windows(self, tick: Tick, fired: list[AlertEvent]) -> None:
-        t = self.day.trading_ms(tick.ts)  # type: ignore[union-attr]
-        if t < self.last_t:
-            t = self.last_t
-        else:
-            self.last_t = t
-        count = len(fired)
-        for window in self.windows:
-            window.judge(t, tick, fired)
-        if len(fired) != count:
-            self.refresh()
-
     def seed_minute_bars(self, bars: Iterable[Bar]) -> None:
         for bar in bars:
             day = day_of(bar.start)
             if self.day is None:
-                self.day, self.day_start, self.day_end = day, day.start, day.end
+                self.set_day(day)
             if day is not self.day:
                 continue
             minute = day.trading_ms(bar.start) // 60_000
@@ -252,10 +258,25 @@ class AlertEvaluator:
             w.last_price = price
             if ts >= w.next_rearm:
                 w.rearm(ts)
-            if w.windows:
-                w.judge_windows(t, fired)
-            rise, fall = w.rise_level, w.fall_level
-            if (rise is not None and price >= rise) or (fall is not None and price <= fall):
+            windows = w.windows
+            if windows:
+                # the trade's trading time (TradingDay.trading_ms, unrolled), never before the last one's
+                if ts < w.t_lunch:
+                    t_ms = ts - w.t_open
+                elif ts < w.t_afternoon:
+                    t_ms = w.t_lunch_ms
+                else:
+                    t_ms = ts - w.t_pm_base
+                if t_ms < w.last_t:
+                    t_ms = w.last_t
+                else:
+                    w.last_t = t_ms
+                count = len(fired)
+                for window in windows:
+                    window.judge(t_ms, t, fired)
+                if len(fired) != count:
+                    w.refresh()
+            if price >= w.rise_level or price <= w.fall_level:
                 w.judge_levels(t, fired)
         if not fired:
             return _NO_EVENTS

@@ -5,8 +5,8 @@ holds the symbol's trades of the same day with trading time in ``[t − N min, t
 included. The alert fires when ``p ≥ low × (1 + X/100)`` (up from the window's lowest price) or
 ``p ≤ high × (1 − X/100)`` (down from its highest): exactly ``|p − q| / q ≥ X %`` for some
 earlier trade ``q`` in the window, since the lowest ``q`` gives the largest rise and the
-highest the largest fall. Low and high come from monotonic deques (amortised O(1) per trade);
-the products are recomputed only when the low or the high changes.
+highest the largest fall. Most trades are cleared by a gate without working the window out
+(see :class:`MoveWindow`).
 
 **Volume surge: N-minute volume over M × its recent average.** Volume is counted in trading
 minutes from the 09:30 open (minute 0 is 09:30, minute 150 is 13:00; pre-opening trades are
@@ -22,7 +22,7 @@ After a restart the minutes before the first live trade can come from the stored
 
 from __future__ import annotations
 
-from collections import deque
+from bisect import bisect_left
 from decimal import Decimal
 
 from hkdesk.alerts.rule import AlertEvent, Rule
@@ -34,6 +34,10 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _LOOKBACK = Decimal(SURGE_LOOKBACK)
+_INFINITY = Decimal("Infinity")
+_MINUS_INFINITY = Decimal("-Infinity")
+#: A move window's trade lists are never cut shorter than this.
+_TRIM_MIN = 256
 
 
 def _percent(a: Decimal, b: Decimal) -> Decimal:
@@ -42,9 +46,42 @@ def _percent(a: Decimal, b: Decimal) -> Decimal:
 
 
 class MoveWindow:
-    """Lowest and highest price over the last ``minutes`` trading minutes, for move alerts."""
+    """The trades of the last ``minutes`` trading minutes, judged for move alerts through gates.
 
-    __slots__ = ("_hi_p", "_hi_t", "_high", "_lo_p", "_lo_t", "_low", "minutes", "rules", "span")
+    Most trades cannot fire a move alert, and the window is not worked out for them. The window
+    keeps ``_lo``, a price no higher than the lowest trade of any window still to come (the exact
+    low when it was last worked out, lowered by every later trade: a later window holds only
+    trades of that window and later ones), and ``_hi`` the same way up. An armed rule can fire
+    only at a price ≥ ``_lo`` × its up factor or ≤ ``_hi`` × its down factor; the gates are the
+    loosest of those bounds. A trade past a gate gets the exact low and high of its window (a
+    bisection on the times, then ``min``/``max`` over the window's prices in C) and the rules
+    are judged on them, which also tightens ``_lo`` and ``_hi`` again.
+
+    The common trade costs one or two comparisons: one strictly inside the band between the
+    bounds and the gates (``_band_lo`` < price < ``_band_hi``) changes no bound and passes no
+    gate; one at the price of the last trade, which was inside the band (``_clear``), neither.
+
+    Trades are kept in two lists (trading time, price); a run of trades at one price keeps only
+    its latest time, the one that stays in the window longest. The lists are cut to the window
+    whenever they grow to twice what it held at the last cut, so memory stays within about twice
+    the window's distinct-price runs and the cutting costs O(1) per trade on average.
+    """
+
+    __slots__ = (
+        "_band_hi",
+        "_band_lo",
+        "_clear",
+        "_down_gate",
+        "_hi",
+        "_lo",
+        "_prices",
+        "_times",
+        "_trim_at",
+        "_up_gate",
+        "minutes",
+        "rules",
+        "span",
+    )
 
     def __init__(self, minutes: int) -> None:
         self.minutes = minutes
@@ -54,69 +91,90 @@ class MoveWindow:
 
     def reset(self) -> None:
         """Forget the trades (a new trading day)."""
-        self._lo_t: deque[int] = deque()
-        self._lo_p: deque[Decimal] = deque()
-        self._hi_t: deque[int] = deque()
-        self._hi_p: deque[Decimal] = deque()
-        self._low: Decimal | None = None
-        self._high: Decimal | None = None
+        self._times: list[int] = []
+        self._prices: list[Decimal] = []
+        self._lo: Decimal | None = None
+        self._hi: Decimal | None = None
+        self._trim_at = _TRIM_MIN
+        self.set_gates()
+
+    def set_gates(self) -> None:
+        """The prices past which an armed rule may fire (after ``_lo``/``_hi`` or arming changed)."""
+        lo, hi = self._lo, self._hi
+        up, down = _INFINITY, _MINUS_INFINITY
+        if lo is not None and hi is not None:
+            for rule in self.rules:
+                if rule.armed:
+                    up = min(up, lo * rule.up_factor)
+                    if rule.down_factor > 0:  # else no positive price is ever that far down
+                        down = max(down, hi * rule.down_factor)
+        self._up_gate, self._down_gate = up, down
+        if lo is None or hi is None:
+            self._band_lo, self._band_hi = _INFINITY, _MINUS_INFINITY  # empty: nothing is inside
+        else:
+            self._band_lo, self._band_hi = max(lo, down), min(hi, up)
+        self._clear = None
 
     def judge(self, t: int, tick: Tick, fired: list[AlertEvent]) -> None:
-        """Take a trade at trading time ``t`` into the window and fire the rules it meets."""
+        """Take a trade at trading time ``t`` (never before the last one's) and fire the rules it meets."""
         price = tick.price
-        lo_t, lo_p, hi_t, hi_p = self._lo_t, self._lo_p, self._hi_t, self._hi_p
-        if lo_p and lo_p[-1] == price:
-            # The same price as the last trade, which is at the back of both deques: it now
-            # lives until this trade leaves the window (trades often repeat the last price).
-            lo_t[-1] = hi_t[-1] = t
+        if price == self._clear:  # the last trade's price, and it was inside the band
+            self._times[-1] = t
+            return
+        times, prices = self._times, self._prices
+        if self._band_lo < price < self._band_hi and len(times) < self._trim_at:
+            times.append(t)
+            prices.append(price)
+            self._clear = price
+            return
+        self._clear = None
+        if prices and prices[-1] == price:
+            times[-1] = t
         else:
-            while lo_p and lo_p[-1] > price:
-                lo_p.pop()
-                lo_t.pop()
-            lo_p.append(price)
-            lo_t.append(t)
-            while hi_p and hi_p[-1] < price:
-                hi_p.pop()
-                hi_t.pop()
-            hi_p.append(price)
-            hi_t.append(t)
-        cutoff = t - self.span
-        while lo_t[0] < cutoff:  # never empties: this trade is at the back and inside
-            lo_t.popleft()
-            lo_p.popleft()
-        while hi_t[0] < cutoff:
-            hi_t.popleft()
-            hi_p.popleft()
-        low, high = lo_p[0], hi_p[0]
-        if low is not self._low:
-            self._low = low
-            for rule in self.rules:
-                rule.up_trigger = low * rule.up_factor
-        if high is not self._high:
-            self._high = high
-            for rule in self.rules:
-                rule.down_trigger = high * rule.down_factor
+            times.append(t)
+            prices.append(price)
+        lo = self._lo
+        if lo is None or price < lo:
+            self._lo = price
+            if lo is None:
+                self._hi = price
+            self.set_gates()
+        elif price > self._hi:  # type: ignore[operator]
+            self._hi = price
+            self.set_gates()
+        if price >= self._up_gate or price <= self._down_gate or len(times) >= self._trim_at:
+            self._judge_exactly(t, tick, fired)
+
+    def _judge_exactly(self, t: int, tick: Tick, fired: list[AlertEvent]) -> None:
+        times, prices = self._times, self._prices
+        cut = bisect_left(times, t - self.span)
+        if cut:
+            del times[:cut]
+            del prices[:cut]
+        low, high = min(prices), max(prices)
+        self._lo, self._hi = low, high
+        self._trim_at = max(_TRIM_MIN, 2 * len(times))
+        price = tick.price
         for rule in self.rules:
             if not rule.armed:
                 continue
-            if price >= rule.up_trigger:  # type: ignore[operator]
+            if price >= low * rule.up_factor:
                 text = f"{rule.alert.describe()}: up {_percent(price, low)}% from {low}"
                 fired.append(rule.fire(text, tick))
-            elif price <= rule.down_trigger:  # type: ignore[operator]
+            elif price <= high * rule.down_factor:
                 text = f"{rule.alert.describe()}: down {_percent(price, high)}% from {high}"
                 fired.append(rule.fire(text, tick))
+        self.set_gates()
 
     def rule_added(self, rule: Rule) -> None:
         self.rules.append(rule)
-        if self._low is not None and self._high is not None:
-            rule.up_trigger = self._low * rule.up_factor
-            rule.down_trigger = self._high * rule.down_factor
+        self.set_gates()
 
 
 class VolumeWindow:
     """Volume per trading minute since the open, for volume-surge alerts of one window length."""
 
-    __slots__ = ("_before", "_live_from", "_minute", "_volumes", "average", "minutes", "rules")
+    __slots__ = ("_before", "_gate", "_live_from", "_minute", "_volumes", "average", "minutes", "rules")
 
     def __init__(self, minutes: int) -> None:
         self.minutes = minutes
@@ -157,11 +215,12 @@ class VolumeWindow:
         volumes = self._volumes
         now = volumes[-1] + tick.volume
         volumes[-1] = now
-        if self.average is not None:
+        if now >= self._gate:
             for rule in self.rules:
                 if rule.armed and now >= rule.up_trigger:  # type: ignore[operator]
                     text = f"{rule.alert.describe()}: {self.current} vs average {self.average}"
                     fired.append(rule.fire(text, tick))
+            self.set_gates()
 
     def seed(self, minute: int, volume: Decimal) -> None:
         """The volume of a whole minute before the first live trade (a stored 1-minute bar)."""
@@ -194,6 +253,12 @@ class VolumeWindow:
         average, before = self.average, self._before
         for rule in self.rules:
             rule.up_trigger = None if average is None else rule.alert.value * average - before
+        self.set_gates()
+
+    def set_gates(self) -> None:
+        """The lowest trigger of an armed rule: below it no trade needs the rules judged."""
+        triggers = [r.up_trigger for r in self.rules if r.armed and r.up_trigger is not None]
+        self._gate = min(triggers) if triggers and self.average is not None else _INFINITY
 
     def rule_added(self, rule: Rule) -> None:
         self.rules.append(rule)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import pairwise
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import reference
 from tapes import at
 
+from hkdesk.alerts import windows
 from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.domain.types import Tick
@@ -72,9 +74,20 @@ def alert_sets(draw) -> list[Alert]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    alerts=alert_sets(), ticks=tapes(), cuts=st.lists(st.integers(0, 200), max_size=12), close=st.booleans()
+    alerts=alert_sets(),
+    ticks=tapes(),
+    cuts=st.lists(st.integers(0, 200), max_size=12),
+    close=st.booleans(),
+    trim=st.sampled_from([windows._TRIM_MIN, 2, 5]),
 )
-def test_fires_on_the_same_trades_as_the_reference(alerts, ticks, cuts, close) -> None:
+def test_fires_on_the_same_trades_as_the_reference(alerts, ticks, cuts, close, trim) -> None:
+    """``trim``: how short a move window's trade lists may be cut (the shipped floor is longer
+    than these tapes; a short one cuts them, and works the window out, every few trades)."""
+    with mock.patch.object(windows, "_TRIM_MIN", trim):
+        judge_like_the_reference(alerts, ticks, cuts, close)
+
+
+def judge_like_the_reference(alerts: list[Alert], ticks: list[Tick], cuts: list[int], close: bool) -> None:
     closes = {"700.HK": Decimal("100.0")} if close else {}
     expected = reference(alerts, ticks, closes)
     ev = AlertEvaluator(alerts)

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 from tapes import HALF_DAY, NEXT_DAY, Tape, alert, at, fired_at
 
+from hkdesk.alerts import windows
 from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.domain.types import Bar
 
@@ -133,3 +134,18 @@ def test_stored_minute_bars_seed_the_volume_history() -> None:
     tape.trade(at(9, 35, 1), "400.0", "2900")
     tape.trade(at(9, 35, 2), "400.0", "100")
     assert fired_at(run(ev, tape)) == [(D("400.0"), at(9, 35, 2))]
+
+
+def test_a_move_window_keeps_about_twice_its_trades_and_one_per_run_of_a_price() -> None:
+    """The window keeps its trades between the times it works them out: a long quiet day must
+    not pile them up, and a run of trades at one price is kept as one."""
+    ev = AlertEvaluator([alert("move", "50", minutes=1)])  # never fires on this tape
+    tape = Tape()
+    start = at(10, 0)
+    for i in range(20_000):  # 100 trades a second for 200 s, a new price every other trade
+        tape.trade(start + 10 * i, "400.0" if i % 4 < 2 else "400.2")
+    run(ev, tape)
+    window = ev._watches["700.HK"].moves[1]
+    runs_in_a_minute = 6000 // 2
+    assert len(window._times) == len(window._prices) <= 2 * runs_in_a_minute + windows._TRIM_MIN
+    assert len(window._times) >= runs_in_a_minute  # the last minute is all there
