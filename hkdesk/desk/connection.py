@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from nats import errors as nats_errors
 from nats.aio.client import Client
 
 from hkdesk.feed.throttle import ThrottledLog
@@ -22,6 +23,9 @@ from hkdesk.feed.throttle import ThrottledLog
 log = logging.getLogger(__name__)
 
 _USERINFO = re.compile(r"//[^@/]*@")
+_MSG_ID = "Nats-Msg-Id"
+#: The start of a header block that holds only a message id (``NATS/1.0`` and no status).
+_ID_BLOCK = b"NATS/1.0\r\nNats-Msg-Id:"
 
 
 def redact_nats_url(url: str) -> str:
@@ -96,6 +100,49 @@ class DeskClient(Client):
             if key.isprintable() and " " not in key and "\ufffd" not in key:
                 out[key] = value.strip().decode("utf-8", "replace")
         return out
+
+    async def _process_headers(self, headers: bytes) -> dict[str, str] | None:
+        """A block of just a message id (every trade and book of the stream) is read in one go."""
+        if headers and headers.startswith(_ID_BLOCK) and headers.endswith(b"\r\n\r\n"):
+            value = headers[len(_ID_BLOCK) : -4]
+            if b"\r" not in value and b"\n" not in value:
+                return {_MSG_ID: value.strip().decode("utf-8", "replace")}
+        return await super()._process_headers(headers)
+
+    async def publish_with_id(self, subject: str, payload: bytes, reply: str, msg_id: str) -> None:
+        """``publish(subject, payload, reply, {"Nats-Msg-Id": msg_id})`` with the command built in one go.
+
+        nats-py checks both subjects and every header name with regular expressions and builds
+        the header block piece by piece: some 5 µs of the desk's 16 µs per published record. The
+        desk's subjects and message ids are its own (symbol tokens, digits, ``.`` and ``:``), so
+        the bytes are put together directly; the connection checks stay nats-py's.
+        """
+        if self.is_closed:
+            raise nats_errors.ConnectionClosedError
+        if self.is_draining_pubs:
+            raise nats_errors.ConnectionDrainingError
+        size = len(payload)
+        if not self.is_connected and (
+            self._max_pending_size <= 0 or size + self._pending_data_size > self._max_pending_size
+        ):
+            raise nats_errors.OutboundBufferLimitError
+        if size > self._max_payload:
+            raise nats_errors.MaxPayloadError
+        header = b"%b %b\r\n\r\n" % (_ID_BLOCK, msg_id.encode())
+        head = len(header)
+        command = b"HPUB %b %b %d %d\r\n%b%b\r\n" % (
+            subject.encode(),
+            reply.encode(),
+            head,
+            head + size,
+            header,
+            payload,
+        )
+        self.stats["out_msgs"] += 1
+        self.stats["out_bytes"] += size
+        await self._send_command(command)
+        if self._flush_queue is not None and self._flush_queue.empty():
+            await self._flush_pending()
 
 
 async def connect_nats(

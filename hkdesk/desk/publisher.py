@@ -35,6 +35,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from hkdesk.desk.codec import book_id, encode, gap_id, tick_id
+from hkdesk.desk.connection import DeskClient
 from hkdesk.desk.latest import LatestBoard
 from hkdesk.desk.stream import StreamSizing, ensure_bucket, ensure_stream
 from hkdesk.desk.subjects import DeskNames, encode_token
@@ -60,7 +61,7 @@ class PublisherStats:
 class _Pending:
     subject: str
     payload: bytes
-    headers: dict[str, str]
+    msg_id: str
     sent_at: float
     order: int
 
@@ -82,6 +83,7 @@ class DeskPublisher:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._nc = nc
+        self._with_id = nc.publish_with_id if isinstance(nc, DeskClient) else None
         self.names = names
         self.sizing = sizing
         self.max_in_flight = max_in_flight
@@ -262,14 +264,18 @@ class DeskPublisher:
             else:
                 subject = self._book_prefix + encode_token(record.symbol)
                 msg_id = book_id(record)  # type: ignore[arg-type]
-            await self._send(_Pending(subject, encode(record), {_MSG_ID: msg_id}, 0.0, next(self._order)))
+            await self._send(_Pending(subject, encode(record), msg_id, 0.0, next(self._order)))
 
     async def _send(self, pending: _Pending) -> None:
         """Publish ``pending``; it is in flight first, so a failing publish is repeated later."""
         token = str(next(self._tokens))
         pending.sent_at = self._clock()
         self._in_flight[token] = pending
-        await self._nc.publish(pending.subject, pending.payload, self._reply_prefix + token, pending.headers)
+        reply = self._reply_prefix + token
+        if self._with_id is not None:
+            await self._with_id(pending.subject, pending.payload, reply, pending.msg_id)
+        else:
+            await self._nc.publish(pending.subject, pending.payload, reply, {_MSG_ID: pending.msg_id})
 
     async def _on_ack(self, msg: Msg) -> None:
         pending = self._in_flight.pop(msg.subject[len(self._reply_prefix) :], None)

@@ -8,10 +8,12 @@ from collections import Counter
 
 import msgspec
 import nats
+import pytest
 from deskkit import Received, UpstreamFactory, book, keys, ticks
 from support.waits import wait_until
 
-from hkdesk.desk.connection import NatsOptions
+from hkdesk.desk.codec import decode_tick, tick_id
+from hkdesk.desk.connection import NatsOptions, connect_nats
 from hkdesk.desk.demand import Demand
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.desk.feed_status import DeskFeedTimings
@@ -54,8 +56,17 @@ def desk_feed(url: str, desk: str, received: Received, desktop: str = "alice") -
     return DeskFeed(url, desk=desk, desktop_id=desktop, timings=FAST_FEED, **received.callbacks())
 
 
-async def test_publisher_stores_each_record_once_even_when_published_twice(nats_url, desk_name):
-    nc = await nats.connect(nats_url)
+async def _plain_client(url: str) -> nats.aio.client.Client:
+    return await nats.connect(url)
+
+
+async def _desk_client(url: str) -> nats.aio.client.Client:
+    return await connect_nats(NatsOptions(url))
+
+
+@pytest.mark.parametrize("connect", [_plain_client, _desk_client], ids=["nats-py publish", "desk client"])
+async def test_publisher_stores_each_record_once_even_when_published_twice(nats_url, desk_name, connect):
+    nc = await connect(nats_url)
     names = DeskNames(desk_name)
     publisher = DeskPublisher(nc, names, max_in_flight=64)
     await publisher.start()
@@ -71,6 +82,8 @@ async def test_publisher_stores_each_record_once_even_when_published_twice(nats_
     await wait_until(lambda: len(got) >= 1000, what="the stream's 1000 trades")
     await asyncio.sleep(0.3)
     assert len(got) == 1000 and follower.last_seq == 1000
+    assert [m.headers["Nats-Msg-Id"] for m in got] == [tick_id(t) for t in first]
+    assert [decode_tick(m.data) for m in got] == first
     await follower.close()
     await publisher.close()
     await nc.close()

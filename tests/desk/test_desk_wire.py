@@ -9,8 +9,10 @@ import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from nats.aio.client import Client
 
 from hkdesk.desk import codec
+from hkdesk.desk.connection import DeskClient
 from hkdesk.desk.subjects import DeskNames, SubjectError, decode_token, encode_token
 from hkdesk.domain.types import Book, Level, Tick
 
@@ -77,3 +79,39 @@ def test_message_ids_name_the_record():
     assert codec.tick_id(a) == codec.tick_id(same) != codec.tick_id(other)
     book = Book("700.HK", 5, 1_733_450_000_123)
     assert codec.book_id(book) != codec.tick_id(a)
+
+
+HEADER_BLOCKS = [
+    b"NATS/1.0\r\nNats-Msg-Id: t:700.HK:1765000000000:123456\r\n\r\n",
+    b"NATS/1.0\r\nNats-Msg-Id:   spaced  \r\n\r\n",
+    b"NATS/1.0\r\nNats-Msg-Id: a\r\nKV-Operation: DEL\r\n\r\n",
+    b"NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 5\r\nNats-Last-Stream: 9\r\n\r\n",
+    b"NATS/1.0 503\r\n\r\n",
+    b"NATS/1.0\r\nKV-Operation: PURGE\r\n\r\n",
+    b"",
+]
+
+
+@pytest.mark.parametrize("block", HEADER_BLOCKS)
+async def test_the_desk_client_reads_headers_as_nats_py_does(block):
+    assert await DeskClient()._process_headers(block) == await Client()._process_headers(block)
+
+
+async def test_a_publish_with_a_message_id_sends_what_nats_py_sends():
+    """The desk's own publish command, byte for byte the one nats-py builds for the same header."""
+    sent: list[bytes] = []
+
+    def capture(client: Client) -> Client:
+        async def send(command: bytes, priority: bool = False) -> None:
+            sent.append(command)
+
+        client._send_command = send  # type: ignore[method-assign]
+        client._status = Client.CONNECTED  # as if connected, without a server
+        client._flush_queue = None
+        return client
+
+    payload = codec.encode(Tick("700.HK", 7, 1_765_000_000_000, Decimal("400.2"), Decimal("100")))
+    msg_id = "t:700.HK:1765000000000:7"
+    await capture(DeskClient()).publish_with_id("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.1", msg_id)
+    await capture(Client()).publish("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.1", {"Nats-Msg-Id": msg_id})
+    assert len(sent) == 2 and sent[0] == sent[1]
