@@ -9,11 +9,15 @@ acknowledgements, the desk feed's consumers, ordering and batching.
 * hkdesk: a DeskServer's receive callback (scripted upstream, no database) publishes through
   DeskPublisher into the stream; each desktop is a DeskFeed applying its batches to its hub.
 
+The side that takes the trades (the raw publisher, or the desk server) runs in a child process
+(:mod:`bench.scenarios.desk_source`), as a desk server runs on its own host; the desktops run
+in this process, so with 10 or 50 of them they share this process's one thread and the
+machine's cores with each other, which a real desk's desktops do not.
+
 Latency: from the desk's receipt (``received_at``, set when the batch is handed to the desk)
-to the hub's apply, every tick, at 5,000 ticks/s over 100 symbols with 1, 10 and 50 desktops,
-all in this process (so the desktops share the machine's cores with the server, which a real
-desk's desktops do not). Throughput: a burst handed to the desk at once, until the one desktop
-has applied the last tick. Lost and duplicated ticks are counted per desktop.
+to the hub's apply, every tick, at 5,000 ticks/s over 100 symbols with 1, 10 and 50 desktops.
+Throughput: a burst handed to the desk at once, until the one desktop has applied the last
+tick. Lost and duplicated ticks are counted per desktop.
 """
 
 from __future__ import annotations
@@ -22,28 +26,19 @@ import asyncio
 import contextlib
 import socket
 import statistics
+import sys
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from bench.report import Result
+from bench.scenarios.desk_source import NATS_URL, RATE, SYMBOLS, raw_prefix
 from hkdesk.desk import codec
-from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.feed import DeskFeed
-from hkdesk.desk.leadership import LeaseTimings
-from hkdesk.desk.server import DeskServer, DeskTimings, UpstreamCallbacks
-from hkdesk.desk.subjects import DeskNames, encode_token
+from hkdesk.desk.subjects import DeskNames
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Tick
-from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedState, FeedStatus
-
-NATS_URL = "nats://127.0.0.1:4222"
-RATE = 5_000
-SYMBOLS = [f"{n}.HK" for n in range(1, 101)]
-BATCH_EVERY = 0.01  # one batch per 10 ms, like socket reads
+from hkdesk.feed.status import FeedState
 
 
 @dataclass
@@ -77,29 +72,6 @@ class Outcome:
     cpu_us: float = 0.0  # this process's CPU time per tick applied to a hub
 
 
-def _make(count: int, start_seq: int) -> list[Tick]:
-    now = int(time.time() * 1000)
-    n = len(SYMBOLS)
-    return [Tick(SYMBOLS[i % n], start_seq + i, now, Decimal("100.5"), Decimal("200")) for i in range(count)]
-
-
-async def _pace(push: Callable[[list[Tick]], None], seconds: float) -> int:
-    """Hand ``RATE`` ticks/s to ``push`` in 10 ms batches, stamped at hand-over; returns the count."""
-    per_batch = int(RATE * BATCH_EVERY)
-    started, sent = time.perf_counter(), 0
-    while (elapsed := time.perf_counter() - started) < seconds:
-        due = int(elapsed * RATE) - sent
-        if due >= per_batch:
-            batch = _make(due, sent)
-            stamp = time.time()
-            for tick in batch:
-                tick.received_at = stamp
-            push(batch)
-            sent += due
-        await asyncio.sleep(BATCH_EVERY / 2)
-    return sent
-
-
 def _outcome(desktops: list[Desktop], sent: int, seconds: float, cpu: float) -> Outcome:
     latencies = sorted(x for d in desktops for x in d.latencies)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
@@ -123,14 +95,60 @@ async def _settle(desktops: list[Desktop], sent: int, stall: float = 10.0) -> fl
     return time.monotonic()
 
 
+# ---------------------------------------------------------------------- the publishing side
+
+
+class Source:
+    """The child process that takes the trades (see :mod:`bench.scenarios.desk_source`)."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+
+    @classmethod
+    async def start(cls, mode: str, name: str, seconds: float, burst: int) -> Source:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.scenarios.desk_source",
+            mode,
+            name,
+            str(seconds),
+            str(burst),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        source = cls(proc)
+        await source._expect("ready")
+        return source
+
+    async def _expect(self, word: str) -> str:
+        line = (await asyncio.wait_for(self.proc.stdout.readline(), 60)).decode().strip()  # type: ignore[union-attr]
+        if not line.startswith(word):
+            raise RuntimeError(f"the desk benchmark's source said {line!r}, not {word!r}")
+        return line
+
+    def _say(self, word: str) -> None:
+        self.proc.stdin.write(f"{word}\n".encode())  # type: ignore[union-attr]
+
+    async def run(self) -> int:
+        """Start handing trades; returns how many were handed once it is done."""
+        self._say("go")
+        return int((await self._expect("sent")).split()[1])
+
+    async def close(self) -> None:
+        self._say("stop")
+        await self._expect("closed")
+        await asyncio.wait_for(self.proc.wait(), 30)
+
+
 # ---------------------------------------------------------------------- raw NATS
 
 
 async def raw_nats(count: int, seconds: float, burst: int = 0) -> Outcome:
     import nats
 
-    names = DeskNames(f"bench{uuid.uuid4().hex[:8]}")
-    prefix = names.kind_prefix("raw")
+    name = f"bench{uuid.uuid4().hex[:8]}"
+    prefix = raw_prefix(name)
     desktops = [Desktop() for _ in range(count)]
     subscribers = []
     for desktop in desktops:
@@ -142,25 +160,13 @@ async def raw_nats(count: int, seconds: float, burst: int = 0) -> Outcome:
         await nc.subscribe(prefix + "*", cb=on_msg)
         await nc.flush()
         subscribers.append(nc)
-    publisher = await nats.connect(NATS_URL)
-    queue: asyncio.Queue[list[Tick]] = asyncio.Queue()
-
-    async def drain() -> None:
-        while True:
-            for tick in await queue.get():
-                await publisher.publish(prefix + encode_token(tick.symbol), codec.encode(tick))
-
-    sender = asyncio.create_task(drain())
+    source = await Source.start("raw", name, seconds, burst)
     started, cpu = time.monotonic(), time.process_time()
-    if burst:
-        queue.put_nowait(_make(burst, 0))
-        sent = burst
-    else:
-        sent = await _pace(queue.put_nowait, seconds)
+    sent = await source.run()
     done = await _settle(desktops, sent)
     cpu = time.process_time() - cpu
-    sender.cancel()
-    for nc in [publisher, *subscribers]:
+    await source.close()
+    for nc in subscribers:
         await nc.close()
     return _outcome(desktops, sent, done - started if burst else 0.0, cpu)
 
@@ -168,46 +174,9 @@ async def raw_nats(count: int, seconds: float, burst: int = 0) -> Outcome:
 # ---------------------------------------------------------------------- through the desk
 
 
-class _Upstream:
-    def __init__(self, callbacks: UpstreamCallbacks) -> None:
-        self.callbacks = callbacks
-        self.status = FeedStatus(FeedState.LIVE)
-        self._closed = asyncio.Event()
-
-    def set_symbols(self, symbols) -> None:
-        pass
-
-    def set_depth_symbols(self, symbols, depth_level: int = 10) -> None:
-        pass
-
-    async def run(self) -> None:
-        await self._closed.wait()
-
-    async def close(self) -> None:
-        self._closed.set()
-
-
 async def through_desk(count: int, seconds: float, burst: int = 0) -> Outcome:
     desk = f"bench{uuid.uuid4().hex[:8]}"
-    upstreams: list[_Upstream] = []
-
-    def factory(callbacks: UpstreamCallbacks) -> _Upstream:
-        upstreams.append(_Upstream(callbacks))
-        return upstreams[-1]
-
-    server = DeskServer(
-        desk=desk,
-        nats_options=NatsOptions(NATS_URL),
-        plan=Plan("bench", symbols_per_connection=1000, connections=1, reconnect_spacing=0.0),
-        upstream_factory=factory,
-        writer=None,
-        # a long lease: with 50 desktops in this process the loop lags seconds behind, which a
-        # desk server on its own host never does
-        timings=DeskTimings(lease=LeaseTimings(ttl=30.0, refresh=1.0, poll=0.5), demand_lease=60.0),
-    )
-    server_task = asyncio.create_task(server.run())
-    while not upstreams:
-        await asyncio.sleep(0.01)
+    source = await Source.start("desk", desk, seconds, burst)
     desktops = [Desktop() for _ in range(count)]
     feeds = []
     for i, desktop in enumerate(desktops):
@@ -216,20 +185,14 @@ async def through_desk(count: int, seconds: float, burst: int = 0) -> Outcome:
         feeds.append((feed, asyncio.create_task(feed.run())))
     while any(f.status.state is not FeedState.LIVE for f, _ in feeds):
         await asyncio.sleep(0.02)
-    push = upstreams[0].callbacks.on_ticks
     started, cpu = time.monotonic(), time.process_time()
-    if burst:
-        push(_make(burst, 0))
-        sent = burst
-    else:
-        sent = await _pace(push, seconds)
+    sent = await source.run()
     done = await _settle(desktops, sent)
     cpu = time.process_time() - cpu
     for feed, task in feeds:
         await feed.close()
         await task
-    await server.close()
-    await server_task
+    await source.close()
     await _drop(DeskNames(desk))
     return _outcome(desktops, sent, done - started if burst else 0.0, cpu)
 
