@@ -2,7 +2,8 @@
 
 One service for the whole run (alerts belong to the user, not to a quote source, so they outlive
 a change of feed). The pipeline hands each live batch to :attr:`AlertService.pump`, which judges
-it on the event loop in slices; firings are written to the alert log by the recorder's worker
+it on a worker thread of its own (the evaluator is read and changed here only under the pump's
+lock); firings are written to the alert log by the recorder's worker
 thread and announced through :attr:`fired` (the window marks the row, notifies, logs). Every read
 and write of ``alerts.db`` runs on this service's own worker thread, never on the event loop.
 
@@ -92,7 +93,7 @@ class AlertService(QObject):
     async def close(self) -> None:
         """Judge what is queued, write the log, close the file (in that order)."""
         self.poll_timer.stop()
-        self.pump.flush()
+        self.pump.close()
         if self.recorder is not None:
             await self._run(self.recorder.close)
         if self.store is not None:
@@ -110,8 +111,9 @@ class AlertService(QObject):
         """Another quote source feeds the window: judge its trades afresh (sequence numbers and
         windows of the old source mean nothing there); each alert keeps its firing state."""
         self.pump.flush()
-        self.evaluator = AlertEvaluator(self.evaluator.alerts())
-        self.pump.evaluator = self.evaluator
+        with self.pump.lock:
+            self.evaluator = AlertEvaluator(self.evaluator.alerts())
+            self.pump.evaluator = self.evaluator
 
     def on_symbols(self, listener: Callable[[list[str]], None]) -> None:
         """``listener(symbols)``: the symbols with alerts, now and whenever they change."""
@@ -121,13 +123,16 @@ class AlertService(QObject):
     # ------------------------------------------------------------ reading
     def alerts(self) -> list[Alert]:
         """Every alert with its present firing state, oldest first."""
-        return sorted(self.evaluator.alerts(), key=lambda a: a.id)
+        with self.pump.lock:
+            alerts = self.evaluator.alerts()
+        return sorted(alerts, key=lambda a: a.id)
 
     def alert(self, alert_id: int) -> Alert | None:
-        return next((a for a in self.evaluator.alerts() if a.id == alert_id), None)
+        return next((a for a in self.alerts() if a.id == alert_id), None)
 
     def symbols(self) -> list[str]:
-        return sorted(self.evaluator.symbols())
+        with self.pump.lock:
+            return sorted(self.evaluator.symbols())
 
     async def log_entries(self, since: float | None = None) -> list[LogEntry]:
         if self.store is None:
@@ -135,12 +140,13 @@ class AlertService(QObject):
         return await self._run(self.store.log, since)
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
-        self.evaluator.set_previous_close(symbol, price)
+        with self.pump.lock:
+            self.evaluator.set_previous_close(symbol, price)
 
     async def seed_from(self, engine: Engine) -> None:
         """Volume surges judged at once after a restart: the stored 1-minute bars of the day the
         database last traded, for the symbols with a volume-surge alert."""
-        symbols = sorted({a.symbol for a in self.evaluator.alerts() if a.kind is Kind.VOLUME_SURGE})
+        symbols = sorted({a.symbol for a in self.alerts() if a.kind is Kind.VOLUME_SURGE})
         if not symbols:
             return
 
@@ -156,8 +162,9 @@ class AlertService(QObject):
         except Exception as exc:  # a database without tables yet, or unreadable: judged live only
             log.info("volume surges start from live trades: %s", exc)
             return
-        for symbol, bars in found.items():
-            self.evaluator.seed_minute_bars(symbol, bars)
+        with self.pump.lock:
+            for symbol, bars in found.items():
+                self.evaluator.seed_minute_bars(symbol, bars)
 
     # ------------------------------------------------------------ editing
     async def add(self, alerts: Sequence[Alert]) -> list[Alert]:
@@ -217,7 +224,8 @@ class AlertService(QObject):
         store = self._store()
         revision, alerts = await self._run(lambda: (store.revision(), store.alerts()))
         self.pump.flush()
-        self.evaluator.set_alerts(alerts)
+        with self.pump.lock:
+            self.evaluator.set_alerts(alerts)
         self._revision = revision
         self.changed.emit()
         if self._symbols_listener is not None:

@@ -87,9 +87,10 @@ async def test_alerts_fire_on_exactly_the_trades_the_rules_name(tmp_path) -> Non
         try:
             await wait_until(lambda: all(s in hub.quotes for s in SYMBOLS), 20, "a trade of every symbol")
             alerts = alerts_around(hub, closes)
-            evaluator.set_alerts(alerts)
-            for symbol, close in closes.items():
-                evaluator.set_previous_close(symbol, close)
+            with hub.pump.lock:  # the pump's worker may be judging
+                evaluator.set_alerts(alerts)
+                for symbol, close in closes.items():
+                    evaluator.set_previous_close(symbol, close)
             await asyncio.sleep(7.5)  # seven and a half trading minutes: the surge has its history
             sim.set_rate(4000)
             await wait_until(
@@ -99,7 +100,7 @@ async def test_alerts_fire_on_exactly_the_trades_the_rules_name(tmp_path) -> Non
         finally:
             await pipeline.close()
             await task
-    hub.pump.flush()
+    hub.pump.close()
     recorder.close()
 
     position = {(t.symbol, t.ts, t.seq): i for i, t in enumerate(hub.judged)}

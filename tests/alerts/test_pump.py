@@ -1,9 +1,12 @@
-"""The pump judges every batch whole and in order, a slice per loop callback, and keeps pace."""
+"""The pump judges every batch whole and in order on its worker, and hands firings to the loop."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
+from support.waits import wait_until
 from tapes import Tape, alert, at
 
 from hkdesk.alerts.evaluator import AlertEvaluator
@@ -11,13 +14,20 @@ from hkdesk.alerts.pump import AlertPump
 
 
 class SpyEvaluator(AlertEvaluator):
-    def __init__(self, alerts, log: list) -> None:
+    """Records each slice it judges and the thread that judged it; can take its time."""
+
+    def __init__(self, alerts, log: list, *, pause: float = 0.0) -> None:
         super().__init__(alerts)
         self.log = log
+        self.pause = pause
+        self.threads: set[int] = set()
 
     def evaluate(self, ticks):
         ticks = list(ticks)
-        self.log.append(("slice", len(ticks)))
+        self.threads.add(threading.get_ident())
+        if self.pause:
+            time.sleep(self.pause)
+        self.log.append(("slice", ticks[0].ts, len(ticks)))
         return super().evaluate(ticks)
 
 
@@ -28,50 +38,101 @@ def zigzag(n: int, start_ts: int, step_ms: int = 100) -> Tape:
     return tape
 
 
-def spy_pump(log: list) -> AlertPump:
-    return AlertPump(SpyEvaluator([alert("above", "400")], log), lambda events: None, slice_ticks=10)
-
-
-async def test_a_big_batch_is_judged_a_slice_per_callback_with_the_loop_running_between() -> None:
+async def test_batches_are_judged_off_the_loop_in_slices_and_in_order() -> None:
     log: list = []
-    pump = spy_pump(log)
-    pump.put(zigzag(35, at(10, 0)).ticks)
-    assert pump.pending == 35 and log == []  # nothing judged on the receive path
-    asyncio.get_running_loop().call_soon(log.append, ("other callback",))
-    for _ in range(10):
-        await asyncio.sleep(0)
-    assert log == [("slice", 10), ("other callback",), ("slice", 10), ("slice", 10), ("slice", 5)]
-    assert pump.pending == 0
-
-
-async def test_slices_grow_instead_of_the_queue_when_batches_keep_coming() -> None:
-    log: list = []
-    pump = spy_pump(log)
-    queued = []
-    for i in range(50):
-        pump.put(zigzag(100, at(10, 0) + i * 10_000).ticks)  # 100 trades per loop iteration
-        await asyncio.sleep(0)
-        queued.append(pump.pending)
-    assert max(queued) <= 5 * 100
-    assert max(n for _, n in log) <= max(queued) // 4 + 100
+    evaluator = SpyEvaluator([alert("above", "400")], log)
+    pump = AlertPump(evaluator, lambda events: None, slice_ticks=10)
+    first, second = zigzag(35, at(10, 0)).ticks, zigzag(5, at(11, 0)).ticks
+    pump.put(first)
+    pump.put(second)
     pump.flush()
-    assert pump.pending == 0 and sum(n for _, n in log) == 5000
+    assert [(ts, n) for _, ts, n in log] == [
+        (first[0].ts, 10),
+        (first[10].ts, 10),
+        (first[20].ts, 10),
+        (first[30].ts, 5),
+        (second[0].ts, 5),
+    ]
+    assert evaluator.threads and threading.get_ident() not in evaluator.threads
+    assert pump.pending == 0
+    pump.close()
 
 
-async def test_slicing_changes_nothing_that_fires() -> None:
+async def test_the_loop_runs_while_the_worker_judges() -> None:
+    log: list = []
+    slow = SpyEvaluator([alert("above", "400")], log, pause=0.05)
+    pump = AlertPump(slow, lambda events: None, slice_ticks=10)
+    pump.put(zigzag(100, at(10, 0)).ticks)  # ten slices of 50 ms
+    assert pump.pending == 100
+    ticks_of_the_loop = 0
+    while pump.pending:
+        ticks_of_the_loop += 1
+        await asyncio.sleep(0.01)
+    assert ticks_of_the_loop >= 10 and len(log) == 10
+    pump.close()
+
+
+async def test_firings_reach_the_loop_thread_in_trade_order_the_same_as_judged_in_one_go() -> None:
     tape = zigzag(3000, at(10, 0), step_ms=1000)
     rules = [alert("above", "400", repeat=1, id=1), alert("move", "0.5", minutes=1, repeat=1, id=2)]
     expected = AlertEvaluator(rules).evaluate(tape.ticks)
     got: list = []
-    pump = AlertPump(AlertEvaluator(rules), got.extend, slice_ticks=64)
+    threads: set[int] = set()
+
+    def on_events(events) -> None:
+        threads.add(threading.get_ident())
+        got.extend(events)
+
+    pump = AlertPump(AlertEvaluator(rules), on_events, slice_ticks=64)
     for i in range(0, 3000, 700):
         pump.put(tape.ticks[i : i + 700])
         await asyncio.sleep(0)
-    pump.flush()
+    await wait_until(lambda: len(got) == len(expected), what="every firing handed on")
     assert len(expected) > 20 and got == list(expected)
+    assert threads == {threading.get_ident()}
+    pump.close()
+
+
+async def test_flush_hands_on_the_firings_before_it_returns() -> None:
+    tape = zigzag(70, at(10, 0))
+    got: list = []
+    pump = AlertPump(AlertEvaluator([alert("above", "400", repeat=1)]), got.extend)
+    pump.put(tape.ticks)
+    pump.flush()
+    assert [e.ts for e in got] == [tape.ticks[6].ts]
+    pump.close()
+
+
+async def test_a_failing_slice_is_logged_and_the_next_batches_are_judged(caplog) -> None:
+    class Flaky(AlertEvaluator):
+        calls = 0
+
+        def evaluate(self, ticks):
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise ValueError("a bad trade")
+            return super().evaluate(ticks)
+
+    got: list = []
+    pump = AlertPump(Flaky([alert("above", "400")]), got.extend)
+    pump.put(zigzag(7, at(10, 0)).ticks)
+    pump.put(zigzag(7, at(10, 5)).ticks)
+    pump.flush()
+    assert len(got) == 1 and got[0].ts == at(10, 5) + 600
+    assert "could not be judged" in caplog.text
+    pump.close()
 
 
 async def test_an_evaluator_without_alerts_is_not_fed() -> None:
     pump = AlertPump(AlertEvaluator(), lambda events: None)
     pump.put(zigzag(5, at(10, 0)).ticks)
     assert pump.pending == 0
+    pump.close()
+
+
+async def test_close_stops_the_worker() -> None:
+    pump = AlertPump(AlertEvaluator([alert("above", "400")]), lambda events: None)
+    pump.put(zigzag(5, at(10, 0)).ticks)
+    worker = pump._thread
+    pump.close()
+    assert worker is not None and not worker.is_alive() and pump.pending == 0
