@@ -118,7 +118,11 @@ class Source:
             stdout=asyncio.subprocess.PIPE,
         )
         source = cls(proc)
-        await source._expect("ready")
+        try:
+            await source._expect("ready")
+        except BaseException:
+            await source.kill()
+            raise
         return source
 
     async def _expect(self, word: str) -> str:
@@ -136,9 +140,20 @@ class Source:
         return int((await self._expect("sent")).split()[1])
 
     async def close(self) -> None:
-        self._say("stop")
-        await self._expect("closed")
-        await asyncio.wait_for(self.proc.wait(), 30)
+        """Let the child close its connections; killed if it cannot."""
+        if self.proc.returncode is None:
+            try:
+                self._say("stop")
+                await self._expect("closed")
+                await asyncio.wait_for(self.proc.wait(), 30)
+            except (OSError, RuntimeError, TimeoutError):
+                pass
+        await self.kill()
+
+    async def kill(self) -> None:
+        if self.proc.returncode is None:
+            self.proc.kill()
+            await self.proc.wait()
 
 
 # ---------------------------------------------------------------------- raw NATS
@@ -161,13 +176,15 @@ async def raw_nats(count: int, seconds: float, burst: int = 0) -> Outcome:
         await nc.flush()
         subscribers.append(nc)
     source = await Source.start("raw", name, seconds, burst)
-    started, cpu = time.monotonic(), time.process_time()
-    sent = await source.run()
-    done = await _settle(desktops, sent)
-    cpu = time.process_time() - cpu
-    await source.close()
-    for nc in subscribers:
-        await nc.close()
+    try:
+        started, cpu = time.monotonic(), time.process_time()
+        sent = await source.run()
+        done = await _settle(desktops, sent)
+        cpu = time.process_time() - cpu
+    finally:
+        await source.close()
+        for nc in subscribers:
+            await nc.close()
     return _outcome(desktops, sent, done - started if burst else 0.0, cpu)
 
 
@@ -179,21 +196,26 @@ async def through_desk(count: int, seconds: float, burst: int = 0) -> Outcome:
     source = await Source.start("desk", desk, seconds, burst)
     desktops = [Desktop() for _ in range(count)]
     feeds = []
-    for i, desktop in enumerate(desktops):
-        feed = DeskFeed(NATS_URL, desk=desk, desktop_id=f"d{i}", on_ticks=desktop.apply)
-        feed.set_symbols(SYMBOLS)
-        feeds.append((feed, asyncio.create_task(feed.run())))
-    while any(f.status.state is not FeedState.LIVE for f, _ in feeds):
-        await asyncio.sleep(0.02)
-    started, cpu = time.monotonic(), time.process_time()
-    sent = await source.run()
-    done = await _settle(desktops, sent)
-    cpu = time.process_time() - cpu
-    for feed, task in feeds:
-        await feed.close()
-        await task
-    await source.close()
-    await _drop(DeskNames(desk))
+    try:
+        for i, desktop in enumerate(desktops):
+            feed = DeskFeed(NATS_URL, desk=desk, desktop_id=f"d{i}", on_ticks=desktop.apply)
+            feed.set_symbols(SYMBOLS)
+            feeds.append((feed, asyncio.create_task(feed.run())))
+        give_up = time.monotonic() + 120
+        while any(f.status.state is not FeedState.LIVE for f, _ in feeds):
+            if time.monotonic() > give_up:
+                raise RuntimeError("the desktops did not go live behind the benchmark's desk in 120 s")
+            await asyncio.sleep(0.02)
+        started, cpu = time.monotonic(), time.process_time()
+        sent = await source.run()
+        done = await _settle(desktops, sent)
+        cpu = time.process_time() - cpu
+    finally:
+        for feed, task in feeds:
+            await feed.close()
+            await task
+        await source.close()
+        await _drop(DeskNames(desk))
     return _outcome(desktops, sent, done - started if burst else 0.0, cpu)
 
 

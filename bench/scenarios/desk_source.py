@@ -130,6 +130,9 @@ async def main(mode: str, name: str, seconds: float, burst: int) -> None:
         )
         server_task = loop.create_task(server.run())
         while not upstreams:
+            if server_task.done():  # it could not start (no NATS, no JetStream): say why and stop
+                server_task.result()
+                raise RuntimeError("the desk server stopped before it took an upstream")
             await asyncio.sleep(0.01)
         push = upstreams[0].callbacks.on_ticks
 

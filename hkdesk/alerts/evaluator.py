@@ -278,6 +278,12 @@ class AlertEvaluator:
                     w.refresh()
             if price >= w.rise_level or price <= w.fall_level:
                 w.judge_levels(t, fired)
+        return self.take_fired()
+
+    def take_fired(self) -> Sequence[AlertEvent]:
+        """The firings of the batch being judged, emptied (also after a batch that raised: its
+        alerts are spent and must still be told)."""
+        fired = self._fired
         if not fired:
             return _NO_EVENTS
         events = tuple(fired)

@@ -69,10 +69,11 @@ class AlertPump:
         self._delivery_scheduled = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
+        self._closed = False
 
     def put(self, ticks: list[Tick]) -> None:
         """Queue a batch (the list is kept, not copied: the feed hands over a new one each time)."""
-        if not ticks or not self.evaluator:
+        if not ticks or self._closed or not self.evaluator:
             return
         if self._thread is None:
             self._start()
@@ -95,8 +96,9 @@ class AlertPump:
         self._deliver()
 
     def close(self) -> None:
-        """Judge what is queued, hand it on and stop the worker."""
+        """Judge what is queued, hand it on and stop the worker; later batches are not judged."""
         self.flush()
+        self._closed = True
         thread, self._thread = self._thread, None
         if thread is not None:
             self._queue.put(None)
@@ -110,25 +112,33 @@ class AlertPump:
         self._thread.start()
 
     def _work(self) -> None:
-        get, lock = self._queue.get, self.lock
+        get = self._queue.get
         while (item := get()) is not None:
             if isinstance(item, threading.Event):
                 item.set()
                 continue
-            size, step = len(item), self.slice_ticks
-            for start in range(0, size, step):
-                part = item if start == 0 and size <= step else item[start : start + step]
+            try:
+                self._judge(item)
+            except Exception:  # the worker must outlive any batch: flush() waits on it
+                log.exception("alerts: a batch of %d trades could not be judged", len(item))
+
+    def _judge(self, batch: list[Tick]) -> None:
+        lock = self.lock
+        size, step = len(batch), self.slice_ticks
+        for start in range(0, size, step):
+            part = batch if start == 0 and size <= step else batch[start : start + step]
+            with lock:
                 try:
-                    with lock:
-                        events = self.evaluator.evaluate(part)
+                    events = self.evaluator.evaluate(part)
                 except Exception:
-                    log.exception("alerts: a batch of %d trades could not be judged", len(part))
-                    events = ()
-                self._judged += len(part)
-                if events:
-                    self._hand_on(events)
-                if YIELD_S:
-                    time.sleep(YIELD_S)
+                    log.exception("alerts: a slice of %d trades could not be judged", len(part))
+                    # what fired before the failure is spent in the evaluator: it is still told
+                    events = self.evaluator.take_fired()
+            if events:
+                self._hand_on(events)
+            self._judged += len(part)  # after the hand-on: pending 0 means every firing is queued
+            if YIELD_S:
+                time.sleep(YIELD_S)
 
     def _hand_on(self, events: Sequence[AlertEvent]) -> None:
         """On the worker: queue firings for the loop's thread, waking it once for all queued."""
@@ -139,6 +149,7 @@ class AlertPump:
                 self._loop.call_soon_threadsafe(self._deliver)  # type: ignore[union-attr]
             except RuntimeError:  # the loop is closed: nobody is left to tell
                 self._fired.clear()
+                self._delivery_scheduled = False
 
     def _deliver(self) -> None:
         # The flag is cleared before the queue is read: a firing queued after that read schedules

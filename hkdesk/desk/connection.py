@@ -117,6 +117,8 @@ class DeskClient(Client):
         desk's subjects and message ids are its own (symbol tokens, digits, ``.`` and ``:``), so
         the bytes are put together directly; the connection checks stay nats-py's.
         """
+        if not subject:
+            raise nats_errors.BadSubjectError
         if self.is_closed:
             raise nats_errors.ConnectionClosedError
         if self.is_draining_pubs:

@@ -136,3 +136,32 @@ async def test_close_stops_the_worker() -> None:
     worker = pump._thread
     pump.close()
     assert worker is not None and not worker.is_alive() and pump.pending == 0
+
+
+class Exploding:
+    """A trade of a watched symbol that breaks the evaluator half-way through a slice."""
+
+    symbol = "700.HK"
+
+    @property
+    def ts(self) -> int:
+        raise RuntimeError("a broken trade")
+
+
+async def test_firings_before_a_failure_in_the_same_slice_are_still_handed_on(caplog) -> None:
+    tape = zigzag(7, at(10, 0))
+    got: list = []
+    pump = AlertPump(AlertEvaluator([alert("above", "400")]), got.extend)
+    pump.put([*tape.ticks, Exploding()])  # type: ignore[list-item]
+    pump.flush()
+    assert [e.ts for e in got] == [tape.ticks[6].ts]  # fired, spent, and told
+    assert "could not be judged" in caplog.text
+    pump.close()
+
+
+async def test_nothing_is_judged_after_close() -> None:
+    log: list = []
+    pump = AlertPump(SpyEvaluator([alert("above", "400")], log), lambda events: None)
+    pump.close()
+    pump.put(zigzag(5, at(10, 0)).ticks)
+    assert pump._thread is None and pump.pending == 0 and log == []
