@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
@@ -26,6 +27,16 @@ FONT_ZOOM_RANGE = (0.7, 2.0)
 def _key_part(name: str) -> str:
     """A list's name as one INI key (``/`` would open a group; QSettings escapes the rest)."""
     return name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+
+
+@dataclass(frozen=True)
+class SavedChart:
+    """A chart window as the app left it: what it showed, the group it followed, where it was."""
+
+    symbol: str
+    group: str
+    interval: str
+    geometry: QByteArray | None
 
 
 class AppSettings(QObject):
@@ -248,6 +259,46 @@ class AppSettings(QObject):
     def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self.q.setValue("window/geometry", geometry)
         self.q.setValue("window/state", state)
+
+    def chart_windows(self) -> list[SavedChart]:
+        """The chart windows open when the app last closed, oldest first."""
+        q, out = self.q, []
+        for i in range(q.beginReadArray("charts")):
+            q.setArrayIndex(i)
+            symbol, group, interval, geometry = (
+                q.value(k) for k in ("symbol", "group", "interval", "geometry")
+            )
+            if isinstance(symbol, str) and symbol:
+                out.append(
+                    SavedChart(
+                        symbol,
+                        group if isinstance(group, str) else "",
+                        interval if isinstance(interval, str) else "",
+                        geometry if isinstance(geometry, QByteArray) else None,
+                    )
+                )
+        q.endArray()
+        return out
+
+    def save_chart_windows(self, charts: list[SavedChart], main_group: str) -> None:
+        q = self.q
+        q.remove("charts")
+        q.beginWriteArray("charts", len(charts))
+        for i, chart in enumerate(charts):
+            q.setArrayIndex(i)
+            q.setValue("symbol", chart.symbol)
+            q.setValue("group", chart.group)
+            q.setValue("interval", chart.interval)
+            if chart.geometry is not None:
+                q.setValue("geometry", chart.geometry)
+        q.endArray()
+        q.setValue("window/link_group", main_group)
+
+    @property
+    def main_link_group(self) -> str | None:
+        """The main window's link group when the app last closed (None: never saved)."""
+        value = self.q.value("window/link_group")
+        return value if isinstance(value, str) else None
 
     def header_state(self) -> QByteArray | None:
         """The watchlist's columns as saved before each list kept its own (read once, for a list

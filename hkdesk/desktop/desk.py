@@ -148,6 +148,8 @@ class Desk:
             self.universe.update({k: v for k, v in looked_up.items() if k not in self.universe})
             self.window.model.set_symbols(self.window.model.symbols())
         self.window.start_timers()
+        settings = self.window.settings
+        self.window.tools.charts.restore(settings.chart_windows(), settings.main_link_group)
         quit_after = getattr(self.options, "quit_after", None)
         if quit_after is not None:
             self._quit_handle = loop.call_later(max(0.0, float(quit_after)), self.request_quit)

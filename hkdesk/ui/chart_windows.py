@@ -8,15 +8,17 @@ its row when the list has it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject
 
+from hkdesk.app.settings import SavedChart
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import SymbolInfo
+from hkdesk.ui.chart import INTERVALS
 from hkdesk.ui.chart_window import ChartWindow
 from hkdesk.ui.colours import Palette
-from hkdesk.ui.link_groups import MAIN_GROUP, LinkChip, LinkGroups
+from hkdesk.ui.link_groups import GROUPS, MAIN_GROUP, UNLINKED, LinkChip, LinkGroups
 from hkdesk.ui.symbol_panels import DayReads, SymbolPanels
 
 MAIN = "main"
@@ -89,6 +91,25 @@ class ChartWindows(QObject):
         w.raise_()
         self._ladders()
         return w
+
+    def saved(self) -> list[SavedChart]:
+        """The open chart windows, for the next start."""
+        return [
+            SavedChart(w.symbol, w.group, w.chart.mode, w.saveGeometry()) for w in self.windows if w.symbol
+        ]
+
+    def restore(self, charts: Sequence[SavedChart], main_group: str | None) -> None:
+        """Open the chart windows of the last run again, each on its symbol, group, interval and
+        place, and put the main window back in its group (a group or interval not known to this
+        version is left at the default)."""
+        if main_group is not None and (main_group in GROUPS or main_group == UNLINKED):
+            self.main_chip.show_group(main_group)
+        for chart in charts:
+            w = self.open(chart.symbol, chart.group if chart.group in GROUPS else UNLINKED)
+            if chart.interval in INTERVALS and chart.interval != w.chart.mode:
+                w.chart.set_mode(chart.interval)
+            if chart.geometry is not None:
+                w.restoreGeometry(chart.geometry)
 
     def _chosen(self, w: ChartWindow, symbol: str) -> None:
         self.links.publish(w.group, symbol, w)

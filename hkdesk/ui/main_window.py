@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
+        charts = self.tools.charts
+        self.settings.save_chart_windows(charts.saved(), charts.main_chip.group)
         self.tools.columns.save(self.watchlists.current)
         self.settings.sync()
 

@@ -39,6 +39,12 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
         await wait_until(lambda: tencent.trades >= 40, timeout=15, what="40 Tencent trades")
         win.dock_log.hide()
         win.watchlist.view.setColumnWidth(Col.TURNOVER, 123)
+        charts = win.tools.charts
+        charts.main_chip.choose("blue")
+        hsbc = charts.open("5.HK", "green")
+        hsbc.chart.set_mode("5m")
+        hsbc.resize(900, 420)  # a new chart window opens at 1100 x 640
+        charts.open("9988.HK")  # not linked, intraday
     finally:
         await first.close()
     engine = make_engine(db)
@@ -52,6 +58,16 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
         # dock layout and column widths come back (offscreen, the geometry is clamped to the screen)
         assert not win.dock_log.isVisibleTo(win)
         assert win.watchlist.view.columnWidth(Col.TURNOVER) == 123
+        # the chart windows come back on their symbols, groups and intervals, and the main
+        # window in its group
+        charts = win.tools.charts
+        assert [(w.symbol, w.group, w.chart.mode) for w in charts.windows] == [
+            ("5.HK", "green", "5m"),
+            ("9988.HK", "", "Intraday"),
+        ]
+        # its place and size (offscreen, the width is kept within the screen)
+        assert charts.windows[0].height() == 420 and charts.windows[0].width() <= 900
+        assert charts.main_chip.group == "blue"
         # the chart is full again: every stored trade of today, then live ones on top
         await wait_until(
             lambda: win.chart.ticks.n >= stored, timeout=10, what="today's stored trades on the chart"
