@@ -20,6 +20,9 @@ from hkdesk.ui.link_groups import LinkChip
 from hkdesk.ui.symbol_panels import DayReads, SymbolPanels
 from hkdesk.ui.symbol_search import SymbolSearchBox
 
+#: The depth ladder's and time & sales' width in a new chart window (the main window's docks).
+SIDE_WIDTH = 320
+
 
 class ChartWindow(QWidget):
     #: A symbol chosen here (typed in the search box): (window, symbol).
@@ -63,6 +66,9 @@ class ChartWindow(QWidget):
         body.addWidget(side)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
+        # the chart's size hint is wide: left to it, the ladder got its minimum, ~130 px, and
+        # its levels, prices and the spread line ran into each other
+        body.setSizes([SIDE_WIDTH * 3, SIDE_WIDTH])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)

@@ -3,6 +3,7 @@ columns per list, and the context menus of rows, header, chart and time & sales.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from support.offline import offline_window
 from hkdesk.app.settings import AppSettings, _key_part
 from hkdesk.domain.types import Tick
 from hkdesk.ui.alert_dialog import AlertDialog
-from hkdesk.ui.chart_window import ChartWindow
+from hkdesk.ui.chart_window import SIDE_WIDTH, ChartWindow
 from hkdesk.ui.export_dialog import ExportDialog
 from hkdesk.ui.shortcuts import KEYS, PANEL_KEYS, ShortcutsDialog
 from hkdesk.ui.watchlist_rows import FACT_COLUMNS, OPTIONAL, Col
@@ -59,7 +60,12 @@ async def test_keys_move_through_the_list_and_enter_opens_a_chart_window(qtbot, 
         windows = win.tools.charts.windows
         assert len(windows) == 1 and isinstance(windows[0], ChartWindow)
         assert windows[0].symbol == before and windows[0].chart.symbol == before
+        await asyncio.sleep(0.05)  # laid out
+        # the ladder and the tape get a quarter of the window (they had the chart's leftovers,
+        # some 150 px, where levels, prices and the spread line ran into each other)
+        ladder = windows[0].panels.depth.width()
         windows[0].close()
+        assert ladder >= SIDE_WIDTH * 0.8
         assert win.tools.charts.windows == []
 
 
