@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
 
 from hkdesk.app.settings import SavedChart
 from hkdesk.domain.quotes import QuoteHub
@@ -35,12 +35,15 @@ class ChartWindows(QObject):
         equip: Callable[[SymbolPanels], None],
         main_follows: Callable[[str], None],
         ladders_changed: Callable[[list[str]], None],
+        history_changed: SignalInstance,
         parent: QObject,
     ) -> None:
         """``equip(panels)`` gives a window's chart its menus and overlays; ``main_follows(symbol)``
         shows a symbol in the main window; ``ladders_changed(symbols)``: the symbols shown with a
-        depth ladder (they stream ten levels)."""
+        depth ladder (they stream ten levels); ``history_changed(symbol)``: a symbol's stored day
+        changed (minutes filled from the provider), so a window showing it reads it again."""
         super().__init__(parent)
+        self._history_changed = history_changed
         self._hub = hub
         self._palette = palette
         self._reads = reads
@@ -82,6 +85,7 @@ class ChartWindows(QObject):
             self.parent(),
         )
         self._equip(w.panels)
+        self._history_changed.connect(w.panels.reload)
         w.symbol_chosen.connect(lambda win, sym: self._chosen(win, sym))
         w.group_changed.connect(lambda win, g: self._regrouped(win, g))
         w.closed.connect(self._closed)

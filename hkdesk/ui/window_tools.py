@@ -86,6 +86,7 @@ class WindowTools(QObject):
             self.equip,
             self._main_follows,
             win.market.set_ladders,
+            win.market.filler.history_changed,
             win,  # type: ignore[arg-type]
         )
         win.watchlist.top.insertWidget(0, self.charts.main_chip)

@@ -64,7 +64,13 @@ async def test_keys_move_through_the_list_and_enter_opens_a_chart_window(qtbot, 
         # the ladder and the tape get a quarter of the window (they had the chart's leftovers,
         # some 150 px, where levels, prices and the spread line ran into each other)
         ladder = windows[0].panels.depth.width()
+        # minutes filled from the provider for its symbol: the window reads its day again, as the
+        # main chart does (it drew a straight line across the hole it had opened with)
+        loading = windows[0].panels._history_task
+        win.market.filler.history_changed.emit(before)
+        reloaded = windows[0].panels._history_task is not loading
         windows[0].close()
+        assert reloaded
         assert ladder >= SIDE_WIDTH * 0.8
         assert win.tools.charts.windows == []
 
