@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
@@ -36,6 +36,7 @@ class ChartWindow(QWidget):
         hub: QuoteHub,
         palette: Palette,
         reads: DayReads,
+        history_changed: SignalInstance,
         universe: dict[str, SymbolInfo],
         title_of: Callable[[str], str],
         group: str,
@@ -46,7 +47,7 @@ class ChartWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._universe = universe
         self._title_of = title_of
-        self.panels = SymbolPanels(hub, palette, reads, self)
+        self.panels = SymbolPanels(hub, palette, reads, history_changed, self)
         self.chart = self.panels.chart
         self.chip = LinkChip(group)
         self.chip.group_chosen.connect(lambda g: self.group_changed.emit(self, g))

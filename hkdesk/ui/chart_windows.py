@@ -79,13 +79,13 @@ class ChartWindows(QObject):
             self._hub,
             self._palette(),
             self._reads,
+            self._history_changed,
             self._universe,
             self._title_of,
             group,
             self.parent(),
         )
         self._equip(w.panels)
-        self._history_changed.connect(w.panels.reload)
         w.symbol_chosen.connect(lambda win, sym: self._chosen(win, sym))
         w.group_changed.connect(lambda win, g: self._regrouped(win, g))
         w.closed.connect(self._closed)

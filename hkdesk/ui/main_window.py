@@ -95,8 +95,7 @@ class MainWindow(QMainWindow):
         hub = market.hub
         self.model = WatchlistModel(hub, universe, self.palette_, parent=self)
         self.watchlist = WatchlistPanel(self.model, universe)
-        self.panels = SymbolPanels(hub, self.palette_, market.reads, self)
-        market.filler.history_changed.connect(self.panels.reload)
+        self.panels = SymbolPanels(hub, self.palette_, market.reads, market.filler.history_changed, self)
         self.chart, self.depth = self.panels.chart, self.panels.depth
         self.tape_model, self.tape = self.panels.tape_model, self.panels.tape
         self.indices = IndexStrip(hub, universe, self.palette_)

@@ -14,7 +14,7 @@ import time
 from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from hkdesk.domain.bars import DAY, bar_start
 from hkdesk.domain.day_holes import Hole
@@ -54,11 +54,15 @@ class SymbolPanels(QObject):
         hub: QuoteHub,
         palette: Palette,
         reads: DayReads,
+        history_changed: SignalInstance,
         parent: QObject,
     ) -> None:
+        """``history_changed(symbol)``: a symbol's stored day changed (minutes filled from the
+        provider); the panels read it again when they show that symbol."""
         super().__init__(parent)
         self._hub = hub
         self._reads = reads
+        history_changed.connect(self.reload)
         self.symbol: str | None = None
         self.chart = ChartPanel(palette)
         self.holes = ChartHoles(self.chart, palette)

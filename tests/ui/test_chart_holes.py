@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from support.waits import wait_until
 
 from hkdesk.app.store_reads import StoreReads
@@ -38,6 +38,12 @@ def label_of(region: pg.LinearRegionItem) -> str:
     return labels[0].toPlainText() if labels else ""
 
 
+class Filler(QObject):
+    """Tells the panels when a symbol's stored day changed (the app's DayFiller)."""
+
+    history_changed = Signal(str)
+
+
 async def test_holes_are_marked_until_the_day_is_whole(qapp, tmp_path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'day.db'}")
     writer = BatchWriter(engine, spill_dir=tmp_path / "spill")
@@ -50,9 +56,9 @@ async def test_holes_are_marked_until_the_day_is_whole(qapp, tmp_path) -> None:
     hub.apply_ticks(ticks[-1:])
     fill = {SYM: DayFill.PENDING}
     executor = ThreadPoolExecutor(1)
-    owner = QObject()
+    owner = Filler()
     reads = StoreReads(hub, executor, lambda: engine, fill.__getitem__)
-    panels = SymbolPanels(hub, make_palette(), reads, owner)
+    panels = SymbolPanels(hub, make_palette(), reads, owner.history_changed, owner)
     chart = panels.chart
     try:
         panels.show(SYM, "700 Tencent", is_index=False)
