@@ -135,7 +135,7 @@ async def session(
         plan=WINDOW_PLAN,
     )
     service = desk.alerts
-    evaluator = service.evaluator = service.pump.evaluator = TimedEvaluator([])
+    evaluator = service.pump.evaluator = TimedEvaluator([])
     fired: list[int] = []
     service.fired.connect(lambda events: fired.append(len(events)))
     batches: list[int] = []

@@ -39,12 +39,10 @@ from decimal import Decimal
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.alerts.rule import NEVER, AlertEvent, Rule
 from hkdesk.alerts.trading_time import HOUR_MS, TradingDay, day_of
-from hkdesk.alerts.windows import MoveWindow, VolumeWindow
+from hkdesk.alerts.windows import INFINITY, MINUS_INFINITY, MoveWindow, VolumeWindow
 from hkdesk.domain.types import Bar, Tick
 
 _NO_EVENTS: tuple[AlertEvent, ...] = ()
-_INFINITY = Decimal("Infinity")
-_MINUS_INFINITY = Decimal("-Infinity")
 _RISING = (Kind.ABOVE, Kind.CHANGE_ABOVE)
 _FALLING = (Kind.BELOW, Kind.CHANGE_BELOW)
 
@@ -117,8 +115,8 @@ class _Watch:
         """Recompute the levels that gate the per-trade checks, after any rule changed state."""
         rise = [r.level for r in self.rising if r.armed and r.level is not None]
         fall = [r.level for r in self.falling if r.armed and r.level is not None]
-        self.rise_level = min(rise) if rise else _INFINITY
-        self.fall_level = max(fall) if fall else _MINUS_INFINITY
+        self.rise_level = min(rise) if rise else INFINITY
+        self.fall_level = max(fall) if fall else MINUS_INFINITY
         self.next_rearm = min((r.rearm_at for r in self.rules if not r.armed), default=NEVER)
         for window in self.windows:
             window.set_gates()

@@ -34,8 +34,9 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _LOOKBACK = Decimal(SURGE_LOOKBACK)
-_INFINITY = Decimal("Infinity")
-_MINUS_INFINITY = Decimal("-Infinity")
+#: Gates and levels that no price passes (no armed rule behind them).
+INFINITY = Decimal("Infinity")
+MINUS_INFINITY = Decimal("-Infinity")
 #: A move window's trade lists are never cut shorter than this.
 _TRIM_MIN = 256
 
@@ -101,19 +102,19 @@ class MoveWindow:
     def set_gates(self) -> None:
         """The prices past which an armed rule may fire (after ``_lo``/``_hi`` or arming changed)."""
         lo, hi = self._lo, self._hi
-        up, down = _INFINITY, _MINUS_INFINITY
-        if lo is not None and hi is not None:
-            for rule in self.rules:
-                if rule.armed:
-                    up = min(up, lo * rule.up_factor)
-                    if rule.down_factor > 0:  # else no positive price is ever that far down
-                        down = max(down, hi * rule.down_factor)
-        self._up_gate, self._down_gate = up, down
-        if lo is None or hi is None:
-            self._band_lo, self._band_hi = _INFINITY, _MINUS_INFINITY  # empty: nothing is inside
-        else:
-            self._band_lo, self._band_hi = max(lo, down), min(hi, up)
         self._clear = None
+        if lo is None or hi is None:  # no trade yet: nothing is inside the band, nothing past a gate
+            self._up_gate, self._down_gate = INFINITY, MINUS_INFINITY
+            self._band_lo, self._band_hi = INFINITY, MINUS_INFINITY
+            return
+        up, down = INFINITY, MINUS_INFINITY
+        for rule in self.rules:
+            if rule.armed:
+                up = min(up, lo * rule.up_factor)
+                if rule.down_factor > 0:  # else no positive price is ever that far down
+                    down = max(down, hi * rule.down_factor)
+        self._up_gate, self._down_gate = up, down
+        self._band_lo, self._band_hi = max(lo, down), min(hi, up)
 
     def judge(self, t: int, tick: Tick, fired: list[AlertEvent]) -> None:
         """Take a trade at trading time ``t`` (never before the last one's) and fire the rules it meets."""
@@ -258,7 +259,7 @@ class VolumeWindow:
     def set_gates(self) -> None:
         """The lowest trigger of an armed rule: below it no trade needs the rules judged."""
         triggers = [r.up_trigger for r in self.rules if r.armed and r.up_trigger is not None]
-        self._gate = min(triggers) if triggers and self.average is not None else _INFINITY
+        self._gate = min(triggers) if triggers and self.average is not None else INFINITY
 
     def rule_added(self, rule: Rule) -> None:
         self.rules.append(rule)

@@ -58,8 +58,7 @@ class AlertService(QObject):
     def __init__(self, config_dir: Path, *, poll_ms: int = POLL_MS, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.config_dir = Path(config_dir)
-        self.evaluator = AlertEvaluator()
-        self.pump = AlertPump(self.evaluator, self._on_events)
+        self.pump = AlertPump(AlertEvaluator(), self._on_events)
         self.store: AlertStore | None = None
         self.recorder: FiringRecorder | None = None
         #: Why the alerts file cannot be used, in words (empty when it can).
@@ -112,8 +111,7 @@ class AlertService(QObject):
         windows of the old source mean nothing there); each alert keeps its firing state."""
         self.pump.flush()
         with self.pump.lock:
-            self.evaluator = AlertEvaluator(self.evaluator.alerts())
-            self.pump.evaluator = self.evaluator
+            self.pump.evaluator = AlertEvaluator(self.evaluator.alerts())
 
     def on_symbols(self, listener: Callable[[list[str]], None]) -> None:
         """``listener(symbols)``: the symbols with alerts, now and whenever they change."""
@@ -121,6 +119,11 @@ class AlertService(QObject):
         listener(self.symbols())
 
     # ------------------------------------------------------------ reading
+    @property
+    def evaluator(self) -> AlertEvaluator:
+        """The pump's evaluator: read or change it only under ``pump.lock``."""
+        return self.pump.evaluator
+
     def alerts(self) -> list[Alert]:
         """Every alert with its present firing state, oldest first."""
         with self.pump.lock:
