@@ -170,10 +170,15 @@ class AlertsPanel(QWidget):
         self._later.setSingleShot(True)
         self._later.setInterval(REFRESH_MS)
         self._later.timeout.connect(self._refresh)
-        service.changed.connect(lambda: self._changed("alerts"))
+        # a bound method, not a lambda: Qt then drops the connection when this panel is deleted,
+        # while the service (closed after the window) may still announce a change
+        service.changed.connect(self._alerts_changed)
         self.show_alerts()
 
     # ------------------------------------------------------------ showing
+    def _alerts_changed(self) -> None:
+        self._changed("alerts")
+
     def _changed(self, what: str) -> None:
         """Alerts fire in bursts: redraw at most every REFRESH_MS, and only while shown."""
         self._stale.add(what)
