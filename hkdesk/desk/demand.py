@@ -21,9 +21,8 @@ from dataclasses import dataclass
 
 import msgspec
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 
-from hkdesk.desk.follower import StartAt, StreamFollower, ack_info
+from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg, ack_info
 from hkdesk.desk.subjects import check_name, encode_token
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
 from hkdesk.feed.plans import Plan
@@ -138,7 +137,7 @@ class DemandBoard:
                 await self._sweeper
         await self._follower.close()
 
-    def _on_msgs(self, msgs: list[Msg]) -> None:
+    def _on_msgs(self, msgs: list[StreamMsg]) -> None:
         now, wall = self._clock(), self._wall()
         for msg in msgs:
             key = msg.subject[len(self._prefix) :]

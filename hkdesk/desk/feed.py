@@ -25,13 +25,12 @@ from datetime import UTC, datetime
 
 import msgspec
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 
 from hkdesk.desk.codec import decode_book, decode_gap, decode_latest, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
-from hkdesk.desk.follower import StartAt, StreamFollower
+from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg
 from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
 from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Book, Gap, Tick
@@ -243,7 +242,7 @@ class DeskFeed:
 
     # ------------------------------------------------------------------ receive path
 
-    def _on_trade_msgs(self, msgs: list[Msg]) -> None:
+    def _on_trade_msgs(self, msgs: list[StreamMsg]) -> None:
         start = len(self.names.kind_prefix("trade"))
         watched = self._trade_tokens
         ticks: list[Tick] = []
@@ -263,7 +262,7 @@ class DeskFeed:
             stats.ticks += len(ticks)
             self._deliver(self._on_ticks, ticks)
 
-    def _deliver_gap(self, msg: Msg) -> None:
+    def _deliver_gap(self, msg: StreamMsg) -> None:
         try:
             gap = decode_gap(msg.data)
         except _BAD as exc:
@@ -290,7 +289,7 @@ class DeskFeed:
                 ),
             )
 
-    def _on_book_msgs(self, msgs: list[Msg]) -> None:
+    def _on_book_msgs(self, msgs: list[StreamMsg]) -> None:
         start = len(self.names.kind_prefix("book"))
         watched = self._depth_tokens
         books: list[Book] = []
@@ -302,7 +301,7 @@ class DeskFeed:
                     self.stats.bad_frames[exc.__class__.__name__] += 1
         self._hand_books(books)
 
-    def _on_latest(self, msgs: list[Msg]) -> None:
+    def _on_latest(self, msgs: list[StreamMsg]) -> None:
         start = len(f"$KV.{self.names.latest_bucket}.")
         books: list[Book] = []
         for msg in msgs:

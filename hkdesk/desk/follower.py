@@ -9,7 +9,9 @@ consumer and creates a new one at the next stream sequence. Messages at or below
 sequence are skipped, so an overlap between the old and the new consumer delivers nothing
 twice. The server removes an abandoned consumer by itself once nobody listens.
 
-Messages are handed on in batches: everything that arrived in one pass of the event loop.
+Messages are handed on in batches: everything that arrived in one pass of the event loop. On the
+desk's own client (:class:`~hkdesk.desk.connection.DeskClient`) they are taken straight from its
+read loop, with no message object, queue or task per message of nats-py's.
 """
 
 from __future__ import annotations
@@ -26,10 +28,40 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from hkdesk.desk.connection import DeskClient
+
 log = logging.getLogger(__name__)
 
-_STATUS = "Status"
 _LAST_CONSUMER = "Nats-Last-Consumer"
+#: A header block with a status (heartbeat, flow control): ``NATS/1.0 100 Idle Heartbeat``.
+_STATUS_LINE = b"NATS/1.0 "
+
+
+class StreamMsg:
+    """One stream message as a follower hands it on: its subject, payload and headers, and the
+    reply subject that holds its place in the stream (:func:`ack_info`)."""
+
+    __slots__ = ("_headers", "_raw", "data", "reply", "subject")
+
+    def __init__(self, subject: str, reply: str, data: bytes, raw_headers: bytes = b"") -> None:
+        self.subject = subject
+        self.reply = reply
+        self.data = data
+        self._raw = raw_headers
+        self._headers: dict[str, str] | None = None
+
+    @classmethod
+    def of(cls, msg: Msg) -> StreamMsg:
+        out = cls(msg.subject, msg.reply, msg.data)
+        out._headers = msg.headers
+        return out
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """The headers by name (read when first asked for); None when there are none."""
+        if self._headers is None and self._raw:
+            self._headers = DeskClient._parse_header_lines(self._raw) or None
+        return self._headers
 
 
 @dataclass(frozen=True)
@@ -79,7 +111,7 @@ class StreamFollower:
         nc: Client,
         stream: str,
         filter_subject: str,
-        on_msgs: Callable[[list[Msg]], None],
+        on_msgs: Callable[[list[StreamMsg]], None],
         *,
         start: StartAt = StartAt(),
         heartbeat: float = 1.0,
@@ -99,7 +131,7 @@ class StreamFollower:
         self._dseq = 0
         self._sub: Subscription | None = None
         self._generation = 0
-        self._batch: list[Msg] = []
+        self._batch: list[StreamMsg] = []
         self._flush_scheduled = False
         self._heard = False
         self._broken = asyncio.Event()
@@ -146,12 +178,20 @@ class StreamFollower:
         self._generation += 1
         generation = self._generation
         inbox = self._nc.new_inbox()
+        if isinstance(self._nc, DeskClient):
 
-        async def on_msg(msg: Msg) -> None:
-            if generation == self._generation:  # else a late message for a replaced consumer
-                self._on_msg(msg)
+            def on_raw(subject: bytes, reply: bytes, data: bytes, headers: bytes) -> None:
+                if generation == self._generation:  # else a late message for a replaced consumer
+                    self._on_raw(subject, reply, data, headers)
 
-        self._sub = await self._nc.subscribe(inbox, cb=on_msg)
+            self._sub = await self._nc.subscribe_direct(inbox, on_raw)
+        else:
+
+            async def on_msg(msg: Msg) -> None:
+                if generation == self._generation:
+                    self._on_msg(msg)
+
+            self._sub = await self._nc.subscribe(inbox, cb=on_msg)
         config = ConsumerConfig(
             deliver_subject=inbox,
             filter_subject=self.filter_subject,
@@ -191,12 +231,22 @@ class StreamFollower:
 
     # ------------------------------------------------------------------ receive path
 
+    def _on_raw(self, subject: bytes, reply: bytes, data: bytes, headers: bytes) -> None:
+        self._heard = True
+        if not data and headers.startswith(_STATUS_LINE):
+            self._on_status(reply.decode(), DeskClient._parse_header_lines(headers))
+        else:
+            self._take(StreamMsg(subject.decode(), reply.decode(), data, headers))
+
     def _on_msg(self, msg: Msg) -> None:
         self._heard = True
         headers = msg.headers
-        if headers and _STATUS in headers and not msg.data:
-            self._on_status(msg, headers)
-            return
+        if headers and "Status" in headers and not msg.data:
+            self._on_status(msg.reply, headers)
+        else:
+            self._take(StreamMsg.of(msg))
+
+    def _take(self, msg: StreamMsg) -> None:
         sseq, dseq, _, pending = ack_info(msg.reply)
         if dseq != self._dseq + 1:
             self._broken.set()  # something was lost in between: resume after the last one kept
@@ -212,9 +262,9 @@ class StreamFollower:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)
 
-    def _on_status(self, msg: Msg, headers: dict[str, str]) -> None:
-        if msg.reply:  # flow control: the server waits for this answer before sending more
-            asyncio.get_running_loop().create_task(self._answer(msg.reply))
+    def _on_status(self, reply: str, headers: dict[str, str]) -> None:
+        if reply:  # flow control: the server waits for this answer before sending more
+            asyncio.get_running_loop().create_task(self._answer(reply))
         last = headers.get(_LAST_CONSUMER)
         if last is not None and int(last) != self._dseq:
             self._broken.set()  # a heartbeat says more was sent than arrived

@@ -83,7 +83,7 @@ class DeskPublisher:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._nc = nc
-        self._with_id = nc.publish_with_id if isinstance(nc, DeskClient) else None
+        self._desk_client = nc if isinstance(nc, DeskClient) else None
         self.names = names
         self.sizing = sizing
         self.max_in_flight = max_in_flight
@@ -104,6 +104,8 @@ class DeskPublisher:
         self._reply_prefix = ""
         self._trade_prefix = names.kind_prefix("trade")
         self._book_prefix = names.kind_prefix("book")
+        #: (True: trade, False: book) and symbol -> subject
+        self._subjects: dict[tuple[bool, str], str] = {}
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -160,7 +162,15 @@ class DeskPublisher:
             js, self.names.latest_bucket, ttl=self.sizing.max_age, replicas=self.sizing.replicas
         )
         self._reply_prefix = self._nc.new_inbox() + "."
-        await self._nc.subscribe(self._reply_prefix + "*", cb=self._on_ack)
+        if isinstance(self._nc, DeskClient):
+            cut = len(self._reply_prefix)
+
+            def on_ack(subject: bytes, _reply: bytes, data: bytes, _headers: bytes) -> None:
+                self._acked(subject[cut:].decode(), data)
+
+            await self._nc.subscribe_direct(self._reply_prefix + "*", on_ack)
+        else:
+            await self._nc.subscribe(self._reply_prefix + "*", cb=self._on_ack)
         self.latest.start()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="hkdesk-desk-publisher")
 
@@ -223,8 +233,14 @@ class DeskPublisher:
                 self._idle.set()
 
     def _expire(self) -> None:
+        """Records whose acknowledgement is late fail. In-flight records are kept in the order
+        they were sent, so the late ones are the first few."""
         deadline = self._clock() - self.ack_timeout
-        late = [token for token, p in self._in_flight.items() if p.sent_at < deadline]
+        late = []
+        for token, pending in self._in_flight.items():
+            if pending.sent_at >= deadline:
+                break
+            late.append(token)
         for token in late:
             self._failed(self._in_flight.pop(token))
 
@@ -246,7 +262,7 @@ class DeskPublisher:
             self.stats.republished += 1
 
     async def _send_new(self) -> None:
-        batches = self._batches
+        batches, subjects, client, sent = self._batches, self._subjects, self._desk_client, 0
         while batches and len(self._in_flight) < self.max_in_flight:
             trades, batch = batches[0]
             record = batch[self._head]
@@ -255,33 +271,49 @@ class DeskPublisher:
                 batches.popleft()
                 self._head = 0
             self.stats.queued -= 1
-            if trades:
-                subject = self._trade_prefix + encode_token(record.symbol)
-                msg_id = tick_id(record)  # type: ignore[arg-type]
-            elif trades is None:
+            if trades is None:
                 subject = self.names.gap_subject(record.symbol)
                 msg_id = gap_id(record)  # type: ignore[arg-type]
             else:
-                subject = self._book_prefix + encode_token(record.symbol)
-                msg_id = book_id(record)  # type: ignore[arg-type]
-            await self._send(_Pending(subject, encode(record), msg_id, 0.0, next(self._order)))
+                subject = subjects.get((trades, record.symbol))  # type: ignore[assignment]
+                if subject is None:
+                    prefix = self._trade_prefix if trades else self._book_prefix
+                    subject = subjects[(trades, record.symbol)] = prefix + encode_token(record.symbol)
+                msg_id = tick_id(record) if trades else book_id(record)  # type: ignore[arg-type]
+            pending = _Pending(subject, encode(record), msg_id, 0.0, next(self._order))
+            if client is None:
+                await self._send(pending)
+                continue
+            client.put_with_id(subject, pending.payload, self._track(pending), msg_id)
+            sent += 1
+            if not sent % 256:  # let nats-py write (or hold back when its buffer is full)
+                await client.after_puts()
+        if sent:
+            await client.after_puts()  # type: ignore[union-attr]
 
-    async def _send(self, pending: _Pending) -> None:
-        """Publish ``pending``; it is in flight first, so a failing publish is repeated later."""
+    def _track(self, pending: _Pending) -> str:
+        """Put ``pending`` in flight (before it is published, so a failing publish is repeated
+        later); returns the reply subject its acknowledgement comes to."""
         token = str(next(self._tokens))
         pending.sent_at = self._clock()
         self._in_flight[token] = pending
-        reply = self._reply_prefix + token
-        if self._with_id is not None:
-            await self._with_id(pending.subject, pending.payload, reply, pending.msg_id)
+        return self._reply_prefix + token
+
+    async def _send(self, pending: _Pending) -> None:
+        reply = self._track(pending)
+        if self._desk_client is not None:
+            await self._desk_client.publish_with_id(pending.subject, pending.payload, reply, pending.msg_id)
         else:
             await self._nc.publish(pending.subject, pending.payload, reply, {_MSG_ID: pending.msg_id})
 
     async def _on_ack(self, msg: Msg) -> None:
-        pending = self._in_flight.pop(msg.subject[len(self._reply_prefix) :], None)
+        self._acked(msg.subject[len(self._reply_prefix) :], msg.data)
+
+    def _acked(self, token: str, data: bytes) -> None:
+        """JetStream's answer to the record published with reply token ``token``."""
+        pending = self._in_flight.pop(token, None)
         if pending is None:
             return  # answered after its timeout: the repeat is in flight and will be answered too
-        data = msg.data
         if not data or b'"error"' in data:  # no responders (a status, no body) or an API error
             self.stats.errors += 1
             self._failed(pending)

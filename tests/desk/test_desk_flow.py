@@ -89,6 +89,40 @@ async def test_publisher_stores_each_record_once_even_when_published_twice(nats_
     await nc.close()
 
 
+async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsubscribed(
+    nats_url, desk_name, caplog
+):
+    nc = await connect_nats(NatsOptions(nats_url))
+    publisher = await nats.connect(nats_url)
+    got: list[tuple[bytes, bytes, bytes, bytes]] = []
+
+    def handler(subject: bytes, reply: bytes, data: bytes, headers: bytes) -> None:
+        if data == b"boom":
+            raise ValueError("a handler that fails")
+        got.append((subject, reply, data, headers))
+
+    subject = f"{desk_name}.direct"
+    sub = await nc.subscribe_direct(subject + ".*", handler)
+    await nc.flush()
+    await publisher.publish(subject + ".a", b"1", reply="answer.here")
+    await publisher.publish(subject + ".b", b"boom")
+    await publisher.publish(subject + ".b", b"2", headers={"X-Kind": "test"})
+    await publisher.flush()
+    await wait_until(lambda: len(got) == 2, what="both messages")
+    assert got[0] == (f"{subject}.a".encode(), b"answer.here", b"1", b"")
+    assert got[1][:3] == (f"{subject}.b".encode(), b"", b"2")
+    assert nc._parse_header_lines(got[1][3]) == {"X-Kind": "test"}
+    assert "handler failed" in caplog.text and nc.stats["in_msgs"] == 3
+    await sub.unsubscribe()
+    assert not nc._direct
+    await publisher.publish(subject + ".a", b"3")
+    await publisher.flush()
+    await asyncio.sleep(0.2)
+    assert len(got) == 2
+    await publisher.close()
+    await nc.close()
+
+
 async def test_desktop_gets_its_symbols_live_once_each(nats_url, desk_name):
     async with running_desk(desk_name, nats_url) as desk:
         _, factory = desk

@@ -98,20 +98,22 @@ async def test_the_desk_client_reads_headers_as_nats_py_does(block):
 
 
 async def test_a_publish_with_a_message_id_sends_what_nats_py_sends():
-    """The desk's own publish command, byte for byte the one nats-py builds for the same header."""
-    sent: list[bytes] = []
+    """The desk's own publish command, byte for byte the one nats-py queues for the same header,
+    and the buffer's size counted as nats-py counts it."""
 
-    def capture(client: Client) -> Client:
-        async def send(command: bytes, priority: bool = False) -> None:
-            sent.append(command)
-
-        client._send_command = send  # type: ignore[method-assign]
+    def offline(client: Client) -> Client:
         client._status = Client.CONNECTED  # as if connected, without a server
         client._flush_queue = None
+        client._pending, client._pending_data_size = [], 0
         return client
 
     payload = codec.encode(Tick("700.HK", 7, 1_765_000_000_000, Decimal("400.2"), Decimal("100")))
     msg_id = "t:700.HK:1765000000000:7"
-    await capture(DeskClient()).publish_with_id("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.1", msg_id)
-    await capture(Client()).publish("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.1", {"Nats-Msg-Id": msg_id})
-    assert len(sent) == 2 and sent[0] == sent[1]
+    ours, theirs = offline(DeskClient()), offline(Client())
+    await ours.publish_with_id("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.1", msg_id)
+    ours.put_with_id("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.2", msg_id)
+    for reply in ("_INBOX.x.1", "_INBOX.x.2"):
+        await theirs.publish("hkdesk.a.trade.700=2EHK", payload, reply, {"Nats-Msg-Id": msg_id})
+    assert len(ours._pending) == 2 and ours._pending == theirs._pending
+    assert ours._pending_data_size == theirs._pending_data_size
+    assert ours.stats["out_msgs"] == theirs.stats["out_msgs"] == 2
