@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import re
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,7 +162,7 @@ class Session:
         except TimeoutError:
             raise Drop(f"no answer within {self.timings.open_timeout:g} s") from None
         except OSError as exc:
-            raise Drop(f"cannot connect: {exc.strerror or exc.__class__.__name__}") from None
+            raise Drop(f"cannot connect: {_os_error_words(exc)}") from None
         except Exception as exc:
             raise Drop(f"cannot connect: {exc.__class__.__name__}: {exc}") from None
         now = self._clock()
@@ -344,6 +347,30 @@ class Session:
                     continue
                 replies.append((frame, sent[0] if sent else None))  # type: ignore[arg-type]
         self._sink(ReadBatch(self, len(raws), ticks, books, replies, bad))
+
+
+def _os_error_words(exc: OSError) -> str:
+    """Why a connection could not be made, in a few plain words the interface can translate
+    (asyncio's own text, "Connect call failed ('127.0.0.1', 8765)", is neither). A host with
+    several addresses fails with one error naming each attempt's: they count when they agree."""
+    if isinstance(exc, socket.gaierror):
+        return "host not found"
+    code = exc.errno
+    if code is None:
+        codes = {int(c) for c in _ERRNO_IN_TEXT.findall(str(exc))}
+        code = codes.pop() if len(codes) == 1 else None
+    if code == errno.ECONNREFUSED:
+        return "connection refused"
+    if code == errno.ECONNRESET:
+        return "connection reset"
+    if code in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "network unreachable"
+    if code == errno.ETIMEDOUT:
+        return "timed out"
+    return exc.strerror or exc.__class__.__name__
+
+
+_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\]")
 
 
 def _closed_reason(exc: ConnectionClosed) -> str:

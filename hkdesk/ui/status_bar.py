@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from hkdesk.app.status import BACKING_OFF, FAILED, StatusSnapshot
 from hkdesk.ui.engine_words import clock_text, gap_text, source_text
+from hkdesk.ui.feed_reasons import reason_text
 
 
 def translated_link(text: str) -> str:
-    """The link text in the UI language; details after "Backing off"/"Failed:" stay as they are."""
-    for prefix in (BACKING_OFF, FAILED):
-        if text.startswith(prefix):
-            return QCoreApplication.translate("Status", prefix) + text[len(prefix) :]
+    """The link text in the UI language: "Backing off"/"Failed:" and the reason after them (its
+    known forms; seconds and details stay as they are)."""
+    if text.startswith(BACKING_OFF):
+        rest = text[len(BACKING_OFF) :]
+        if (m := _BACKING_OFF_REST.fullmatch(rest)) and m["why"] is not None:
+            rest = f"{m['secs'] or ''} ({reason_text(m['why'])})"
+        return QCoreApplication.translate("Status", BACKING_OFF) + rest
+    if text.startswith(FAILED):
+        return f"{QCoreApplication.translate('Status', FAILED)} {reason_text(text[len(FAILED) :].strip())}"
     return QCoreApplication.translate("Status", text)
+
+
+#: What follows "Backing off": the seconds left and the reason in brackets, each when known.
+_BACKING_OFF_REST = re.compile(r"(?P<secs> \d+ s)?(?: \((?P<why>.*)\))?")
 
 
 class StatusPanel(QStatusBar):

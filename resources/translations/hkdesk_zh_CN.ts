@@ -396,7 +396,7 @@
     <name>ChartWindow</name>
     <message>
         <source>Show: code or name</source>
-        <extracomment>A symbol chosen here (typed in the search box): (window, symbol). The window&apos;s link group changed: (window, group).</extracomment>
+        <extracomment>The depth ladder&apos;s and time &amp; sales&apos; width in a new chart window (the main window&apos;s docks). A symbol chosen here (typed in the search box): (window, symbol). The window&apos;s link group changed: (window, group).</extracomment>
         <translation>显示：代码或名称</translation>
     </message>
 </context>
@@ -526,6 +526,82 @@
     <message>
         <source>The provider&apos;s reference data is being read</source>
         <translation>正在读取行情商的参考资料</translation>
+    </message>
+</context>
+<context>
+    <name>FeedReason</name>
+    <message>
+        <source>connection refused</source>
+        <extracomment>Reasons with nothing variable in them, and the words a &quot;cannot connect&quot; names.</extracomment>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <source>host not found</source>
+        <translation>找不到主机</translation>
+    </message>
+    <message>
+        <source>network unreachable</source>
+        <translation>网络不可达</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>connection reset</source>
+        <translation>连接被重置</translation>
+    </message>
+    <message>
+        <source>connection lost (no close frame)</source>
+        <translation>连接中断（未收到关闭消息）</translation>
+    </message>
+    <message>
+        <source>socket closed</source>
+        <translation>连接已关闭</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未启动</translation>
+    </message>
+    <message>
+        <source>no symbols left on this connection</source>
+        <translation>此连接已无股票</translation>
+    </message>
+    <message>
+        <source>cannot connect: {why}</source>
+        <translation>无法连接：{why}</translation>
+    </message>
+    <message>
+        <source>no answer within {s} s</source>
+        <translation>{s} 秒内无响应</translation>
+    </message>
+    <message>
+        <source>no data for {s} s</source>
+        <translation>{s} 秒无数据</translation>
+    </message>
+    <message>
+        <source>token invalid (HTTP {status})</source>
+        <translation>令牌无效（HTTP {status}）</translation>
+    </message>
+    <message>
+        <source>server refused the connection (HTTP {status})</source>
+        <translation>服务器拒绝连接（HTTP {status}）</translation>
+    </message>
+    <message>
+        <source>server closed the connection ({detail})</source>
+        <translation>服务器关闭连接（{detail}）</translation>
+    </message>
+    <message>
+        <source>too many requests ({detail})</source>
+        <translation>请求过于频繁（{detail}）</translation>
+    </message>
+    <message>
+        <source>internal error: {what}</source>
+        <translation>内部错误：{what}</translation>
     </message>
 </context>
 <context>
@@ -1229,6 +1305,7 @@
     <name>StatusPanel</name>
     <message>
         <source>RTT –</source>
+        <extracomment>What follows &quot;Backing off&quot;: the seconds left and the reason in brackets, each when known.</extracomment>
         <translation>延迟 –</translation>
     </message>
     <message>

@@ -396,7 +396,7 @@
     <name>ChartWindow</name>
     <message>
         <source>Show: code or name</source>
-        <extracomment>A symbol chosen here (typed in the search box): (window, symbol). The window&apos;s link group changed: (window, group).</extracomment>
+        <extracomment>The depth ladder&apos;s and time &amp; sales&apos; width in a new chart window (the main window&apos;s docks). A symbol chosen here (typed in the search box): (window, symbol). The window&apos;s link group changed: (window, group).</extracomment>
         <translation>顯示：代號或名稱</translation>
     </message>
 </context>
@@ -526,6 +526,82 @@
     <message>
         <source>The provider&apos;s reference data is being read</source>
         <translation>正在讀取行情商的參考資料</translation>
+    </message>
+</context>
+<context>
+    <name>FeedReason</name>
+    <message>
+        <source>connection refused</source>
+        <extracomment>Reasons with nothing variable in them, and the words a &quot;cannot connect&quot; names.</extracomment>
+        <translation>連線被拒</translation>
+    </message>
+    <message>
+        <source>host not found</source>
+        <translation>找不到主機</translation>
+    </message>
+    <message>
+        <source>network unreachable</source>
+        <translation>網絡無法連通</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>逾時</translation>
+    </message>
+    <message>
+        <source>connection reset</source>
+        <translation>連線被重設</translation>
+    </message>
+    <message>
+        <source>connection lost (no close frame)</source>
+        <translation>連線中斷（未收到關閉訊息）</translation>
+    </message>
+    <message>
+        <source>socket closed</source>
+        <translation>連線已關閉</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未啟動</translation>
+    </message>
+    <message>
+        <source>no symbols left on this connection</source>
+        <translation>此連線已無股份</translation>
+    </message>
+    <message>
+        <source>cannot connect: {why}</source>
+        <translation>無法連線：{why}</translation>
+    </message>
+    <message>
+        <source>no answer within {s} s</source>
+        <translation>{s} 秒內無回應</translation>
+    </message>
+    <message>
+        <source>no data for {s} s</source>
+        <translation>{s} 秒無數據</translation>
+    </message>
+    <message>
+        <source>token invalid (HTTP {status})</source>
+        <translation>令牌無效（HTTP {status}）</translation>
+    </message>
+    <message>
+        <source>server refused the connection (HTTP {status})</source>
+        <translation>伺服器拒絕連線（HTTP {status}）</translation>
+    </message>
+    <message>
+        <source>server closed the connection ({detail})</source>
+        <translation>伺服器關閉連線（{detail}）</translation>
+    </message>
+    <message>
+        <source>too many requests ({detail})</source>
+        <translation>請求過於頻繁（{detail}）</translation>
+    </message>
+    <message>
+        <source>internal error: {what}</source>
+        <translation>內部錯誤：{what}</translation>
     </message>
 </context>
 <context>
@@ -1229,6 +1305,7 @@
     <name>StatusPanel</name>
     <message>
         <source>RTT –</source>
+        <extracomment>What follows &quot;Backing off&quot;: the seconds left and the reason in brackets, each when known.</extracomment>
         <translation>延遲 –</translation>
     </message>
     <message>

@@ -230,3 +230,40 @@ async def test_one_shard_dropping_leaves_the_other_untouched():
             assert server.conns[2].sub_lists() == [["D", "E"]]
         assert {g.symbol for g in rec.gaps} == {"D", "E"}
         assert client.status.state is FeedState.CLOSED
+
+
+async def test_a_dead_server_is_named_in_words_the_interface_can_translate():
+    """Nothing listens on the port: the reason says so plainly, not asyncio's "Connect call
+    failed ('127.0.0.1', …)", which no interface language could show."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    rec = Recorder()
+    client = rec.client(f"ws://127.0.0.1:{port}/quote-stock-b-ws-api")
+    client.set_symbols(["700.HK"])
+    async with Running(client):
+        await wait_until(lambda: client.status.state is FeedState.BACKING_OFF, what="backing off")
+        assert client.status.reason == "cannot connect: connection refused"
+
+
+def test_connection_errors_in_plain_words():
+    import errno
+    import socket
+
+    from hkdesk.feed.session import _os_error_words
+
+    several = OSError(
+        "Multiple exceptions: [Errno 111] Connect call failed ('::1', 9), "
+        "[Errno 111] Connect call failed ('127.0.0.1', 9)"
+    )
+    mixed = OSError(
+        "Multiple exceptions: [Errno 111] Connect call failed, [Errno 101] Network is unreachable"
+    )
+    assert _os_error_words(several) == "connection refused"
+    assert _os_error_words(mixed) == "OSError"
+    assert _os_error_words(socket.gaierror(-2, "Name or service not known")) == "host not found"
+    assert _os_error_words(OSError(errno.ENETUNREACH, "Network is unreachable")) == "network unreachable"
+    assert _os_error_words(OSError(errno.ETIMEDOUT, "Connection timed out")) == "timed out"
+    assert _os_error_words(OSError(errno.EACCES, "Permission denied")) == "Permission denied"

@@ -54,6 +54,20 @@ def test_chinese_menus_docks_and_columns(qtbot, tmp_path) -> None:
         assert win.about_action.text() == "關於 hkdesk(&A)"
         assert translated_link("Failed: simulator did not start") == "失敗： simulator did not start"
         assert translated_link("Live") == "即時"
+        # the engine's reason in the interface language, its details kept
+        assert (
+            translated_link("Backing off 3 s (cannot connect: connection refused)")
+            == "稍後重試 3 s (無法連線：連線被拒)"
+        )
+        assert (
+            translated_link("Backing off (server closed the connection (1011: overloaded))")
+            == "稍後重試 (伺服器關閉連線（1011: overloaded）)"
+        )
+        assert (
+            translated_link("Backing off 2 s (a reason of no known form)")
+            == "稍後重試 2 s (a reason of no known form)"
+        )
+        assert translated_link("Failed: token invalid (HTTP 401)") == "失敗： 令牌無效（HTTP 401）"
 
 
 def test_simplified_chinese_menus_docks_and_columns(qtbot, tmp_path) -> None:
