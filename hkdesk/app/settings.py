@@ -31,12 +31,15 @@ def _key_part(name: str) -> str:
 
 @dataclass(frozen=True)
 class SavedChart:
-    """A chart window as the app left it: what it showed, the group it followed, where it was."""
+    """A chart window as the app left it: what it showed, the group it followed, where it was,
+    and how its chart, ladder and tape shared it (each splitter's state)."""
 
     symbol: str
     group: str
     interval: str
     geometry: QByteArray | None
+    body: QByteArray | None = None
+    side: QByteArray | None = None
 
 
 class AppSettings(QObject):
@@ -265,8 +268,8 @@ class AppSettings(QObject):
         q, out = self.q, []
         for i in range(q.beginReadArray("charts")):
             q.setArrayIndex(i)
-            symbol, group, interval, geometry = (
-                q.value(k) for k in ("symbol", "group", "interval", "geometry")
+            symbol, group, interval, geometry, body, side = (
+                q.value(k) for k in ("symbol", "group", "interval", "geometry", "body", "side")
             )
             if isinstance(symbol, str) and symbol:
                 out.append(
@@ -274,7 +277,7 @@ class AppSettings(QObject):
                         symbol,
                         group if isinstance(group, str) else "",
                         interval if isinstance(interval, str) else "",
-                        geometry if isinstance(geometry, QByteArray) else None,
+                        *(v if isinstance(v, QByteArray) else None for v in (geometry, body, side)),
                     )
                 )
         q.endArray()
@@ -289,8 +292,9 @@ class AppSettings(QObject):
             q.setValue("symbol", chart.symbol)
             q.setValue("group", chart.group)
             q.setValue("interval", chart.interval)
-            if chart.geometry is not None:
-                q.setValue("geometry", chart.geometry)
+            for key, value in (("geometry", chart.geometry), ("body", chart.body), ("side", chart.side)):
+                if value is not None:
+                    q.setValue(key, value)
         q.endArray()
         q.setValue("window/link_group", main_group)
 

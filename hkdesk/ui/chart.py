@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QStackedLayout,
     QToolButton,
     QVBoxLayout,
@@ -50,6 +51,8 @@ VISIBLE_BARS = 120
 MIN_VISIBLE_BARS = 40
 INTRADAY_STEP_S = 600
 MIN_FRAME_S = 1 / 30
+#: The least a chart's title (code and names) is given before it is cut.
+TITLE_MIN_WIDTH = 60
 PLOTS, NOTE = 0, 1
 
 pg.setConfigOptions(antialias=False, background=None)
@@ -84,6 +87,9 @@ class ChartPanel(QWidget):
         bar.setContentsMargins(6, 2, 6, 2)
         bar.setSpacing(2)
         self.title = QLabel("–", objectName="chartTitle")
+        # a long name is cut rather than holding the chart (and a chart window's splitter) at
+        # the width of its whole toolbar; the tooltip has it whole
+        self.title.setMinimumWidth(TITLE_MIN_WIDTH)
         bar.addWidget(self.title)
         self.freshness = FreshnessBadge()
         bar.addWidget(self.freshness)
@@ -105,6 +111,9 @@ class ChartPanel(QWidget):
         bar.addSpacing(12)
         self.readout = QLabel("", objectName="chartReadout")
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        # the bar's OHLC takes the room there is and is cut where there is less (a narrow chart
+        # window), instead of setting the chart's least width
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.readout, 1)
         self.live_button = QToolButton(text=self.tr("Live ⇥"), checkable=True, objectName="liveButton")
         self.live_button.setChecked(True)
@@ -212,6 +221,7 @@ class ChartPanel(QWidget):
         self.symbol = symbol
         self._is_index = is_index
         self.title.setText(title or (symbol or "–"))
+        self.title.setToolTip(self.title.text())
         self.ticks.clear()
         self.prev_close = None
         self.bars.load(np.zeros(0), np.zeros(0), np.zeros(0))

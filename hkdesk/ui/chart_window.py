@@ -59,10 +59,11 @@ class ChartWindow(QWidget):
         top.setContentsMargins(4, 4, 4, 2)
         top.addWidget(self.chip)
         top.addWidget(self.search, 1)
-        side = QSplitter(Qt.Orientation.Vertical)
+        #: The ladder over the tape, and the chart beside them (their states are saved).
+        self.side = side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.panels.depth)
         side.addWidget(self.panels.tape)
-        body = QSplitter(Qt.Orientation.Horizontal)
+        self.body = body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.chart)
         body.addWidget(side)
         body.setStretchFactor(0, 3)

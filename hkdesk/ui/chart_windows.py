@@ -99,12 +99,16 @@ class ChartWindows(QObject):
     def saved(self) -> list[SavedChart]:
         """The open chart windows, for the next start."""
         return [
-            SavedChart(w.symbol, w.group, w.chart.mode, w.saveGeometry()) for w in self.windows if w.symbol
+            SavedChart(
+                w.symbol, w.group, w.chart.mode, w.saveGeometry(), w.body.saveState(), w.side.saveState()
+            )
+            for w in self.windows
+            if w.symbol
         ]
 
     def restore(self, charts: Sequence[SavedChart], main_group: str | None) -> None:
-        """Open the chart windows of the last run again, each on its symbol, group, interval and
-        place, and put the main window back in its group (a group or interval not known to this
+        """Open the chart windows of the last run again, each on its symbol, group, interval,
+        place and splitters, and put the main window back in its group (a group or interval not known to this
         version is left at the default)."""
         if main_group is not None and (main_group in GROUPS or main_group == UNLINKED):
             self.main_chip.show_group(main_group)
@@ -114,6 +118,9 @@ class ChartWindows(QObject):
                 w.chart.set_mode(chart.interval)
             if chart.geometry is not None:
                 w.restoreGeometry(chart.geometry)
+            for splitter, state in ((w.body, chart.body), (w.side, chart.side)):
+                if state is not None:
+                    splitter.restoreState(state)
 
     def _chosen(self, w: ChartWindow, symbol: str) -> None:
         self.links.publish(w.group, symbol, w)

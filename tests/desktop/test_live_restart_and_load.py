@@ -37,14 +37,22 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
     try:
         tencent = first.market.hub.quote("700.HK")
         await wait_until(lambda: tencent.trades >= 40, timeout=15, what="40 Tencent trades")
-        win.dock_log.hide()
-        win.watchlist.view.setColumnWidth(Col.TURNOVER, 123)
         charts = win.tools.charts
         charts.main_chip.choose("blue")
         hsbc = charts.open("5.HK", "green")
         hsbc.chart.set_mode("5m")
-        hsbc.resize(900, 420)  # a new chart window opens at 1100 x 640
+        # a new chart window opens at 1100 x 640; this one fits the offscreen screen (800 wide)
+        hsbc.resize(780, 420)
+        await asyncio.sleep(0.2)  # resized (the splitters share out the change)
+        hsbc.body.setSizes([700, 76])  # the chart given all it can take from the ladder and tape
+        hsbc.side.setSizes([100, 300])  # and the tape most of what is left
+        await asyncio.sleep(0.1)
+        splitters = hsbc.body.sizes(), hsbc.side.sizes()
         charts.open("9988.HK")  # not linked, intraday
+        # last, with no events in between: hiding a dock widens the list, whose columns then
+        # share out the new width
+        win.dock_log.hide()
+        win.watchlist.view.setColumnWidth(Col.TURNOVER, 123)
     finally:
         await first.close()
     engine = make_engine(db)
@@ -66,7 +74,12 @@ async def test_history_and_layout_are_restored_after_a_restart(qtbot, tmp_path, 
             ("9988.HK", "", "Intraday"),
         ]
         # its place and size (offscreen, the width is kept within the screen)
-        assert charts.windows[0].height() == 420 and charts.windows[0].width() <= 900
+        assert charts.windows[0].size().toTuple() == (780, 420)
+        # and how the chart, ladder and tape share it (a new window gives the side a quarter)
+        # (within the ladder's least width, which depends on what it shows)
+        body, side = charts.windows[0].body.sizes(), charts.windows[0].side.sizes()
+        assert abs(body[1] - splitters[0][1]) <= 16 and side == splitters[1], (body, side, splitters)
+        assert splitters[0][1] < 0.2 * sum(splitters[0]) and splitters[1][1] > 2 * splitters[1][0]
         assert charts.main_chip.group == "blue"
         # the chart is full again: every stored trade of today, then live ones on top
         await wait_until(

@@ -153,3 +153,18 @@ def test_the_lunch_hour_is_squeezed_out_of_the_axis(qapp) -> None:
     labels = chart.volume_plot.getAxis("bottom").tickStrings([chart.ticks.t[1]], 1, 60)
     assert labels == ["13:00"]
     assert chart.readout_at(float(chart.ticks.t[1])).startswith("13:00")
+
+
+def test_a_long_name_and_readout_do_not_set_the_chart_s_least_width(qtbot) -> None:
+    """A chart window's splitter cannot make the chart narrower than its least width: the title
+    and the bar readout are cut (the title's tooltip has it whole) rather than holding it."""
+    chart = ChartPanel()
+    qtbot.addWidget(chart)
+    chart.show()
+    QApplication.processEvents()
+    short = chart.minimumSizeHint().width()
+    chart.set_symbol("9988.HK", "09988 阿里巴巴－ＳＷ ALIBABA GROUP HOLDING LIMITED")
+    chart.readout.setText("2026-12-04 10:31   O 88.150  H 88.600  L 88.000  C 88.400  V 12,345,600")
+    QApplication.processEvents()  # the layout is done again
+    assert chart.minimumSizeHint().width() <= short + 60
+    assert chart.title.toolTip() == "09988 阿里巴巴－ＳＷ ALIBABA GROUP HOLDING LIMITED"
