@@ -125,30 +125,21 @@ class DeskClient(Client):
             return
         self.stats["in_msgs"] += 1
         self.stats["in_bytes"] += len(data)
+        sub = self._subs.get(sid)
+        if sub is None:  # gone (the connection was closed)
+            del self._direct[sid]
+            return
+        sub._received += 1  # as nats-py counts, so an unsubscribe with a limit ends as it should
+        if sub._max_msgs > 0 and sub._received >= sub._max_msgs:
+            self._remove_sub(sid)
         try:
             handler(subject, reply, data, headers or b"")
         except Exception:
             log.exception("NATS message handler failed on %s", subject.decode(errors="replace"))
 
-    @staticmethod
-    def _parse_header_lines(raw: bytes) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for line in raw.split(b"\r\n"):
-            name, sep, value = line.partition(b":")
-            if not sep:
-                continue
-            key = name.strip().decode("ascii", "replace")
-            if key.isprintable() and " " not in key and "\ufffd" not in key:
-                out[key] = value.strip().decode("utf-8", "replace")
-        return out
-
-    async def _process_headers(self, headers: bytes) -> dict[str, str] | None:
-        """A block of just a message id (every trade and book of the stream) is read in one go."""
-        if headers and headers.startswith(_ID_BLOCK) and headers.endswith(b"\r\n\r\n"):
-            value = headers[len(_ID_BLOCK) : -4]
-            if b"\r" not in value and b"\n" not in value:
-                return {_MSG_ID: value.strip().decode("utf-8", "replace")}
-        return await super()._process_headers(headers)
+    async def _close(self, status: int, do_cbs: bool = True) -> None:
+        self._direct.clear()
+        await super()._close(status, do_cbs)
 
     async def publish_with_id(self, subject: str, payload: bytes, reply: str, msg_id: str) -> None:
         """``publish(subject, payload, reply, {"Nats-Msg-Id": msg_id})`` with the command built in one go."""

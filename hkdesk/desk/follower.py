@@ -33,6 +33,7 @@ from hkdesk.desk.connection import DeskClient
 log = logging.getLogger(__name__)
 
 _LAST_CONSUMER = "Nats-Last-Consumer"
+_STALLED = "Nats-Consumer-Stalled"
 #: A header block with a status (heartbeat, flow control): ``NATS/1.0 100 Idle Heartbeat``.
 _STATUS_LINE = b"NATS/1.0 "
 
@@ -263,8 +264,11 @@ class StreamFollower:
             asyncio.get_running_loop().call_soon(self._flush)
 
     def _on_status(self, reply: str, headers: dict[str, str]) -> None:
-        if reply:  # flow control: the server waits for this answer before sending more
-            asyncio.get_running_loop().create_task(self._answer(reply))
+        # flow control: the server waits for this answer before sending more; a heartbeat that
+        # names a stalled consumer asks again for an answer that was lost
+        for ask in (reply, headers.get(_STALLED)):
+            if ask:
+                asyncio.get_running_loop().create_task(self._answer(ask))
         last = headers.get(_LAST_CONSUMER)
         if last is not None and int(last) != self._dseq:
             self._broken.set()  # a heartbeat says more was sent than arrived

@@ -263,33 +263,35 @@ class DeskPublisher:
 
     async def _send_new(self) -> None:
         batches, subjects, client, sent = self._batches, self._subjects, self._desk_client, 0
-        while batches and len(self._in_flight) < self.max_in_flight:
-            trades, batch = batches[0]
-            record = batch[self._head]
-            self._head += 1
-            if self._head == len(batch):
-                batches.popleft()
-                self._head = 0
-            self.stats.queued -= 1
-            if trades is None:
-                subject = self.names.gap_subject(record.symbol)
-                msg_id = gap_id(record)  # type: ignore[arg-type]
-            else:
-                subject = subjects.get((trades, record.symbol))  # type: ignore[assignment]
-                if subject is None:
-                    prefix = self._trade_prefix if trades else self._book_prefix
-                    subject = subjects[(trades, record.symbol)] = prefix + encode_token(record.symbol)
-                msg_id = tick_id(record) if trades else book_id(record)  # type: ignore[arg-type]
-            pending = _Pending(subject, encode(record), msg_id, 0.0, next(self._order))
-            if client is None:
-                await self._send(pending)
-                continue
-            client.put_with_id(subject, pending.payload, self._track(pending), msg_id)
-            sent += 1
-            if not sent % 256:  # let nats-py write (or hold back when its buffer is full)
-                await client.after_puts()
-        if sent:
-            await client.after_puts()  # type: ignore[union-attr]
+        try:
+            while batches and len(self._in_flight) < self.max_in_flight:
+                trades, batch = batches[0]
+                record = batch[self._head]
+                self._head += 1
+                if self._head == len(batch):
+                    batches.popleft()
+                    self._head = 0
+                self.stats.queued -= 1
+                if trades is None:
+                    subject = self.names.gap_subject(record.symbol)
+                    msg_id = gap_id(record)  # type: ignore[arg-type]
+                else:
+                    subject = subjects.get((trades, record.symbol))  # type: ignore[assignment]
+                    if subject is None:
+                        prefix = self._trade_prefix if trades else self._book_prefix
+                        subject = subjects[(trades, record.symbol)] = prefix + encode_token(record.symbol)
+                    msg_id = tick_id(record) if trades else book_id(record)  # type: ignore[arg-type]
+                pending = _Pending(subject, encode(record), msg_id, 0.0, next(self._order))
+                if client is None:
+                    await self._send(pending)
+                    continue
+                client.put_with_id(subject, pending.payload, self._track(pending), msg_id)
+                sent += 1
+                if not sent % 256:  # let nats-py write (or hold back when its buffer is full)
+                    await client.after_puts()
+        finally:  # what is queued is written even when a publish failed part-way
+            if sent:
+                await client.after_puts()  # type: ignore[union-attr]
 
     def _track(self, pending: _Pending) -> str:
         """Put ``pending`` in flight (before it is published, so a failing publish is repeated

@@ -352,25 +352,39 @@ class Session:
 def _os_error_words(exc: OSError) -> str:
     """Why a connection could not be made, in a few plain words the interface can translate
     (asyncio's own text, "Connect call failed ('127.0.0.1', 8765)", is neither). A host with
-    several addresses fails with one error naming each attempt's: they count when they agree."""
+    several addresses fails with one error naming each attempt's: they count when they say the same."""
     if isinstance(exc, socket.gaierror):
-        return "host not found"
-    code = exc.errno
-    if code is None:
-        codes = {int(c) for c in _ERRNO_IN_TEXT.findall(str(exc))}
-        code = codes.pop() if len(codes) == 1 else None
-    if code == errno.ECONNREFUSED:
-        return "connection refused"
-    if code == errno.ECONNRESET:
-        return "connection reset"
-    if code in (errno.ENETUNREACH, errno.EHOSTUNREACH):
-        return "network unreachable"
-    if code == errno.ETIMEDOUT:
-        return "timed out"
+        # a name the resolver could not ask about (EAI_AGAIN) is most often a machine offline
+        return "network unreachable" if exc.errno == socket.EAI_AGAIN else "host not found"
+    code = getattr(exc, "winerror", None) or exc.errno
+    if code is not None:
+        words = {_WORDS_OF_CODE.get(code)}
+    else:
+        words = {_WORDS_OF_CODE.get(int(c)) for c in _ERROR_IN_TEXT.findall(str(exc))}
+    if len(words) == 1 and (only := words.pop()) is not None:
+        return only
     return exc.strerror or exc.__class__.__name__
 
 
-_ERRNO_IN_TEXT = re.compile(r"\[Errno (\d+)\]")
+#: An attempt's error inside asyncio's "Multiple exceptions: …" text (POSIX, and Windows).
+_ERROR_IN_TEXT = re.compile(r"\[(?:Errno|WinError) (\d+)\]")
+#: POSIX error numbers, and Windows' (socket errors 100xx; 12xx from its connect calls).
+_WORDS_OF_CODE = {
+    errno.ECONNREFUSED: "connection refused",
+    10061: "connection refused",
+    1225: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    10054: "connection reset",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "network unreachable",
+    10051: "network unreachable",
+    10065: "network unreachable",
+    1231: "network unreachable",
+    1232: "network unreachable",
+    errno.ETIMEDOUT: "timed out",
+    10060: "timed out",
+    121: "timed out",
+}
 
 
 def _closed_reason(exc: ConnectionClosed) -> str:

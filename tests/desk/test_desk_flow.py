@@ -119,7 +119,44 @@ async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsu
     await publisher.flush()
     await asyncio.sleep(0.2)
     assert len(got) == 2
+    # an unsubscribe with a limit ends after that many, as nats-py's own subscriptions do
+    limited = await nc.subscribe_direct(subject + ".c", handler)
+    await limited.unsubscribe(limit=1)
+    await nc.flush()
+    for data in (b"4", b"5"):
+        await publisher.publish(subject + ".c", data)
+    await publisher.flush()
+    await wait_until(lambda: len(got) == 3, what="the one message of the limited subscription")
+    await asyncio.sleep(0.2)
+    assert len(got) == 3 and not nc._direct and limited.delivered == 1
+    # a closed connection keeps no handler
+    await nc.subscribe_direct(subject + ".d", handler)
+    await nc.close()
+    assert not nc._direct
     await publisher.close()
+
+
+async def test_a_follower_answers_a_heartbeat_that_says_its_consumer_stalled(nats_url, desk_name):
+    """A flow-control answer lost on the way leaves the consumer stalled, and its heartbeats then
+    name where the answer is still awaited: the follower answers there (as nats-py does)."""
+    nc = await connect_nats(NatsOptions(nats_url))
+    listener = await nats.connect(nats_url)
+    asked = f"$JS.FC.{desk_name}.stalled"
+    answers: list[bytes] = []
+
+    async def on_answer(msg) -> None:
+        answers.append(msg.data)
+
+    await listener.subscribe(asked, cb=on_answer)
+    await listener.flush()
+    follower = StreamFollower(nc, "no-such-stream", "x.>", lambda _msgs: None)
+    heartbeat = (
+        f"NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 0\r\nNats-Consumer-Stalled: {asked}\r\n\r\n"
+    )
+    follower._on_raw(b"_INBOX.x", b"", b"", heartbeat.encode())
+    await wait_until(lambda: answers == [b""], what="the answer to the stalled consumer")
+    await follower.close()
+    await listener.close()
     await nc.close()
 
 

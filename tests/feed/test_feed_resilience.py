@@ -263,7 +263,16 @@ def test_connection_errors_in_plain_words():
     )
     assert _os_error_words(several) == "connection refused"
     assert _os_error_words(mixed) == "OSError"
-    assert _os_error_words(socket.gaierror(-2, "Name or service not known")) == "host not found"
+    assert (
+        _os_error_words(socket.gaierror(socket.EAI_NONAME, "Name or service not known")) == "host not found"
+    )
+    offline = socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+    assert _os_error_words(offline) == "network unreachable"
+    windows = OSError("Multiple exceptions: [WinError 1225] refused, [WinError 10061] refused")
+    assert _os_error_words(windows) == "connection refused", "two codes that say the same"
+    assert _os_error_words(OSError("Multiple exceptions: [WinError 10061] a, [WinError 10061] b")) == (
+        "connection refused"
+    )
     assert _os_error_words(OSError(errno.ENETUNREACH, "Network is unreachable")) == "network unreachable"
     assert _os_error_words(OSError(errno.ETIMEDOUT, "Connection timed out")) == "timed out"
     assert _os_error_words(OSError(errno.EACCES, "Permission denied")) == "Permission denied"
