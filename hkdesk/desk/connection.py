@@ -198,11 +198,14 @@ async def connect_nats(
     on_disconnected: Hook | None = None,
     on_reconnected: Hook | None = None,
 ) -> Client:
-    """Connect once (raising on failure), then let the client reconnect by itself forever.
+    """Connect (raising on failure), then let the client reconnect by itself forever.
 
-    nats-py has one switch for both: with reconnects allowed, a first connection that fails
-    (wrong password, server down) would be retried forever inside ``connect``, out of our
-    sight. So the first attempt is made with reconnects off and they are turned on after.
+    nats-py retries a first connection that fails (wrong password, server down) inside
+    ``connect`` for as long as its server pool lasts, out of our sight: with reconnects allowed,
+    or with no limit on attempts, forever (the desktop then sat at "Connecting" with no reason,
+    and could not be closed). So the first connection is made with reconnects off and at most
+    two attempts per server, and both are lifted once it stands. A server of a cluster list that
+    failed both attempts is left out of that client's pool (its cluster's gossip adds it back).
     """
 
     errors = ThrottledLog(log, 10.0)  # a failing reconnect reports every attempt
@@ -215,7 +218,7 @@ async def connect_nats(
         "name": options.name,
         "connect_timeout": options.connect_timeout,
         "reconnect_time_wait": options.reconnect_wait,
-        "max_reconnect_attempts": -1,
+        "max_reconnect_attempts": 1,
         "ping_interval": options.ping_interval,
         "max_outstanding_pings": options.max_outstanding_pings,
         "allow_reconnect": False,
@@ -233,4 +236,5 @@ async def connect_nats(
     client = DeskClient()
     await client.connect(**kwargs)  # type: ignore[arg-type]
     client.options["allow_reconnect"] = True
+    client.options["max_reconnect_attempts"] = -1
     return client

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 
 import msgspec
 from nats.aio.client import Client
+from nats.errors import NoServersError
 
 from hkdesk.desk.codec import decode_book, decode_gap, decode_latest, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
@@ -154,7 +155,10 @@ class DeskFeed:
                 )
                 return True
             except Exception as exc:
-                reason = f"NATS at {self.url}: {exc.__class__.__name__} {exc}".strip()
+                if isinstance(exc, (NoServersError, OSError, TimeoutError)):  # nothing answered
+                    reason = f"NATS at {self.url} unreachable"
+                else:
+                    reason = f"NATS at {self.url}: {exc.__class__.__name__} {exc}".strip()
                 if "authorization" in str(exc).lower():
                     self._board.failed(reason)
                     return False

@@ -36,6 +36,7 @@ from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedStatus
+from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -200,12 +201,13 @@ class DeskServer:
         return True
 
     async def _connect(self) -> Client | None:
+        failures = ThrottledLog(log, 10.0)  # tried every reconnect_wait: a line every 10 s
         while not self._stop.is_set():
             try:
                 return await connect_nats(self.options, on_reconnected=self._reconnected)
             except Exception as exc:
                 url = redact_nats_url(self.options.servers)
-                log.warning("desk server: NATS at %s: %s %s", url, exc.__class__.__name__, exc)
+                failures.event(exc.__class__.__name__, f"desk server: NATS at {url} not reached", str(exc))
                 await asyncio.sleep(self.timings.reconnect_wait)
         return None
 

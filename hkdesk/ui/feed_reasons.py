@@ -55,6 +55,15 @@ _FORMS = (
         QT_TRANSLATE_NOOP("FeedReason", "too many requests ({detail})"),
     ),
     (re.compile(r"internal error: (?P<what>.+)"), QT_TRANSLATE_NOOP("FeedReason", "internal error: {what}")),
+    # a shared desk's NATS (its URL without a password)
+    (
+        re.compile(r"NATS at (?P<url>\S+) unreachable"),
+        QT_TRANSLATE_NOOP("FeedReason", "NATS at {url} unreachable"),
+    ),
+    (
+        re.compile(r"NATS at (?P<url>\S+): (?P<detail>.+)"),
+        QT_TRANSLATE_NOOP("FeedReason", "NATS at {url}: {detail}"),
+    ),
 )
 
 

@@ -368,7 +368,7 @@
     </message>
     <message>
         <source>Live ⇥</source>
-        <extracomment>Daily candles of the days before today (start, O, H, L, C, V), for the 1d view. The x where the day&apos;s view begins when it is before the first point (a hole at the open).</extracomment>
+        <extracomment>The least a chart&apos;s title (code and names) is given before it is cut. Daily candles of the days before today (start, O, H, L, C, V), for the 1d view. The x where the day&apos;s view begins when it is before the first point (a hole at the open).</extracomment>
         <translation>实时 ⇥</translation>
     </message>
     <message>
@@ -602,6 +602,14 @@
     <message>
         <source>internal error: {what}</source>
         <translation>内部错误：{what}</translation>
+    </message>
+    <message>
+        <source>NATS at {url} unreachable</source>
+        <translation>无法连接 NATS {url}</translation>
+    </message>
+    <message>
+        <source>NATS at {url}: {detail}</source>
+        <translation>NATS {url}：{detail}</translation>
     </message>
 </context>
 <context>

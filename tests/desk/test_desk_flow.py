@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections import Counter
 
 import msgspec
@@ -89,9 +90,11 @@ async def test_publisher_stores_each_record_once_even_when_published_twice(nats_
     await nc.close()
 
 
-async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsubscribed(
-    nats_url, desk_name, caplog
-):
+async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsubscribed(nats_url, desk_name):
+    failures: list[logging.LogRecord] = []
+    catch = logging.Handler(logging.ERROR)
+    catch.emit = failures.append  # type: ignore[method-assign]
+    logging.getLogger("hkdesk.desk.connection").addHandler(catch)  # whatever another test did to the root
     nc = await connect_nats(NatsOptions(nats_url))
     publisher = await nats.connect(nats_url)
     got: list[tuple[bytes, bytes, bytes, bytes]] = []
@@ -112,7 +115,9 @@ async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsu
     assert got[0] == (f"{subject}.a".encode(), b"answer.here", b"1", b"")
     assert got[1][:3] == (f"{subject}.b".encode(), b"", b"2")
     assert nc._parse_header_lines(got[1][3]) == {"X-Kind": "test"}
-    assert "handler failed" in caplog.text and nc.stats["in_msgs"] == 3
+    logging.getLogger("hkdesk.desk.connection").removeHandler(catch)
+    assert [r.getMessage() for r in failures] == [f"NATS message handler failed on {subject}.b"]
+    assert nc.stats["in_msgs"] == 3
     await sub.unsubscribe()
     assert not nc._direct
     await publisher.publish(subject + ".a", b"3")
@@ -126,9 +131,9 @@ async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsu
     for data in (b"4", b"5"):
         await publisher.publish(subject + ".c", data)
     await publisher.flush()
-    await wait_until(lambda: len(got) == 3, what="the one message of the limited subscription")
+    await wait_until(lambda: len(got) >= 3, what="the one message of the limited subscription")
     await asyncio.sleep(0.2)
-    assert len(got) == 3 and not nc._direct and limited.delivered == 1
+    assert [g[2] for g in got[2:]] == [b"4"] and not nc._direct and limited.delivered == 1
     # a closed connection keeps no handler
     await nc.subscribe_direct(subject + ".d", handler)
     await nc.close()

@@ -152,3 +152,66 @@ async def test_refused_credentials_stop_the_desk_feed_with_the_reason(nats_binar
         assert "wrong" not in received.statuses[-1].reason  # the password stays out of the status
     finally:
         server.stop()
+
+
+async def test_a_desk_nobody_answers_for_is_named_unreachable_and_tried_again():
+    """No NATS on the port: the desktop says so in words the interface translates (not nats-py's
+    "NoServersError nats: no servers available for connection") and keeps trying."""
+    pytest.importorskip("nats", reason="nats-py is not installed")
+    port = free_port()
+    received = Received()
+    feed = DeskFeed(
+        f"nats://u:secret@127.0.0.1:{port}",
+        desk="none",
+        desktop_id="alice",
+        timings=FEED,
+        **received.callbacks(),
+    )
+    feed.set_symbols(["700.HK"])
+    task = asyncio.create_task(feed.run())
+    try:
+        await wait_until(
+            lambda: sum(s.state is FeedState.BACKING_OFF for s in received.statuses) >= 2, what="two attempts"
+        )
+        reasons = {s.reason for s in received.statuses if s.state is FeedState.BACKING_OFF}
+        assert reasons == {f"NATS at nats://***@127.0.0.1:{port} unreachable"}, reasons
+    finally:
+        await feed.close()
+        await asyncio.wait_for(task, 5)  # it stops while nothing answers (it used to hang there)
+
+
+async def test_a_desk_and_a_desktop_started_before_nats_come_up_with_it(nats_binary, tmp_path):
+    port = free_port()
+    nats_server = NatsProcess(nats_binary, jetstream_config(port, tmp_path / "js"), tmp_path, port)
+    factory = UpstreamFactory()
+    server = DeskServer(
+        desk="late",
+        nats_options=options(nats_server.url),
+        plan=PLAN,
+        upstream_factory=factory,
+        writer=None,
+        timings=DESK,
+    )
+    server_task = asyncio.create_task(server.run())
+    received = Received()
+    feed = DeskFeed(
+        options(nats_server.url), desk="late", desktop_id="alice", timings=FEED, **received.callbacks()
+    )
+    feed.set_symbols(["700.HK"])
+    feed_task = asyncio.create_task(feed.run())
+    try:
+        await asyncio.sleep(1.0)
+        assert not server.is_leader and received.state is not FeedState.LIVE
+        assert any(s.state is FeedState.BACKING_OFF for s in received.statuses)
+        nats_server.start()
+        await wait_until(lambda: server.is_leader and factory.made, timeout=20, what="the desk to lead")
+        await wait_until(lambda: received.state is FeedState.LIVE and factory.current.symbols, what="live")
+        sent = await pump(factory, "700.HK", 1, 50)
+        await wait_until(lambda: len(received.ticks) >= len(sent), what="the trades")
+        assert keys(received.ticks) == keys(sent)
+    finally:
+        await feed.close()
+        await feed_task
+        await server.close()
+        await server_task
+        nats_server.stop()

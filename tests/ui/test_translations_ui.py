@@ -68,6 +68,10 @@ def test_chinese_menus_docks_and_columns(qtbot, tmp_path) -> None:
             == "稍後重試 2 s (a reason of no known form)"
         )
         assert translated_link("Failed: token invalid (HTTP 401)") == "失敗： 令牌無效（HTTP 401）"
+        assert (
+            translated_link("Backing off 1 s (NATS at nats://***@desk:4222 unreachable)")
+            == "稍後重試 1 s (無法連通 NATS nats://***@desk:4222)"
+        )
 
 
 def test_simplified_chinese_menus_docks_and_columns(qtbot, tmp_path) -> None:
