@@ -110,8 +110,15 @@ class DeskClient(Client):
         is logged). Unsubscribe through the returned subscription, as usual; it is renewed on a
         reconnect like any other.
         """
-        sub = await self.subscribe(subject)
-        self._direct[sub._id] = handler
+        sid = self._sid + 1  # the id subscribe() takes before it awaits anything
+        self._direct[sid] = handler  # before the server hears of it: no message can slip past
+        try:
+            sub = await self.subscribe(subject)
+        except BaseException:
+            self._direct.pop(sid, None)
+            raise
+        if sub._id != sid:  # not as nats-py numbers its subscriptions: move the handler
+            self._direct[sub._id] = self._direct.pop(sid)
         return sub
 
     def _remove_sub(self, sid: int, max_msgs: int = 0) -> None:

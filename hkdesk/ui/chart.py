@@ -87,8 +87,8 @@ class ChartPanel(QWidget):
         bar.setContentsMargins(6, 2, 6, 2)
         bar.setSpacing(2)
         self.title = QLabel("–", objectName="chartTitle")
-        # a long name is cut rather than holding the chart (and a chart window's splitter) at
-        # the width of its whole toolbar; the tooltip has it whole
+        # a long name (whole in the tooltip) and the OHLC readout are cut rather than holding a
+        # chart, and a chart window's splitter, at the width of its whole toolbar
         self.title.setMinimumWidth(TITLE_MIN_WIDTH)
         bar.addWidget(self.title)
         self.freshness = FreshnessBadge()
@@ -111,8 +111,6 @@ class ChartPanel(QWidget):
         bar.addSpacing(12)
         self.readout = QLabel("", objectName="chartReadout")
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
-        # the bar's OHLC takes the room there is and is cut where there is less (a narrow chart
-        # window), instead of setting the chart's least width
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         bar.addWidget(self.readout, 1)
         self.live_button = QToolButton(text=self.tr("Live ⇥"), checkable=True, objectName="liveButton")

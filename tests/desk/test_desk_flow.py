@@ -124,16 +124,6 @@ async def test_a_direct_subscription_hands_each_message_over_in_place_until_unsu
     await publisher.flush()
     await asyncio.sleep(0.2)
     assert len(got) == 2
-    # an unsubscribe with a limit ends after that many, as nats-py's own subscriptions do
-    limited = await nc.subscribe_direct(subject + ".c", handler)
-    await limited.unsubscribe(limit=1)
-    await nc.flush()
-    for data in (b"4", b"5"):
-        await publisher.publish(subject + ".c", data)
-    await publisher.flush()
-    await wait_until(lambda: len(got) >= 3, what="the one message of the limited subscription")
-    await asyncio.sleep(0.2)
-    assert [g[2] for g in got[2:]] == [b"4"] and not nc._direct and limited.delivered == 1
     # a closed connection keeps no handler
     await nc.subscribe_direct(subject + ".d", handler)
     await nc.close()

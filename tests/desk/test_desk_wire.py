@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from decimal import Decimal
 
@@ -117,3 +118,21 @@ async def test_a_publish_with_a_message_id_sends_what_nats_py_sends():
     assert len(ours._pending) == 2 and ours._pending == theirs._pending
     assert ours._pending_data_size == theirs._pending_data_size
     assert ours.stats["out_msgs"] == theirs.stats["out_msgs"] == 2
+
+
+async def test_a_direct_subscription_with_a_limit_ends_after_that_many_messages():
+    """As nats-py's own subscriptions: the count is kept, and the subscription (and its handler)
+    is dropped on the message that reaches ``unsubscribe(limit=N)``'s limit."""
+    client = DeskClient()
+    client._status = Client.CONNECTED  # as if connected, without a server
+    client._flush_queue = asyncio.Queue()
+    client._flusher_task = asyncio.get_running_loop().create_future()  # a flusher that never writes
+    client._pending, client._pending_data_size = [], 0
+    got: list[bytes] = []
+    sub = await client.subscribe_direct("x.y", lambda _s, _r, data, _h: got.append(data))
+    await sub.unsubscribe(limit=2)
+    for data in (b"1", b"2", b"3"):  # the server would not send the third; dropped if it did
+        await client._process_msg(sub._id, b"x.y", b"", data, None)
+    assert got == [b"1", b"2"] and sub.delivered == 2
+    assert sub._id not in client._subs and not client._direct
+    assert client._pending[-1] == f"UNSUB {sub._id} 2\r\n".encode()

@@ -14,7 +14,6 @@ def test_a_deleted_panel_no_longer_hears_the_service(qtbot, tmp_path) -> None:
     service = AlertService(tmp_path / "cfg")
     settings = AppSettings(tmp_path / "cfg")
     panel = AlertsPanel(service, {}, settings, lambda _text: None, lambda: None)
-    panel.show()
     service.changed.emit()
     shiboken6.delete(panel)
     service.changed.emit()  # reached the deleted panel: "Internal C++ object already deleted"
