@@ -26,6 +26,7 @@ from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg, ack_info
 from hkdesk.desk.subjects import check_name, encode_token
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
 from hkdesk.feed.plans import Plan
+from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +133,7 @@ class DemandBoard:
 
     async def close(self) -> None:
         if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+            await stop_task(self._sweeper)  # cancelled again if it swallows one
         await self._follower.close()
 
     def _on_msgs(self, msgs: list[StreamMsg]) -> None:
@@ -198,9 +197,7 @@ class DemandAnnouncer:
     async def close(self) -> None:
         """Stop refreshing and withdraw the demand (the desk releases the symbols at once)."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)  # cancelled again if it swallows one
             self._task = None
         if self._nc.is_connected:
             with contextlib.suppress(Exception):

@@ -21,6 +21,7 @@ from nats.aio.client import Client
 from hkdesk.desk.leadership import LEADER_KEY, LeaderCard
 from hkdesk.desk.subjects import DeskNames
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus
+from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +118,7 @@ class DeskStatusBoard:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)  # cancelled again if it swallows one
             self._task = None
 
     async def _poll(self, nc: Client, names: DeskNames) -> None:

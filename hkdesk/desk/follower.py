@@ -29,6 +29,7 @@ from nats.aio.subscription import Subscription
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from hkdesk.desk.connection import DeskClient
+from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,7 @@ class StreamFollower:
     async def close(self) -> None:
         self._closing = True
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)  # cancelled again if it swallows one
             self._task = None
         await self._drop_subscription()
         self._flush()

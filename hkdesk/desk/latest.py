@@ -10,7 +10,6 @@ replaced by the next, and after a reconnect every symbol is written again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from nats.aio.client import Client
@@ -18,6 +17,7 @@ from nats.aio.client import Client
 from hkdesk.desk.codec import Latest, encode
 from hkdesk.desk.subjects import encode_token
 from hkdesk.domain.types import Book, Tick
+from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,7 @@ class LatestBoard:
 
     async def close(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)  # cancelled again if it swallows one
             self._task = None
         await self.write_dirty()
 

@@ -29,6 +29,8 @@ from nats.aio.client import Client
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
+from hkdesk.feed.task_stop import stop_task
+
 log = logging.getLogger(__name__)
 
 LEADER_KEY = "leader"
@@ -107,9 +109,7 @@ class Leadership:
     async def close(self) -> None:
         """Stop; a leader deletes its key so a standby takes over without waiting for the lease."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)  # cancelled again if it swallows one (see task_stop)
             self._task = None
         if self.is_leader:
             self._step_down()

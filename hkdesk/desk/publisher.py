@@ -40,6 +40,7 @@ from hkdesk.desk.latest import LatestBoard
 from hkdesk.desk.stream import StreamSizing, ensure_bucket, ensure_stream
 from hkdesk.desk.subjects import DeskNames, encode_token
 from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.feed.throttle import ThrottledLog
 
 log = logging.getLogger(__name__)
@@ -195,9 +196,7 @@ class DeskPublisher:
         if self._task is not None and self._nc.is_connected:
             await self.flush(flush_timeout)
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await stop_task(self._task)  # cancelled again if it swallows one
             self._task = None
         await self.latest.close()
         if self.pending:

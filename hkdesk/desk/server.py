@@ -36,6 +36,7 @@ from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedStatus
+from hkdesk.feed.task_stop import stop_task
 from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.store.writer import BatchWriter
 
@@ -248,9 +249,11 @@ class DeskServer:
         task, self._upstream_task = self._upstream_task, None
         if upstream is not None:
             await upstream.close()
-        if task is not None:
-            if upstream is None:
-                task.cancel()  # still reading where the stream stopped
+        if task is None:
+            return
+        if upstream is None:  # still reading where the stream stopped
+            await stop_task(task)
+        else:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 

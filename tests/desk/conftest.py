@@ -7,10 +7,12 @@ import asyncio
 import contextlib
 import gc
 import os
+import re
 import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -54,6 +56,7 @@ async def desk_name(nats_url: str) -> AsyncIterator[str]:
     from hkdesk.desk.subjects import DeskNames
 
     name = f"t{uuid.uuid4().hex[:10]}"
+    await _sweep_stale_streams(nats_url)
     yield name
     names = DeskNames(name)
     nc = await nats.connect(nats_url)
@@ -64,6 +67,32 @@ async def desk_name(nats_url: str) -> AsyncIterator[str]:
     ):
         with contextlib.suppress(Exception):  # not created by this test
             await js.delete_stream(stream)
+    await nc.close()
+
+
+#: A test's or a benchmark's desk left behind by a run that was killed (its stream reserves 16 GiB
+#: of the server's storage, so a few of them starve every later test of JetStream storage).
+_STALE = re.compile(r"^(HKDESK_|KV_hkdesk_)(t[0-9a-f]{10}|bench[0-9a-f]{8})(_\w+)?$")
+_STALE_AFTER = timedelta(minutes=30)
+_swept = False
+
+
+async def _sweep_stale_streams(url: str) -> None:
+    """Once a session: delete test and benchmark desks older than half an hour."""
+    global _swept
+    if _swept:
+        return
+    _swept = True
+    import nats
+
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    now = datetime.now(UTC)
+    for info in await js.streams_info():
+        created = info.created
+        if _STALE.match(info.config.name) and created is not None and now - created > _STALE_AFTER:
+            with contextlib.suppress(Exception):
+                await js.delete_stream(info.config.name)
     await nc.close()
 
 

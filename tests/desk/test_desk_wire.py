@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import msgspec
 import pytest
@@ -136,3 +137,52 @@ async def test_a_direct_subscription_with_a_limit_ends_after_that_many_messages(
     assert got == [b"1", b"2"] and sub.delivered == 2
     assert sub._id not in client._subs and not client._direct
     assert client._pending[-1] == f"UNSUB {sub._id} 2\r\n".encode()
+
+
+class _SwallowingKV:
+    """A key-value bucket whose update swallows the first cancellation and answers anyway, as
+    ``asyncio.wait_for`` inside nats-py's request does on Python 3.11 when the answer and the
+    cancel meet."""
+
+    def __init__(self) -> None:
+        self.updates = 0
+        self.swallowed = 0
+
+    async def create(self, key: str, value: bytes) -> int:
+        return 1
+
+    async def update(self, key: str, value: bytes, last: int) -> int:
+        self.updates += 1
+        try:
+            await asyncio.sleep(0.05)
+        except asyncio.CancelledError:
+            if self.swallowed:
+                raise
+            self.swallowed += 1
+        return last + 1
+
+
+async def test_a_leader_closes_even_when_a_cancellation_is_swallowed():
+    """One cancel and an await hung the test suite (and would a desk server's shutdown): the
+    swallowed cancel sent the election loop round again, for ever."""
+    from hkdesk.desk.leadership import Leadership, LeaseTimings
+
+    kv = _SwallowingKV()
+    timings = LeaseTimings(ttl=5.0, refresh=0.01, poll=0.01)
+    offline = SimpleNamespace(is_connected=False)  # the key is left to its lease
+    leadership = Leadership(
+        offline,  # type: ignore[arg-type]
+        "bucket",
+        "s1",
+        timings=timings,
+        on_elected=lambda _card: None,
+        on_deposed=lambda: None,
+    )
+    leadership._kv = kv  # type: ignore[assignment]
+    leadership.start()
+    while kv.updates < 3:  # leading, renewing
+        await asyncio.sleep(0.01)
+    closing = asyncio.ensure_future(leadership.close())
+    done, _ = await asyncio.wait({closing}, timeout=3)
+    assert closing in done, "close() waits for ever on a task that swallowed its cancellation"
+    assert kv.swallowed == 1 and leadership._task is None
