@@ -22,6 +22,12 @@ def _app_options(parser: argparse.ArgumentParser) -> None:
         "--desktop-id", dest="desktop_id", help="this desktop's id on the desk: its NATS user"
     )
     parser.add_argument("--nats-creds", dest="nats_creds", metavar="FILE", help="NATS credentials file")
+    parser.add_argument(
+        "--desk-db",
+        dest="desk_db",
+        metavar="URL",
+        help="the desk's database (read-only), for the part of the day its stream lacks",
+    )
     parser.add_argument("--token", help="AllTick token (else HKDESK_TOKEN, then the OS keyring)")
     parser.add_argument("--plan", choices=PLANS, help="AllTick plan: symbol and connection limits")
     parser.add_argument("--db", help="SQLAlchemy database URL (default: SQLite in the user data folder)")

@@ -46,9 +46,10 @@ async def publish_desk(
             FeedTimings(),
         )
 
-    # the seconds without a leader (a fail-over) come back from the provider's K-lines as bars
+    # While it leads, the day of every symbol it streams (a desk started after the open) and the
+    # seconds without a leader (a fail-over) come from the provider's K-lines as bars.
     http = upstream.http()
-    backfill = Backfill(http, writer, clock.now) if http is not None else None
+    backfill = Backfill(http, writer, clock.now, live_since=clock.first) if http is not None else None
 
     base = Demand(tuple(symbols), tuple(symbols) if args.depth else (), args.depth or MAX_DEPTH_LEVEL)
     server = DeskServer(
@@ -59,6 +60,7 @@ async def publish_desk(
         writer=writer,
         base=base,
         on_takeover=backfill.gap_reported if backfill is not None else None,
+        on_streaming=backfill.watch if backfill is not None else None,
     )
     writer.start()
     loop = asyncio.get_running_loop()
@@ -104,11 +106,18 @@ class ExchangeClock:
 
     def __init__(self) -> None:
         self._ts: int | None = None
+        self._first: int | None = None
         self._at = 0.0
 
     def saw(self, ts: int) -> None:
         if self._ts is None or ts > self._ts:
             self._ts, self._at = ts, time.monotonic()
+        if self._first is None:
+            self._first = ts
+
+    def first(self) -> int | None:
+        """The exchange time of the first trade this run received (None before)."""
+        return self._first
 
     def now(self) -> int | None:
         return None if self._ts is None else self._ts + int((time.monotonic() - self._at) * 1000)

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 #: Settings whose change rebuilds the feed and the writer.
 MARKET_KEYS = frozenset(
     {"feed/source", "feed/url", "feed/plan", "store/db_url", "desk/url", "desk/name", "desk/desktop_id",
-     "desk/creds", TOKEN_KEY}
+     "desk/creds", "desk/db_url", TOKEN_KEY}
 )  # fmt: skip
 
 
@@ -47,6 +47,8 @@ class Launch:
     desk: str | None = None
     desktop_id: str | None = None
     nats_creds: str | None = None
+    #: The desk's database, read-only: a desktop's day from there (``--desk-db``).
+    desk_db: str | None = None
     sim_args: tuple[str, ...] = ()
     timings: FeedTimings = field(default_factory=FeedTimings)
     plan_limits: Plan | None = None
@@ -62,6 +64,8 @@ class Launch:
             found["feed/plan"] = "--plan"
         if self.db_url:
             found["store/db_url"] = "--db"
+        if self.desk_db:
+            found["desk/db_url"] = "--desk-db"
         return found
 
 
@@ -85,6 +89,7 @@ def market_config(settings: AppSettings, launch: Launch) -> MarketConfig:
         desk=launch.desk or settings.desk_name,
         desktop_id=launch.desktop_id or settings.desktop_id,
         nats_creds=launch.nats_creds or settings.nats_creds or None,
+        desk_db=launch.desk_db or settings.desk_db_url or None,
     )
     configured = settings.db_url or None if kind is SourceKind.ALLTICK else None
     db_url = launch.db_url or configured or default_db_url(source.store_name, launch.data_dir)

@@ -202,7 +202,8 @@ class MarketService(QObject):
             self._snapshots = SnapshotFetcher(self.hub, http, on_close=self._close_known)
             self._snapshots.watch(self.lists.streamed())
         pipeline = self.pipeline
-        self.filler.start(http, self.writer, pipeline.exchange_now, lambda: pipeline.first_ts)
+        bars_from = http or upstream.desk_history()  # a desk's database, if given
+        self.filler.start(bars_from, self.writer, pipeline.exchange_now, lambda: pipeline.first_ts)
         if http is not None:
             self._overflow = OverflowSnapshots(self.hub, http, lambda: list(self._status.overflow))
             self._overflow.start()

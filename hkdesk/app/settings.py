@@ -148,6 +148,15 @@ class AppSettings(QObject):
         self._set("desk/creds", value.strip(), self.nats_creds)
 
     @property
+    def desk_db_url(self) -> str:
+        """The desk's database, read-only (empty: the day is what the desk's stream holds)."""
+        return self._str("desk/db_url", "")
+
+    @desk_db_url.setter
+    def desk_db_url(self, value: str) -> None:
+        self._set("desk/db_url", value.strip(), self.desk_db_url)
+
+    @property
     def db_url(self) -> str:
         return self._str("store/db_url", "")
 

@@ -41,12 +41,12 @@ from hkdesk.backfill.day import (
     missed_spans,
     trading_around,
 )
+from hkdesk.backfill.source import BarSource
 from hkdesk.domain.bars import DAY, MINUTE
 from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.types import Bar, Gap
-from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.feed.http_answers import MINUTE_KLINE
-from hkdesk.feed.http_transport import TOKEN_INVALID
+from hkdesk.feed.http_transport import TOKEN_INVALID, HttpError
 from hkdesk.store.history import bars_between, unfilled_gaps
 from hkdesk.store.writer import BatchWriter
 
@@ -76,7 +76,7 @@ class Backfill:
 
     def __init__(
         self,
-        http: QuoteHttp,
+        http: BarSource,
         writer: BatchWriter | None,
         clock: Callable[[], int | None],
         *,
@@ -109,8 +109,12 @@ class Backfill:
 
     # ------------------------------------------------------------------ what to fill
 
-    def retarget(self, http: QuoteHttp) -> None:
+    def retarget(self, http: BarSource) -> None:
         self._http = http
+
+    @property
+    def source(self) -> BarSource:
+        return self._http
 
     def detach(self) -> None:
         """Put nothing more into the writer (it is stopping): what is fetched from now is dropped
@@ -126,6 +130,14 @@ class Backfill:
             del self._queue[symbol]
         for symbol in self._watched:
             if symbol not in self._filled and symbol not in self._unknown:
+                self._queue.setdefault(symbol, 0)
+        self._wake.set()
+
+    def refill(self, symbols: Iterable[str]) -> None:
+        """Read these watched symbols' days again (a source that fills behind the stream, as a
+        desk's database does, may have more of them by now)."""
+        for symbol in symbols:
+            if symbol in self._watched and symbol not in self._unknown:
                 self._queue.setdefault(symbol, 0)
         self._wake.set()
 

@@ -108,7 +108,8 @@ class DemandBoard:
         self._clock = clock
         self._wall = wall_clock
         self._entries: dict[str, tuple[Demand, float]] = {}
-        self.union = DemandUnion()
+        #: The base alone until a desktop is heard of (an empty bucket sends no message).
+        self.union = union_within([base], plan)
         self._follower = StreamFollower(
             nc,
             f"KV_{bucket}",

@@ -69,6 +69,8 @@ class UpstreamCallbacks:
 
 UpstreamFactory = Callable[[UpstreamCallbacks], Upstream]
 TakeoverHook = Callable[[Gap], None]
+#: Told the symbols the desk streams upstream while it leads, and () when it stops leading.
+StreamingHook = Callable[[tuple[str, ...]], None]
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class DeskServer:
         sizing: StreamSizing = StreamSizing(),  # noqa: B008 - frozen dataclass
         on_takeover: TakeoverHook | None = None,
         on_status: Callable[[FeedStatus], None] | None = None,
+        on_streaming: StreamingHook | None = None,
     ) -> None:
         self.names = DeskNames(desk)
         self.options = nats_options
@@ -117,6 +120,7 @@ class DeskServer:
         self._factory = upstream_factory
         self._on_takeover = on_takeover
         self._on_status_cb = on_status
+        self._on_streaming = on_streaming
         self.ticks_received = 0
         self.upstream: Upstream | None = None
         self.publisher: DeskPublisher | None = None
@@ -147,8 +151,11 @@ class DeskServer:
             ack_timeout=self.timings.ack_timeout,
             latest_interval=self.timings.latest_interval,
         )
-        while not await self._prepare(self._nc, self.publisher):
+        nc = self._nc
+        while not await self._prepare(nc, self.publisher):
             await asyncio.sleep(self.timings.reconnect_wait)
+            if self._stop.is_set():  # closed while JetStream was not ready
+                return
         self._demand = DemandBoard(
             self._nc,
             self.names.demand_bucket,
@@ -167,8 +174,9 @@ class DeskServer:
             on_elected=self._elected,
             on_deposed=self._deposed,
         )
-        await self._demand.ready.wait()
-        self.leadership.start()
+        await _first_of(self._demand.ready, self._stop)  # a close before the bucket is read ends it
+        if not self._stop.is_set():
+            self.leadership.start()
         await self._stop.wait()
 
     async def close(self) -> None:
@@ -236,7 +244,15 @@ class DeskServer:
         await self._run_upstream(upstream)
 
     def _deposed(self) -> None:
+        self._tell_streaming(())
         asyncio.get_running_loop().create_task(self._close_upstream())
+
+    def _tell_streaming(self, symbols: tuple[str, ...]) -> None:
+        if self._on_streaming is not None:
+            try:
+                self._on_streaming(symbols)
+            except Exception:
+                log.exception("desk streaming hook failed")
 
     async def _run_upstream(self, upstream: Upstream) -> None:
         try:
@@ -270,6 +286,7 @@ class DeskServer:
         if self.upstream is not None:
             self.upstream.set_symbols(union.trades)
             self.upstream.set_depth_symbols(union.depth, depth_level=union.depth_level)
+            self._tell_streaming(union.trades)
 
     # ------------------------------------------------------------------ upstream callbacks
 
@@ -322,3 +339,13 @@ class DeskServer:
                 self._on_takeover(gap)
             except Exception:
                 log.exception("desk take-over hook failed")
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    """Return once any of ``events`` is set."""
+    waiters = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -54,6 +54,7 @@ def launch_from(
         desk=getattr(options, "desk", None) or None,
         desktop_id=getattr(options, "desktop_id", None) or None,
         nats_creds=getattr(options, "nats_creds", None) or None,
+        desk_db=getattr(options, "desk_db", None) or None,
         sim_args=tuple(sim_args or ()),
         timings=timings or FeedTimings(),
         plan_limits=plan,

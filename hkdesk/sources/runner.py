@@ -71,7 +71,7 @@ class SourceRunner:
         plan = spec.limits()
         if spec.kind is SourceKind.DESK:
             desktop = spec.desktop_id or urlsplit(spec.url).username or default_desktop_id()
-            access = DeskAccess(spec.desk, desktop, spec.nats_creds)
+            access = DeskAccess(spec.desk, desktop, spec.nats_creds, spec.desk_db)
             self.upstream = Upstream(spec.label, spec.url, "", plan, desk=access)
             return self.upstream
         if not spec.simulated:

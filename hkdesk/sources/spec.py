@@ -45,6 +45,8 @@ class SourceSpec:
     desk: str = "main"
     desktop_id: str = ""
     nats_creds: str | None = None
+    #: The desk's database URL, read-only: the day its stream lacks (a desk started late).
+    desk_db: str | None = None
 
     @classmethod
     def from_url(cls, url: str | None, **kw: object) -> SourceSpec:

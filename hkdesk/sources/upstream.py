@@ -8,17 +8,21 @@ callbacks the same batches.
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.feed import DeskFeed
+from hkdesk.desk.history import DeskHistory
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.plans import HTTP_LIMITS, Plan
 from hkdesk.feed.status import FeedStatus, FeedTimings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class DeskAccess:
     #: This desktop's id: its NATS user, whose permissions cover its own demand key.
     desktop_id: str
     creds_file: str | None = None
+    #: The desk's database URL, read-only (None: the day is what the desk's stream holds).
+    history_db: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,19 @@ class Upstream:
         if self.simulated and self.plan.name not in HTTP_LIMITS:
             return QuoteHttp(self.url, self.token, limits=HTTP_LIMITS["professional"])
         return QuoteHttp.for_plan(self.url, self.token, self.plan)
+
+    def desk_history(self) -> DeskHistory | None:
+        """A desktop on a shared desk given the desk's database: its days from there, read-only
+        (a URL that cannot be used is logged and left out)."""
+        if self.desk is None or not self.desk.history_db:
+            return None
+        try:
+            history = DeskHistory(self.desk.history_db)
+        except ValueError as exc:
+            log.warning("the day's minutes are not read from the desk's database: %s", exc)
+            return None
+        log.info("the day's minutes the desk's stream lacks are read from %s", history.shown)
+        return history
 
 
 def default_desktop_id() -> str:

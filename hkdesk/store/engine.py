@@ -52,13 +52,16 @@ def sqlite_path(engine: Engine) -> Path | None:
 SQLITE_CACHE_KIB = 64 * 1024
 
 
-def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        else:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         # The default 2 MiB page cache makes the tick table and its (symbol, ts) index evict
         # each other's hot leaf pages during a big batch; 64 MiB (taken only as pages are
@@ -77,8 +80,11 @@ def make_engine(
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
     echo: bool = False,
+    read_only: bool = False,
 ) -> Engine:
     """An engine for ``url`` (default: ``default_db_url()``); no connection is made yet.
+    ``read_only``: every session refuses writes (PostgreSQL's ``default_transaction_read_only``,
+    SQLite's ``query_only``; no folder is created for a SQLite file).
 
     Raises ``StoreError`` for a malformed URL, an unknown dialect or a missing driver; the
     message carries the URL with its password hidden.
@@ -90,8 +96,15 @@ def make_engine(
         raise StoreError(f"invalid database URL {redact_url(raw)!r}: {redact_text(str(exc))}") from exc
     shown = redact_url(parsed)
     kwargs: dict = {"echo": echo}
-    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-        kwargs["connect_args"] = {"connect_timeout": connect_timeout_s}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args: dict = {}
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = connect_timeout_s
+        if read_only:  # added to the URL's own options (a search_path, say), not instead
+            given = parsed.query.get("options", "")
+            given = " ".join(given) if isinstance(given, tuple) else given
+            connect_args["options"] = f"{given} -c default_transaction_read_only=on".strip()
+        kwargs["connect_args"] = connect_args
     try:
         engine = create_engine(parsed, **kwargs)
     except NoSuchModuleError as exc:
@@ -103,12 +116,12 @@ def make_engine(
         raise StoreError(f"invalid database URL {shown!r}: {redact_text(str(exc))}") from exc
     if engine.dialect.name == "sqlite":
         path = _sqlite_file(parsed)
-        if path is not None:
+        if path is not None and not read_only:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the folder for {shown!r}: {exc}") from exc
-        _tune_sqlite(engine, busy_timeout_ms)
+        _tune_sqlite(engine, busy_timeout_ms, read_only)
     return engine
 
 

@@ -1006,6 +1006,10 @@
         <translation>NATS 凭据文件（交易台需要时）</translation>
     </message>
     <message>
+        <source>the desk&apos;s database, read-only (optional)</source>
+        <translation>交易台的数据库，只读（可选）</translation>
+    </message>
+    <message>
         <source>default: SQLite file in the user data folder</source>
         <translation>默认：用户数据目录中的 SQLite 文件</translation>
     </message>
@@ -1068,6 +1072,10 @@
     <message>
         <source>Credentials</source>
         <translation>凭据</translation>
+    </message>
+    <message>
+        <source>Desk database</source>
+        <translation>交易台数据库</translation>
     </message>
     <message>
         <source>Storage</source>

@@ -1006,6 +1006,10 @@
         <translation>NATS 憑證檔案（交易台需要時）</translation>
     </message>
     <message>
+        <source>the desk&apos;s database, read-only (optional)</source>
+        <translation>交易台的資料庫，唯讀（可選）</translation>
+    </message>
+    <message>
         <source>default: SQLite file in the user data folder</source>
         <translation>預設：用戶資料夾內的 SQLite 檔案</translation>
     </message>
@@ -1068,6 +1072,10 @@
     <message>
         <source>Credentials</source>
         <translation>憑證</translation>
+    </message>
+    <message>
+        <source>Desk database</source>
+        <translation>交易台資料庫</translation>
     </message>
     <message>
         <source>Storage</source>

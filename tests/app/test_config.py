@@ -87,3 +87,17 @@ def test_changed_names_exactly_the_keys_that_changed(tmp_path, qapp) -> None:
     settings.sync()
     settings.sync()
     assert seen == [frozenset({"ui/theme", "ui/colours"})]
+
+
+def test_the_desk_database_comes_from_the_settings_or_the_command_line(tmp_path, qapp) -> None:
+    settings = AppSettings(tmp_path)
+    settings.feed_source = "desk"
+    settings.desk_url = "nats://desk.example:4222"
+    assert market_config(settings, Launch(data_dir=tmp_path)).source.desk_db is None
+    settings.desk_db_url = " postgresql+psycopg://reader@desk.example/desk "
+    cfg = market_config(settings, Launch(data_dir=tmp_path))
+    assert cfg.source.desk_db == "postgresql+psycopg://reader@desk.example/desk"
+    assert cfg.db_url.endswith("desk-main.db"), "the desktop still records into its own database"
+    launch = Launch(data_dir=tmp_path, desk_db="sqlite:///desk.db")
+    assert market_config(settings, launch).source.desk_db == "sqlite:///desk.db"
+    assert launch.overridden() == {"desk/db_url": "--desk-db"}

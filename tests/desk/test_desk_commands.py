@@ -7,13 +7,20 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import datetime, time
 
+from sqlalchemy.exc import ProgrammingError
 from support.desks import make_desk
 from support.waits import wait_until
 
+from hkdesk.backfill.day import hk_date
+from hkdesk.domain.bars import MINUTE
+from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.freshness import Freshness
+from hkdesk.domain.sessions import HK_TZ
+from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import make_engine
-from hkdesk.store.history import count_ticks
+from hkdesk.store.history import bars_between, count_ticks
 
 
 def hkdesk(*args: str) -> subprocess.Popen[str]:
@@ -69,3 +76,56 @@ async def test_a_desk_server_feeds_a_desktop_and_a_second_site_s_recorder(
     finally:
         witness_db.dispose()
         desk_db.dispose()
+
+
+def _minute_starts(engine, symbol: str) -> list[int]:
+    """Every 1-minute bar's start of ``symbol`` (any day), oldest first."""
+    return [b.start for b in bars_between(engine, symbol, MINUTE, 0, 2**62)]
+
+
+async def test_a_desktop_shows_the_morning_a_late_desk_stored_when_given_the_desk_database(
+    qtbot, tmp_path, nats_url, desk_name, pg_url
+):
+    """The desk (and the simulator's day) started at 11:00: the stream has nothing before, the
+    desk's database has the morning from its own backfill; ``--desk-db`` brings it to the desktop."""
+    sim = start_simulator_process(["--start", "11:00", "--seed", "7"])
+    server = hkdesk(
+        "record", "--url", sim.ws_url, "--token", "desk-test", "--plan", "professional",
+        "--symbols", "700", "--db", pg_url, "--publish", nats_url, "--desk", desk_name,
+        "--duration", "90", "--progress-every", "1",
+    )  # fmt: skip
+    desk_db = make_engine(pg_url)
+    try:
+
+        def desk_morning() -> list[int]:
+            try:
+                starts = _minute_starts(desk_db, "700.HK")
+            except ProgrammingError:  # the desk server has not made its tables yet
+                return []
+            opens = (
+                int(datetime.combine(hk_date(starts[-1]), time(9, 30), HK_TZ).timestamp() * 1000)
+                if starts
+                else 0
+            )
+            return [s for s in starts if s < opens + 90 * 60_000]  # up to 11:00
+
+        await wait_until(lambda: len(desk_morning()) >= 90, 60, "the desk's morning from its backfill")
+        desk = make_desk(
+            tmp_path / "cfg", None, url=nats_url, desk=desk_name, token=None, desk_db=pg_url, symbols="700"
+        )
+        await desk.open()
+        try:
+            local = desk.market.engine
+            await wait_until(
+                lambda: set(desk_morning()) <= set(_minute_starts(local, "700.HK")),
+                40,
+                "the morning on the desktop",
+            )
+            assert desk.market.filler.day_fill("700.HK") is DayFill.FILLED
+        finally:
+            await desk.close()
+    finally:
+        desk_db.dispose()
+        server.terminate()
+        server.communicate(timeout=60)
+        sim.stop()

@@ -31,7 +31,7 @@ PLAN = Plan("test", symbols_per_connection=3, connections=2, reconnect_spacing=0
 
 
 @contextlib.asynccontextmanager
-async def running_desk(desk_name: str, nats_url: str):
+async def running_desk(desk_name: str, nats_url: str, **kw):
     """A leading desk server with a scripted upstream, closed inside the test's own loop run
     (pytest-qt processes Qt events between a test and its fixtures' teardown, which would step
     a sleeping task outside the loop)."""
@@ -43,6 +43,7 @@ async def running_desk(desk_name: str, nats_url: str):
         upstream_factory=factory,
         writer=None,
         timings=FAST_DESK,
+        **kw,
     )
     task = asyncio.create_task(server.run())
     await wait_until(lambda: server.is_leader and factory.made, what="the desk to lead")
@@ -298,3 +299,25 @@ async def test_a_desktop_closed_before_the_desk_ever_painted_stops(nats_url, des
     await wait_until(lambda: feed._announcer is not None, what="the desktop to announce its lists")
     await feed.close()
     await asyncio.wait_for(task, 5)
+
+
+async def test_a_desk_with_no_desktop_streams_its_own_list_and_says_what_it_streams(nats_url, desk_name):
+    """``hkdesk record --publish --symbols …`` records from the start, before any desktop (an empty
+    demand bucket sends no message, and the desk used to wait for one), and its backfill is told
+    what the desk streams while it leads."""
+    streaming: list[tuple[str, ...]] = []
+    base = Demand(("700.HK", "5.HK"), ())
+    async with running_desk(desk_name, nats_url, base=base, on_streaming=streaming.append) as desk:
+        _, factory = desk
+        await wait_until(lambda: factory.current.symbols == ("700.HK", "5.HK"), what="the desk's own list")
+        assert streaming[-1] == ("700.HK", "5.HK")
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received)
+        feed.set_symbols(["9988.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(
+            lambda: streaming[-1] == ("700.HK", "5.HK", "9988.HK"), what="a desktop's symbol told"
+        )
+        await feed.close()
+        await task
+    assert streaming[-1] == ()  # stepped down: nothing streamed any more

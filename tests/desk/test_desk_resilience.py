@@ -215,3 +215,25 @@ async def test_a_desk_and_a_desktop_started_before_nats_come_up_with_it(nats_bin
         await server.close()
         await server_task
         nats_server.stop()
+
+
+async def test_a_desk_server_closed_while_nats_has_no_jetstream_stops(nats_binary, tmp_path):
+    """JetStream off: the desk cannot make its stream and says so; a close still ends run()."""
+    port = free_port()
+    plain = NatsProcess(nats_binary, f'listen: "127.0.0.1:{port}"\n', tmp_path, port).start()
+    try:
+        server = DeskServer(
+            desk="nojs",
+            nats_options=NatsOptions(plain.url),
+            plan=Plan("test", symbols_per_connection=3, connections=1, reconnect_spacing=0.05),
+            upstream_factory=UpstreamFactory(),
+            writer=None,
+            timings=DeskTimings(reconnect_wait=0.05, ack_timeout=0.2),
+        )
+        task = asyncio.create_task(server.run())
+        await asyncio.sleep(0.5)
+        assert not task.done() and not server.is_leader
+        await server.close()
+        await asyncio.wait_for(task, 5)
+    finally:
+        plain.stop()

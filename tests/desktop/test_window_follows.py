@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 from support.offline import offline_window
 
 from hkdesk.ui.list_name_dialog import ListNameDialog
@@ -51,6 +51,10 @@ async def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot
         dlg = SettingsDialog(win.settings, win.tokens, win, overridden=win.overridden)
         notes = [w.text() for w in dlg.findChildren(QLabel, "overrideNote")]
         assert len(notes) == 1 and notes[0].startswith("--db")
+        desk_db = dlg.findChild(QLineEdit, "deskDb")
+        desk_db.setText("postgresql+psycopg://reader@desk.example/desk")
+        dlg.apply()
+        assert win.settings.desk_db_url == "postgresql+psycopg://reader@desk.example/desk"
         dlg.deleteLater()
 
 
