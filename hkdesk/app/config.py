@@ -16,7 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject
 
-from hkdesk.app.market import MarketConfig, MarketService
+from hkdesk.app.market import MarketService
+from hkdesk.app.market_config import MarketConfig
 from hkdesk.app.settings import TOKEN_KEY, AppSettings
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedTimings

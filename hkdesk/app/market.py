@@ -12,16 +12,16 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
 from hkdesk.app.alert_service import AlertService
 from hkdesk.app.day_filler import DayFiller
 from hkdesk.app.day_history import restore_today, simulator_resume_args
+from hkdesk.app.desk_sessions import DeskSessions
 from hkdesk.app.lookup import Lookup, look_up
+from hkdesk.app.market_config import MarketConfig
 from hkdesk.app.overflow import OverflowSnapshots
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import (
@@ -45,11 +45,11 @@ from hkdesk.domain.symbols import display_code
 from hkdesk.domain.types import Gap
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
-from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
+from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.sources.runner import SourceRunner
-from hkdesk.sources.spec import SourceError, SourceSpec
+from hkdesk.sources.spec import SourceError
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import make_engine
@@ -62,18 +62,6 @@ log = logging.getLogger(__name__)
 GAP_MARKER_SECONDS = 120.0
 #: How often the quotes learn which streams flow (well inside a liveness interval).
 FRESHNESS_MS = 250
-
-
-@dataclass(frozen=True)
-class MarketConfig:
-    """Everything needed to (re)build the pipeline; made from settings and command line by
-    :mod:`hkdesk.app.config`, the one place that does so."""
-
-    source: SourceSpec = field(default_factory=SourceSpec)
-    db_url: str | None = None
-    spill_dir: Path | None = None
-    timings: FeedTimings = field(default_factory=FeedTimings)
-    record_depth: bool = False
 
 
 class MarketService(QObject):
@@ -113,8 +101,9 @@ class MarketService(QObject):
         #: Why the database is not in use, in words (empty when it is).
         self.store_problem = ""
         self._lifecycle = asyncio.Lock()
-        #: Fills the day from the provider; says when a symbol's stored day changed.
+        #: Fills the day from the provider (or a desk's database, whose days reach the rows too).
         self.filler = DayFiller(self)
+        DeskSessions(self.hub, self.set_previous_close, self.filler)
         #: The database's reads for the window (chart, its holes, past days, looked-up codes, tools).
         self.reads = StoreReads(self.hub, self._executor, lambda: self.engine, self.filler.day_fill)
         self.http: QuoteHttp | None = None
@@ -144,6 +133,9 @@ class MarketService(QObject):
         closing during a rebuild, must not run two teardowns or leave a second pipeline behind).
         """
         async with self._lifecycle:
+            if not self.started:  # stopped (closing): a setting saved on the way out starts nothing
+                self.config = config or self.config
+                return
             log.info("applying new feed/database settings")
             await self._stop()
             if config is not None:
@@ -184,11 +176,10 @@ class MarketService(QObject):
             return
         self.feed = self.pipeline.feed
         try:
-            http = upstream.http()
+            self.http = http = upstream.http()
         except ValueError as exc:
             log.warning("previous closes unavailable: %s", exc)
-            http = None
-        self.http = http
+            self.http = http = None
         if self.alerts is not None:
             self.alerts.set_source(cfg.source.store_source)
         if self.engine is not None:

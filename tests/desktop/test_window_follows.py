@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
 from support.offline import offline_window
@@ -55,6 +57,10 @@ async def test_the_settings_dialog_names_the_option_that_overrides_a_field(qtbot
         desk_db.setText("postgresql+psycopg://reader@desk.example/desk")
         dlg.apply()
         assert win.settings.desk_db_url == "postgresql+psycopg://reader@desk.example/desk"
+        win.settings.sync()  # as a closing window saves it: a stopped market must not start again
+        await asyncio.sleep(0.05)
+        assert not win.market.started and win.market.source is None
+        assert win.market.config.source.desk_db == "postgresql+psycopg://reader@desk.example/desk"
         dlg.deleteLater()
 
 
