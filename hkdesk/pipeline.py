@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Protocol
 
 from hkdesk.domain.quotes import QuoteHub
@@ -42,6 +44,7 @@ class Pipeline:
         on_symbol_error: Callable[[str, int, str], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
         alerts: TickSink | None = None,
+        on_previous_close: Callable[[str, Decimal, date], None] | None = None,
     ) -> None:
         self.hub = hub or QuoteHub()
         self.writer = writer
@@ -56,7 +59,9 @@ class Pipeline:
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
         self.upstream = upstream
-        callbacks = FeedCallbacks(self._ticks, self._books, on_status, self._gap, self._symbol_error)
+        callbacks = FeedCallbacks(
+            self._ticks, self._books, on_status, self._gap, self._symbol_error, on_previous_close
+        )
         self.feed = upstream.feed(callbacks, timings or FeedTimings())
 
     def _ticks(self, ticks: list[Tick]) -> None:

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import time
+from decimal import Decimal
 from functools import partial
 from typing import TextIO
 
@@ -21,6 +22,7 @@ from hkdesk.desk.demand import Demand
 from hkdesk.desk.server import DeskServer, UpstreamCallbacks
 from hkdesk.domain.types import Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
+from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedTimings
 from hkdesk.sources.upstream import FeedCallbacks, Upstream
 from hkdesk.store.writer import BatchWriter
@@ -61,6 +63,7 @@ async def publish_desk(
         base=base,
         on_takeover=backfill.gap_reported if backfill is not None else None,
         on_streaming=backfill.watch if backfill is not None else None,
+        fetch_closes=partial(_previous_closes, http) if http is not None else None,
     )
     writer.start()
     loop = asyncio.get_running_loop()
@@ -99,6 +102,11 @@ async def publish_desk(
         print(f"hkdesk record: the desk server stopped: {task.exception()}", file=out)
         return 1
     return 0 if flushed else 1
+
+
+async def _previous_closes(http: QuoteHttp, symbols: list[str]) -> dict[str, Decimal]:
+    """The previous close of each symbol the provider answers for (for the desk's desktops)."""
+    return {symbol: start.previous_close for symbol, start in (await http.previous_closes(symbols)).items()}
 
 
 class ExchangeClock:

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer
@@ -60,6 +61,7 @@ from hkdesk.store.writer import BatchWriter
 log = logging.getLogger(__name__)
 
 GAP_MARKER_SECONDS = 120.0
+EPOCH_DAY = date(1970, 1, 1)  # QuoteHub's days count from it
 #: How often the quotes learn which streams flow (well inside a liveness interval).
 FRESHNESS_MS = 250
 
@@ -170,6 +172,7 @@ class MarketService(QObject):
                 on_status=self._on_status,
                 on_gap=self._on_gap,
                 alerts=self.alerts.pump if self.alerts is not None else None,
+                on_previous_close=self._desk_close,
             )
         except (SourceError, ValueError) as exc:
             self._fail(str(exc))
@@ -345,6 +348,12 @@ class MarketService(QObject):
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self.hub.set_previous_close(symbol, price)
         self._close_known(symbol, price)
+
+    def _desk_close(self, symbol: str, price: Decimal, day: date) -> None:
+        """A shared desk's previous close, for the session of ``day`` (not another day's trades)."""
+        q = self.hub.quotes.get(symbol)
+        if q is None or q.last is None or q.day == (day - EPOCH_DAY).days:
+            self.set_previous_close(symbol, price)
 
     def _close_known(self, symbol: str, price: Decimal) -> None:
         if self.alerts is not None:

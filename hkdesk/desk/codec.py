@@ -13,6 +13,8 @@ acknowledgement or a leader change is a no-op.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import msgspec
 
 from hkdesk.domain.types import Book, Gap, Tick
@@ -29,7 +31,16 @@ class Latest(msgspec.Struct, omit_defaults=True):
     book: Book | None = None
 
 
+class DeskClose(msgspec.Struct):
+    """A symbol's previous close for the session of Hong Kong date ``day`` (``YYYY-MM-DD``)."""
+
+    symbol: str
+    day: str
+    close: Decimal
+
+
 _latest_decoder = msgspec.json.Decoder(Latest)
+_close_decoder = msgspec.json.Decoder(DeskClose)
 _gap_decoder = msgspec.json.Decoder(Gap)
 
 encode = _encoder.encode
@@ -50,6 +61,10 @@ def decode_latest(payload: bytes) -> Latest:
 
 def decode_gap(payload: bytes) -> Gap:
     return _gap_decoder.decode(payload)
+
+
+def decode_close(payload: bytes) -> DeskClose:
+    return _close_decoder.decode(payload)
 
 
 def tick_id(tick: Tick) -> str:

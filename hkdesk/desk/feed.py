@@ -7,7 +7,9 @@ what its desktops watch), paints the latest book of its depth symbols from the l
 bucket, replays today's trades of its symbols from the stream (a desktop started at 14:00
 has the day), then follows live. Every trade is handed on once: each follower resumes after
 the last stream sequence it delivered, across NATS reconnects and network drops. A symbol
-added later streams from then on, as it would on a direct connection.
+added later streams from then on, as it would on a direct connection. The previous closes the
+desk keeps in its latest-quote bucket (:mod:`hkdesk.desk.closes`) go to ``on_previous_close``
+for the watched symbols, where a direct connection would ask the provider for them.
 
 Status: CONNECTING until NATS answers, BACKING_OFF (with the seconds left) while it does not,
 SUBSCRIBING while the day is replayed or no desk server leads, LIVE once caught up behind a
@@ -21,13 +23,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import msgspec
 from nats.aio.client import Client
 from nats.errors import NoServersError
 
-from hkdesk.desk.codec import decode_book, decode_gap, decode_latest, decode_tick
+from hkdesk.desk.codec import DeskClose, decode_book, decode_close, decode_gap, decode_latest, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
@@ -63,6 +66,7 @@ class DeskFeed:
         on_status: Callable[[FeedStatus], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
         on_symbol_error: Callable[[str, int, str], None] | None = None,
+        on_previous_close: Callable[[str, Decimal, date], None] | None = None,
         timings: DeskFeedTimings = DeskFeedTimings(),  # noqa: B008 - frozen dataclass
         replay_since: Callable[[], datetime] = start_of_hk_day,
     ) -> None:
@@ -75,6 +79,9 @@ class DeskFeed:
         self._on_ticks = on_ticks
         self._on_books = on_books
         self._on_gap = on_gap
+        self._on_previous_close = on_previous_close
+        #: The newest previous close the desk wrote for each symbol (watched or not yet).
+        self._closes: dict[str, DeskClose] = {}
         self._replay_since = replay_since
         self._board = DeskStatusBoard(timings, self.stats, on_status, on_symbol_error)
         self._trades: tuple[str, ...] = ()
@@ -102,8 +109,12 @@ class DeskFeed:
     def set_symbols(self, symbols: Iterable[str]) -> None:
         """Replace the watch list (trades); the desk hears of it at once."""
         self._trades = tuple(dict.fromkeys(symbols))
+        added = [s for s in self._trades if encode_token(s) not in self._trade_tokens]
         self._trade_tokens = frozenset(encode_token(s) for s in self._trades)
         self._lists_changed()
+        for symbol in added:  # a symbol added later gets the close the desk already wrote
+            if (known := self._closes.get(symbol)) is not None:
+                self._hand_close(known)
 
     def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = MAX_DEPTH_LEVEL) -> None:
         self._depth = tuple(dict.fromkeys(symbols))
@@ -213,7 +224,15 @@ class DeskFeed:
             start=StartAt(new_only=True),
             heartbeat=heartbeat,
         )
-        self._followers = [paint, trades, books]
+        closes = StreamFollower(
+            nc,
+            f"KV_{names.latest_bucket}",
+            names.closes_wildcard,
+            self._on_close_msgs,
+            start=StartAt(last_per_subject=True),
+            heartbeat=heartbeat,
+        )
+        self._followers = [paint, trades, books, closes]
         for follower in self._followers:
             follower.start()
         self._board.start(nc, names, trades.caught_up, self._watched_symbols)
@@ -328,6 +347,29 @@ class DeskFeed:
                 if latest.book is not None:
                     books.append(latest.book)
         self._hand_books(books)
+
+    def _on_close_msgs(self, msgs: list[StreamMsg]) -> None:
+        for msg in msgs:
+            if not msg.data:
+                continue
+            try:
+                record = decode_close(msg.data)
+            except _BAD as exc:
+                self.stats.bad_frames[exc.__class__.__name__] += 1
+                continue
+            self._closes[record.symbol] = record
+            if encode_token(record.symbol) in self._trade_tokens:
+                self._hand_close(record)
+
+    def _hand_close(self, record: DeskClose) -> None:
+        if self._on_previous_close is None:
+            return
+        try:
+            day = date.fromisoformat(record.day)
+        except ValueError:
+            self.stats.bad_frames["ValueError"] += 1
+            return
+        self._deliver(self._on_previous_close, record.symbol, record.close, day)
 
     def _hand_books(self, books: list[Book]) -> None:
         """Hand on books newer than the last one handed on for their symbol (the paint may race

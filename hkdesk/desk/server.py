@@ -26,6 +26,7 @@ from typing import Protocol
 
 from nats.aio.client import Client
 
+from hkdesk.desk.closes import CloseBoard, CloseFetch
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import Demand, DemandBoard, DemandUnion
 from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings
@@ -108,6 +109,7 @@ class DeskServer:
         on_takeover: TakeoverHook | None = None,
         on_status: Callable[[FeedStatus], None] | None = None,
         on_streaming: StreamingHook | None = None,
+        fetch_closes: CloseFetch | None = None,
     ) -> None:
         self.names = DeskNames(desk)
         self.options = nats_options
@@ -121,6 +123,8 @@ class DeskServer:
         self._on_takeover = on_takeover
         self._on_status_cb = on_status
         self._on_streaming = on_streaming
+        self._fetch_closes = fetch_closes
+        self._closes: CloseBoard | None = None
         self.ticks_received = 0
         self.upstream: Upstream | None = None
         self.publisher: DeskPublisher | None = None
@@ -156,6 +160,9 @@ class DeskServer:
             await asyncio.sleep(self.timings.reconnect_wait)
             if self._stop.is_set():  # closed while JetStream was not ready
                 return
+        if self._fetch_closes is not None:
+            self._closes = CloseBoard(nc, self.names, self._fetch_closes)
+            self._closes.start()
         self._demand = DemandBoard(
             self._nc,
             self.names.demand_bucket,
@@ -185,6 +192,8 @@ class DeskServer:
         if self.leadership is not None:
             await self.leadership.close()
         await self._close_upstream()
+        if self._closes is not None:
+            await self._closes.close()
         if self._demand is not None:
             await self._demand.close()
         if self.publisher is not None:
@@ -248,6 +257,8 @@ class DeskServer:
         asyncio.get_running_loop().create_task(self._close_upstream())
 
     def _tell_streaming(self, symbols: tuple[str, ...]) -> None:
+        if self._closes is not None:
+            self._closes.watch(symbols)
         if self._on_streaming is not None:
             try:
                 self._on_streaming(symbols)

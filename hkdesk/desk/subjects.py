@@ -19,6 +19,8 @@ _TOKEN = re.compile(r"^(?:[A-Za-z0-9_-]|=[0-9A-F]{2})+$")
 TRADE = "trade"
 BOOK = "book"
 GAP_SUFFIX = ".gap"
+#: A previous close in the latest-quote bucket: the symbol's key, plus this.
+CLOSE_SUFFIX = ".close"
 
 
 class SubjectError(ValueError):
@@ -106,6 +108,14 @@ class DeskNames:
     def latest_bucket(self) -> str:
         """Key-value bucket: the newest trade and book of every symbol, for an instant paint."""
         return f"hkdesk_{self.desk}_latest"
+
+    def close_key(self, symbol: str) -> str:
+        """The subject of ``symbol``'s previous close in the latest-quote bucket."""
+        return f"$KV.{self.latest_bucket}.{encode_token(symbol)}{CLOSE_SUFFIX}"
+
+    @property
+    def closes_wildcard(self) -> str:
+        return f"$KV.{self.latest_bucket}.*{CLOSE_SUFFIX}"
 
     @property
     def demand_bucket(self) -> str:

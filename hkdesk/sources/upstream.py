@@ -12,6 +12,8 @@ import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.feed import DeskFeed
@@ -44,6 +46,8 @@ class FeedCallbacks:
     on_status: Callable[[FeedStatus], None] | None = None
     on_gap: Callable[[Gap], None] | None = None
     on_symbol_error: Callable[[str, int, str], None] | None = None
+    #: A shared desk's previous closes (symbol, close, the session's Hong Kong date).
+    on_previous_close: Callable[[str, Decimal, date], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Upstream:
                 on_status=callbacks.on_status,
                 on_gap=callbacks.on_gap,
                 on_symbol_error=callbacks.on_symbol_error,
+                on_previous_close=callbacks.on_previous_close,
             )
         return FeedClient(
             self.url,

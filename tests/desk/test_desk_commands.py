@@ -18,6 +18,8 @@ from hkdesk.domain.bars import MINUTE
 from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.sessions import HK_TZ
+from hkdesk.feed.http import QuoteHttp
+from hkdesk.feed.plans import HTTP_LIMITS
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.store import make_engine
 from hkdesk.store.history import bars_between, count_ticks
@@ -131,6 +133,14 @@ async def test_a_desktop_shows_the_morning_a_late_desk_stored_when_given_the_des
 
             await wait_until(whole_day_on_the_row, 20, "the row's volume from the open")
             assert quote.open == morning[0].open
+            await wait_until(lambda: quote.prev_close is not None, 20, "the previous close from the desk")
+            direct = QuoteHttp(sim.ws_url, "a-direct-desktop", limits=HTTP_LIMITS["professional"])
+            answer: dict = {}
+            for _ in range(20):  # the simulator may still be spacing requests
+                if answer := await direct.previous_closes(["700.HK"]):
+                    break
+                await asyncio.sleep(1.0)
+            assert quote.prev_close == answer["700.HK"].previous_close  # as a direct connection shows it
             assert quote.high >= max(b.high for b in morning) and quote.low <= min(b.low for b in morning)
         finally:
             await desk.close()

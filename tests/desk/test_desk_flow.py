@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
+from datetime import date
+from decimal import Decimal
 
 import msgspec
 import nats
@@ -22,6 +24,7 @@ from hkdesk.desk.follower import StreamFollower
 from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.server import DeskServer, DeskTimings
 from hkdesk.desk.subjects import DeskNames
+from hkdesk.domain.sessions import hk_now
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState
 
@@ -321,3 +324,43 @@ async def test_a_desk_with_no_desktop_streams_its_own_list_and_says_what_it_stre
         await feed.close()
         await task
     assert streaming[-1] == ()  # stepped down: nothing streamed any more
+
+
+async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_url, desk_name):
+    """A desktop has no token for the provider's previous closes: the leading desk fetches them for
+    what it streams and keeps them in the latest-quote bucket, where a desktop follows them (a
+    symbol watched later gets its close too); a symbol the provider does not answer for is not
+    asked again in a loop."""
+    asked: list[list[str]] = []
+    closes = {"700.HK": Decimal("380.2"), "5.HK": Decimal("126.4"), "9988.HK": Decimal("131.5")}
+
+    async def fetch(symbols: list[str]) -> dict[str, Decimal]:
+        asked.append(sorted(symbols))
+        return {s: closes[s] for s in symbols if s in closes}
+
+    base = Demand(("700.HK", "5.HK", "1299.HK"), ())
+    async with running_desk(desk_name, nats_url, base=base, fetch_closes=fetch):
+        got: list[tuple[str, Decimal, date]] = []
+        received = Received()
+        feed = DeskFeed(
+            nats_url,
+            desk=desk_name,
+            desktop_id="alice",
+            timings=FAST_FEED,
+            on_previous_close=lambda *close: got.append(close),
+            **received.callbacks(),
+        )
+        feed.set_symbols(["700.HK", "1299.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: len(got) == 1, what="the watched symbol's close")
+        today = hk_now().date()
+        assert got == [("700.HK", Decimal("380.2"), today)]  # 5.HK is not watched, 1299.HK not answered
+        feed.set_symbols(["700.HK", "1299.HK", "5.HK"])  # already written: handed on at once
+        assert got[-1] == ("5.HK", Decimal("126.4"), today)
+        feed.set_symbols(["700.HK", "1299.HK", "5.HK", "9988.HK"])  # the desk streams it, then asks
+        await wait_until(lambda: got[-1][0] == "9988.HK", what="a close fetched for a new symbol")
+        assert got[-1] == ("9988.HK", Decimal("131.5"), today)
+        await feed.close()
+        await task
+    assert asked[0] == ["1299.HK", "5.HK", "700.HK"]
+    assert sum("1299.HK" in a for a in asked) == 1 and ["9988.HK"] in asked
