@@ -12,11 +12,13 @@ import argparse
 import asyncio
 import contextlib
 import time
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import TextIO
 
 from hkdesk.backfill import Backfill
+from hkdesk.backfill.day import hk_date
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.demand import Demand
 from hkdesk.desk.server import DeskServer, UpstreamCallbacks
@@ -104,9 +106,13 @@ async def publish_desk(
     return 0 if flushed else 1
 
 
-async def _previous_closes(http: QuoteHttp, symbols: list[str]) -> dict[str, Decimal]:
-    """The previous close of each symbol the provider answers for (for the desk's desktops)."""
-    return {symbol: start.previous_close for symbol, start in (await http.previous_closes(symbols)).items()}
+async def _previous_closes(http: QuoteHttp, symbols: list[str]) -> dict[str, tuple[Decimal, date | None]]:
+    """The previous close of each symbol the provider answers for, with its session's date (that
+    of the session's daily bar; None before the session's first trade)."""
+    return {
+        symbol: (start.previous_close, hk_date(start.today.start) if start.today is not None else None)
+        for symbol, start in (await http.previous_closes(symbols)).items()
+    }
 
 
 class ExchangeClock:

@@ -3,9 +3,10 @@ them, a desktop on the desk has no token, so the leading desk server asks for th
 streams and keeps each in the latest-quote bucket under ``<symbol>.close`` (a desktop follows
 those keys for as long as it runs, so a symbol added later gets its close too).
 
-Each record names the Hong Kong date it was fetched on (the session whose previous close it
-is); the desk fetches again when that date changes, and a desktop uses a close only for that
-session. A failed fetch is tried again after ``retry_wait``.
+Each record names the session whose previous close it is (its Hong Kong date: the date of the
+session's daily bar where the provider has one, else the day it was fetched); the desk fetches
+again when the Hong Kong date changes, and a desktop uses a close only for that session. A
+failed fetch is tried again after ``retry_wait``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
 
-#: Symbols → their previous close (those the provider does not answer for are left out).
-CloseFetch = Callable[[list[str]], Awaitable[dict[str, Decimal]]]
+#: Symbols → (previous close, the session's date or None: today); unanswered ones left out.
+CloseFetch = Callable[[list[str]], Awaitable[dict[str, tuple[Decimal, date | None]]]]
 
 
 def hk_today() -> date:
@@ -89,8 +90,8 @@ class CloseBoard:
 
     async def _fetch_and_write(self, symbols: list[str], today: date) -> None:
         found = await self._fetch(symbols)
-        for symbol, price in found.items():
-            record = DeskClose(symbol=symbol, day=today.isoformat(), close=price)
+        for symbol, (price, session) in found.items():
+            record = DeskClose(symbol=symbol, day=(session or today).isoformat(), close=price)
             await self._nc.publish(self._names.close_key(symbol), encode(record))
             self.written += 1
         for symbol in symbols:  # those not answered for are asked again the next day, not in a loop

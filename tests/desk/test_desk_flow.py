@@ -334,9 +334,9 @@ async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_ur
     asked: list[list[str]] = []
     closes = {"700.HK": Decimal("380.2"), "5.HK": Decimal("126.4"), "9988.HK": Decimal("131.5")}
 
-    async def fetch(symbols: list[str]) -> dict[str, Decimal]:
+    async def fetch(symbols: list[str]) -> dict[str, tuple[Decimal, date | None]]:
         asked.append(sorted(symbols))
-        return {s: closes[s] for s in symbols if s in closes}
+        return {s: (closes[s], date(2026, 3, 3) if s == "9988.HK" else None) for s in symbols if s in closes}
 
     base = Demand(("700.HK", "5.HK", "1299.HK"), ())
     async with running_desk(desk_name, nats_url, base=base, fetch_closes=fetch):
@@ -359,7 +359,7 @@ async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_ur
         assert got[-1] == ("5.HK", Decimal("126.4"), today)
         feed.set_symbols(["700.HK", "1299.HK", "5.HK", "9988.HK"])  # the desk streams it, then asks
         await wait_until(lambda: got[-1][0] == "9988.HK", what="a close fetched for a new symbol")
-        assert got[-1] == ("9988.HK", Decimal("131.5"), today)
+        assert got[-1] == ("9988.HK", Decimal("131.5"), date(2026, 3, 3))  # the session's own date
         await feed.close()
         await task
     assert asked[0] == ["1299.HK", "5.HK", "700.HK"]
