@@ -154,12 +154,12 @@ class ChartPanel(QWidget):
         self.price_plot.setClipToView(True)
         self.price_plot.setDownsampling(auto=True, mode="peak")
         # the previous close is a reference the eye looks for: drawn above the curves and the grid,
-        # and named on the line (the grid is drawn under the data: set_palette)
+        # named on the line's inner side (no edge cuts it; the grid is under the data: set_palette)
         self.prev_line = pg.InfiniteLine(
             angle=0,
             movable=False,
             label=self.tr("Prev close") + " {value:.3f}",
-            labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)]},
+            labelOpts={"position": 0.02, "anchors": [(0, 0), (0, 1)]},
         )
         self.prev_line.setZValue(20)
         self.prev_line.setVisible(False)

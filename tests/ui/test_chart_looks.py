@@ -138,6 +138,25 @@ def test_the_previous_close_is_drawn_above_the_grid_and_named(qapp) -> None:
     assert low <= 400.0 <= high, "the change is read against it: it stays in view"
 
 
+@pytest.mark.parametrize("close", [412.0, 390.0], ids=["above the day", "below the day"])
+def test_the_previous_close_s_name_stays_inside_the_plot_at_either_edge(qapp, close: float) -> None:
+    """A previous close beyond the day's prices sits at the plot's edge: its name is written on
+    the inside of the line, not cut off by the edge."""
+    chart = ChartPanel()
+    chart.resize(800, 400)
+    chart.set_symbol("700.HK", "00700")
+    chart.load(
+        np.array([1_764_207_000.0, 1_764_207_060.0]), np.array([401.0, 402.0]), np.array([100.0, 200.0])
+    )
+    chart.set_previous_close(close)
+    chart.redraw(force=True)
+    chart.canvas.grab()
+    label = chart.prev_line.label
+    label.updatePosition()
+    plot_area = chart.price_plot.getViewBox().sceneBoundingRect()
+    assert plot_area.contains(label.sceneBoundingRect()), (plot_area, label.sceneBoundingRect())
+
+
 def test_the_lunch_hour_is_squeezed_out_of_the_axis(qapp) -> None:
     chart = ChartPanel()
     chart.set_symbol("700.HK", "00700")
