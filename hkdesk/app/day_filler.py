@@ -33,15 +33,12 @@ REREADS = 20
 
 class DayFiller(QObject):
     history_changed = Signal(str)
-    #: (symbol, DeskSession): a desk's database gave the symbol's day so far (``--desk-db``).
-    desk_session = Signal(str, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.engine: Backfill | None = None
         self._task: asyncio.Task[None] | None = None
         self._reread: asyncio.Task[None] | None = None
-        self._desk: DeskHistory | None = None
         self._symbols: list[str] = []
         self._focus: str | None = None
         self._http_missing = False
@@ -67,7 +64,6 @@ class DayFiller(QObject):
         loop = asyncio.get_running_loop()
         self._task = loop.create_task(self.engine.run(), name="hkdesk-backfill")
         if isinstance(source, DeskHistory):
-            self._desk = source
             self._reread = loop.create_task(
                 self._reread_short_days(source, reread_every), name="hkdesk-reread"
             )
@@ -87,7 +83,6 @@ class DayFiller(QObject):
             await stop_task(self._reread)
             self._reread = None
         engine, self.engine = self.engine, None
-        self._desk = None
         if self._task is not None and not await stop_task(self._task) and engine is not None:
             engine.detach()  # still running: whatever it fetches now is not put
         self._task = None
@@ -122,5 +117,3 @@ class DayFiller(QObject):
 
     def _changed(self, symbol: str) -> None:
         QTimer.singleShot(COMMIT_WAIT_MS, self, lambda: self.history_changed.emit(symbol))
-        if self._desk is not None and (session := self._desk.session(symbol)) is not None:
-            self.desk_session.emit(symbol, session)

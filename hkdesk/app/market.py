@@ -20,7 +20,6 @@ from PySide6.QtCore import QObject, QTimer
 from hkdesk.app.alert_service import AlertService
 from hkdesk.app.day_filler import DayFiller
 from hkdesk.app.day_history import restore_today, simulator_resume_args
-from hkdesk.app.desk_sessions import DeskSessions
 from hkdesk.app.lookup import Lookup, look_up
 from hkdesk.app.market_config import MarketConfig
 from hkdesk.app.overflow import OverflowSnapshots
@@ -103,9 +102,8 @@ class MarketService(QObject):
         #: Why the database is not in use, in words (empty when it is).
         self.store_problem = ""
         self._lifecycle = asyncio.Lock()
-        #: Fills the day from the provider (or a desk's database, whose days reach the rows too).
+        #: Fills the day from the provider (or a desk's database); says when a symbol's day changed.
         self.filler = DayFiller(self)
-        DeskSessions(self.hub, self.set_previous_close, self.filler)
         #: The database's reads for the window (chart, its holes, past days, looked-up codes, tools).
         self.reads = StoreReads(self.hub, self._executor, lambda: self.engine, self.filler.day_fill)
         self.http: QuoteHttp | None = None
@@ -350,9 +348,10 @@ class MarketService(QObject):
         self._close_known(symbol, price)
 
     def _desk_close(self, symbol: str, price: Decimal, day: date) -> None:
-        """A shared desk's previous close, for the session of ``day`` (not another day's trades)."""
+        """A shared desk's previous close for the session of ``day``: not for a quote already in a
+        later session (one restored from an earlier day takes it, as from the provider)."""
         q = self.hub.quotes.get(symbol)
-        if q is None or q.last is None or q.day == (day - EPOCH_DAY).days:
+        if q is None or q.last is None or q.day <= (day - EPOCH_DAY).days:
             self.set_previous_close(symbol, price)
 
     def _close_known(self, symbol: str, price: Decimal) -> None:

@@ -6,7 +6,9 @@ those keys for as long as it runs, so a symbol added later gets its close too).
 Each record names the session whose previous close it is (its Hong Kong date: the date of the
 session's daily bar where the provider has one, else the day it was fetched); the desk fetches
 again when the Hong Kong date changes, and a desktop uses a close only for that session. A
-failed fetch is tried again after ``retry_wait``.
+symbol left without a close (a failed request, a code the provider does not know) is asked
+again after ``retry_wait``, up to ``MAX_TRIES`` times a day; closes are written through JetStream
+and acknowledged.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -26,6 +29,9 @@ from hkdesk.domain.sessions import hk_now
 from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
+
+#: Tries a day for a symbol the provider leaves out of its answer (unknown, or its request failed).
+MAX_TRIES = 3
 
 #: Symbols → (previous close, the session's date or None: today); unanswered ones left out.
 CloseFetch = Callable[[list[str]], Awaitable[dict[str, tuple[Decimal, date | None]]]]
@@ -44,6 +50,7 @@ class CloseBoard:
         *,
         retry_wait: float = 30.0,
         check_every: float = 60.0,
+        ack_timeout: float = 2.0,
         today: Callable[[], date] = hk_today,
     ) -> None:
         self._nc = nc
@@ -51,9 +58,12 @@ class CloseBoard:
         self._fetch = fetch
         self.retry_wait = retry_wait
         self.check_every = check_every
+        self.ack_timeout = ack_timeout
         self._today = today
         self._wanted: list[str] = []
         self._fetched: dict[str, date] = {}
+        #: Symbols asked for without an answer: (the day, how many times, when last).
+        self._asked: dict[str, tuple[date | None, int, float]] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.written = 0
@@ -73,26 +83,48 @@ class CloseBoard:
 
     async def _run(self) -> None:
         while True:
-            today = self._today()
-            pending = [s for s in self._wanted if self._fetched.get(s) != today]
-            if pending and self._nc.is_connected:
+            today, now = self._today(), time.monotonic()
+            pending = [s for s in self._wanted if self._fetched.get(s) != today and self._due(s, today, now)]
+            if pending and not self._nc.is_connected:
+                await asyncio.sleep(self.retry_wait)  # written once NATS is back
+                continue
+            if pending:
                 try:
-                    await self._fetch_and_write(pending, today)
+                    missing = await self._fetch_and_write(pending, today)
                 except Exception as exc:
-                    log.warning(
-                        "previous closes not fetched (%s %s); trying again", exc.__class__.__name__, exc
-                    )
-                    await asyncio.sleep(self.retry_wait)
-                    continue
+                    reason = f"{exc.__class__.__name__} {exc}"
+                    log.warning("previous closes not fetched (%s); trying again", reason)
+                    missing = pending
+                for symbol in missing:
+                    day, tries, _ = self._asked.get(symbol, (None, 0, 0.0))
+                    self._asked[symbol] = (today, tries + 1 if day == today else 1, now)
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.check_every)
+                await asyncio.wait_for(self._wake.wait(), self._next_wait(today))
 
-    async def _fetch_and_write(self, symbols: list[str], today: date) -> None:
+    def _due(self, symbol: str, today: date, now: float) -> bool:
+        """Never asked today, or left out ``retry_wait`` ago with tries left."""
+        day, tries, at = self._asked.get(symbol, (None, 0, 0.0))
+        return day != today or (tries < MAX_TRIES and now - at >= self.retry_wait)
+
+    def _next_wait(self, today: date) -> float:
+        retries = [
+            at + self.retry_wait - time.monotonic()
+            for s in self._wanted
+            if self._fetched.get(s) != today
+            for day, tries, at in [self._asked.get(s, (None, 0, 0.0))]
+            if day == today and tries < MAX_TRIES
+        ]
+        return max(0.0, min([self.check_every, *retries]))
+
+    async def _fetch_and_write(self, symbols: list[str], today: date) -> list[str]:
+        """Write the closes the provider gave (acknowledged by JetStream); return the symbols
+        still without one (left out of the answer: unknown, or their request failed)."""
         found = await self._fetch(symbols)
+        js = self._nc.jetstream()
         for symbol, (price, session) in found.items():
             record = DeskClose(symbol=symbol, day=(session or today).isoformat(), close=price)
-            await self._nc.publish(self._names.close_key(symbol), encode(record))
-            self.written += 1
-        for symbol in symbols:  # those not answered for are asked again the next day, not in a loop
+            await js.publish(self._names.close_key(symbol), encode(record), timeout=self.ack_timeout)
             self._fetched[symbol] = today
+            self.written += 1
+        return [s for s in symbols if s not in found]

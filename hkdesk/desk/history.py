@@ -17,25 +17,17 @@ The desk's database fills behind its stream: a symbol a desktop adds is streamed
 its morning reaches the desk's database only after the desk's backfill has fetched it. A day
 read without its open is therefore listed in :meth:`DeskHistory.short_days`, for the caller to
 read again a little later.
-
-Each read also gives the symbol's :class:`DeskSession`: the day so far as one bar (every stored
-minute, the running one included) and the last close before the day, if the desk's database
-holds an earlier day. The window takes the day's open, high, low, volume and turnover from it, as
-it does from the provider's daily bar on a direct connection, so a row does not show only the part
-of the day the desk streamed.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from hkdesk.domain.bars import DAY, MINUTE, bar_start, merge_bars
+from hkdesk.domain.bars import DAY, MINUTE, bar_start
 from hkdesk.domain.sessions import OPEN
 from hkdesk.domain.types import Bar
 from hkdesk.feed.http_answers import Klines
@@ -43,20 +35,11 @@ from hkdesk.feed.http_transport import HttpError
 from hkdesk.feed.plans import HttpLimits
 from hkdesk.store.engine import make_engine
 from hkdesk.store.errors import StoreError, redact_text, redact_url
-from hkdesk.store.history import bars_between, close_before
+from hkdesk.store.history import bars_between
 from hkdesk.store.schema import bars as bars_table
 
 #: A database answers as fast as it is asked: no spacing between reads, many codes a read.
 DESK_DB_LIMITS = HttpLimits(call_interval=0.0, batch_interval=5.0, items_per_call=100)
-
-
-@dataclass(frozen=True)
-class DeskSession:
-    """One symbol's day in the desk's database: the day so far as one daily bar, and the last
-    close before it (None when the database holds no earlier day)."""
-
-    previous_close: Decimal | None
-    today: Bar
 
 
 class DeskHistory:
@@ -71,11 +54,6 @@ class DeskHistory:
             raise ValueError(f"desk database: {exc}") from None
         self.shown = redact_url(self._engine.url)
         self._short: set[str] = set()
-        self._sessions: dict[str, DeskSession] = {}
-
-    def session(self, code: str) -> DeskSession | None:
-        """``code``'s day as last read (None before a read that found bars)."""
-        return self._sessions.get(code)
 
     def short_days(self) -> set[str]:
         """Codes whose last read day had trading before its first bar (the desk's database may
@@ -87,9 +65,7 @@ class DeskHistory:
         (exchange time; 0 or None: not known yet), oldest first, as ``/kline`` gives them. The
         newest is in progress unless its minute ended before ``now_ms`` (always, with no clock)."""
         now = now_ms or None
-        bars, previous_close = await asyncio.to_thread(self._read_day, code, now)
-        if bars:
-            self._sessions[code] = DeskSession(previous_close, merge_bars(bars, DAY)[-1])
+        bars = await asyncio.to_thread(self._read_day, code, now)
         opens_at = _open_ms(bars[0].start) if bars else 0
         if bars and now is not None and bars[0].start > opens_at and now > opens_at:
             self._short.add(code)
@@ -113,14 +89,13 @@ class DeskHistory:
     def dispose(self) -> None:
         self._engine.dispose()
 
-    def _read_day(self, code: str, now_ms: int | None) -> tuple[list[Bar], Decimal | None]:
+    def _read_day(self, code: str, now_ms: int | None) -> list[Bar]:
         try:
             newest = self._newest_start(code, now_ms)
             if newest is None:
-                return [], None
+                return []
             start = bar_start(newest, DAY)
-            bars = bars_between(self._engine, code, MINUTE, start, newest + 1)
-            return bars, close_before(self._engine, code, start)
+            return bars_between(self._engine, code, MINUTE, start, newest + 1)
         except Exception as exc:
             lines = redact_text(str(getattr(exc, "orig", None) or exc)).strip().splitlines()
             reason = lines[0] if lines else exc.__class__.__name__

@@ -160,6 +160,8 @@ class DeskServer:
             await asyncio.sleep(self.timings.reconnect_wait)
             if self._stop.is_set():  # closed while JetStream was not ready
                 return
+        if self._stop.is_set():  # closed while the stream was being made
+            return
         if self._fetch_closes is not None:
             self._closes = CloseBoard(nc, self.names, self._fetch_closes)
             self._closes.start()

@@ -15,7 +15,8 @@ import pytest
 from deskkit import Received, UpstreamFactory, book, keys, ticks
 from support.waits import wait_until
 
-from hkdesk.desk.codec import decode_tick, tick_id
+from hkdesk.desk.closes import MAX_TRIES, CloseBoard
+from hkdesk.desk.codec import decode_close, decode_tick, tick_id
 from hkdesk.desk.connection import NatsOptions, connect_nats
 from hkdesk.desk.demand import Demand
 from hkdesk.desk.feed import DeskFeed
@@ -23,6 +24,7 @@ from hkdesk.desk.feed_status import DeskFeedTimings
 from hkdesk.desk.follower import StreamFollower
 from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.server import DeskServer, DeskTimings
+from hkdesk.desk.stream import ensure_bucket
 from hkdesk.desk.subjects import DeskNames
 from hkdesk.domain.sessions import hk_now
 from hkdesk.feed.plans import Plan
@@ -364,3 +366,30 @@ async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_ur
         await task
     assert asked[0] == ["1299.HK", "5.HK", "700.HK"]
     assert sum("1299.HK" in a for a in asked) == 1 and ["9988.HK"] in asked
+
+
+async def test_a_close_the_provider_left_out_is_asked_again_a_few_times_a_day(nats_url, desk_name):
+    names = DeskNames(desk_name)
+    nc = await nats.connect(nats_url)
+    await ensure_bucket(nc.jetstream(), names.latest_bucket, ttl=60.0)
+    asked: list[tuple[str, ...]] = []
+
+    async def fetch(symbols: list[str]) -> dict[str, tuple[Decimal, date | None]]:
+        asked.append(tuple(symbols))
+        if len(asked) == 1:
+            return {"700.HK": (Decimal("380.2"), None)}  # 5.HK's request failed this time
+        return {s: (Decimal("126.4"), None) for s in symbols if s == "5.HK"}  # 1299.HK: unknown
+
+    board = CloseBoard(nc, names, fetch, retry_wait=0.05)
+    board.watch(["700.HK", "5.HK", "1299.HK"])
+    board.start()
+    try:
+        await wait_until(lambda: len(asked) == MAX_TRIES, what="the tries of a day")
+        await asyncio.sleep(0.3)
+        assert asked == [("700.HK", "5.HK", "1299.HK"), ("5.HK", "1299.HK"), ("1299.HK",)]
+        kv = await nc.jetstream().key_value(names.latest_bucket)
+        assert decode_close((await kv.get("5=2EHK.close")).value).close == Decimal("126.4")
+        assert board.written == 2
+    finally:
+        await board.close()
+        await nc.close()

@@ -78,11 +78,6 @@ async def test_the_day_comes_as_the_provider_would_give_it_and_nothing_can_be_wr
         assert klines.in_progress and klines.complete[-1].start == at(10, 58)
         assert klines.bars[0].close == Decimal("301") and klines.bars[0].provided
         assert history.short_days() == set()
-        session = history.session("700.HK")  # the day so far, the running minute in it
-        assert session is not None and session.previous_close == Decimal("301")
-        assert session.today.start == at(0, 0) and session.today.open == Decimal("300")
-        assert session.today.volume == Decimal("1000") * len(today)
-        assert history.session("5.HK") is None  # not read yet
 
         klines = await history.minute_bars("700.HK", now_ms=at(10, 15) + 1)  # the clock bounds the read
         assert klines.bars[-1].start == at(10, 15) and klines.in_progress
@@ -104,13 +99,10 @@ async def test_a_day_without_its_open_is_listed_until_it_is_read_whole(db_url):
     with desk_history(db_url) as history:
         await history.minute_bars("700.HK", now_ms=at(10, 46))
         assert history.short_days() == {"700.HK"}
-        assert history.session("700.HK").previous_close is None  # no earlier day stored there
-        assert history.session("700.HK").today.volume == Decimal("16000")
         store(db_url, minutes(at(9, 30), at(10, 29)))
         klines = await history.minute_bars("700.HK", now_ms=at(10, 46))
         assert klines.bars[0].start == at(9, 30) and len(klines.bars) == 76
         assert history.short_days() == set()
-        assert history.session("700.HK").today.volume == Decimal("76000")
 
 
 async def test_an_unreachable_desk_database_is_named_without_its_password():
