@@ -84,7 +84,8 @@ class CloseBoard:
     async def _run(self) -> None:
         while True:
             today, now = self._today(), time.monotonic()
-            pending = [s for s in self._wanted if self._fetched.get(s) != today and self._due(s, today, now)]
+            due = self._retries(today)
+            pending = [s for s, at in due.items() if at <= now]
             if pending and not self._nc.is_connected:
                 await asyncio.sleep(self.retry_wait)  # written once NATS is back
                 continue
@@ -99,23 +100,24 @@ class CloseBoard:
                     day, tries, _ = self._asked.get(symbol, (None, 0, 0.0))
                     self._asked[symbol] = (today, tries + 1 if day == today else 1, now)
             self._wake.clear()
+            wait = min([self.check_every, *(at - time.monotonic() for at in self._retries(today).values())])
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._next_wait(today))
+                await asyncio.wait_for(self._wake.wait(), max(0.0, wait))
 
-    def _due(self, symbol: str, today: date, now: float) -> bool:
-        """Never asked today, or left out ``retry_wait`` ago with tries left."""
-        day, tries, at = self._asked.get(symbol, (None, 0, 0.0))
-        return day != today or (tries < MAX_TRIES and now - at >= self.retry_wait)
-
-    def _next_wait(self, today: date) -> float:
-        retries = [
-            at + self.retry_wait - time.monotonic()
-            for s in self._wanted
-            if self._fetched.get(s) != today
-            for day, tries, at in [self._asked.get(s, (None, 0, 0.0))]
-            if day == today and tries < MAX_TRIES
-        ]
-        return max(0.0, min([self.check_every, *retries]))
+    def _retries(self, today: date) -> dict[str, float]:
+        """The watched symbols still without today's close, with the monotonic time each is next
+        asked for: at once if not asked today, ``retry_wait`` after a try left it out, never once
+        its tries are spent."""
+        due: dict[str, float] = {}
+        for symbol in self._wanted:
+            if self._fetched.get(symbol) == today:
+                continue
+            day, tries, at = self._asked.get(symbol, (None, 0, 0.0))
+            if day != today:
+                due[symbol] = 0.0
+            elif tries < MAX_TRIES:
+                due[symbol] = at + self.retry_wait
+        return due
 
     async def _fetch_and_write(self, symbols: list[str], today: date) -> list[str]:
         """Write the closes the provider gave (acknowledged by JetStream); return the symbols

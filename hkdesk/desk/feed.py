@@ -40,6 +40,7 @@ from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus
+from hkdesk.feed.task_stop import first_of
 
 log = logging.getLogger(__name__)
 
@@ -236,20 +237,11 @@ class DeskFeed:
         for follower in self._followers:
             follower.start()
         self._board.start(nc, names, trades.caught_up, self._watched_symbols)
-        await self._until_closed_or(paint.caught_up)
+        assert self._done is not None
+        await first_of(paint.caught_up, self._done)  # a desk that never paints must not hold run()
         await paint.close()
         if paint in self._followers:  # a close() while the board was painting took them all
             self._followers.remove(paint)
-
-    async def _until_closed_or(self, event: asyncio.Event) -> None:
-        """Wait for ``event`` or :meth:`close`, whichever comes first: a desk that never paints
-        (no desk server yet, or one that is gone) must not hold :meth:`run` after a close."""
-        assert self._done is not None
-        waiting = asyncio.ensure_future(event.wait())
-        try:
-            await asyncio.wait((waiting, self._done), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiting.cancel()
 
     def _watched_symbols(self) -> tuple[str, ...]:
         return self._trades

@@ -7,9 +7,9 @@ desk's database, a desktop's backfill engine reads each watched symbol's 1-minut
 day from there instead of from AllTick, so the morning is shown, from where it came, instead of
 a hole.
 
-The connection is read-only at the session level (PostgreSQL's
-``default_transaction_read_only``, SQLite's ``query_only``): a desktop's credentials, or a bug,
-cannot write to the desk's store. Queries run on a worker thread; failures raise
+The connection is opened read-only (PostgreSQL's ``default_transaction_read_only``, SQLite's
+``query_only``), so a bug here cannot write to the desk's store; a database user with ``SELECT``
+only is what keeps a desktop's credentials from writing. Queries run on a worker thread; failures raise
 :class:`~hkdesk.feed.http_transport.HttpError` with the URL's password hidden, so the engine
 retries and then marks the day as not filled, as it does for the provider.
 

@@ -37,7 +37,7 @@ from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedStatus
-from hkdesk.feed.task_stop import stop_task
+from hkdesk.feed.task_stop import first_of, stop_task
 from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.store.writer import BatchWriter
 
@@ -183,7 +183,7 @@ class DeskServer:
             on_elected=self._elected,
             on_deposed=self._deposed,
         )
-        await _first_of(self._demand.ready, self._stop)  # a close before the bucket is read ends it
+        await first_of(self._demand.ready, self._stop)  # a close before the bucket is read ends it
         if not self._stop.is_set():
             self.leadership.start()
         await self._stop.wait()
@@ -352,13 +352,3 @@ class DeskServer:
                 self._on_takeover(gap)
             except Exception:
                 log.exception("desk take-over hook failed")
-
-
-async def _first_of(*events: asyncio.Event) -> None:
-    """Return once any of ``events`` is set."""
-    waiters = [asyncio.ensure_future(event.wait()) for event in events]
-    try:
-        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for waiter in waiters:
-            waiter.cancel()

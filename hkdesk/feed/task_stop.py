@@ -33,3 +33,15 @@ async def stop_task(task: asyncio.Task[object], timeout: float = 3.0) -> bool:
     if not task.cancelled():
         task.exception()  # retrieved, so asyncio does not report it as never retrieved
     return True
+
+
+async def first_of(*waits: asyncio.Event | asyncio.Future[object]) -> None:
+    """Return once any event is set or any future is done (a close that must end a wait for
+    something that may never come). Futures passed in are left as they are."""
+    own = [asyncio.ensure_future(w.wait()) for w in waits if isinstance(w, asyncio.Event)]
+    given = [w for w in waits if not isinstance(w, asyncio.Event)]
+    try:
+        await asyncio.wait([*own, *given], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in own:
+            waiter.cancel()
