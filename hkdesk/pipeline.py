@@ -10,12 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import date
-from decimal import Decimal
 from typing import Protocol
 
 from hkdesk.domain.quotes import QuoteHub
-from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
 from hkdesk.feed.status import FeedStatus, FeedTimings
 from hkdesk.sources.upstream import FeedCallbacks, Upstream
 from hkdesk.store.writer import BatchWriter
@@ -44,7 +42,7 @@ class Pipeline:
         on_symbol_error: Callable[[str, int, str], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
         alerts: TickSink | None = None,
-        on_previous_close: Callable[[str, Decimal, date], None] | None = None,
+        on_session: Callable[[SessionSoFar], None] | None = None,
     ) -> None:
         self.hub = hub or QuoteHub()
         self.writer = writer
@@ -60,7 +58,7 @@ class Pipeline:
         self._on_gap = on_gap
         self.upstream = upstream
         callbacks = FeedCallbacks(
-            self._ticks, self._books, on_status, self._gap, self._symbol_error, on_previous_close
+            self._ticks, self._books, on_status, self._gap, self._symbol_error, on_session
         )
         self.feed = upstream.feed(callbacks, timings or FeedTimings())
 
@@ -74,8 +72,9 @@ class Pipeline:
         newest = ticks[-1]
         if not self.first_ts:
             self.first_ts = ticks[0].ts
-        self.last_ts = newest.ts
-        self.last_received_at = newest.received_at
+        if newest.ts >= self.last_ts:  # a symbol's day caught up later is older than the clock
+            self.last_ts = newest.ts
+            self.last_received_at = newest.received_at
 
     def _books(self, books: list[Book]) -> None:
         self.hub.apply_books(books)

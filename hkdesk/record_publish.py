@@ -12,19 +12,15 @@ import argparse
 import asyncio
 import contextlib
 import time
-from datetime import date
-from decimal import Decimal
 from functools import partial
 from typing import TextIO
 
 from hkdesk.backfill import Backfill
-from hkdesk.backfill.day import hk_date
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.demand import Demand
 from hkdesk.desk.server import DeskServer, UpstreamCallbacks
 from hkdesk.domain.types import Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
-from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedTimings
 from hkdesk.sources.upstream import FeedCallbacks, Upstream
 from hkdesk.store.writer import BatchWriter
@@ -65,7 +61,7 @@ async def publish_desk(
         base=base,
         on_takeover=backfill.gap_reported if backfill is not None else None,
         on_streaming=backfill.watch if backfill is not None else None,
-        fetch_closes=partial(_previous_closes, http) if http is not None else None,
+        fetch_closes=partial(http.previous_closes, minute=True) if http is not None else None,
     )
     writer.start()
     loop = asyncio.get_running_loop()
@@ -104,15 +100,6 @@ async def publish_desk(
         print(f"hkdesk record: the desk server stopped: {task.exception()}", file=out)
         return 1
     return 0 if flushed else 1
-
-
-async def _previous_closes(http: QuoteHttp, symbols: list[str]) -> dict[str, tuple[Decimal, date | None]]:
-    """The previous close of each symbol the provider answers for, with its session's date (that
-    of the session's daily bar; None before the session's first trade)."""
-    return {
-        symbol: (start.previous_close, hk_date(start.today.start) if start.today is not None else None)
-        for symbol, start in (await http.previous_closes(symbols)).items()
-    }
 
 
 class ExchangeClock:

@@ -42,7 +42,7 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.symbols import display_code
-from hkdesk.domain.types import Gap
+from hkdesk.domain.types import Gap, SessionSoFar
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedState, FeedStatus
@@ -170,7 +170,7 @@ class MarketService(QObject):
                 on_status=self._on_status,
                 on_gap=self._on_gap,
                 alerts=self.alerts.pump if self.alerts is not None else None,
-                on_previous_close=self._desk_close,
+                on_session=self._desk_session,
             )
         except (SourceError, ValueError) as exc:
             self._fail(str(exc))
@@ -347,12 +347,14 @@ class MarketService(QObject):
         self.hub.set_previous_close(symbol, price)
         self._close_known(symbol, price)
 
-    def _desk_close(self, symbol: str, price: Decimal, day: date) -> None:
-        """A shared desk's previous close for the session of ``day``: not for a quote already in a
-        later session (one restored from an earlier day takes it, as from the provider)."""
-        q = self.hub.quotes.get(symbol)
-        if q is None or q.last is None or q.day <= (day - EPOCH_DAY).days:
-            self.set_previous_close(symbol, price)
+    def _desk_session(self, s: SessionSoFar) -> None:
+        """A shared desk's session record: the previous close (not for a quote already in a later
+        session) and the day so far that the desk's stream began after."""
+        q = self.hub.quotes.get(s.symbol)
+        if q is None or q.last is None or q.day <= (s.day - EPOCH_DAY).days:
+            self.set_previous_close(s.symbol, s.previous_close)
+        if s.bar is not None and not self.hub.apply_session_base(s.symbol, s.bar, s.counted_from):
+            log.warning("%s: the desk's day so far came too late to join the trades counted", s.symbol)
 
     def _close_known(self, symbol: str, price: Decimal) -> None:
         if self.alerts is not None:

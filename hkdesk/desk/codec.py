@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import msgspec
 
-from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.domain.types import Bar, Book, Gap, Tick
 
 _encoder = msgspec.json.Encoder()
 _tick_decoder = msgspec.json.Decoder(Tick)
@@ -31,12 +31,16 @@ class Latest(msgspec.Struct, omit_defaults=True):
     book: Book | None = None
 
 
-class DeskClose(msgspec.Struct):
-    """A symbol's previous close for the session of Hong Kong date ``day`` (``YYYY-MM-DD``)."""
+class DeskClose(msgspec.Struct, omit_defaults=True):
+    """A symbol's previous close for the session of Hong Kong date ``day`` (``YYYY-MM-DD``), and
+    once known the session's trades before exchange time ``counted_from`` as one bar (see
+    :class:`~hkdesk.domain.types.SessionSoFar`); a record without a bar is a close alone."""
 
     symbol: str
     day: str
     close: Decimal
+    bar: Bar | None = None
+    counted_from: int = 0
 
 
 _latest_decoder = msgspec.json.Decoder(Latest)

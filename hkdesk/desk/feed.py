@@ -7,9 +7,11 @@ what its desktops watch), paints the latest book of its depth symbols from the l
 bucket, replays today's trades of its symbols from the stream (a desktop started at 14:00
 has the day), then follows live. Every trade is handed on once: each follower resumes after
 the last stream sequence it delivered, across NATS reconnects and network drops. A symbol
-added later streams from then on, as it would on a direct connection. The previous closes the
-desk keeps in its latest-quote bucket (:mod:`hkdesk.desk.closes`) go to ``on_previous_close``
-for the watched symbols, where a direct connection would ask the provider for them.
+added later gets its day so far from its own subject first (:mod:`hkdesk.desk.catch_up`). What
+the desk keeps in its latest-quote bucket of each session (:mod:`hkdesk.desk.closes`: the
+previous close, the day so far before the stream began) goes to ``on_session`` for the watched
+symbols, where a direct connection would ask the provider; those records are read before the
+day's trades are replayed.
 
 Status: CONNECTING until NATS answers, BACKING_OFF (with the seconds left) while it does not,
 SUBSCRIBING while the day is replayed or no desk server leads, LIVE once caught up behind a
@@ -24,12 +26,13 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from functools import partial
 
 import msgspec
 from nats.aio.client import Client
 from nats.errors import NoServersError
 
+from hkdesk.desk.catch_up import CatchUps
 from hkdesk.desk.codec import DeskClose, decode_book, decode_close, decode_gap, decode_latest, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
@@ -37,7 +40,7 @@ from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
 from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg
 from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
 from hkdesk.domain.quotes import hk_day
-from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus
 from hkdesk.feed.task_stop import first_of
@@ -67,7 +70,7 @@ class DeskFeed:
         on_status: Callable[[FeedStatus], None] | None = None,
         on_gap: Callable[[Gap], None] | None = None,
         on_symbol_error: Callable[[str, int, str], None] | None = None,
-        on_previous_close: Callable[[str, Decimal, date], None] | None = None,
+        on_session: Callable[[SessionSoFar], None] | None = None,
         timings: DeskFeedTimings = DeskFeedTimings(),  # noqa: B008 - frozen dataclass
         replay_since: Callable[[], datetime] = start_of_hk_day,
     ) -> None:
@@ -80,8 +83,8 @@ class DeskFeed:
         self._on_ticks = on_ticks
         self._on_books = on_books
         self._on_gap = on_gap
-        self._on_previous_close = on_previous_close
-        #: The newest previous close the desk wrote for each symbol (watched or not yet).
+        self._on_session = on_session
+        #: The newest session record the desk wrote for each symbol (watched or not yet).
         self._closes: dict[str, DeskClose] = {}
         self._replay_since = replay_since
         self._board = DeskStatusBoard(timings, self.stats, on_status, on_symbol_error)
@@ -94,6 +97,10 @@ class DeskFeed:
         self._nc: Client | None = None
         self._announcer: DemandAnnouncer | None = None
         self._followers: list[StreamFollower] = []
+        self._catch_ups = CatchUps(
+            self.names, timings.heartbeat, partial(self._deliver, on_ticks), self.stats
+        )
+        self._replaying = False
         self._done: asyncio.Future[None] | None = None
         self._closing = False
 
@@ -110,12 +117,23 @@ class DeskFeed:
     def set_symbols(self, symbols: Iterable[str]) -> None:
         """Replace the watch list (trades); the desk hears of it at once."""
         self._trades = tuple(dict.fromkeys(symbols))
-        added = [s for s in self._trades if encode_token(s) not in self._trade_tokens]
-        self._trade_tokens = frozenset(encode_token(s) for s in self._trades)
-        self._lists_changed()
-        for symbol in added:  # a symbol added later gets the close the desk already wrote
+        holding, fences = self._catch_ups.holding, self._catch_ups.fences
+        wanted = {encode_token(s): s for s in self._trades}
+        added = [
+            s
+            for t, s in wanted.items()
+            if t not in self._trade_tokens and t not in holding and t not in fences
+        ]
+        for token in [t for t in (*holding, *fences) if t not in wanted]:
+            self._catch_ups.drop(token)
+        for symbol in added:  # a symbol added later gets the session the desk already wrote
             if (known := self._closes.get(symbol)) is not None:
                 self._hand_close(known)
+        if self._replaying and self._nc is not None and self._done is not None:
+            for symbol in added:  # the replay has passed part of its day: read it on its own
+                self._catch_ups.begin(self._nc, symbol, self._replay_since(), self._done)
+        self._trade_tokens = frozenset(t for t in wanted if t not in holding and t not in fences)
+        self._lists_changed()
 
     def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = MAX_DEPTH_LEVEL) -> None:
         self._depth = tuple(dict.fromkeys(symbols))
@@ -188,6 +206,7 @@ class DeskFeed:
         self.stats.reconnects += 1
         for follower in self._followers:
             follower.restart()
+        self._catch_ups.restart()
         self._board.connected()
 
     async def _start_following(self) -> None:
@@ -199,45 +218,31 @@ class DeskFeed:
         )
         self._announcer.set(self._trades, self._depth, self._depth_level)
         self._announcer.start()
-        names, heartbeat = self.names, self.timings.heartbeat
-        paint = StreamFollower(
-            nc,
-            f"KV_{names.latest_bucket}",
-            f"$KV.{names.latest_bucket}.>",
-            self._on_latest,
-            start=StartAt(last_per_subject=True),
-            heartbeat=heartbeat,
-        )
-        trades = StreamFollower(
-            nc,
+        names = self.names
+        follow = partial(StreamFollower, nc, heartbeat=self.timings.heartbeat)
+        kv, last = f"KV_{names.latest_bucket}", StartAt(last_per_subject=True)
+        paint = follow(kv, f"$KV.{names.latest_bucket}.>", self._on_latest, start=last)
+        closes = follow(kv, names.closes_wildcard, self._on_close_msgs, start=last)
+        books = follow(names.stream, names.books_wildcard, self._on_book_msgs, start=StartAt(new_only=True))
+        since = StartAt(time=self._replay_since())
+        trades = follow(
             names.stream,
             names.trades_wildcard,
             self._on_trade_msgs,
-            start=StartAt(time=self._replay_since()),
-            heartbeat=heartbeat,
+            start=since,
             on_state=self._board.follower_state,
         )
-        books = StreamFollower(
-            nc,
-            names.stream,
-            names.books_wildcard,
-            self._on_book_msgs,
-            start=StartAt(new_only=True),
-            heartbeat=heartbeat,
-        )
-        closes = StreamFollower(
-            nc,
-            f"KV_{names.latest_bucket}",
-            names.closes_wildcard,
-            self._on_close_msgs,
-            start=StartAt(last_per_subject=True),
-            heartbeat=heartbeat,
-        )
-        self._followers = [paint, trades, books, closes]
+        self._followers = [paint, books, closes]
         for follower in self._followers:
             follower.start()
         self._board.start(nc, names, trades.caught_up, self._watched_symbols)
         assert self._done is not None
+        await first_of(closes.caught_up, self._done)  # the sessions come before the day's trades
+        if self._closing:
+            return
+        self._followers.append(trades)
+        trades.start()
+        self._replaying = True
         await first_of(paint.caught_up, self._done)  # a desk that never paints must not hold run()
         await paint.close()
         if paint in self._followers:  # a close() while the board was painting took them all
@@ -256,6 +261,7 @@ class DeskFeed:
         followers, self._followers = self._followers, []
         for follower in followers:
             await follower.close()
+        await self._catch_ups.close()
         await self._board.stop()
         if self._announcer is not None:
             await self._announcer.close()
@@ -279,6 +285,9 @@ class DeskFeed:
                     ticks.append(decode_tick(msg.data))
                 except _BAD as exc:
                     stats.bad_frames[exc.__class__.__name__] += 1
+            elif token in self._catch_ups.holding or token in self._catch_ups.fences:
+                if self._catching_up(token, msg, ticks):
+                    watched = self._trade_tokens  # the symbol is live from this trade on
             elif token.endswith(GAP_SUFFIX) and token[: -len(GAP_SUFFIX)] in watched:
                 self._deliver_gap(msg)
         stats.frames += len(msgs)
@@ -287,6 +296,24 @@ class DeskFeed:
             stats.ticks += len(ticks)
             self._deliver(self._on_ticks, ticks)
 
+    def _catching_up(self, token: str, msg: StreamMsg, ticks: list[Tick]) -> bool:
+        """A trade of a symbol added later: held while its day is read, then passed on once it is
+        newer than the last one handed on; True when the symbol is live from it."""
+        try:
+            tick = decode_tick(msg.data)
+        except _BAD as exc:
+            self.stats.bad_frames[exc.__class__.__name__] += 1
+            return False
+        if (held := self._catch_ups.holding.get(token)) is not None:
+            held.append(tick)
+            return False
+        if (tick.ts, tick.seq) <= self._catch_ups.fences[token]:
+            return False
+        del self._catch_ups.fences[token]
+        self._trade_tokens = self._trade_tokens | {token}
+        ticks.append(tick)
+        return True
+
     def _deliver_gap(self, msg: StreamMsg) -> None:
         try:
             gap = decode_gap(msg.data)
@@ -294,24 +321,11 @@ class DeskFeed:
             self.stats.bad_frames[exc.__class__.__name__] += 1
             return
         self.stats.gaps += 1
-        log.warning(
-            "%s: trades between %d and %d may be missing (%s)",
-            gap.symbol,
-            gap.start_ts,
-            gap.end_ts,
-            gap.reason,
-        )
+        start, end = gap.start_ts, gap.end_ts
+        log.warning("%s: trades between %d and %d may be missing (%s)", gap.symbol, start, end, gap.reason)
         if self._on_gap is not None:
             self._deliver(
-                self._on_gap,
-                Gap(
-                    gap.symbol,
-                    gap.start_ts,
-                    gap.end_ts,
-                    gap.reason,
-                    down_at=gap.start_ts / 1000,
-                    up_at=gap.end_ts / 1000,
-                ),
+                self._on_gap, Gap(gap.symbol, start, end, gap.reason, down_at=start / 1000, up_at=end / 1000)
             )
 
     def _on_book_msgs(self, msgs: list[StreamMsg]) -> None:
@@ -350,18 +364,19 @@ class DeskFeed:
                 self.stats.bad_frames[exc.__class__.__name__] += 1
                 continue
             self._closes[record.symbol] = record
-            if encode_token(record.symbol) in self._trade_tokens:
+            if record.symbol in self._trades:
                 self._hand_close(record)
 
     def _hand_close(self, record: DeskClose) -> None:
-        if self._on_previous_close is None:
+        if self._on_session is None:
             return
         try:
             day = date.fromisoformat(record.day)
         except ValueError:
             self.stats.bad_frames["ValueError"] += 1
             return
-        self._deliver(self._on_previous_close, record.symbol, record.close, day)
+        session = SessionSoFar(record.symbol, day, record.close, record.bar, record.counted_from)
+        self._deliver(self._on_session, session)
 
     def _hand_books(self, books: list[Book]) -> None:
         """Hand on books newer than the last one handed on for their symbol (the paint may race

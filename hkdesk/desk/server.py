@@ -77,7 +77,8 @@ StreamingHook = Callable[[tuple[str, ...]], None]
 @dataclass(frozen=True)
 class DeskTimings:
     """Seconds; see :class:`LeaseTimings` for the election. ``demand_lease``: how long a
-    desktop's demand lives without a refresh; ``heartbeat``: the demand follower's."""
+    desktop's demand lives without a refresh; ``heartbeat``: the demand follower's;
+    ``base_wait``: between two asks for a symbol's day before the stream (:mod:`.closes`)."""
 
     lease: LeaseTimings = field(default_factory=LeaseTimings)
     demand_lease: float = 30.0
@@ -85,6 +86,7 @@ class DeskTimings:
     latest_interval: float = 0.25
     ack_timeout: float = 2.0
     reconnect_wait: float = 0.5
+    base_wait: float = 10.0
 
 
 def default_server_id() -> str:
@@ -163,7 +165,7 @@ class DeskServer:
         if self._stop.is_set():  # closed while the stream was being made
             return
         if self._fetch_closes is not None:
-            self._closes = CloseBoard(nc, self.names, self._fetch_closes)
+            self._closes = CloseBoard(nc, self.names, self._fetch_closes, base_wait=self.timings.base_wait)
             self._closes.start()
         self._demand = DemandBoard(
             self._nc,
@@ -311,6 +313,8 @@ class DeskServer:
             self.writer.put_ticks(ticks)
         if self.publisher is not None:
             self.publisher.publish_ticks(ticks)
+        if self._closes is not None:
+            self._closes.note_ticks(ticks)
         self.ticks_received += len(ticks)
 
     def _books(self, books: list[Book]) -> None:
@@ -323,6 +327,8 @@ class DeskServer:
         self._mark_gap(Gap(gap.symbol, gap.start_ts, gap.end_ts, "reconnect"))
 
     def _mark_gap(self, gap: Gap) -> None:
+        if self._closes is not None:
+            self._closes.note_gap(gap.symbol)
         if self.writer is not None:
             self.writer.put_gap(gap.symbol, gap.start_ts, gap.end_ts, reason=gap.reason)
         if self.publisher is not None:

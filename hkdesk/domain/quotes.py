@@ -69,6 +69,10 @@ class Quote:
     #: Our wall clock when the stream stopped (or the snapshot was taken), and why.
     stopped_at: float = 0.0
     note: str = ""
+    #: Trades of the day before this exchange time (ms) are in its volume and turnover already.
+    counted_from: int = 0
+    #: The day before ``counted_from`` (a bar, and that time) for a day not begun in this quote.
+    pending_base: tuple[Bar, int] | None = None
 
     @property
     def change(self) -> Decimal | None:
@@ -125,6 +129,8 @@ class QuoteHub:
                     self.advance_day(day)
                 self._new_day(q)
                 q.day = day
+                if q.pending_base is not None:
+                    self._take_pending_base(q)
             price = t.price
             prev = q.last
             q.tick_move = 0 if prev is None or price == prev else (1 if price > prev else -1)
@@ -135,8 +141,9 @@ class QuoteHub:
                 q.high = price
             elif price < q.low:  # type: ignore[operator]
                 q.low = price
-            q.volume += t.volume
-            q.turnover += t.turnover  # type: ignore[operator]
+            if t.ts >= q.counted_from:  # else the day's bar before it holds it
+                q.volume += t.volume
+                q.turnover += t.turnover  # type: ignore[operator]
             q.trades += 1
             q.last_ts = t.ts
             q.last_seq = t.seq
@@ -157,6 +164,7 @@ class QuoteHub:
         q.turnover = Decimal(0)
         q.trades = 0
         q.tick_move = 0
+        q.counted_from = 0
         self.tapes[q.symbol].clear()
 
     def advance_day(self, day: int) -> None:
@@ -259,6 +267,48 @@ class QuoteHub:
         q.turnover = bar.turnover
         self._dirty.add(symbol)
         return True
+
+    def apply_session_base(self, symbol: str, bar: Bar, counted_from: int) -> bool:
+        """The session's trades before exchange time ``counted_from`` as one bar, from a stream
+        that holds every trade from then on (a shared desk's). Unlike :meth:`apply_session_bar`
+        it joins the stream exactly, in either order: trades before ``counted_from`` add nothing
+        to the volume and turnover, later ones add on top. A bar for a session not begun in this
+        quote is kept until its first trade. False when it cannot be joined: an earlier
+        session's, or trades from ``counted_from`` on are no longer all in the tape (the quote
+        keeps what it counted)."""
+        q = self.quote(symbol)
+        day = hk_day(bar.start)
+        if day < q.day:
+            return False
+        if day > q.day or q.last is None:
+            q.pending_base = (bar, counted_from)
+            return True
+        if counted_from < q.counted_from:
+            return True  # an earlier cut of the same session: the one applied is newer
+        tape = self.tapes[symbol]
+        if len(tape) < q.trades and (not tape or tape[0].ts >= counted_from):
+            return False  # a trade from the cut on may have left the tape (those left are older)
+        after = [t for t in tape if t.ts >= counted_from]
+        self._set_base(q, bar, counted_from)
+        for t in after:
+            q.volume += t.volume
+            q.turnover += t.turnover  # type: ignore[operator]
+        q.high = max([bar.high, *(t.price for t in after)])
+        q.low = min([bar.low, *(t.price for t in after)])
+        self._dirty.add(symbol)
+        return True
+
+    def _take_pending_base(self, q: Quote) -> None:
+        bar, counted_from = q.pending_base  # type: ignore[misc]
+        q.pending_base = None
+        if hk_day(bar.start) == q.day:
+            self._set_base(q, bar, counted_from)
+
+    @staticmethod
+    def _set_base(q: Quote, bar: Bar, counted_from: int) -> None:
+        q.open, q.high, q.low = bar.open, bar.high, bar.low
+        q.volume, q.turnover = bar.volume, bar.turnover
+        q.counted_from = counted_from
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         q = self.quote(symbol)

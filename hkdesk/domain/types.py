@@ -12,6 +12,7 @@ construction: a frame that would produce a bad record fails to decode instead.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from typing import Annotated
@@ -155,3 +156,15 @@ class Gap(msgspec.Struct, frozen=True, gc=False):
     down_at: float = 0.0
     up_at: float = 0.0
     filled_at: float = 0.0
+
+
+class SessionSoFar(msgspec.Struct, frozen=True, gc=False):
+    """What a shared desk knows of a symbol's session (Hong Kong date ``day``): its previous
+    close and, once known, the session's trades before exchange time ``counted_from`` (epoch ms)
+    as one bar (``bar``); the desk's stream holds every trade of the session from then on."""
+
+    symbol: str
+    day: date
+    previous_close: Decimal
+    bar: Bar | None = None
+    counted_from: int = 0

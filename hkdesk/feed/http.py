@@ -46,10 +46,13 @@ CODE_INVALID = 600
 @dataclass(frozen=True)
 class SessionStart:
     """What a row needs before its first trade: the previous close, and the current session's
-    daily bar so far (its open, high and low) once the code has traded in it."""
+    daily bar so far (its open, high and low) once the code has traded in it; with
+    ``minute`` asked for, the session's newest 1-minute bar of the same answer (the daily bar
+    less it is the day before that minute began)."""
 
     previous_close: Decimal
     today: Bar | None = None
+    minute: Bar | None = None
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ class QuoteHttp:
 
     # ------------------------------------------------------------------ K-lines
 
-    async def previous_closes(self, codes: Iterable[str]) -> dict[str, SessionStart]:
+    async def previous_closes(self, codes: Iterable[str], *, minute: bool = False) -> dict[str, SessionStart]:
         """Previous close (and the session's daily bar so far) per code, from the last two daily
         bars of many codes a ``/batch-kline`` call.
 
@@ -133,7 +136,9 @@ class QuoteHttp:
         session's, in progress, and the one before it holds the previous close. A code with no
         earlier daily bar, or whose call failed, is left out (logged); a rejected token raises.
         """
-        daily = {code: bars for (code, _), bars in (await self._batch(codes, (DAILY_KLINE,), 2)).items()}
+        types = (DAILY_KLINE, MINUTE_KLINE) if minute else (DAILY_KLINE,)
+        found = await self._batch(codes, types, 2)
+        daily = {code: bars for (code, kind), bars in found.items() if kind == DAILY_KLINE}
         session = await self._session_day(daily)
         result: dict[str, SessionStart] = {}
         for code, bars in daily.items():
@@ -142,7 +147,8 @@ class QuoteHttp:
                 log.info("previous close of %s: no earlier daily bar", code)
                 continue
             today = next((b for b in bars if hk_day(b.start) == session), None)
-            result[code] = SessionStart(before[-1].close, today)
+            minutes = [b for b in found.get((code, MINUTE_KLINE), ()) if hk_day(b.start) == session]
+            result[code] = SessionStart(before[-1].close, today, minutes[-1] if minutes else None)
         return result
 
     async def fetch_previous_close(self, codes: Iterable[str]) -> dict[str, Decimal]:
@@ -181,9 +187,10 @@ class QuoteHttp:
     async def _batch(
         self, codes: Iterable[str], types: Sequence[int], count: int
     ) -> dict[tuple[str, int], list[Bar]]:
-        items = [(code, kline_type) for code in dict.fromkeys(codes) for kline_type in types]
         found: dict[tuple[str, int], list[Bar]] = {}
-        for chunk in _chunks(items, self.limits.items_per_call):
+        per_call = max(1, self.limits.items_per_call // len(types))  # a code's types in one answer
+        for codes_chunk in _chunks(list(dict.fromkeys(codes)), per_call):
+            chunk = [(code, kline_type) for code in codes_chunk for kline_type in types]
             request = {"data_list": [_kline_item(code, kline_type, count) for code, kline_type in chunk]}
             try:
                 data = await self.transport.post(BATCH_KLINE, request)

@@ -12,13 +12,11 @@ import logging
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.desk.history import DeskHistory
-from hkdesk.domain.types import Book, Gap, Tick
+from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.plans import HTTP_LIMITS, Plan
@@ -46,8 +44,8 @@ class FeedCallbacks:
     on_status: Callable[[FeedStatus], None] | None = None
     on_gap: Callable[[Gap], None] | None = None
     on_symbol_error: Callable[[str, int, str], None] | None = None
-    #: A shared desk's previous closes (symbol, close, the session's Hong Kong date).
-    on_previous_close: Callable[[str, Decimal, date], None] | None = None
+    #: A shared desk's session records: previous close, the day so far before its stream.
+    on_session: Callable[[SessionSoFar], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ class Upstream:
                 on_status=callbacks.on_status,
                 on_gap=callbacks.on_gap,
                 on_symbol_error=callbacks.on_symbol_error,
-                on_previous_close=callbacks.on_previous_close,
+                on_session=callbacks.on_session,
             )
         return FeedClient(
             self.url,

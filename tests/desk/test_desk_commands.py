@@ -10,7 +10,7 @@ import sys
 from datetime import datetime, time
 
 from sqlalchemy.exc import ProgrammingError
-from support.desks import make_desk
+from support.desks import control, make_desk
 from support.waits import wait_until
 
 from hkdesk.backfill.day import hk_date
@@ -137,6 +137,51 @@ async def test_a_desktop_shows_the_morning_a_late_desk_stored_when_given_the_des
             await desk.close()
     finally:
         desk_db.dispose()
+        server.terminate()
+        server.communicate(timeout=60)
+        sim.stop()
+
+
+async def test_a_desk_begun_late_shows_its_desktops_the_whole_day_as_a_direct_connection_does(
+    qtbot, tmp_path, nats_url, desk_name
+):
+    """The simulator's day and the desk began at 11:00 (demo clock at 10×): the desk's stream
+    holds nothing before. Once the desk has given the day before its stream, the desktop's day
+    (volume, turnover, open, high, low) is the provider's own, to the share: with the market
+    held still, it equals what a direct HTTP query answers for the session so far."""
+    sim = start_simulator_process(["--start", "11:00", "--seed", "7", "--speed", "10"])
+    server = hkdesk(
+        "record", "--url", sim.ws_url, "--token", "desk-test", "--plan", "professional",
+        "--symbols", "700", "--db", f"sqlite:///{tmp_path / 'desk.db'}", "--publish", nats_url,
+        "--desk", desk_name, "--duration", "120", "--progress-every", "1",
+    )  # fmt: skip
+    try:
+        desk = make_desk(tmp_path / "cfg", None, url=nats_url, desk=desk_name, token=None, symbols="700")
+        await desk.open()
+        try:
+            hub = desk.market.hub
+
+            def joined() -> bool:
+                quote = hub.quotes.get("700.HK")
+                return quote is not None and quote.counted_from > 0 and quote.trades > 0
+
+            await wait_until(joined, 90, "the desk's day before its stream")
+            await control(sim.control_url, "speed", x="0.000001")  # the market holds still
+            await asyncio.sleep(3.0)
+            direct = QuoteHttp(sim.ws_url, "a-direct-desktop", limits=HTTP_LIMITS["professional"])
+            answer: dict = {}
+            for _ in range(20):  # the simulator may still be spacing requests
+                if answer := await direct.previous_closes(["700.HK"]):
+                    break
+                await asyncio.sleep(1.0)
+            day = answer["700.HK"].today
+            quote = hub.quotes["700.HK"]
+            assert (quote.volume, quote.turnover) == (day.volume, day.turnover)
+            assert quote.counted_from > day.start  # the stream began after the open
+            assert (quote.open, quote.high, quote.low, quote.last) == (day.open, day.high, day.low, day.close)
+        finally:
+            await desk.close()
+    finally:
         server.terminate()
         server.communicate(timeout=60)
         sim.stop()

@@ -6,13 +6,13 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import msgspec
 import nats
 import pytest
-from deskkit import Received, UpstreamFactory, book, keys, ticks
+from deskkit import BASE_TS, Received, UpstreamFactory, book, keys, ticks
 from support.waits import wait_until
 
 from hkdesk.desk.closes import MAX_TRIES, CloseBoard
@@ -26,12 +26,17 @@ from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.server import DeskServer, DeskTimings
 from hkdesk.desk.stream import ensure_bucket
 from hkdesk.desk.subjects import DeskNames
-from hkdesk.domain.sessions import hk_now
+from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.sessions import HK_TZ, hk_now
+from hkdesk.domain.types import Bar, Tick
+from hkdesk.feed.http import SessionStart
 from hkdesk.feed.plans import Plan
 from hkdesk.feed.status import FeedState
 
 FAST_FEED = DeskFeedTimings(heartbeat=0.2, demand_refresh=0.3, leader_poll=0.1, backoff_initial=0.05)
 FAST_DESK = DeskTimings(demand_lease=1.0, heartbeat=0.2, latest_interval=0.05, ack_timeout=0.5)
+#: 2026-03-03 00:00 in Hong Kong, epoch ms.
+MARCH_3 = int(datetime(2026, 3, 3, tzinfo=HK_TZ).timestamp() * 1000)
 PLAN = Plan("test", symbols_per_connection=3, connections=2, reconnect_spacing=0.05)
 
 
@@ -336,9 +341,12 @@ async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_ur
     asked: list[list[str]] = []
     closes = {"700.HK": Decimal("380.2"), "5.HK": Decimal("126.4"), "9988.HK": Decimal("131.5")}
 
-    async def fetch(symbols: list[str]) -> dict[str, tuple[Decimal, date | None]]:
+    earlier = Bar("9988.HK", MARCH_3, 86_400, *[Decimal("131")] * 4, Decimal(900), Decimal(117900))
+
+    async def fetch(symbols: list[str]) -> dict[str, SessionStart]:
         asked.append(sorted(symbols))
-        return {s: (closes[s], date(2026, 3, 3) if s == "9988.HK" else None) for s in symbols if s in closes}
+        bars = {"9988.HK": earlier}
+        return {s: SessionStart(closes[s], bars.get(s)) for s in symbols if s in closes}
 
     base = Demand(("700.HK", "5.HK", "1299.HK"), ())
     async with running_desk(desk_name, nats_url, base=base, fetch_closes=fetch):
@@ -349,7 +357,7 @@ async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_ur
             desk=desk_name,
             desktop_id="alice",
             timings=FAST_FEED,
-            on_previous_close=lambda *close: got.append(close),
+            on_session=lambda session: got.append((session.symbol, session.previous_close, session.day)),
             **received.callbacks(),
         )
         feed.set_symbols(["700.HK", "1299.HK"])
@@ -374,11 +382,11 @@ async def test_a_close_the_provider_left_out_is_asked_again_a_few_times_a_day(na
     await ensure_bucket(nc.jetstream(), names.latest_bucket, ttl=60.0)
     asked: list[tuple[str, ...]] = []
 
-    async def fetch(symbols: list[str]) -> dict[str, tuple[Decimal, date | None]]:
+    async def fetch(symbols: list[str]) -> dict[str, SessionStart]:
         asked.append(tuple(symbols))
         if len(asked) == 1:
-            return {"700.HK": (Decimal("380.2"), None)}  # 5.HK's request failed this time
-        return {s: (Decimal("126.4"), None) for s in symbols if s == "5.HK"}  # 1299.HK: unknown
+            return {"700.HK": SessionStart(Decimal("380.2"))}  # 5.HK's request failed this time
+        return {s: SessionStart(Decimal("126.4")) for s in symbols if s == "5.HK"}  # 1299.HK: unknown
 
     board = CloseBoard(nc, names, fetch, retry_wait=0.05)
     board.watch(["700.HK", "5.HK", "1299.HK"])
@@ -393,3 +401,156 @@ async def test_a_close_the_provider_left_out_is_asked_again_a_few_times_a_day(na
     finally:
         await board.close()
         await nc.close()
+
+
+def hk_midnight(ts_ms: int) -> int:
+    midnight = datetime.fromtimestamp(ts_ms / 1000, HK_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    return int(midnight.timestamp() * 1000)
+
+
+async def test_a_desk_begun_after_the_open_gives_its_desktops_the_day_before_its_stream(nats_url, desk_name):
+    """The desk began streaming 700.HK in the afternoon: its stream holds 5 trades when the
+    provider answers with the day so far and its newest minute (which began at the third). A
+    desktop started later counts the day before that minute, then the streamed trades from it
+    on, 3 more after the answer included: the provider's day plus those 3, not the 8 streamed
+    trades alone; its open, high and low are the day's."""
+    answer = asyncio.Event()
+    first = ticks("700.HK", 1, 5)
+    day = Bar(
+        "700.HK",
+        hk_midnight(first[0].ts),
+        86_400,
+        Decimal("371.0"),
+        Decimal("384.6"),
+        Decimal("369.8"),
+        Decimal("380.2"),
+        Decimal(2_000_500),
+        Decimal("755000190.00"),
+    )
+    in_minute = first[2:]
+    minute = Bar(
+        "700.HK",
+        in_minute[0].ts,
+        60,
+        *[Decimal("380.20")] * 4,
+        sum(t.volume for t in in_minute),
+        sum(t.turnover for t in in_minute),
+    )
+
+    async def fetch(symbols: list[str]) -> dict[str, SessionStart]:
+        await answer.wait()
+        return {"700.HK": SessionStart(Decimal("375.0"), day, minute)}
+
+    base = Demand(("700.HK",), ())
+    async with running_desk(desk_name, nats_url, base=base, fetch_closes=fetch) as (server, factory):
+        factory.current.push(first)
+        assert await server.publisher.flush(10)
+        answer.set()
+        got = await written_close(nats_url, desk_name, "700.HK", lambda r: r.bar is not None)
+        assert got.counted_from == minute.start
+        assert got.bar.volume == day.volume - minute.volume and got.bar.open == day.open
+        after = ticks("700.HK", 6, 3)
+        factory.current.push(after)
+        assert await server.publisher.flush(10)
+        hub = QuoteHub()
+        received = Received()
+        callbacks = {**received.callbacks(), "on_ticks": hub.apply_ticks}
+        feed = DeskFeed(
+            nats_url,
+            desk=desk_name,
+            desktop_id="dora",
+            timings=FAST_FEED,
+            on_session=lambda s: hub.apply_session_base(s.symbol, s.bar, s.counted_from),
+            **callbacks,
+        )
+        feed.set_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: "700.HK" in hub.quotes and hub.quotes["700.HK"].trades == 8, what="the day")
+        q = hub.quotes["700.HK"]
+        assert q.volume == day.volume + sum(t.volume for t in after)
+        assert q.turnover == day.turnover + sum(t.turnover for t in after)
+        assert (q.open, q.high, q.low) == (day.open, day.high, day.low)
+        await feed.close()
+        await task
+
+
+async def written_close(nats_url: str, desk_name: str, symbol: str, ok=lambda record: True):
+    """The desk's record of ``symbol``'s session, once one satisfies ``ok``."""
+    names = DeskNames(desk_name)
+    nc = await nats.connect(nats_url)
+    try:
+        kv = await nc.jetstream().key_value(names.latest_bucket)
+        key = names.close_key(symbol).split(".", 2)[2]
+        for _ in range(200):
+            with contextlib.suppress(Exception):
+                record = decode_close((await kv.get(key)).value)
+                if ok(record):
+                    return record
+            await asyncio.sleep(0.05)
+    finally:
+        await nc.close()
+    raise AssertionError(f"no record of {symbol} as wanted")
+
+
+async def test_the_day_before_the_stream_waits_for_a_minute_the_stream_holds_and_again_after_a_gap(
+    nats_url, desk_name
+):
+    names = DeskNames(desk_name)
+    nc = await nats.connect(nats_url)
+    await ensure_bucket(nc.jetstream(), names.latest_bucket, ttl=60.0)
+    t0 = hk_midnight(BASE_TS) + 10 * 3_600_000  # 10:00 of the session
+    newest = [t0]
+    day = Bar("700.HK", hk_midnight(t0), 86_400, *[Decimal("380")] * 4, Decimal(9000), Decimal(3_420_000))
+
+    async def fetch(symbols: list[str]) -> dict[str, SessionStart]:
+        minute = Bar("700.HK", newest[0], 60, *[Decimal("380")] * 4, Decimal(100), Decimal(38_000))
+        return {"700.HK": SessionStart(Decimal("379"), day, minute)}
+
+    board = CloseBoard(nc, names, fetch, base_wait=0.05)
+    board.watch(["700.HK"])
+    board.start()
+    try:
+        record = await written_close(nats_url, desk_name, "700.HK")
+        assert record.bar is None and record.close == Decimal("379"), "no trade streamed yet: the close alone"
+        board.note_ticks([Tick("700.HK", 1, t0 + 500, Decimal("380"), Decimal("100"))])
+        await asyncio.sleep(0.3)
+        assert board.written == 1, "the newest minute began before the stream's first trade"
+        newest[0] = t0 + 60_000
+        record = await written_close(nats_url, desk_name, "700.HK", lambda r: r.bar is not None)
+        assert record.counted_from == t0 + 60_000 and record.bar.volume == 8900
+        board.note_gap("700.HK")  # trades lost: the day before is taken again after the gap
+        board.note_ticks([Tick("700.HK", 9, t0 + 90_000, Decimal("380"), Decimal("100"))])
+        newest[0] = t0 + 120_000
+        record = await written_close(nats_url, desk_name, "700.HK", lambda r: r.counted_from == t0 + 120_000)
+        assert board.written == 3
+    finally:
+        await board.close()
+        await nc.close()
+
+
+async def test_a_symbol_added_later_gets_its_day_so_far_then_streams_each_trade_once(nats_url, desk_name):
+    """The desktop's replay of the day has passed 5.HK's morning when 5.HK is added: it is read
+    from 5.HK's own subject, the live trades met meanwhile follow, each once and in order."""
+    base = Demand(("700.HK", "5.HK"), ())
+    async with running_desk(desk_name, nats_url, base=base) as (server, factory):
+        morning = ticks("700.HK", 1, 50) + ticks("5.HK", 1, 200)
+        factory.current.push(morning)
+        assert await server.publisher.flush(10)
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received)
+        feed.set_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+        assert len(received.ticks) == 50
+        feed.set_symbols(["700.HK", "5.HK"])
+        for seq in range(201, 301, 10):  # live while 5.HK's morning is read
+            factory.current.push(ticks("5.HK", seq, 10) + ticks("700.HK", seq - 150, 10))
+            await asyncio.sleep(0.005)
+        await wait_until(lambda: sum(t.symbol == "5.HK" for t in received.ticks) >= 300, what="5.HK's day")
+        factory.current.push(ticks("5.HK", 301, 5))
+        await wait_until(lambda: sum(t.symbol == "5.HK" for t in received.ticks) >= 305, what="5.HK live")
+        await asyncio.sleep(0.3)
+        assert [t.seq for t in received.ticks if t.symbol == "5.HK"] == list(range(1, 306))
+        assert [t.seq for t in received.ticks if t.symbol == "700.HK"] == list(range(1, 151))
+        await feed.close()
+        await task

@@ -103,3 +103,70 @@ def test_a_session_bar_of_another_day_or_before_any_trade_changes_nothing() -> N
     assert not hub.apply_session_bar("700.HK", yesterday)
     q = hub.quotes["700.HK"]
     assert (q.open, q.high, q.low, q.volume) == (D("430.0"), D("430.0"), D("430.0"), D("100"))
+
+
+def cut(seq: int) -> int:
+    """The exchange time of ``tick(seq)``: the day before it is a desk's bar."""
+    return T0 + seq * 1000
+
+
+def test_a_desk_s_day_before_its_stream_read_before_the_replay_counts_only_the_trades_from_its_cut() -> None:
+    """A desktop of a desk that began streaming at 14:00 gets the desk's bar of the day before
+    the minute of trade 2 before the day's trades are replayed: the replayed trade 1 adds
+    nothing, trades from 2 on add, and the open, high and low are the day's."""
+    hub = QuoteHub()
+    bar = day_bar("425.0", "433.2", "424.6", "430.0", "5000000", "2140000000")
+    assert hub.apply_session_base("700.HK", bar, cut(2))
+    assert hub.quotes["700.HK"].volume == 0, "kept until the session's first trade"
+    hub.apply_ticks([tick(1, "430.0"), tick(2, "430.4", "200"), tick(3, "433.4", "300")])
+    hub.apply_ticks([tick(4, "424.0", "100")])
+    q = hub.quotes["700.HK"]
+    assert (q.open, q.high, q.low, q.last) == (D("425.0"), D("433.4"), D("424.0"), D("424.0"))
+    assert q.volume == D("5000600")
+    assert q.turnover == D("2140000000") + D("430.4") * 200 + D("433.4") * 300 + D("424.0") * 100
+    assert q.trades == 4
+
+
+def test_a_desk_s_day_before_its_stream_that_comes_after_the_trades_joins_them_from_the_tape() -> None:
+    hub = QuoteHub()
+    hub.apply_ticks([tick(1, "430.0"), tick(2, "430.4", "200"), tick(3, "433.4", "300")])
+    bar = day_bar("425.0", "433.2", "424.6", "430.4", "5000000", "2140000000")
+    assert hub.apply_session_base("700.HK", bar, cut(3))
+    q = hub.quotes["700.HK"]
+    assert (q.open, q.high, q.low) == (D("425.0"), D("433.4"), D("424.6"))
+    assert (q.volume, q.turnover) == (D("5000300"), D("2140000000") + D("433.4") * 300)
+    newer = day_bar("425.0", "433.4", "424.6", "433.4", "5000300", "2140130020")
+    assert hub.apply_session_base("700.HK", newer, cut(4))  # a new desk leader's cut
+    assert (q.volume, q.turnover) == (D("5000300"), D("2140130020"))
+    assert hub.apply_session_base("700.HK", bar, cut(3))  # an earlier cut changes nothing
+    assert q.volume == D("5000300")
+    hub.apply_ticks([tick(2, "430.4", "200"), tick(4, "433.0", "100")])  # a replay overlap, then on
+    assert q.volume == D("5000400")
+
+
+def test_a_desk_s_day_before_its_stream_that_the_tape_cannot_join_or_of_an_earlier_day_changes_nothing() -> (
+    None
+):
+    hub = QuoteHub(tape_length=3)
+    hub.apply_ticks([tick(i, "430.0") for i in range(1, 8)])  # trades 5-7 in the tape
+    bar = day_bar("425.0", "433.2", "424.6", "430.4", "5000000", "2140000000")
+    assert not hub.apply_session_base("700.HK", bar, cut(5)), "trade 4 may be as late as trade 5"
+    assert not hub.apply_session_base("700.HK", bar, cut(3)), "trades 3 and 4 are out of the tape"
+    assert hub.quotes["700.HK"].volume == 700
+    assert hub.apply_session_base("700.HK", bar, cut(6))  # trades from 6 on are all in it
+    assert hub.quotes["700.HK"].volume == D("5000200")
+    yesterday = day_bar("1", "2", "0.5", "1", "10", "10", day_ms=T0 - 86_400_000)
+    assert not hub.apply_session_base("700.HK", yesterday, 0)
+    assert hub.quotes["700.HK"].volume == D("5000200")
+
+
+def test_a_desk_s_day_before_its_stream_for_the_next_session_waits_for_that_session() -> None:
+    hub = QuoteHub()
+    hub.apply_ticks([tick(1, "430.0")])
+    next_day = T0 + 86_400_000
+    bar = day_bar("431.0", "432.0", "429.0", "431.5", "900", "387000", day_ms=next_day)
+    assert hub.apply_session_base("700.HK", bar, next_day)
+    q = hub.quotes["700.HK"]
+    assert (q.open, q.volume) == (D("430.0"), D("100")), "today's figures stay until the next session"
+    hub.apply_ticks([Tick("700.HK", 1, next_day + 3_600_000, D("431.5"), D("100"))])
+    assert (q.open, q.high, q.low, q.volume) == (D("431.0"), D("432.0"), D("429.0"), D("1000"))
