@@ -12,7 +12,6 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer
@@ -39,7 +38,7 @@ from hkdesk.app.streamed import StreamedLists
 from hkdesk.app.writer_thread import WriterThread, report_stray_spills, stop_writer
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
-from hkdesk.domain.quotes import QuoteHub, hk_day
+from hkdesk.domain.quotes import QuoteHub, day_number, hk_day
 from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.symbols import display_code
 from hkdesk.domain.types import Gap, SessionSoFar
@@ -60,7 +59,6 @@ from hkdesk.store.writer import BatchWriter
 log = logging.getLogger(__name__)
 
 GAP_MARKER_SECONDS = 120.0
-EPOCH_DAY = date(1970, 1, 1)  # QuoteHub's days count from it
 #: How often the quotes learn which streams flow (well inside a liveness interval).
 FRESHNESS_MS = 250
 
@@ -350,9 +348,11 @@ class MarketService(QObject):
     def _desk_session(self, s: SessionSoFar) -> None:
         """A shared desk's session record: the previous close (not for a quote already in a later
         session) and the day so far that the desk's stream began after."""
-        q = self.hub.quotes.get(s.symbol)
-        if q is None or q.last is None or q.day <= (s.day - EPOCH_DAY).days:
+        q, day = self.hub.quotes.get(s.symbol), day_number(s.day)
+        if q is None or q.last is None or q.day <= day:
             self.set_previous_close(s.symbol, s.previous_close)
+        if s.from_open:
+            self.hub.set_whole_day(s.symbol, day)
         if s.bar is not None and not self.hub.apply_session_base(s.symbol, s.bar, s.counted_from):
             log.warning("%s: the desk's day so far came too late to join the trades counted", s.symbol)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from hkdesk.domain.freshness import Origin
-from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.quotes import QuoteHub, day_number
 from hkdesk.feed.http import HttpError, QuoteHttp
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 
@@ -70,6 +70,8 @@ class SnapshotFetcher:
                         self._on_close(sym, start.previous_close)
                     if start.today is not None:  # at once: later streamed trades add on top of it
                         hub.apply_session_bar(sym, start.today)
+                    elif start.day is not None:  # no trade yet: the stream has the whole session
+                        hub.set_whole_day(sym, day_number(start.day))
                 quiet = [s for s in pending if (q := hub.quotes.get(s)) is None or q.last is None]
                 if quiet:
                     latest = await http.fetch_latest_trades(quiet)

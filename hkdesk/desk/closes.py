@@ -215,6 +215,7 @@ class CloseBoard:
                 close=start.previous_close,
                 bar=bar,
                 counted_from=counted_from,
+                from_open=start.today is None,
             )
             await js.publish(self._names.close_key(symbol), encode(record), timeout=self.ack_timeout)
             self._fetched[symbol] = today

@@ -13,11 +13,12 @@ acknowledgement or a leader change is a no-op.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import msgspec
 
-from hkdesk.domain.types import Bar, Book, Gap, Tick
+from hkdesk.domain.types import Bar, Book, Gap, SessionSoFar, Tick
 
 _encoder = msgspec.json.Encoder()
 _tick_decoder = msgspec.json.Decoder(Tick)
@@ -41,6 +42,8 @@ class DeskClose(msgspec.Struct, omit_defaults=True):
     close: Decimal
     bar: Bar | None = None
     counted_from: int = 0
+    #: The session had no trade when the desk asked: its stream holds the whole day.
+    from_open: bool = False
 
 
 _latest_decoder = msgspec.json.Decoder(Latest)
@@ -83,3 +86,9 @@ def gap_id(gap: Gap) -> str:
 def book_id(book: Book) -> str:
     """The message id of a book snapshot."""
     return f"b:{book.symbol}:{book.ts}:{book.seq}"
+
+
+def decode_session(payload: bytes) -> SessionSoFar:
+    """A :class:`DeskClose` as the desktop takes it (a malformed date raises ``ValueError``)."""
+    r = _close_decoder.decode(payload)
+    return SessionSoFar(r.symbol, date.fromisoformat(r.day), r.close, r.bar, r.counted_from, r.from_open)

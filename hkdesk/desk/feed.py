@@ -25,7 +25,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from functools import partial
 
 import msgspec
@@ -33,7 +33,7 @@ from nats.aio.client import Client
 from nats.errors import NoServersError
 
 from hkdesk.desk.catch_up import CatchUps
-from hkdesk.desk.codec import DeskClose, decode_book, decode_close, decode_gap, decode_latest, decode_tick
+from hkdesk.desk.codec import decode_book, decode_gap, decode_latest, decode_session, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
@@ -85,7 +85,7 @@ class DeskFeed:
         self._on_gap = on_gap
         self._on_session = on_session
         #: The newest session record the desk wrote for each symbol (watched or not yet).
-        self._closes: dict[str, DeskClose] = {}
+        self._closes: dict[str, SessionSoFar] = {}
         self._replay_since = replay_since
         self._board = DeskStatusBoard(timings, self.stats, on_status, on_symbol_error)
         self._trades: tuple[str, ...] = ()
@@ -359,24 +359,17 @@ class DeskFeed:
             if not msg.data:
                 continue
             try:
-                record = decode_close(msg.data)
+                session = decode_session(msg.data)
             except _BAD as exc:
                 self.stats.bad_frames[exc.__class__.__name__] += 1
                 continue
-            self._closes[record.symbol] = record
-            if record.symbol in self._trades:
-                self._hand_close(record)
+            self._closes[session.symbol] = session
+            if session.symbol in self._trades:
+                self._hand_close(session)
 
-    def _hand_close(self, record: DeskClose) -> None:
-        if self._on_session is None:
-            return
-        try:
-            day = date.fromisoformat(record.day)
-        except ValueError:
-            self.stats.bad_frames["ValueError"] += 1
-            return
-        session = SessionSoFar(record.symbol, day, record.close, record.bar, record.counted_from)
-        self._deliver(self._on_session, session)
+    def _hand_close(self, session: SessionSoFar) -> None:
+        if self._on_session is not None:
+            self._deliver(self._on_session, session)
 
     def _hand_books(self, books: list[Book]) -> None:
         """Hand on books newer than the last one handed on for their symbol (the paint may race

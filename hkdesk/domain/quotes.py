@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from hkdesk.domain.freshness import Freshness, FreshnessInfo, Origin
@@ -24,11 +24,17 @@ from hkdesk.domain.sessions import HK_OFFSET_MS, HK_TZ
 from hkdesk.domain.types import Bar, Book, Tick
 
 _DAY_MS = 86_400_000
+_EPOCH = date(1970, 1, 1)
 
 
 def hk_day(ts_ms: int) -> int:
     """Days since the epoch in Hong Kong time; the trading day a timestamp belongs to."""
     return (ts_ms + HK_OFFSET_MS) // _DAY_MS
+
+
+def day_number(day: date) -> int:
+    """A Hong Kong date as :func:`hk_day` counts it."""
+    return (day - _EPOCH).days
 
 
 def hk_datetime(ts_ms: int) -> datetime:
@@ -71,6 +77,11 @@ class Quote:
     note: str = ""
     #: Trades of the day before this exchange time (ms) are in its volume and turnover already.
     counted_from: int = 0
+    #: The day's open, high, low, volume and turnover count only the trades from this exchange
+    #: time (ms), the first this quote had: the day before is not known (0: from the open).
+    counted_since: int = 0
+    #: A session (day) that had no trade when its stream began: its trades are all streamed.
+    whole_day: int = -1
     #: The day before ``counted_from`` (a bar, and that time) for a day not begun in this quote.
     pending_base: tuple[Bar, int] | None = None
 
@@ -129,6 +140,7 @@ class QuoteHub:
                     self.advance_day(day)
                 self._new_day(q)
                 q.day = day
+                q.counted_since = 0 if q.whole_day == day else t.ts
                 if q.pending_base is not None:
                     self._take_pending_base(q)
             price = t.price
@@ -265,8 +277,18 @@ class QuoteHub:
         q.low = bar.low if q.low is None else min(q.low, bar.low)
         q.volume = bar.volume
         q.turnover = bar.turnover
+        q.counted_since = 0
         self._dirty.add(symbol)
         return True
+
+    def set_whole_day(self, symbol: str, day: int) -> None:
+        """The session of ``day`` had no trade when ``symbol``'s stream began: the stream holds
+        all of its trades, so the quote's day counts from the open."""
+        q = self.quote(symbol)
+        q.whole_day = day
+        if q.day == day and q.counted_since:
+            q.counted_since = 0
+            self._dirty.add(symbol)
 
     def apply_session_base(self, symbol: str, bar: Bar, counted_from: int) -> bool:
         """The session's trades before exchange time ``counted_from`` as one bar, from a stream
@@ -309,6 +331,7 @@ class QuoteHub:
         q.open, q.high, q.low = bar.open, bar.high, bar.low
         q.volume, q.turnover = bar.volume, bar.turnover
         q.counted_from = counted_from
+        q.counted_since = 0
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         q = self.quote(symbol)

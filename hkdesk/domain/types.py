@@ -168,3 +168,5 @@ class SessionSoFar(msgspec.Struct, frozen=True, gc=False):
     previous_close: Decimal
     bar: Bar | None = None
     counted_from: int = 0
+    #: The session had no trade when the desk's stream of it began: the stream holds it all.
+    from_open: bool = False

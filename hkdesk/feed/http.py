@@ -53,6 +53,8 @@ class SessionStart:
     previous_close: Decimal
     today: Bar | None = None
     minute: Bar | None = None
+    #: The session's Hong Kong date.
+    day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ class QuoteHttp:
                 continue
             today = next((b for b in bars if hk_day(b.start) == session), None)
             minutes = [b for b in found.get((code, MINUTE_KLINE), ()) if hk_day(b.start) == session]
-            result[code] = SessionStart(before[-1].close, today, minutes[-1] if minutes else None)
+            result[code] = SessionStart(before[-1].close, today, minutes[-1] if minutes else None, session)
         return result
 
     async def fetch_previous_close(self, codes: Iterable[str]) -> dict[str, Decimal]:

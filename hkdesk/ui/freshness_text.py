@@ -67,3 +67,10 @@ def tooltip(info: FreshnessInfo, now: float, last_ts: int = 0) -> str:
             )
         )
     return " · ".join(parts)
+
+
+def part_day_text(since_ts: int) -> str:
+    """A quote whose day counts only the trades from ``since_ts`` (exchange time, ms)."""
+    return translate(
+        "Freshness", "Today's figures count the trades from {time} only: the day before is not known here"
+    ).format(time=f"{hk_datetime(since_ts):%H:%M}")

@@ -63,7 +63,8 @@ QUOTE_FIELDS = ("code", "name", "last", "change", "change_pct", "bid", "ask", "v
 def quote_text(symbol: str, info: SymbolInfo | None, q: Quote | None, state: str) -> str:
     """One tab-separated line with a header line above it (pastes into a spreadsheet as a row):
     code, name, last, change, change %, bid, ask, volume, turnover, the trade's time (exchange
-    time, Hong Kong) and, when the figures are not live, their state."""
+    time, Hong Kong), when the figures are not live their state, and when the day before the
+    quote's first trade is not known the time its counts start (``counted_since``)."""
 
     def dec(v) -> str:
         return "" if v is None else str(v)
@@ -85,4 +86,7 @@ def quote_text(symbol: str, info: SymbolInfo | None, q: Quote | None, state: str
     if state:
         header.append("state")
         row.append(state)
+    if q is not None and q.counted_since and q.trades:  # volume and turnover from then on only
+        header.append("counted_since")
+        row.append(fmt.time_text(q.counted_since))
     return "\t".join(header) + "\n" + "\t".join(row) + "\n"

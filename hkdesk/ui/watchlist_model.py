@@ -31,7 +31,7 @@ from hkdesk.domain.static_info import StaticInfo
 from hkdesk.domain.symbols import SymbolInfo
 from hkdesk.ui.colours import FLASH_STEPS, Palette, make_palette
 from hkdesk.ui.facts_text import facts_tip
-from hkdesk.ui.freshness_text import tooltip
+from hkdesk.ui.freshness_text import part_day_text, tooltip
 from hkdesk.ui.watchlist_rows import (
     ALIGN,
     FACT_COLUMNS,
@@ -39,6 +39,7 @@ from hkdesk.ui.watchlist_rows import (
     HEADERS,
     NCOL,
     OPTIONAL,
+    PART_DAY_COLUMNS,
     Col,
     Row,
     format_row,
@@ -360,6 +361,8 @@ class WatchlistModel(QAbstractTableModel):
             tip = tooltip(self._hub.freshness(r.symbol), time.time(), q.last_ts if q else 0)
             if r.alert and col == Col.CODE:
                 return "\n".join(t for t in (r.alert, tip) if t)
+            if q is not None and q.counted_since and q.trades and col in PART_DAY_COLUMNS:
+                return "\n".join((part_day_text(q.counted_since), tip))
             if col in FACT_COLUMNS:
                 is_index = bool(r.info and r.info.is_index)
                 facts = facts_tip(r.facts, self._missing.get(r.symbol), is_index)

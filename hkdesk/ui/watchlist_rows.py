@@ -245,6 +245,8 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness, optional: 
     keys[Col.STATE] = _STATE_ORDER[state]
     if optional:
         _optional(r, q, is_index, optional)
+    if q.counted_since and q.trades:
+        _partial_day(r)
     if state is not Freshness.LIVE:
         for c in _FIGURES:
             brushes[c] = p.muted_brush
@@ -279,6 +281,26 @@ def _optional(r: Row, q: Quote, is_index: bool, shown: Collection[int]) -> None:
         _lot(r, is_index)
     if not FACT_COLUMNS.isdisjoint(shown):
         _facts(r, q.last, is_index, shown)
+
+
+#: Figures of the day that count only the trades since the quote's first one when the day before
+#: is not known: volume, turnover and high are at least, the low at most what they show; the
+#: open, VWAP and range are not shown.
+AT_LEAST = (Col.VOLUME, Col.TURNOVER, Col.HIGH)
+UNKNOWN_PART_DAY = (Col.OPEN, Col.VWAP, Col.AMPLITUDE)
+PART_DAY_COLUMNS = frozenset({*AT_LEAST, Col.LOW, *UNKNOWN_PART_DAY})
+
+
+def _partial_day(r: Row) -> None:
+    texts = r.texts
+    for c in AT_LEAST:
+        if texts[c] != fmt.EMPTY:
+            texts[c] = "≥" + texts[c]
+    if texts[Col.LOW] != fmt.EMPTY:
+        texts[Col.LOW] = "≤" + texts[Col.LOW]
+    for c in UNKNOWN_PART_DAY:
+        texts[c] = fmt.EMPTY
+        r.keys[c] = -_INF
 
 
 def _lot(r: Row, is_index: bool) -> None:

@@ -695,6 +695,10 @@
         <source>last trade {time}</source>
         <translation>最后成交 {time}</translation>
     </message>
+    <message>
+        <source>Today&apos;s figures count the trades from {time} only: the day before is not known here</source>
+        <translation>今日数字只计 {time} 起的成交：之前的成交此处未知</translation>
+    </message>
 </context>
 <context>
     <name>Indicators</name>

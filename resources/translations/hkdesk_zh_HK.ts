@@ -695,6 +695,10 @@
         <source>last trade {time}</source>
         <translation>最後成交 {time}</translation>
     </message>
+    <message>
+        <source>Today&apos;s figures count the trades from {time} only: the day before is not known here</source>
+        <translation>今日數字只計 {time} 起的成交：之前的成交此處未知</translation>
+    </message>
 </context>
 <context>
     <name>Indicators</name>

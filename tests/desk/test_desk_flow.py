@@ -357,19 +357,21 @@ async def test_previous_closes_reach_the_desktops_that_watch_the_symbols(nats_ur
             desk=desk_name,
             desktop_id="alice",
             timings=FAST_FEED,
-            on_session=lambda session: got.append((session.symbol, session.previous_close, session.day)),
+            on_session=lambda s: got.append((s.symbol, s.previous_close, s.day, s.from_open)),
             **received.callbacks(),
         )
         feed.set_symbols(["700.HK", "1299.HK"])
         task = asyncio.create_task(feed.run())
         await wait_until(lambda: len(got) == 1, what="the watched symbol's close")
         today = hk_now().date()
-        assert got == [("700.HK", Decimal("380.2"), today)]  # 5.HK is not watched, 1299.HK not answered
+        # 5.HK is not watched, 1299.HK not answered; 700.HK had no trade yet: its stream is whole
+        assert got == [("700.HK", Decimal("380.2"), today, True)]
         feed.set_symbols(["700.HK", "1299.HK", "5.HK"])  # already written: handed on at once
-        assert got[-1] == ("5.HK", Decimal("126.4"), today)
+        assert got[-1] == ("5.HK", Decimal("126.4"), today, True)
         feed.set_symbols(["700.HK", "1299.HK", "5.HK", "9988.HK"])  # the desk streams it, then asks
         await wait_until(lambda: got[-1][0] == "9988.HK", what="a close fetched for a new symbol")
-        assert got[-1] == ("9988.HK", Decimal("131.5"), date(2026, 3, 3))  # the session's own date
+        # the session's own date; it had traded before the desk's stream (no minute, no bar yet)
+        assert got[-1] == ("9988.HK", Decimal("131.5"), date(2026, 3, 3), False)
         await feed.close()
         await task
     assert asked[0] == ["1299.HK", "5.HK", "700.HK"]

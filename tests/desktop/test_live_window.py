@@ -283,6 +283,24 @@ async def test_the_index_strip_shows_the_indices_of_the_setting(qtbot, tmp_path)
         await desk.close()
 
 
+async def test_a_start_before_the_open_counts_the_day_from_its_first_trade(qtbot, tmp_path) -> None:
+    """At 09:10 the provider has no trade of the day: the stream will hold them all, so the
+    rows' day is whole from the first trade (no "at least" marks)."""
+    early = start_simulator_process([*SIM_ARGS, "--start", "09:10", "--speed", "20"])
+    desk = make_desk(tmp_path / "cfg", None, sim_url=early.ws_url, symbols="700")
+    win = await desk.open()
+    hub = desk.market.hub
+    try:
+        await wait_until(lambda: (q := hub.quotes.get("700.HK")) is not None and q.trades > 0, 60, "a trade")
+        win.on_frame()
+        assert hub.quotes["700.HK"].counted_since == 0
+        volume = win.model.data(win.model.index(win.model.row_of("700.HK"), Col.VOLUME))
+        assert volume and not volume.startswith("≥")
+    finally:
+        await desk.close()
+        early.stop()
+
+
 async def test_a_late_start_shows_the_whole_day_with_bid_ask_and_previous_close(qtbot, tmp_path) -> None:
     """The simulator's day is at 11:00 when the window opens: every row has its bid, ask and
     previous close, and the chart begins at the open, from the provider's minutes."""
@@ -314,6 +332,9 @@ async def test_a_late_start_shows_the_whole_day_with_bid_ask_and_previous_close(
             # trades streamed while the provider's answer was on its way may be counted once too
             # few or too many: a few lots of the day's millions
             assert b1.volume * D("0.995") <= q.volume <= b2.volume * D("1.005"), s
+        for s in symbols:  # and the rows show it as the whole day, not "at least"
+            volume = win.model.data(win.model.index(win.model.row_of(s), Col.VOLUME))
+            assert volume and not volume.startswith("≥"), s
 
         def first_point() -> datetime | None:
             chart = win.chart

@@ -119,6 +119,7 @@ async def test_a_new_trading_day_starts_the_board_and_the_intraday_chart_afresh(
         win.on_frame()
         win.on_frame()
         assert win.chart.ticks.n == 0, "no line from Friday into Monday"
+        hub.set_whole_day("700.HK", hk_day(monday))  # the stream began before Monday's open
         hub.apply_ticks([Tick("700.HK", 1, monday + 5_000, Decimal(410), Decimal(200))])
         win.on_frame()
         win.on_frame()

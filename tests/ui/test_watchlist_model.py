@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.symbols import default_universe
-from hkdesk.domain.types import Tick
+from hkdesk.domain.types import Bar, Tick
 from hkdesk.ui.colours import make_palette
 from hkdesk.ui.watchlist_model import (
     FLASH_SECONDS,
@@ -144,6 +144,7 @@ def test_colours_follow_the_convention_and_arrows_repeat_them(setup, convention)
 def test_formats_codes_names_amounts(setup) -> None:
     hub, model, _clock, _events, _ = setup
     s = Seq()
+    hub.set_whole_day("700.HK", hk_day(1_764_207_000_000))  # streamed since before the open
     hub.apply_ticks([s.tick("700.HK", "400.2", volume=1_234_500)])
     model.apply_frame(hub.take_dirty())
     row = [model.data(model.index(0, c), DISPLAY) for c in Col]
@@ -254,3 +255,32 @@ def test_following_a_list_keeps_rows_unless_the_order_changed(qapp) -> None:
     assert model.symbols() == ["700.HK", "9988.HK", "1.HK"] and not resets
     model.sync_symbols(["1.HK", "700.HK"])
     assert model.symbols() == ["1.HK", "700.HK"] and len(resets) == 1
+
+
+def test_a_day_known_only_from_the_first_trade_seen_says_so(setup) -> None:
+    """Started at 14:30 with no word of the day before (no session bar, no desk record): the
+    volume, turnover and high are at least, the low at most what the row shows, the open, VWAP
+    and range are not shown, and the tooltip says from when the figures count. The provider's
+    day so far makes them whole."""
+    hub, model, _clock, _events, _ = setup
+    model.set_shown_optional({Col.OPEN, Col.VWAP, Col.AMPLITUDE})
+    hub.set_previous_close("700.HK", Decimal("400"))
+    at_1430 = 1_764_225_000_000  # 2025-11-27 14:30 in Hong Kong
+    hub.apply_ticks([Seq().tick("700.HK", "401.2", volume=1_000, ts=at_1430)])
+    model.apply_frame(hub.take_dirty())
+
+    def cells() -> dict[int, str]:
+        return {c: model.data(model.index(0, c), DISPLAY) for c in Col}
+
+    row = cells()
+    assert (row[Col.VOLUME], row[Col.HIGH], row[Col.LOW]) == ("≥1.00K", "≥401.200", "≤401.200")
+    assert row[Col.TURNOVER].startswith("≥") and row[Col.LAST] == "401.200"
+    assert row[Col.OPEN] == row[Col.VWAP] == row[Col.AMPLITUDE] == "–"
+    tip = model.data(model.index(0, Col.VOLUME), Qt.ItemDataRole.ToolTipRole)
+    assert "from 14:30 only" in tip
+    assert "count the trades" not in model.data(model.index(0, Col.LAST), Qt.ItemDataRole.ToolTipRole)
+    midnight = at_1430 - 14 * 3_600_000 - 1_800_000
+    day = Bar("700.HK", midnight, 86_400, *[Decimal("401.2")] * 4, Decimal(9000), Decimal(0))
+    assert hub.apply_session_bar("700.HK", day)
+    model.apply_frame(hub.take_dirty())
+    assert cells()[Col.VOLUME] == "9.00K" and cells()[Col.OPEN] == "401.200"

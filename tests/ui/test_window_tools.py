@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QTableView
 from support.offline import offline_window
 
 from hkdesk.app.settings import AppSettings, _key_part
+from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Tick
 from hkdesk.ui.alert_dialog import AlertDialog
 from hkdesk.ui.chart_window import SIDE_WIDTH, ChartWindow
@@ -139,6 +140,7 @@ async def test_columns_are_chosen_from_the_header_and_kept_per_list(qtbot, tmp_p
         vwap = next(a for a in menu.actions() if a.data() == Col.VWAP)
         vwap.setChecked(True)
         assert not view.isColumnHidden(Col.VWAP) and view.columnWidth(Col.VWAP) > 0
+        win.market.hub.set_whole_day("700.HK", hk_day(1_764_207_000_000))  # streamed from the open
         trade(win, "700.HK", 1, "400.0", 100)
         trade(win, "700.HK", 2, "401.0", 300)
         m = win.model
