@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 
 #: Tries a day for a symbol the provider leaves out of its answer (unknown, or its request failed).
 MAX_TRIES = 3
-#: Tries for the day before the stream after each start of the wait (first trade, or a gap).
+#: Tries for the day before the stream after each start of the wait (first trade, or a gap):
+#: with ``base_wait`` 10 s, for about 50 minutes.
 BASE_TRIES = 30
 
 #: Symbols → their previous close, session bar so far and newest minute; unanswered ones left out.
@@ -190,12 +191,13 @@ class CloseBoard:
 
     def _bases_due(self) -> dict[str, float]:
         """The symbols with a streamed trade whose day before the stream is still to come, with
-        when each is next asked for (``base_wait`` after the last try), up to ``BASE_TRIES``."""
+        when each is next asked for: ``base_wait`` after the last try, doubled after every five
+        (a symbol that trades rarely needs a later minute with a trade), up to ``BASE_TRIES``."""
         due: dict[str, float] = {}
         for symbol in self._first:
             tries, at = self._base_asked.get(symbol, (0, 0.0))
             if symbol in self._waiting and tries < BASE_TRIES:
-                due[symbol] = at + self.base_wait
+                due[symbol] = at + self.base_wait * 2 ** (tries // 5)
         return due
 
     async def _fetch_and_write(self, symbols: list[str], today: date) -> list[str]:

@@ -158,11 +158,17 @@ class DeskServer:
             latest_interval=self.timings.latest_interval,
         )
         nc = self._nc
-        while not await self._prepare(nc, self.publisher):
-            await asyncio.sleep(self.timings.reconnect_wait)
-            if self._stop.is_set():  # closed while JetStream was not ready
-                return
-        if self._stop.is_set():  # closed while the stream was being made
+        while not self._stop.is_set():  # a close ends the wait for JetStream, even mid-request
+            preparing = asyncio.ensure_future(self._prepare(nc, self.publisher))
+            await first_of(preparing, self._stop)
+            if not preparing.done():
+                await stop_task(preparing)
+            elif preparing.result():
+                break
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), self.timings.reconnect_wait)
+        if self._stop.is_set():  # closed while JetStream was not ready or the stream was being made
             return
         if self._fetch_closes is not None:
             self._closes = CloseBoard(nc, self.names, self._fetch_closes, base_wait=self.timings.base_wait)

@@ -237,3 +237,28 @@ async def test_a_desk_server_closed_while_nats_has_no_jetstream_stops(nats_binar
         await asyncio.wait_for(task, 5)
     finally:
         plain.stop()
+
+
+async def test_a_desk_server_closed_while_a_jetstream_request_hangs_stops_at_once(nats_url, desk_name):
+    """A JetStream request can wait for its whole timeout (a stream leader being elected): a
+    close must not wait for it."""
+    server = DeskServer(
+        desk=desk_name,
+        nats_options=NatsOptions(nats_url),
+        plan=Plan("test", symbols_per_connection=3, connections=1, reconnect_spacing=0.05),
+        upstream_factory=UpstreamFactory(),
+        writer=None,
+        timings=DeskTimings(reconnect_wait=0.05, ack_timeout=0.2),
+    )
+    asked = asyncio.Event()
+
+    async def hanging(nc, publisher) -> bool:
+        asked.set()
+        await asyncio.sleep(60)
+        return True
+
+    server._prepare = hanging  # type: ignore[method-assign]
+    task = asyncio.create_task(server.run())
+    await asyncio.wait_for(asked.wait(), 10)
+    await server.close()
+    await asyncio.wait_for(task, 3)
