@@ -31,6 +31,7 @@ from hkdesk.app.status import (
     TickRate,
     clock_text,
     link_text,
+    source_line,
     why_not_streaming,
 )
 from hkdesk.app.store_reads import StoreReads
@@ -280,8 +281,7 @@ class MarketService(QObject):
 
     # ------------------------------------------------------------ subscriptions
     def set_symbols(self, symbols: list[str]) -> None:
-        """The whole watch list (trades, and a level of depth for the bid and ask of every row);
-        the feed debounces it into one replace request of each kind."""
+        """The whole watch list (trades, and a level of depth for every row's bid and ask)."""
         self.lists.symbols = list(symbols)
         self._resubscribe()
 
@@ -332,13 +332,11 @@ class MarketService(QObject):
 
     def refresh_freshness(self) -> None:
         """Tell the quotes which streams flow now, and why the others do not; start a new
-        trading day by the clock for a real feed (the simulator's day follows its trades)."""
-        now = time.time()
-        feed = self.feed
-        status = self._status
+        trading day by the clock for a real feed (a simulator's day follows its trades)."""
+        now, feed, status = time.time(), self.feed, self._status
         trades, books = feed.streaming() if feed is not None else (set(), set())
         self.hub.set_streaming(trades, books, why_not_streaming(status), now)
-        if not self.config.source.simulated:
+        if not (self.config.source.simulated or status.simulator):
             self.hub.advance_day(hk_day(int(now * 1000)))
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
@@ -379,15 +377,17 @@ class MarketService(QObject):
         exchange_ts = self.pipeline.last_ts if self.pipeline is not None else 0
         link_text, level = self.link()
         stats = self.writer.stats() if self.writer is not None else None
-        clock, hk = clock_text(self.config.source.simulated, exchange_ts)
-        gap = ""
-        if self._last_gap is not None and now - self._last_gap[0] < GAP_MARKER_SECONDS:
-            gap = self._last_gap[1]
+        clock, hk = clock_text(self.config.source.simulated or self._status.simulator, exchange_ts)
+        last_gap = self._last_gap
+        gap = last_gap[1] if last_gap is not None and now - last_gap[0] < GAP_MARKER_SECONDS else ""
         return StatusSnapshot(
             link_text=link_text,
             link_level=level,
-            source=self.source_text
-            + (f" · {self.source.problem}" if self.source and self.source.problem else ""),
+            source=source_line(
+                self.source_text,
+                self._status.simulator and not self.config.source.simulated,
+                self.source.problem if self.source else "",
+            ),
             rtt_ms=self._status.rtt_ms,
             ticks_per_s=self._rate.update(received),
             writer_queue=(stats.queued + stats.spilled) if stats else 0,

@@ -96,6 +96,17 @@ class TickRate:
         return self.rate
 
 
+#: A source reached by URL that said it is the built-in simulator (a shared desk's upstream).
+SIMULATED_SOURCE = QT_TRANSLATE_NOOP("Status", "{source}, simulated")
+
+
+def source_line(label: str, said_simulator: bool, problem: str) -> str:
+    """The status bar's source: its label, ``, simulated`` when a source reached by URL said it
+    is the simulator, and a problem after `` · ``."""
+    text = SIMULATED_SOURCE.format(source=label) if said_simulator else label
+    return text + (f" · {problem}" if problem else "")
+
+
 def clock_text(simulated: bool, exchange_ts: int) -> tuple[str, datetime]:
     """The status bar's clock and the Hong Kong time whose session it names: the simulator
     keeps its own demo clock, so with it the session of its data is shown."""

@@ -63,6 +63,7 @@ class DeskStatusBoard:
         self._lists = (0, 0)
         self._caught_up: asyncio.Event | None = None
         self._card: LeaderCard | None = None
+        self._simulator = False
         self._desk = ""
         self._reported: set[tuple[str, int]] = set()
         self._watched: Callable[[], tuple[str, ...]] = tuple
@@ -177,7 +178,13 @@ class DeskStatusBoard:
         card, watched = self._card, set(self._watched())
         overflow = tuple(s for s in card.beyond if s in watched) if card else ()
         rejected = tuple(s for s in card.refused if s in watched) if card else ()
-        common = {"reconnects": self._stats.reconnects, "overflow": overflow, "rejected": rejected}
+        self._simulator = self._simulator or (card is not None and card.simulator)  # what it showed
+        common = {
+            "reconnects": self._stats.reconnects,
+            "overflow": overflow,
+            "rejected": rejected,
+            "simulator": self._simulator,
+        }
         if self._override is not None:
             retry_in = None
             if self._override is FeedState.BACKING_OFF and self._retry_at is not None:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import msgspec
+from msgspec.structs import replace
 from nats.aio.client import Client
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
@@ -44,6 +45,8 @@ class LeaderCard(msgspec.Struct, omit_defaults=True):
     at_ms: int
     beyond: tuple[str, ...] = ()
     refused: dict[str, tuple[int, str]] = {}
+    #: Its upstream is the built-in simulator: the desktops mark what they show as simulated.
+    simulator: bool = False
 
 
 _decode_card = msgspec.json.Decoder(LeaderCard).decode
@@ -102,9 +105,14 @@ class Leadership:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="hkdesk-leadership")
 
-    def tell(self, beyond: tuple[str, ...], refused: dict[str, tuple[int, str]]) -> None:
-        """What the next renewal tells the desktops."""
-        self.card = LeaderCard(self.server, self.card.since_ms, self.card.at_ms, beyond, dict(refused))
+    def tell(
+        self, beyond: tuple[str, ...], refused: dict[str, tuple[int, str]], simulator: bool | None = None
+    ) -> None:
+        """What the next renewal tells the desktops (``simulator`` None: as before)."""
+        simulator = self.card.simulator if simulator is None else simulator
+        self.card = LeaderCard(
+            self.server, self.card.since_ms, self.card.at_ms, beyond, dict(refused), simulator
+        )
 
     async def close(self) -> None:
         """Stop; a leader deletes its key so a standby takes over without waiting for the lease."""
@@ -138,7 +146,7 @@ class Leadership:
     async def _try_to_lead(self) -> None:
         assert self._kv is not None
         now_ms = int(self._wall() * 1000)
-        card = LeaderCard(self.server, now_ms, now_ms, self.card.beyond, self.card.refused)
+        card = replace(self.card, since_ms=now_ms, at_ms=now_ms)
         started = self._clock()
         try:
             self._revision = await self._kv.create(LEADER_KEY, msgspec.json.encode(card))
@@ -161,8 +169,7 @@ class Leadership:
 
     async def _renew(self) -> None:
         assert self._kv is not None
-        card = self.card
-        card = LeaderCard(self.server, card.since_ms, int(self._wall() * 1000), card.beyond, card.refused)
+        card = replace(self.card, at_ms=int(self._wall() * 1000))
         started = self._clock()
         try:
             self._revision = await self._kv.update(LEADER_KEY, msgspec.json.encode(card), last=self._revision)

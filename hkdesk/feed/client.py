@@ -251,6 +251,7 @@ class FeedClient:
             self.stats.reconnects += 1
         shard.connected_once = True
         shard.session = session
+        self._report.simulator = self._report.simulator or session.simulator
         shard.sent_trades = shard.sent_depth = None
         self._set_state(shard, FeedState.SUBSCRIBING, "")
         self._request(shard)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from hkdesk.domain.simulator_mark import is_simulator
 from hkdesk.domain.types import Book, Tick
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.alltick.protocol import BookPush, Cmd, FrameError, HeartbeatReply, Reply, TradePush
@@ -139,6 +140,8 @@ class Session:
         self._next_heartbeat = 0.0
         self.rtt_ms: float | None = None
         self.requests_sent = 0
+        #: The server said it is the built-in simulator (see :mod:`hkdesk.domain.simulator_mark`).
+        self.simulator = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -165,6 +168,7 @@ class Session:
             raise Drop(f"cannot connect: {_os_error_words(exc)}") from None
         except Exception as exc:
             raise Drop(f"cannot connect: {exc.__class__.__name__}: {exc}") from None
+        self.simulator = is_simulator(self._ws.response.headers.get("Server") if self._ws.response else None)
         now = self._clock()
         self._last_frame = now
         self._next_heartbeat = now + self.timings.heartbeat_interval

@@ -40,6 +40,7 @@ def feed_status(
     overflow: tuple[str, ...],
     rejected: tuple[str, ...],
     notice: str,
+    simulator: bool = False,
 ) -> FeedStatus:
     shards = tuple(shards)
     if override is not None:
@@ -62,6 +63,7 @@ def feed_status(
         overflow=overflow,
         rejected=rejected,
         notice=notice,
+        simulator=simulator,
     )
 
 
@@ -69,6 +71,7 @@ def status_key(status: FeedStatus) -> tuple[object, ...]:
     """What must differ from the last reported snapshot for a new one to be reported."""
     return (
         status.state,
+        status.simulator,
         status.reason,
         status.retry_at,
         tuple((s.state, s.symbols, s.depth_symbols, s.reason, s.reconnects) for s in status.shards),
@@ -101,6 +104,8 @@ class StatusReporter:
         self.status = FeedStatus(FeedState.CLOSED, reason="not started")
         self.override: FeedState | None = None
         self.reason = ""
+        #: A connection's server said it is the built-in simulator.
+        self.simulator = False
         self._last_key: tuple[object, ...] | None = None
 
     def emit(
@@ -120,6 +125,7 @@ class StatusReporter:
             overflow=lists.map.overflow,
             rejected=lists.held(now),
             notice=notice,
+            simulator=self.simulator,
         )
         self.status = status
         key = status_key(status)

@@ -98,6 +98,8 @@ class FeedStatus:
     """Symbols the server refused, held back until their retry."""
     notice: str = ""
     """Last user-facing warning (e.g. plan level not enough)."""
+    simulator: bool = False
+    """The upstream said it is the built-in simulator (a shared desk's: its leader's)."""
 
     def text(self) -> str:
         """One line for a status bar."""

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from websockets.asyncio.server import Server, serve
 
 from hkdesk.domain.sessions import phase_at
+from hkdesk.domain.simulator_mark import SIMULATOR_SERVER
 from hkdesk.sim import wire
 from hkdesk.sim.clock import DemoClock, SimClock
 from hkdesk.sim.connection import CLOSE_NORMAL, CLOSE_POLICY, Client, Sending
@@ -153,6 +154,7 @@ class SimServer(Controls, Sessions, Sending):
             compression=None,
             ping_interval=None,
             max_size=64 * 1024,
+            server_header=SIMULATOR_SERVER,
         )
         self._loop = asyncio.get_running_loop()
         self._last_cycle = self._loop.time()

@@ -11,7 +11,7 @@ import re
 
 from PySide6.QtCore import QCoreApplication
 
-from hkdesk.app.status import GAP_WORD, SIM_CLOCK
+from hkdesk.app.status import GAP_WORD, SIM_CLOCK, SIMULATED_SOURCE
 from hkdesk.i18n import QT_TRANSLATE_NOOP
 from hkdesk.sources.token_store import KEYRING_FAILED
 
@@ -25,6 +25,7 @@ PLAN_WORDS = {
 }
 _ALLTICK_SOURCE = re.compile(r"AllTick \((\w+)\)")
 _DESK_SOURCE = re.compile(r"Shared desk \((.+)\)")
+_SIMULATED_END = SIMULATED_SOURCE.format(source="")
 
 
 def plan_text(name: str) -> str:
@@ -43,12 +44,16 @@ def source_text(text: str) -> str:
     """The status bar's quote source: the built-in simulator, ``AllTick (plan)`` or ``Shared desk
     (name)``; a problem after `` · `` (a simulator being restarted) stays as the engine wrote it."""
     source, sep, problem = text.partition(" · ")
+    simulated = source.endswith(_SIMULATED_END)
+    source = source.removesuffix(_SIMULATED_END)
     if m := _ALLTICK_SOURCE.fullmatch(source):
         source = translate("Status", "AllTick ({plan})").format(plan=plan_text(m.group(1)))
     elif m := _DESK_SOURCE.fullmatch(source):
         source = translate("Status", "Shared desk ({desk})").format(desk=m.group(1))
     else:
         source = translate("Status", source)
+    if simulated:  # a source reached by URL said it is the simulator
+        source = translate("Status", SIMULATED_SOURCE).format(source=source)
     return source + sep + problem
 
 

@@ -616,7 +616,7 @@
     <name>Freshness</name>
     <message>
         <source>beyond the plan&apos;s streaming capacity</source>
-        <extracomment>Why the database is not storing (the error, in words), for the status bar&apos;s tooltip. Why a symbol is a snapshot, not streaming.</extracomment>
+        <extracomment>Why a symbol is a snapshot, not streaming.</extracomment>
         <translation>超出計劃的串流上限</translation>
     </message>
     <message>
@@ -1306,6 +1306,11 @@
     <message>
         <source>Closed</source>
         <translation>已關閉</translation>
+    </message>
+    <message>
+        <source>{source}, simulated</source>
+        <extracomment>Why the database is not storing (the error, in words), for the status bar&apos;s tooltip. A source reached by URL that said it is the built-in simulator (a shared desk&apos;s upstream).</extracomment>
+        <translation>{source}，模擬行情</translation>
     </message>
     <message>
         <source>Built-in simulator</source>

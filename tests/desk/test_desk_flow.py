@@ -31,7 +31,7 @@ from hkdesk.domain.sessions import HK_TZ, hk_now
 from hkdesk.domain.types import Bar, Tick
 from hkdesk.feed.http import SessionStart
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedState
+from hkdesk.feed.status import FeedState, FeedStatus
 
 FAST_FEED = DeskFeedTimings(heartbeat=0.2, demand_refresh=0.3, leader_poll=0.1, backoff_initial=0.05)
 FAST_DESK = DeskTimings(demand_lease=1.0, heartbeat=0.2, latest_interval=0.05, ack_timeout=0.5)
@@ -554,5 +554,22 @@ async def test_a_symbol_added_later_gets_its_day_so_far_then_streams_each_trade_
         await asyncio.sleep(0.3)
         assert [t.seq for t in received.ticks if t.symbol == "5.HK"] == list(range(1, 306))
         assert [t.seq for t in received.ticks if t.symbol == "700.HK"] == list(range(1, 151))
+        await feed.close()
+        await task
+
+
+async def test_a_desk_on_the_simulator_has_its_desktops_say_so(nats_url, desk_name):
+    """The desk's upstream said it is the built-in simulator: the leader's card says so and the
+    desktops' status carries it, so what they show is marked as simulated."""
+    async with running_desk(desk_name, nats_url) as (server, factory):
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received)
+        feed.set_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+        assert not received.statuses[-1].simulator
+        factory.current.callbacks.on_status(FeedStatus(FeedState.LIVE, simulator=True))
+        await wait_until(lambda: received.statuses[-1].simulator, what="the desktop told")
+        assert server.leadership.card.simulator
         await feed.close()
         await task

@@ -22,6 +22,7 @@ async def test_streams_ticks_and_books_once_per_batch():
         async with Running(client):
             await wait_until(lambda: len(rec.ticks) >= 20 and rec.books, what="ticks and books")
             assert client.status.state is FeedState.LIVE
+            assert not client.status.simulator, "an AllTick server is not taken for the simulator"
         conn = server.conns[0]
         assert conn.sub_lists(22004)[0] == ["700.HK", "9988.HK"]
         depth = [r for _, r in conn.requests if r["cmd_id"] == 22002]

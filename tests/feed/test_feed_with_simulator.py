@@ -29,6 +29,7 @@ async def test_client_streams_from_the_simulator_and_fetches_initial_values():
         async with Running(client):
             await wait_until(lambda: len(rec.ticks) >= 20 and rec.books, timeout=10, what="simulated ticks")
             assert client.status.state is FeedState.LIVE
+            assert client.status.simulator, "the simulator says what it is in its handshake"
             http = QuoteHttp(sim.ws_url, SIM_TOKEN, min_interval=0.0)
             latest = await http.fetch_latest_trades(["700.HK", "5.HK"])
         assert set(latest) == {"700.HK", "5.HK"}

@@ -12,7 +12,7 @@ from support.desks import make_desk
 from support.offline import offline_window
 
 from hkdesk.app.settings import AppSettings
-from hkdesk.app.status import GAP_WORD, LinkLevel, StatusSnapshot
+from hkdesk.app.status import GAP_WORD, LinkLevel, StatusSnapshot, source_line
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.sources import token_store
 from hkdesk.sources.token_store import TokenStore
@@ -167,6 +167,9 @@ def test_engine_words_in_chinese() -> None:
         assert token_text(f"{token_store.KEYRING_FAILED} ImportError") == "密钥环不可用： ImportError"
         assert source_text("AllTick (basic)") == "AllTick（基础）"
         assert source_text("Built-in simulator") == "内置模拟器"
+        said = source_line("Shared desk (main)", True, "restarting")
+        assert said == "Shared desk (main), simulated · restarting"
+        assert source_text(said) == "共享交易台（main），模拟行情 · restarting"
         assert clock_text("SIM 09:30:08 · HKT 10:41") == "模拟 09:30:08 · HKT 10:41"
         assert clock_text("HKT 10:41:02") == "HKT 10:41:02"
         assert gap_text(f"{GAP_WORD} 00700 10:00:01–10:00:09") == "可能缺失 00700 10:00:01–10:00:09"
