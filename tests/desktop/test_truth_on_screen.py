@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import text
@@ -183,7 +184,13 @@ async def test_switching_source_leaves_no_figure_of_the_old_one(qtbot, tmp_path)
             return q is not None and q.last is not None and q.streaming
 
         await wait_until(streamed, 20, "AllTick's trades")
+        # this "AllTick" said it is the simulator: its day follows its trades, and it is named so
+        assert market.feed_status.simulator
+        market.refresh_freshness()
+        assert market.hub.freshness("700.HK").state is Freshness.LIVE
+        await wait_until(lambda: win.status.source.text().endswith(", simulated"), 2, "the simulated mark")
         # a real feed's day is the wall clock's: trades of 2026-11-20 are never today's live figures
+        market._status = replace(market.feed_status, simulator=False)
         market.refresh_freshness()
         assert market.hub.freshness("700.HK").state is Freshness.STORED
         win.on_frame()
