@@ -148,6 +148,7 @@ class CloseBoard:
             today, now = self._today(), time.monotonic()
             if today != self._day:  # a new session: its day before the stream is still to come
                 self._day = today
+                self._base_asked = {s: (0, now) for s in self._base_asked}
                 self.watch(self._wanted)
             closes = [s for s, at in self._retries(today).items() if at <= now]
             bases = [s for s, at in self._bases_due().items() if at <= now]

@@ -129,7 +129,7 @@ class DeskFeed:
         for symbol in added:  # a symbol added later gets the session the desk already wrote
             if (known := self._closes.get(symbol)) is not None:
                 self._hand_close(known)
-        if self._replaying and self._nc is not None and self._done is not None:
+        if self._replaying and not self._closing and self._nc is not None and self._done is not None:
             for symbol in added:  # the replay has passed part of its day: read it on its own
                 self._catch_ups.begin(self._nc, symbol, self._replay_since(), self._done)
         self._trade_tokens = frozenset(t for t in wanted if t not in holding and t not in fences)

@@ -82,6 +82,10 @@ class Quote:
     counted_since: int = 0
     #: A session (day) that had no trade when its stream began: its trades are all streamed.
     whole_day: int = -1
+    #: While the day is a part day: the volume and turnover before each minute's first trade
+    #: (by minute since the epoch), so the day before a cut joins exactly, however long ago.
+    minute_marks: dict[int, tuple[Decimal, Decimal]] | None = None
+    mark_minute: int = -1
     #: The day before ``counted_from`` (a bar, and that time) for a day not begun in this quote.
     pending_base: tuple[Bar, int] | None = None
 
@@ -153,6 +157,11 @@ class QuoteHub:
                 q.high = price
             elif price < q.low:  # type: ignore[operator]
                 q.low = price
+            if q.counted_since and t.ts // 60_000 != q.mark_minute:  # a part day: mark the minute
+                q.mark_minute = t.ts // 60_000
+                if q.minute_marks is None:
+                    q.minute_marks = {}
+                q.minute_marks[q.mark_minute] = (q.volume, q.turnover)
             if t.ts >= q.counted_from:  # else the day's bar before it holds it
                 q.volume += t.volume
                 q.turnover += t.turnover  # type: ignore[operator]
@@ -177,6 +186,7 @@ class QuoteHub:
         q.trades = 0
         q.tick_move = 0
         q.counted_from = 0
+        q.minute_marks, q.mark_minute = None, -1
         self.tapes[q.symbol].clear()
 
     def advance_day(self, day: int) -> None:
@@ -297,7 +307,8 @@ class QuoteHub:
         to the volume and turnover, later ones add on top. A bar for a session not begun in this
         quote is kept until its first trade. False when it cannot be joined: an earlier
         session's, or trades from ``counted_from`` on are no longer all in the tape (the quote
-        keeps what it counted)."""
+        keeps what it counted). A part day cut at a minute's start joins through its minute marks,
+        however many trades it has had since."""
         q = self.quote(symbol)
         day = hk_day(bar.start)
         if day < q.day:
@@ -307,16 +318,22 @@ class QuoteHub:
             return True
         if counted_from < q.counted_from:
             return True  # an earlier cut of the same session: the one applied is newer
-        tape = self.tapes[symbol]
-        if len(tape) < q.trades and (not tape or tape[0].ts >= counted_from):
-            return False  # a trade from the cut on may have left the tape (those left are older)
-        after = [t for t in tape if t.ts >= counted_from]
+        marks = q.minute_marks if q.counted_since and counted_from % 60_000 == 0 else None
+        if marks is not None:  # a part day cut at a minute: its marks give the trades from then on
+            cut = counted_from // 60_000
+            before = next((v for m, v in marks.items() if m >= cut), (q.volume, q.turnover))
+            volume, turnover = q.volume - before[0], q.turnover - before[1]
+        else:
+            tape = self.tapes[symbol]
+            if len(tape) < q.trades and (not tape or tape[0].ts >= counted_from):
+                return False  # a trade from the cut on may have left the tape (those left are older)
+            after = [t for t in tape if t.ts >= counted_from]
+            volume, turnover = sum(t.volume for t in after), sum(t.turnover for t in after)  # type: ignore[misc]
+        high, low = max(bar.high, q.high), min(bar.low, q.low)  # type: ignore[type-var]
         self._set_base(q, bar, counted_from)
-        for t in after:
-            q.volume += t.volume
-            q.turnover += t.turnover  # type: ignore[operator]
-        q.high = max([bar.high, *(t.price for t in after)])
-        q.low = min([bar.low, *(t.price for t in after)])
+        q.volume += volume
+        q.turnover += turnover
+        q.high, q.low = high, low
         self._dirty.add(symbol)
         return True
 
@@ -332,6 +349,7 @@ class QuoteHub:
         q.volume, q.turnover = bar.volume, bar.turnover
         q.counted_from = counted_from
         q.counted_since = 0
+        q.minute_marks, q.mark_minute = None, -1
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         q = self.quote(symbol)

@@ -170,3 +170,25 @@ def test_a_desk_s_day_before_its_stream_for_the_next_session_waits_for_that_sess
     assert (q.open, q.volume) == (D("430.0"), D("100")), "today's figures stay until the next session"
     hub.apply_ticks([Tick("700.HK", 1, next_day + 3_600_000, D("431.5"), D("100"))])
     assert (q.open, q.high, q.low, q.volume) == (D("431.0"), D("432.0"), D("429.0"), D("1000"))
+
+
+def test_a_part_day_joins_a_cut_at_a_minute_however_many_trades_it_had_since() -> None:
+    """A desktop restarted at 14:00 restores thousands of the day's trades before the desk's
+    record (cut at 10:01) arrives: far more than the tape holds. The minute marks of the part
+    day give the trades from 10:01 on."""
+    hub = QuoteHub(tape_length=3)
+    ten = T0 + 30 * 60_000  # 10:00 in Hong Kong
+    trades = [
+        Tick("700.HK", i, ten + i * 7_000, D("430"), D("100")) for i in range(1, 40)
+    ]  # 10:00:07-10:04:33
+    hub.apply_ticks(trades)
+    q = hub.quotes["700.HK"]
+    assert q.counted_since == trades[0].ts and q.volume == 3900
+    bar = day_bar("425.0", "433.2", "424.6", "430.0", "5000000", "2140000000")
+    assert hub.apply_session_base("700.HK", bar, ten + 60_000)
+    from_cut = [t for t in trades if t.ts >= ten + 60_000]
+    assert q.volume == D("5000000") + 100 * len(from_cut)
+    assert q.turnover == D("2140000000") + sum(t.turnover for t in from_cut)
+    assert q.counted_since == 0 and q.minute_marks is None, "whole: the marks are dropped"
+    hub.apply_ticks([Tick("700.HK", 40, ten + 300_000, D("431"), D("100"))])
+    assert q.volume == D("5000000") + 100 * (len(from_cut) + 1) and q.high == D("433.2")
