@@ -35,11 +35,11 @@ from datetime import date
 from msgspec.structs import replace
 from nats.aio.client import Client
 
-from hkdesk.desk.codec import DeskClose, encode
+from hkdesk.desk.codec import encode
 from hkdesk.desk.subjects import DeskNames
 from hkdesk.domain.quotes import hk_datetime
 from hkdesk.domain.sessions import hk_now
-from hkdesk.domain.types import Bar, Tick
+from hkdesk.domain.types import Bar, SessionSoFar, Tick
 from hkdesk.feed.http import SessionStart
 from hkdesk.feed.task_stop import stop_task
 
@@ -100,6 +100,7 @@ class CloseBoard:
         self._base_asked: dict[str, tuple[int, float]] = {}
         #: Their first trade the stream holds with no gap since (exchange time, ms).
         self._first: dict[str, int] = {}
+        #: The watched symbols whose day before the stream is still to come (``note_ticks``' filter).
         self._waiting: set[str] = set()
         self._day: date | None = None
         self._wake = asyncio.Event()
@@ -212,13 +213,8 @@ class CloseBoard:
                 continue  # the close is written; the day before the stream is not ready yet
             session = hk_datetime(start.today.start).date() if start.today is not None else today
             bar, counted_from = base if base is not None else (None, 0)
-            record = DeskClose(
-                symbol=symbol,
-                day=session.isoformat(),
-                close=start.previous_close,
-                bar=bar,
-                counted_from=counted_from,
-                from_open=start.today is None,
+            record = SessionSoFar(
+                symbol, session, start.previous_close, bar, counted_from, start.today is None
             )
             await js.publish(self._names.close_key(symbol), encode(record), timeout=self.ack_timeout)
             self._fetched[symbol] = today

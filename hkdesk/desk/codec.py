@@ -13,12 +13,9 @@ acknowledgement or a leader change is a no-op.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 import msgspec
 
-from hkdesk.domain.types import Bar, Book, Gap, SessionSoFar, Tick
+from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
 
 _encoder = msgspec.json.Encoder()
 _tick_decoder = msgspec.json.Decoder(Tick)
@@ -32,26 +29,12 @@ class Latest(msgspec.Struct, omit_defaults=True):
     book: Book | None = None
 
 
-class DeskClose(msgspec.Struct, omit_defaults=True):
-    """A symbol's previous close for the session of Hong Kong date ``day`` (``YYYY-MM-DD``), and
-    once known the session's trades before exchange time ``counted_from`` as one bar (see
-    :class:`~hkdesk.domain.types.SessionSoFar`); a record without a bar is a close alone."""
-
-    symbol: str
-    day: str
-    close: Decimal
-    bar: Bar | None = None
-    counted_from: int = 0
-    #: The session had no trade when the desk asked: its stream holds the whole day.
-    from_open: bool = False
-
-
 _latest_decoder = msgspec.json.Decoder(Latest)
-_close_decoder = msgspec.json.Decoder(DeskClose)
+_session_decoder = msgspec.json.Decoder(SessionSoFar)
 _gap_decoder = msgspec.json.Decoder(Gap)
 
 encode = _encoder.encode
-"""Encode a Tick, a Book, a Gap or a Latest to JSON bytes."""
+"""Encode a Tick, a Book, a Gap, a Latest or a SessionSoFar to JSON bytes."""
 
 
 def decode_tick(payload: bytes) -> Tick:
@@ -70,8 +53,9 @@ def decode_gap(payload: bytes) -> Gap:
     return _gap_decoder.decode(payload)
 
 
-def decode_close(payload: bytes) -> DeskClose:
-    return _close_decoder.decode(payload)
+def decode_close(payload: bytes) -> SessionSoFar:
+    """A session record of the desk's latest-quote bucket (``<symbol>.close``)."""
+    return _session_decoder.decode(payload)
 
 
 def tick_id(tick: Tick) -> str:
@@ -86,9 +70,3 @@ def gap_id(gap: Gap) -> str:
 def book_id(book: Book) -> str:
     """The message id of a book snapshot."""
     return f"b:{book.symbol}:{book.ts}:{book.seq}"
-
-
-def decode_session(payload: bytes) -> SessionSoFar:
-    """A :class:`DeskClose` as the desktop takes it (a malformed date raises ``ValueError``)."""
-    r = _close_decoder.decode(payload)
-    return SessionSoFar(r.symbol, date.fromisoformat(r.day), r.close, r.bar, r.counted_from, r.from_open)

@@ -33,7 +33,7 @@ from nats.aio.client import Client
 from nats.errors import NoServersError
 
 from hkdesk.desk.catch_up import CatchUps
-from hkdesk.desk.codec import decode_book, decode_gap, decode_latest, decode_session, decode_tick
+from hkdesk.desk.codec import decode_book, decode_close, decode_gap, decode_latest, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
@@ -359,7 +359,7 @@ class DeskFeed:
             if not msg.data:
                 continue
             try:
-                session = decode_session(msg.data)
+                session = decode_close(msg.data)
             except _BAD as exc:
                 self.stats.bad_frames[exc.__class__.__name__] += 1
                 continue

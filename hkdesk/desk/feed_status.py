@@ -63,6 +63,7 @@ class DeskStatusBoard:
         self._lists = (0, 0)
         self._caught_up: asyncio.Event | None = None
         self._card: LeaderCard | None = None
+        #: A leader's card said its upstream is the simulator (what this feed showed stays so).
         self._simulator = False
         self._desk = ""
         self._reported: set[tuple[str, int]] = set()
@@ -134,6 +135,7 @@ class DeskStatusBoard:
                 if reply.data:
                     card = _decode_card(reply.data)
             self._card = card
+            self._simulator = self._simulator or (card is not None and card.simulator)  # it showed
             self._report_symbols()
             self.emit()
             if caught_up.is_set():
@@ -178,7 +180,6 @@ class DeskStatusBoard:
         card, watched = self._card, set(self._watched())
         overflow = tuple(s for s in card.beyond if s in watched) if card else ()
         rejected = tuple(s for s in card.refused if s in watched) if card else ()
-        self._simulator = self._simulator or (card is not None and card.simulator)  # what it showed
         common = {
             "reconnects": self._stats.reconnects,
             "overflow": overflow,

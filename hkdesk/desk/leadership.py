@@ -105,14 +105,13 @@ class Leadership:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="hkdesk-leadership")
 
-    def tell(
-        self, beyond: tuple[str, ...], refused: dict[str, tuple[int, str]], simulator: bool | None = None
-    ) -> None:
-        """What the next renewal tells the desktops (``simulator`` None: as before)."""
-        simulator = self.card.simulator if simulator is None else simulator
-        self.card = LeaderCard(
-            self.server, self.card.since_ms, self.card.at_ms, beyond, dict(refused), simulator
-        )
+    def tell(self, beyond: tuple[str, ...], refused: dict[str, tuple[int, str]]) -> None:
+        """What the next renewal tells the desktops."""
+        self.card = replace(self.card, beyond=beyond, refused=dict(refused))
+
+    def say_simulator(self) -> None:
+        """The upstream is the built-in simulator: the next renewal tells the desktops."""
+        self.card = replace(self.card, simulator=True)
 
     async def close(self) -> None:
         """Stop; a leader deletes its key so a standby takes over without waiting for the lease."""

@@ -347,8 +347,8 @@ class DeskServer:
             self.leadership.tell(self.leadership.card.beyond, self._refused)
 
     def _on_status(self, status: FeedStatus) -> None:
-        if status.simulator and self.leadership is not None and not self.leadership.card.simulator:
-            self.leadership.tell(self.leadership.card.beyond, self.leadership.card.refused, simulator=True)
+        if status.simulator and self.leadership is not None:
+            self.leadership.say_simulator()
         if self._on_status_cb is not None:
             self._on_status_cb(status)
 

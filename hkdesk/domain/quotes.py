@@ -102,6 +102,12 @@ class Quote:
         return (self.last - self.prev_close) * 100 / self.prev_close
 
     @property
+    def part_day_since(self) -> int:
+        """When the shown day is a part day (traded, the day before unknown): the exchange time
+        (ms) its figures count from; 0 for a whole day."""
+        return self.counted_since if self.trades else 0
+
+    @property
     def vwap(self) -> Decimal | None:
         return self.turnover / self.volume if self.volume else None
 
@@ -157,11 +163,11 @@ class QuoteHub:
                 q.high = price
             elif price < q.low:  # type: ignore[operator]
                 q.low = price
-            if q.counted_since and t.ts // 60_000 != q.mark_minute:  # a part day: mark the minute
-                q.mark_minute = t.ts // 60_000
+            if q.counted_since and (minute := t.ts // 60_000) != q.mark_minute:  # a part day's minute
+                q.mark_minute = minute
                 if q.minute_marks is None:
                     q.minute_marks = {}
-                q.minute_marks[q.mark_minute] = (q.volume, q.turnover)
+                q.minute_marks[minute] = (q.volume, q.turnover)
             if t.ts >= q.counted_from:  # else the day's bar before it holds it
                 q.volume += t.volume
                 q.turnover += t.turnover  # type: ignore[operator]

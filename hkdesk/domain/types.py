@@ -158,14 +158,16 @@ class Gap(msgspec.Struct, frozen=True, gc=False):
     filled_at: float = 0.0
 
 
-class SessionSoFar(msgspec.Struct, frozen=True, gc=False):
+class SessionSoFar(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     """What a shared desk knows of a symbol's session (Hong Kong date ``day``): its previous
     close and, once known, the session's trades before exchange time ``counted_from`` (epoch ms)
-    as one bar (``bar``); the desk's stream holds every trade of the session from then on."""
+    as one bar (``bar``); the desk's stream holds every trade of the session from then on. As a
+    desk writes it: ``{"symbol", "day": "YYYY-MM-DD", "close", "bar", "counted_from",
+    "from_open"}``, the last three left out when empty."""
 
     symbol: str
     day: date
-    previous_close: Decimal
+    previous_close: Decimal = field(name="close")
     bar: Bar | None = None
     counted_from: int = 0
     #: The session had no trade when the desk's stream of it began: the stream holds it all.

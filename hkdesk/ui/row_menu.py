@@ -86,7 +86,7 @@ def quote_text(symbol: str, info: SymbolInfo | None, q: Quote | None, state: str
     if state:
         header.append("state")
         row.append(state)
-    if q is not None and q.counted_since and q.trades:  # volume and turnover from then on only
+    if q is not None and q.part_day_since:  # volume and turnover from then on only
         header.append("counted_since")
-        row.append(fmt.time_text(q.counted_since))
+        row.append(fmt.time_text(q.part_day_since))
     return "\t".join(header) + "\n" + "\t".join(row) + "\n"

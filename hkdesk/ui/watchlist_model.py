@@ -361,8 +361,8 @@ class WatchlistModel(QAbstractTableModel):
             tip = tooltip(self._hub.freshness(r.symbol), time.time(), q.last_ts if q else 0)
             if r.alert and col == Col.CODE:
                 return "\n".join(t for t in (r.alert, tip) if t)
-            if q is not None and q.counted_since and q.trades and col in PART_DAY_COLUMNS:
-                return "\n".join((part_day_text(q.counted_since), tip))
+            if q is not None and q.part_day_since and col in PART_DAY_COLUMNS:
+                return "\n".join((part_day_text(q.part_day_since), tip))
             if col in FACT_COLUMNS:
                 is_index = bool(r.info and r.info.is_index)
                 facts = facts_tip(r.facts, self._missing.get(r.symbol), is_index)

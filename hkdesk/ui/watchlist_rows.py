@@ -245,7 +245,7 @@ def format_row(r: Row, q: Quote | None, p: Palette, state: Freshness, optional: 
     keys[Col.STATE] = _STATE_ORDER[state]
     if optional:
         _optional(r, q, is_index, optional)
-    if q.counted_since and q.trades:
+    if q.part_day_since:
         _partial_day(r)
     if state is not Freshness.LIVE:
         for c in _FIGURES:

@@ -80,6 +80,16 @@ async def test_a_desk_server_feeds_a_desktop_and_a_second_site_s_recorder(
         desk_db.dispose()
 
 
+async def asked_directly(ws_url: str, symbol: str) -> dict:
+    """``symbol``'s previous close and session so far as a direct connection asks for them."""
+    direct = QuoteHttp(ws_url, "a-direct-desktop", limits=HTTP_LIMITS["professional"])
+    for _ in range(20):  # the simulator may still be spacing requests
+        if answer := await direct.previous_closes([symbol]):
+            return answer
+        await asyncio.sleep(1.0)
+    raise AssertionError(f"the simulator never answered for {symbol}")
+
+
 def _minute_starts(engine, symbol: str) -> list[int]:
     """Every 1-minute bar's start of ``symbol`` (any day), oldest first."""
     return [b.start for b in bars_between(engine, symbol, MINUTE, 0, 2**62)]
@@ -126,12 +136,7 @@ async def test_a_desktop_shows_the_morning_a_late_desk_stored_when_given_the_des
             assert desk.market.filler.day_fill("700.HK") is DayFill.FILLED
             quote = desk.market.hub.quotes["700.HK"]
             await wait_until(lambda: quote.prev_close is not None, 20, "the previous close from the desk")
-            direct = QuoteHttp(sim.ws_url, "a-direct-desktop", limits=HTTP_LIMITS["professional"])
-            answer: dict = {}
-            for _ in range(20):  # the simulator may still be spacing requests
-                if answer := await direct.previous_closes(["700.HK"]):
-                    break
-                await asyncio.sleep(1.0)
+            answer = await asked_directly(sim.ws_url, "700.HK")
             assert quote.prev_close == answer["700.HK"].previous_close  # as a direct connection shows it
         finally:
             await desk.close()
@@ -168,12 +173,7 @@ async def test_a_desk_begun_late_shows_its_desktops_the_whole_day_as_a_direct_co
             await wait_until(joined, 90, "the desk's day before its stream")
             await control(sim.control_url, "speed", x="0.000001")  # the market holds still
             await asyncio.sleep(3.0)
-            direct = QuoteHttp(sim.ws_url, "a-direct-desktop", limits=HTTP_LIMITS["professional"])
-            answer: dict = {}
-            for _ in range(20):  # the simulator may still be spacing requests
-                if answer := await direct.previous_closes(["700.HK"]):
-                    break
-                await asyncio.sleep(1.0)
+            answer = await asked_directly(sim.ws_url, "700.HK")
             day = answer["700.HK"].today
             quote = hub.quotes["700.HK"]
             assert (quote.volume, quote.turnover) == (day.volume, day.turnover)
