@@ -199,4 +199,7 @@ class DeskStatusBoard:
             return FeedStatus(FeedState.SUBSCRIBING, "reading today's trades from the desk", **common)
         if card is None:
             return FeedStatus(FeedState.SUBSCRIBING, f"no desk server leads desk {self._desk}", **common)
+        if card.upstream:  # the desk is there, its provider is not: nothing streams
+            reason = f"desk {self._desk}'s upstream {card.upstream}"
+            return FeedStatus(FeedState.SUBSCRIBING, reason, **common)
         return FeedStatus(FeedState.LIVE, **common)

@@ -47,6 +47,8 @@ class LeaderCard(msgspec.Struct, omit_defaults=True):
     refused: dict[str, tuple[int, str]] = {}
     #: Its upstream is the built-in simulator: the desktops mark what they show as simulated.
     simulator: bool = False
+    #: Why its upstream does not stream now (a dead provider, a reconnect); empty while it does.
+    upstream: str = ""
 
 
 _decode_card = msgspec.json.Decoder(LeaderCard).decode
@@ -112,6 +114,12 @@ class Leadership:
     def say_simulator(self) -> None:
         """The upstream is the built-in simulator: the next renewal tells the desktops."""
         self.card = replace(self.card, simulator=True)
+
+    def say_upstream(self, problem: str) -> None:
+        """Why the upstream does not stream now (empty: it does); the next renewal tells the
+        desktops, whose figures then go stale as a direct connection's would."""
+        if problem != self.card.upstream:
+            self.card = replace(self.card, upstream=problem)
 
     async def close(self) -> None:
         """Stop; a leader deletes its key so a standby takes over without waiting for the lease."""

@@ -36,7 +36,7 @@ from hkdesk.desk.subjects import DeskNames
 from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.plans import Plan
-from hkdesk.feed.status import FeedStatus
+from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.feed.task_stop import first_of, stop_task
 from hkdesk.feed.throttle import ThrottledLog
 from hkdesk.store.writer import BatchWriter
@@ -347,8 +347,12 @@ class DeskServer:
             self.leadership.tell(self.leadership.card.beyond, self._refused)
 
     def _on_status(self, status: FeedStatus) -> None:
-        if status.simulator and self.leadership is not None:
-            self.leadership.say_simulator()
+        if self.leadership is not None:
+            if status.simulator:
+                self.leadership.say_simulator()
+            down = status.state not in (FeedState.LIVE, FeedState.IDLE)
+            problem = f"{status.state.value}: {status.reason}".rstrip(": ") if down else ""
+            self.leadership.say_upstream(problem)
         if self._on_status_cb is not None:
             self._on_status_cb(status)
 

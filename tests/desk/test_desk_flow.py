@@ -544,6 +544,7 @@ async def test_a_symbol_added_later_gets_its_day_so_far_then_streams_each_trade_
         feed.set_symbols(["700.HK"])
         task = asyncio.create_task(feed.run())
         await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+        await wait_until(lambda: len(received.ticks) >= 50, what="700.HK's morning")  # its last batch
         assert len(received.ticks) == 50
         feed.set_symbols(["700.HK", "5.HK"])
         for seq in range(201, 301, 10):  # live while 5.HK's morning is read
@@ -572,5 +573,26 @@ async def test_a_desk_on_the_simulator_has_its_desktops_say_so(nats_url, desk_na
         factory.current.callbacks.on_status(FeedStatus(FeedState.LIVE, simulator=True))
         await wait_until(lambda: received.statuses[-1].simulator, what="the desktop told")
         assert server.leadership.card.simulator
+        await feed.close()
+        await task
+
+
+async def test_a_desk_whose_upstream_is_down_has_its_desktops_go_stale(nats_url, desk_name):
+    """The desk server is there but its provider is not (the simulator killed, a reconnect): the
+    leader's card says why, and a desktop stops calling its figures live until it streams again."""
+    async with running_desk(desk_name, nats_url) as (server, factory):
+        received = Received()
+        feed = desk_feed(nats_url, desk_name, received)
+        feed.set_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+        assert feed.streaming() == ({"700.HK"}, set())
+        down = FeedStatus(FeedState.BACKING_OFF, reason="cannot connect: connection refused")
+        factory.current.callbacks.on_status(down)
+        await wait_until(lambda: received.state is FeedState.SUBSCRIBING, what="the desktop told")
+        assert "connection refused" in received.statuses[-1].reason and server.leadership.card.upstream
+        assert feed.streaming() == (set(), set()), "nothing is live while the desk's upstream is down"
+        factory.current.callbacks.on_status(FeedStatus(FeedState.LIVE))
+        await wait_until(lambda: received.state is FeedState.LIVE, what="live again")
         await feed.close()
         await task
