@@ -28,6 +28,13 @@ _WORDS = frozenset(
         QT_TRANSLATE_NOOP("FeedReason", "stopped"),
         QT_TRANSLATE_NOOP("FeedReason", "not started"),
         QT_TRANSLATE_NOOP("FeedReason", "no symbols left on this connection"),
+        QT_TRANSLATE_NOOP("FeedReason", "reading today's trades from the desk"),
+        # a shared desk's upstream, in the words of its state (FeedState's values)
+        QT_TRANSLATE_NOOP("FeedReason", "connecting"),
+        QT_TRANSLATE_NOOP("FeedReason", "subscribing"),
+        QT_TRANSLATE_NOOP("FeedReason", "backing off"),
+        QT_TRANSLATE_NOOP("FeedReason", "failed"),
+        QT_TRANSLATE_NOOP("FeedReason", "closed"),
     )
 )
 
@@ -64,6 +71,18 @@ _FORMS = (
         re.compile(r"NATS at (?P<url>\S+): (?P<detail>.+)"),
         QT_TRANSLATE_NOOP("FeedReason", "NATS at {url}: {detail}"),
     ),
+    (
+        re.compile(r"no desk server leads desk (?P<desk>\S+)"),
+        QT_TRANSLATE_NOOP("FeedReason", "no desk server leads desk {desk}"),
+    ),
+    (
+        re.compile(r"desk (?P<desk>\S+)'s upstream (?P<state>[a-z ]+?): (?P<why>.+)"),
+        QT_TRANSLATE_NOOP("FeedReason", "desk {desk}'s upstream {state}: {why}"),
+    ),
+    (
+        re.compile(r"desk (?P<desk>\S+)'s upstream (?P<state>[a-z ]+)"),
+        QT_TRANSLATE_NOOP("FeedReason", "desk {desk}'s upstream {state}"),
+    ),
 )
 
 
@@ -73,9 +92,7 @@ def reason_text(reason: str) -> str:
         return QCoreApplication.translate(_CTX, reason)
     for form, template in _FORMS:
         if match := form.fullmatch(reason):
-            parts = {
-                name: QCoreApplication.translate(_CTX, value) if value in _WORDS else value
-                for name, value in match.groupdict().items()
-            }
+            # a part may be a reason itself (a desk's upstream's): each is shown as one
+            parts = {name: reason_text(value) for name, value in match.groupdict().items()}
             return QCoreApplication.translate(_CTX, template).format(**parts)
     return reason

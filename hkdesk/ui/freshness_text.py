@@ -10,6 +10,7 @@ from hkdesk.domain import formatting as fmt
 from hkdesk.domain.freshness import Freshness, FreshnessInfo
 from hkdesk.domain.quotes import hk_datetime
 from hkdesk.i18n import QT_TRANSLATE_NOOP
+from hkdesk.ui.feed_reasons import reason_text
 
 translate = QCoreApplication.translate
 
@@ -50,7 +51,7 @@ def state_name(state: Freshness) -> str:
 
 def tooltip(info: FreshnessInfo, now: float, last_ts: int = 0) -> str:
     """``Stale: connection lost · stopped 35 s ago · last trade 10:07:12 (2026-12-04)``."""
-    parts = [state_name(info.state) + (f": {translate('Freshness', info.note)}" if info.note else "")]
+    parts = [state_name(info.state) + (f": {note_text(info.note)}" if info.note else "")]
     age = info.age(now)
     if age is not None:
         what = {
@@ -67,6 +68,12 @@ def tooltip(info: FreshnessInfo, now: float, last_ts: int = 0) -> str:
             )
         )
     return " · ".join(parts)
+
+
+def note_text(note: str) -> str:
+    """Why figures are not live: a freshness word, or the feed's reason (its known forms)."""
+    text = translate("Freshness", note)
+    return reason_text(note) if text == note else text
 
 
 def part_day_text(since_ts: int) -> str:

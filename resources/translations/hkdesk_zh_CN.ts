@@ -572,6 +572,30 @@
         <translation>此连接已无股票</translation>
     </message>
     <message>
+        <source>reading today&apos;s trades from the desk</source>
+        <translation>正在从交易台读取今日成交</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>subscribing</source>
+        <translation>订阅中</translation>
+    </message>
+    <message>
+        <source>backing off</source>
+        <translation>稍后重试</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
         <source>cannot connect: {why}</source>
         <translation>无法连接：{why}</translation>
     </message>
@@ -610,6 +634,18 @@
     <message>
         <source>NATS at {url}: {detail}</source>
         <translation>NATS {url}：{detail}</translation>
+    </message>
+    <message>
+        <source>no desk server leads desk {desk}</source>
+        <translation>交易台 {desk} 没有服务器主导</translation>
+    </message>
+    <message>
+        <source>desk {desk}&apos;s upstream {state}: {why}</source>
+        <translation>交易台 {desk} 的上游{state}：{why}</translation>
+    </message>
+    <message>
+        <source>desk {desk}&apos;s upstream {state}</source>
+        <translation>交易台 {desk} 的上游{state}</translation>
     </message>
 </context>
 <context>
@@ -1314,7 +1350,7 @@
     </message>
     <message>
         <source>Built-in simulator</source>
-        <extracomment>The token the app and the recorder present to their own built-in simulator.</extracomment>
+        <extracomment>The token the app and the recorder present to their own built-in simulator. The stamp and database name of a simulator reached through an AllTick URL: simulated data, kept apart from the built-in simulator&apos;s day as well as from real data.</extracomment>
         <translation>内置模拟器</translation>
     </message>
     <message>

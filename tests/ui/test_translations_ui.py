@@ -13,13 +13,15 @@ from support.offline import offline_window
 
 from hkdesk.app.settings import AppSettings
 from hkdesk.app.status import GAP_WORD, LinkLevel, StatusSnapshot, source_line
+from hkdesk.domain.freshness import Freshness, FreshnessInfo
 from hkdesk.sim.process import start_simulator_process
 from hkdesk.sources import token_store
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.ui import translations
 from hkdesk.ui.about_dialog import AboutDialog
 from hkdesk.ui.engine_words import clock_text, gap_text, plan_text, source_text, token_text
-from hkdesk.ui.freshness_text import age_text
+from hkdesk.ui.feed_reasons import reason_text
+from hkdesk.ui.freshness_text import age_text, tooltip
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.status_bar import StatusPanel, translated_link
 
@@ -72,6 +74,14 @@ def test_chinese_menus_docks_and_columns(qtbot, tmp_path) -> None:
             translated_link("Backing off 1 s (NATS at nats://***@desk:4222 unreachable)")
             == "稍後重試 1 s (無法連通 NATS nats://***@desk:4222)"
         )
+        # a shared desk's reasons, its upstream's own reason inside them, in a stale row's tooltip
+        why = "desk vis's upstream backing off: connection lost (no close frame)"
+        assert tooltip(FreshnessInfo(Freshness.STALE, 0.0, why), 0.0) == (
+            "過時: 交易台 vis 的上游稍後重試：連線中斷（未收到關閉訊息）"
+        )
+        assert reason_text("desk vis's upstream connecting") == "交易台 vis 的上游連線中"
+        assert reason_text("no desk server leads desk vis") == "交易台 vis 沒有伺服器主導"
+        assert reason_text("reading today's trades from the desk") == "正在從交易台讀取今日成交"
 
 
 def test_simplified_chinese_menus_docks_and_columns(qtbot, tmp_path) -> None:
