@@ -14,8 +14,9 @@ from typing import Protocol
 
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
-from hkdesk.feed.status import FeedStatus, FeedTimings
+from hkdesk.feed.status import FeedState, FeedStatus, FeedTimings
 from hkdesk.sources.upstream import FeedCallbacks, Upstream
+from hkdesk.store.errors import redact_url
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,12 @@ class Pipeline:
         on_gap: Callable[[Gap], None] | None = None,
         alerts: TickSink | None = None,
         on_session: Callable[[SessionSoFar], None] | None = None,
+        on_simulator: Callable[[], None] | None = None,
+        real_store: bool = False,
     ) -> None:
+        """``real_store``: the writer's database keeps real data (stamped for AllTick); should
+        the server name itself hkdesk's simulator in its handshake, its trades are not stored
+        there and ``on_simulator`` is called."""
         self.hub = hub or QuoteHub()
         self.writer = writer
         self.alerts = alerts
@@ -56,11 +62,29 @@ class Pipeline:
         self._on_status = on_status
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
+        self._on_simulator = on_simulator
+        self._real_store = real_store
         self.upstream = upstream
         callbacks = FeedCallbacks(
-            self._ticks, self._books, on_status, self._gap, self._symbol_error, on_session
+            self._ticks, self._books, self._status, self._gap, self._symbol_error, on_session
         )
         self.feed = upstream.feed(callbacks, timings or FeedTimings())
+
+    def _status(self, status: FeedStatus) -> None:
+        """Called before the connection asks for any trade: a simulator found only now (it did
+        not answer when the database was chosen) stores nothing into a database of real data."""
+        if status.simulator and self.writer is not None and self._real_store:
+            log.error(
+                "the server at %s is hkdesk's simulator: its trades are not stored in %s, which "
+                "keeps real data",
+                self.upstream.url,
+                redact_url(self.writer.engine.url),
+            )
+            self.writer = None
+            if self._on_simulator is not None:
+                self._on_simulator()
+        if self._on_status is not None:
+            self._on_status(status)
 
     def _ticks(self, ticks: list[Tick]) -> None:
         self.hub.apply_ticks(ticks)
@@ -101,11 +125,17 @@ class Pipeline:
     def exchange_now(self) -> int | None:
         """Exchange time now (epoch ms): the newest trade's plus the time since it came on our
         clock (behind by the feed's latency: a minute is taken as over late, never early). From
-        a real feed before its first trade, our clock; None before the built-in simulator's
-        first trade, whose demo clock runs on a day and time of its own."""
+        a real feed before its first trade, our clock; None before a simulator's first trade,
+        whose demo clock runs on a day and time of its own, and before a shared desk's leader
+        has said whether its upstream is one."""
         if self.last_ts:
             return self.last_ts + max(0, int((time.time() - self.last_received_at) * 1000))
-        return None if self.upstream.simulated else int(time.time() * 1000)
+        status = self.feed.status
+        if self.upstream.simulated or status.simulator:
+            return None
+        if self.upstream.desk is not None and status.state is not FeedState.LIVE:
+            return None
+        return int(time.time() * 1000)
 
     async def run(self) -> None:
         await self.feed.run()

@@ -16,6 +16,7 @@ import logging
 import signal
 import sys
 import time
+from dataclasses import replace
 from functools import partial
 from typing import TextIO
 
@@ -23,6 +24,7 @@ from hkdesk.backfill import Backfill
 from hkdesk.domain.sessions import hk_now
 from hkdesk.domain.symbols import parse_symbol_list
 from hkdesk.feed.alltick.protocol import redact
+from hkdesk.feed.server_probe import reaches_simulator
 from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
@@ -98,6 +100,9 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
     if args.duration is not None and args.duration <= 0:
         raise RecordError("--duration must be positive")
     source = _source(args)
+    if source.spec.kind is SourceKind.ALLTICK and await reaches_simulator(source.spec.url):
+        source.spec = replace(source.spec, reached_simulator=True)
+        print(f"{source.spec.url} is hkdesk's simulator: its trades are simulated", file=out, flush=True)
     db_url = args.db or default_db_url(source.spec.store_name)
     try:
         writer = BatchWriter(db_url, record_depth=bool(args.depth))
@@ -110,7 +115,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         upstream = await source.start()
     except SourceError as exc:
         raise RecordError(str(exc), code=1) from None
-    if upstream.simulated:
+    if source.spec.simulated:
         print(f"recording from the built-in simulator at {upstream.url}", file=out, flush=True)
 
     stop = asyncio.Event()
@@ -138,7 +143,10 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         else None
     )
     on_gap = backfill.gap_reported if backfill is not None else None
-    pipeline = Pipeline(upstream, writer=writer, on_status=on_status, on_gap=on_gap)
+    real = source.spec.store_source == SourceKind.ALLTICK
+    pipeline = Pipeline(
+        upstream, writer=writer, on_status=on_status, on_gap=on_gap, on_simulator=stop.set, real_store=real
+    )
 
     def moved(to: Upstream) -> None:
         pipeline.feed.retarget(to.url, to.token)  # type: ignore[union-attr]
@@ -156,7 +164,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         backfill.watch(symbols)
         tasks.append(asyncio.create_task(backfill.run(), name="hkdesk-backfill"))
     try:
-        await _progress_loop(pipeline, stop, args, started, out)
+        await _progress_loop(pipeline, writer, stop, args, started, out)
     finally:
         if backfill is not None:
             await stop_task(tasks[-1])
@@ -183,6 +191,13 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         )
     if not flushed:
         print("warning: the writer did not finish in time; the spill file keeps the rest", file=out)
+    if pipeline.writer is None:
+        print(
+            f"hkdesk record: {upstream.url} turned out to be hkdesk's simulator (it did not answer "
+            "when the database was chosen): nothing of it was stored; start again",
+            file=sys.stderr,
+        )
+        return 1
     if failure:
         reason = failure[-1].reason or "the feed failed"
         print(f"hkdesk record: {reason}", file=sys.stderr)
@@ -191,7 +206,12 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def _progress_loop(
-    pipeline: Pipeline, stop: asyncio.Event, args: argparse.Namespace, started: float, out: TextIO
+    pipeline: Pipeline,
+    writer: BatchWriter,
+    stop: asyncio.Event,
+    args: argparse.Namespace,
+    started: float,
+    out: TextIO,
 ) -> None:
     every = max(0.05, args.progress_every)
     deadline = None if args.duration is None else started + args.duration
@@ -201,7 +221,7 @@ async def _progress_loop(
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout)
         now = time.monotonic()
-        stats = pipeline.writer.stats()
+        stats = writer.stats()
         rate = (pipeline.ticks_received - last_count) / max(1e-9, now - last_at)
         last_count, last_at = pipeline.ticks_received, now
         print(

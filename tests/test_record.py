@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from hkdesk.sim.process import start_simulator_process
+from hkdesk.store.meta import claim_source, database_source
 
 
 def record(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -135,6 +136,27 @@ def test_bad_settings_exit_2_with_a_clear_message(args: list[str], message: str)
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "pw@" not in proc.stderr
+
+
+def test_a_simulator_reached_by_url_never_records_into_a_database_of_real_data(tmp_path) -> None:
+    real, own = f"sqlite:///{tmp_path / 'real.db'}", f"sqlite:///{tmp_path / 'sim.db'}"
+    engine = create_engine(real)
+    claim_source(engine, "alltick")
+    engine.dispose()
+    with start_simulator_process(["--seed", "3"]) as sim:
+        args = ("--symbols", "700", "--url", sim.ws_url, "--token", "t", "--plan", "professional")
+        refused = record(*args, "--db", real, "--duration", "2")
+        recorded = record(*args, "--db", own, "--duration", "2")
+    assert refused.returncode == 2 and "holds alltick data" in refused.stderr, refused.stderr
+    assert "is hkdesk's simulator" in refused.stdout
+    assert stored_ticks(real) == 0
+    assert recorded.returncode == 0, recorded.stderr
+    assert stored_ticks(own) > 0
+    engine = create_engine(own)
+    try:
+        assert database_source(engine) == "simulator-url"
+    finally:
+        engine.dispose()
 
 
 def test_recording_a_late_start_stores_the_day_from_the_open(sqlite_url: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -95,11 +95,17 @@ def market_config(settings: AppSettings, launch: Launch) -> MarketConfig:
     configured = settings.db_url or None if kind is SourceKind.ALLTICK else None
     db_url = launch.db_url or configured or default_db_url(source.store_name, launch.data_dir)
     spill_root = launch.data_dir / "spill" if launch.data_dir is not None else None
+    # an AllTick URL may reach hkdesk's simulator: then its own database, unless --db named one
+    simulated_db = None
+    if kind is SourceKind.ALLTICK and not launch.db_url:
+        simulated_db = default_db_url(replace(source, reached_simulator=True).store_name, launch.data_dir)
     return MarketConfig(
         source=source,
         db_url=db_url,
         spill_dir=default_spill_dir(db_url, spill_root),
         timings=launch.timings,
+        simulated_db_url=simulated_db,
+        simulated_spill_dir=default_spill_dir(simulated_db, spill_root) if simulated_db else None,
     )
 
 
@@ -122,7 +128,7 @@ class ConfigFollower(QObject):
             return
         config = self.config()
         new_token = TOKEN_KEY in keys and not config.source.simulated
-        if config == self._market.config and not new_token:
+        if config == self._market.asked and not new_token:
             log.info("settings changed, but not for this run: %s", ", ".join(sorted(keys & MARKET_KEYS)))
             return
         self.task = asyncio.ensure_future(self._market.reconfigure(config))

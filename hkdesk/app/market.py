@@ -19,8 +19,9 @@ from PySide6.QtCore import QObject, QTimer
 from hkdesk.app.alert_service import AlertService
 from hkdesk.app.day_filler import DayFiller
 from hkdesk.app.day_history import restore_today, simulator_resume_args
+from hkdesk.app.desk_session import apply_desk_session
 from hkdesk.app.lookup import Lookup, look_up
-from hkdesk.app.market_config import MarketConfig
+from hkdesk.app.market_config import MarketConfig, resolve_upstream
 from hkdesk.app.overflow import OverflowSnapshots
 from hkdesk.app.snapshots import SnapshotFetcher
 from hkdesk.app.status import (
@@ -39,7 +40,7 @@ from hkdesk.app.streamed import StreamedLists
 from hkdesk.app.writer_thread import WriterThread, report_stray_spills, stop_writer
 from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain import formatting as fmt
-from hkdesk.domain.quotes import QuoteHub, day_number, hk_day
+from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.sessions import phase_at
 from hkdesk.domain.symbols import display_code
 from hkdesk.domain.types import Gap, SessionSoFar
@@ -49,7 +50,7 @@ from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.sources.runner import SourceRunner
-from hkdesk.sources.spec import SourceError
+from hkdesk.sources.spec import SourceError, SourceKind
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import make_engine
@@ -75,7 +76,10 @@ class MarketService(QObject):
     ) -> None:
         """``alerts``: judged on every live batch, and their symbols streamed with the list."""
         super().__init__(parent)
-        self.config = config
+        #: The configuration asked for, and the one in use (an AllTick URL may reach the simulator).
+        self.asked = self.config = config
+        self._simulators: set[str] = set()
+        self._rebuild: asyncio.Future[None] | None = None
         self.tokens = tokens
         self.hub = hub or QuoteHub()
         self.alerts = alerts
@@ -133,17 +137,17 @@ class MarketService(QObject):
         """
         async with self._lifecycle:
             if not self.started:  # stopped (closing): a setting saved on the way out starts nothing
-                self.config = config or self.config
+                self.asked = self.config = config or self.asked
                 return
             log.info("applying new feed/database settings")
             await self._stop()
             if config is not None:
-                if config.source != self.config.source:
+                if config.source != self.asked.source:
                     # after the old feed stopped: a batch of its still in flight would set the day
                     self.hub.clear()  # nothing of the old source stays on screen
                     if self.alerts is not None:
                         self.alerts.restart()
-                self.config = config
+                self.asked = config
             await self._start()
 
     def _fail(self, reason: str) -> None:
@@ -153,7 +157,7 @@ class MarketService(QObject):
     async def _start(self) -> None:
         self.started = True
         self._freshness_timer.start(FRESHNESS_MS)
-        cfg = self.config
+        cfg = self.config = await resolve_upstream(self.asked, self._simulators)
         await self._start_writer()
         self.source = SourceRunner(
             cfg.source, self.tokens, self._executor, sim_args=self._resume_args, on_moved=self._source_moved
@@ -170,6 +174,8 @@ class MarketService(QObject):
                 on_gap=self._on_gap,
                 alerts=self.alerts.pump if self.alerts is not None else None,
                 on_session=self._desk_session,
+                on_simulator=self._found_simulator,
+                real_store=cfg.source.store_source == SourceKind.ALLTICK,
             )
         except (SourceError, ValueError) as exc:
             self._fail(str(exc))
@@ -219,9 +225,7 @@ class MarketService(QObject):
     async def _run_feed(self, feed: FeedClient) -> None:
         try:
             await feed.run()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+        except Exception:  # a cancel is no Exception: it goes on up
             log.exception("the feed stopped with an error")
 
     async def _start_writer(self) -> None:
@@ -316,11 +320,15 @@ class MarketService(QObject):
         if status.state != self._status.state:
             self.feed_since_ms = int(time.time() * 1000)
             detail = f": {status.reason}" if status.reason else ""
-            level = (
-                logging.WARNING if status.state in (FeedState.FAILED, FeedState.BACKING_OFF) else logging.INFO
-            )
-            log.log(level, "feed %s%s", status.state.value, detail)
+            warn = status.state in (FeedState.FAILED, FeedState.BACKING_OFF)
+            log.log(logging.WARNING if warn else logging.INFO, "feed %s%s", status.state.value, detail)
         self._status = status
+
+    def _found_simulator(self) -> None:
+        """Its handshake named the simulator: start again on the simulator's database."""
+        self._simulators.add(self.config.source.url)
+        self.hub.clear()  # the day restored from the database of real data
+        self._rebuild = asyncio.ensure_future(self.reconfigure())
 
     def _on_gap(self, gap: Gap) -> None:
         self.filler.gap(gap)
@@ -344,15 +352,7 @@ class MarketService(QObject):
         self._close_known(symbol, price)
 
     def _desk_session(self, s: SessionSoFar) -> None:
-        """A shared desk's session record: the previous close (not for a quote already in a later
-        session) and the day so far that the desk's stream began after."""
-        q, day = self.hub.quotes.get(s.symbol), day_number(s.day)
-        if q is None or q.last is None or q.day <= day:
-            self.set_previous_close(s.symbol, s.previous_close)
-        if s.from_open:
-            self.hub.set_whole_day(s.symbol, day)
-        if s.bar is not None and not self.hub.apply_session_base(s.symbol, s.bar, s.counted_from):
-            log.warning("%s: the desk's day so far came too late to join the trades counted", s.symbol)
+        apply_desk_session(self.hub, s, self.set_previous_close)
 
     def _close_known(self, symbol: str, price: Decimal) -> None:
         if self.alerts is not None:

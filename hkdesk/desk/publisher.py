@@ -37,7 +37,7 @@ from nats.aio.msg import Msg
 from hkdesk.desk.codec import book_id, encode, gap_id, tick_id
 from hkdesk.desk.connection import DeskClient
 from hkdesk.desk.latest import LatestBoard
-from hkdesk.desk.stream import StreamSizing, ensure_bucket, ensure_stream
+from hkdesk.desk.stream import REAL, StreamSizing, ensure_bucket, ensure_stream
 from hkdesk.desk.subjects import DeskNames, encode_token
 from hkdesk.domain.types import Book, Gap, Tick
 from hkdesk.feed.task_stop import stop_task
@@ -82,11 +82,14 @@ class DeskPublisher:
         retry_wait: float = 0.2,
         latest_interval: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
+        data: str = REAL,
     ) -> None:
+        """``data``: what the stream holds, ``real`` or ``simulated`` (see :func:`ensure_stream`)."""
         self._nc = nc
         self._desk_client = nc if isinstance(nc, DeskClient) else None
         self.names = names
         self.sizing = sizing
+        self.data = data
         self.max_in_flight = max_in_flight
         self.max_buffered = max_buffered
         self.ack_timeout = ack_timeout
@@ -158,7 +161,7 @@ class DeskPublisher:
     async def start(self) -> None:
         """Create or update the stream and the latest-quote bucket, then start publishing."""
         js = self._nc.jetstream()
-        await ensure_stream(js, self.names, self.sizing)
+        await ensure_stream(js, self.names, self.sizing, self.data)
         await ensure_bucket(
             js, self.names.latest_bucket, ttl=self.sizing.max_age, replicas=self.sizing.replicas
         )

@@ -31,7 +31,7 @@ from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import Demand, DemandBoard, DemandUnion
 from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings
 from hkdesk.desk.publisher import DeskPublisher
-from hkdesk.desk.stream import StreamSizing, ensure_bucket
+from hkdesk.desk.stream import REAL, SIMULATED, DeskDataConflict, StreamSizing, ensure_bucket
 from hkdesk.desk.subjects import DeskNames
 from hkdesk.desk.takeover import FAILOVER_REASON, TakeoverGaps
 from hkdesk.domain.types import Book, Gap, Tick
@@ -112,8 +112,11 @@ class DeskServer:
         on_status: Callable[[FeedStatus], None] | None = None,
         on_streaming: StreamingHook | None = None,
         fetch_closes: CloseFetch | None = None,
+        simulated: bool = False,
     ) -> None:
+        """``simulated``: the upstream is hkdesk's simulator (its stream then holds simulated data)."""
         self.names = DeskNames(desk)
+        self.simulated = simulated
         self.options = nats_options
         self.plan = plan
         self.base = base
@@ -156,6 +159,7 @@ class DeskServer:
             sizing=self.sizing,
             ack_timeout=self.timings.ack_timeout,
             latest_interval=self.timings.latest_interval,
+            data=SIMULATED if self.simulated else REAL,
         )
         nc = self._nc
         while not self._stop.is_set():  # a close ends the wait for JetStream, even mid-request
@@ -223,6 +227,8 @@ class DeskServer:
             )
             await ensure_bucket(js, self.names.leader_bucket, ttl=self.timings.lease.ttl, replicas=replicas)
             await publisher.start()
+        except DeskDataConflict:
+            raise
         except Exception as exc:
             log.warning("desk %s: JetStream not ready (%s %s)", self.names.desk, exc.__class__.__name__, exc)
             return False

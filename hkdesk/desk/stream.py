@@ -13,15 +13,28 @@ late a re-publish is still recognised as one (memory: about 100 bytes per id in 
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
 from dataclasses import dataclass
 
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, KeyValueConfig, StorageType, StreamConfig
-from nats.js.errors import BadRequestError
+from nats.js.errors import BadRequestError, NotFoundError
 
 from hkdesk.desk.subjects import DeskNames
 
+log = logging.getLogger(__name__)
+
 DAY_SECONDS = 24 * 3600.0
+#: What a desk's stream holds, named in its description: one desk never carries both, or its
+#: desktops would replay a simulated day as a real one.
+SIMULATED, REAL = "simulated", "real"
+_DATA = re.compile(r"\((simulated|real) data\)$")
+
+
+class DeskDataConflict(Exception):
+    """The desk's stream holds the other kind of data (simulated, real) than its server streams."""
 
 
 @dataclass(frozen=True)
@@ -35,10 +48,10 @@ class StreamSizing:
     max_msg_size: int = 256 * 1024
 
 
-def stream_config(names: DeskNames, sizing: StreamSizing) -> StreamConfig:
+def stream_config(names: DeskNames, sizing: StreamSizing, data: str = REAL) -> StreamConfig:
     return StreamConfig(
         name=names.stream,
-        description=f"hkdesk desk {names.desk}: the trading day's trades and books",
+        description=f"hkdesk desk {names.desk}: the trading day's trades and books ({data} data)",
         subjects=[names.trades_wildcard, names.books_wildcard],
         storage=StorageType.FILE,
         discard=DiscardPolicy.OLD,
@@ -52,13 +65,37 @@ def stream_config(names: DeskNames, sizing: StreamSizing) -> StreamConfig:
     )
 
 
-async def ensure_stream(js: JetStreamContext, names: DeskNames, sizing: StreamSizing) -> None:
-    """Create the stream, or bring an existing one to this configuration."""
-    config = stream_config(names, sizing)
+def stream_data(description: str | None) -> str | None:
+    """The kind of data a desk's stream holds, from its description (None: not named)."""
+    found = _DATA.search(description or "")
+    return found.group(1) if found else None
+
+
+async def ensure_stream(
+    js: JetStreamContext, names: DeskNames, sizing: StreamSizing, data: str = REAL
+) -> None:
+    """Create the stream, or bring an existing one to this configuration. A stream that holds
+    trades of the other kind of data is refused (:class:`DeskDataConflict`); an empty one is
+    taken over, its latest quotes and session records dropped with it."""
+    config = stream_config(names, sizing, data)
     try:
         await js.add_stream(config)
-    except BadRequestError:
-        await js.update_stream(config)  # exists with another configuration (e.g. resized)
+        return
+    except BadRequestError:  # exists with another configuration (e.g. resized)
+        pass
+    info = await js.stream_info(names.stream)
+    held = stream_data(info.config.description)
+    if held is not None and held != data:
+        if info.state.messages:
+            raise DeskDataConflict(
+                f"desk {names.desk}'s stream {names.stream} holds {info.state.messages} messages of "
+                f"{held} data from the last {sizing.max_age / 3600:g} h; {data} data is kept apart: "
+                f"give this desk another --desk name, or delete that stream first"
+            )
+        with contextlib.suppress(NotFoundError):
+            await js.purge_stream(f"KV_{names.latest_bucket}")
+        log.warning("desk %s: its stream held %s data and now holds %s data", names.desk, held, data)
+    await js.update_stream(config)
 
 
 async def ensure_bucket(js: JetStreamContext, bucket: str, *, ttl: float | None, replicas: int = 1) -> None:

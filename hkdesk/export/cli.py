@@ -45,7 +45,7 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument(
         "--source",
-        choices=("simulator", "alltick"),
+        choices=("simulator", "alltick", "simulator-url"),
         default=None,
         help="whose database to read without --db (default: the feed the app's settings name)",
     )

@@ -13,8 +13,9 @@ from pathlib import Path
 from hkdesk.folders import default_config_dir, default_data_dir
 from hkdesk.store.engine import default_db_url
 
-SOURCES = ("simulator", "alltick")
-FILE_NAMES = {"simulator": "simulator", "alltick": "hkdesk"}
+#: ``simulator-url``: a simulator the app reached through an AllTick URL (its own database).
+SOURCES = ("simulator", "alltick", "simulator-url")
+FILE_NAMES = {"simulator": "simulator", "alltick": "hkdesk", "simulator-url": "simulator-url"}
 
 
 def saved_setting(config_dir: Path, section: str, key: str) -> str:

@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import ServerConnection
 
+from hkdesk.domain.simulator_mark import SIMULATOR_SERVER
+
 log = logging.getLogger(__name__)
 
 MAX_HEAD = 256 * 1024
@@ -111,7 +113,8 @@ def connection_class(router: Router, error: Callable[[int, str], HttpAnswer]) ->
             phrase = http.HTTPStatus(answer.status).phrase
             head = (
                 f"HTTP/1.1 {answer.status} {phrase}\r\nContent-Type: {answer.content_type}\r\n"
-                f"Content-Length: {len(answer.body)}\r\nConnection: close\r\n\r\n"
+                f"Content-Length: {len(answer.body)}\r\nServer: {SIMULATOR_SERVER}\r\n"
+                "Connection: close\r\n\r\n"
             )
             self.transport.write(head.encode("ascii") + answer.body)
             self.transport.close()

@@ -14,6 +14,10 @@ PLAN_NAMES = tuple(PLANS)
 #: The token the app and the recorder present to their own built-in simulator.
 SIM_TOKEN = "hkdesk-simulator"
 
+#: The stamp and database name of a simulator reached through an AllTick URL: simulated data,
+#: kept apart from the built-in simulator's day as well as from real data.
+REACHED_SIMULATOR = "simulator-url"
+
 # The status bar's name for the simulator, translated where it is shown.
 SIMULATOR_LABEL = QT_TRANSLATE_NOOP("Status", "Built-in simulator")
 
@@ -47,6 +51,9 @@ class SourceSpec:
     nats_creds: str | None = None
     #: The desk's database URL, read-only: the day its stream lacks (a desk started late).
     desk_db: str | None = None
+    #: An AllTick URL whose server named itself hkdesk's simulator: its trades are simulated and
+    #: go into a simulator's database (see :mod:`hkdesk.feed.server_probe`).
+    reached_simulator: bool = False
 
     @classmethod
     def from_url(cls, url: str | None, **kw: object) -> SourceSpec:
@@ -64,6 +71,7 @@ class SourceSpec:
 
     @property
     def simulated(self) -> bool:
+        """The built-in simulator, started by us."""
         return self.kind is SourceKind.SIMULATOR
 
     def limits(self) -> Plan:
@@ -79,13 +87,17 @@ class SourceSpec:
     def store_source(self) -> str:
         """The name a database is stamped with: one source's data never mixes with another's.
         A desk relays AllTick (or, in a demo, a simulator): its data is the desk's own."""
-        return f"desk:{self.desk}" if self.kind is SourceKind.DESK else self.kind.value
+        if self.kind is SourceKind.DESK:
+            return f"desk:{self.desk}"
+        return REACHED_SIMULATOR if self.reached_simulator else self.kind.value
 
     @property
     def store_name(self) -> str:
         """The default database's file name (``<name>.db`` in the data folder)."""
         if self.kind is SourceKind.DESK:
             return f"desk-{self.desk}"
+        if self.reached_simulator:
+            return REACHED_SIMULATOR
         return "simulator" if self.simulated else "hkdesk"
 
     @property

@@ -55,6 +55,7 @@ class Upstream:
     url: str
     token: str
     plan: Plan
+    #: hkdesk's simulator: built in, or behind an AllTick URL (its clock runs on a day of its own).
     simulated: bool = False
     desk: DeskAccess | None = None
 

@@ -14,12 +14,12 @@ class FakeMarket:
     """Records what it was asked to rebuild with (the real one would restart the feed)."""
 
     def __init__(self, config: MarketConfig) -> None:
-        self.config = config
+        self.asked = config
         self.rebuilt: list[MarketConfig] = []
 
     async def reconfigure(self, config: MarketConfig | None = None) -> None:
-        self.rebuilt.append(config or self.config)
-        self.config = config or self.config
+        self.rebuilt.append(config or self.asked)
+        self.asked = config or self.asked
 
 
 def test_settings_make_the_configuration(tmp_path, qapp) -> None:
@@ -35,6 +35,10 @@ def test_settings_make_the_configuration(tmp_path, qapp) -> None:
     assert cfg.source.kind is SourceKind.ALLTICK and cfg.source.limits().name == "basic"
     assert cfg.db_url == "sqlite:///x.db"
     assert cfg.spill_dir is not None and cfg.spill_dir.parent == tmp_path / "spill"
+    # should its URL reach hkdesk's simulator: a database of its own, never the one for real data
+    simulated = cfg.reaching_simulator()
+    assert simulated.db_url == f"sqlite:///{tmp_path / 'simulator-url.db'}"
+    assert simulated.source.store_source == "simulator-url" and simulated.spill_dir != cfg.spill_dir
     settings.feed_source = "simulator"
     cfg = market_config(settings, Launch(data_dir=tmp_path))
     assert cfg.db_url.endswith("simulator.db"), "the configured database is for real data only"
@@ -46,6 +50,7 @@ def test_the_command_line_overrides_and_says_which_setting(tmp_path, qapp) -> No
     cfg = market_config(settings, launch)
     assert cfg.source.kind is SourceKind.ALLTICK and cfg.source.url == "wss://example.invalid/ws"
     assert cfg.db_url == "sqlite:///cli.db"
+    assert cfg.reaching_simulator().db_url == "sqlite:///cli.db", "--db is kept: its stamp decides"
     assert launch.overridden() == {
         "feed/source": "--url",
         "feed/url": "--url",

@@ -17,6 +17,7 @@ from support.store_checks import bar_mismatches
 from support.timings import WINDOW
 from support.waits import wait_until
 
+from hkdesk.app import market_config
 from hkdesk.desktop.desk import Desk
 from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import hk_day
@@ -202,14 +203,57 @@ async def test_switching_source_leaves_no_figure_of_the_old_one(qtbot, tmp_path)
     finally:
         await desk.close()
         other.stop()
-    real = make_engine(f"sqlite:///{cfg / 'hkdesk.db'}")
+    # the switched-to "AllTick" named itself the simulator: its trades went to a database of their
+    # own, apart from the built-in simulator's and from the one kept for real data
+    assert stored_days(cfg / "hkdesk.db") == (None, set())
+    assert stored_days(cfg / "simulator.db") == ("simulator", {first_day})
+    stamped, dates = stored_days(cfg / "simulator-url.db")
+    assert stamped == "simulator-url" and dates and first_day not in dates
+
+
+def stored_days(path) -> tuple[str | None, set[int]]:
+    """A database's source stamp and the days its trades are of (nothing: no file)."""
+    if not path.exists():
+        return None, set()
+    engine = make_engine(f"sqlite:///{path}")
     try:
-        with real.connect() as conn:
+        with engine.connect() as conn:
             stamped = conn.execute(text("SELECT value FROM store_meta WHERE key = 'source'")).scalar()
             dates = {hk_day(ts) for (ts,) in conn.execute(text("SELECT ts FROM ticks")).all()}
     finally:
-        real.dispose()
-    assert stamped == "alltick" and dates and first_day not in dates
+        engine.dispose()
+    return stamped, dates
+
+
+async def test_a_simulator_found_only_in_its_handshake_stores_into_the_simulators_database(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """The simulator behind an AllTick URL did not answer when the database was chosen: the
+    handshake names it, nothing goes into the database of real data, and the app starts again
+    on the simulator's own."""
+
+    async def no_answer(url: str, timeout: float = 2.0) -> bool:
+        return False
+
+    monkeypatch.setattr(market_config, "reaches_simulator", no_answer)
+    cfg = tmp_path / "cfg"
+    sim = start_simulator_process(SIM_ARGS)
+    desk = make_desk(cfg, None, sim_url=sim.ws_url)
+    await desk.open()
+    market = desk.market
+    try:
+        await wait_until(lambda: market.config.source.reached_simulator, 20, "the handshake's word")
+        writer = lambda: market.writer  # noqa: E731 - the market starts a new one
+        await wait_until(lambda: writer() is not None and writer().stats().stored_total, 20, "stored")
+        assert market.config.db_url.endswith("simulator-url.db") and market.asked.db_url.endswith("hkdesk.db")
+        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 20, "live again")
+    finally:
+        await desk.close()
+        sim.stop()
+    stamped, dates = stored_days(cfg / "hkdesk.db")
+    assert not dates, "nothing of the simulator in the database kept for real data"
+    stamped, dates = stored_days(cfg / "simulator-url.db")
+    assert stamped == "simulator-url" and dates
 
 
 async def test_a_silent_feed_goes_stale_within_its_liveness_interval(qtbot, tmp_path) -> None:
