@@ -82,6 +82,7 @@ async def publish_desk(
         on_takeover=backfill.gap_reported if backfill is not None else None,
         on_streaming=backfill.watch if backfill is not None else None,
         fetch_closes=partial(http.previous_closes, minute=True) if http is not None else None,
+        fetch_latest=http.fetch_latest_trades if http is not None else None,
         simulated=upstream.simulated,
     )
     writer.start()

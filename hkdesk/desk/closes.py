@@ -3,7 +3,9 @@
 A direct connection asks the provider's HTTP API for a symbol's previous close and its day so
 far; a desktop on the desk has no token, so the leading desk server asks for the symbols it
 streams and keeps the answers in the latest-quote bucket under ``<symbol>.close`` (a desktop
-follows those keys for as long as it runs, so a symbol added later gets them too).
+follows those keys for as long as it runs, so a symbol added later gets them too). A symbol
+the desk has streamed no trade of when its record is first written gets the provider's latest
+trade in it too, as a direct connection fetches it once.
 
 The day before the stream: a desk that began streaming a symbol after the open holds only part
 of its day. One answer of the provider holds the session's daily bar so far and its newest
@@ -53,6 +55,8 @@ BASE_TRIES = 30
 
 #: Symbols → their previous close, session bar so far and newest minute; unanswered ones left out.
 CloseFetch = Callable[[list[str]], Awaitable[dict[str, SessionStart]]]
+#: Symbols → the provider's latest trade of each (``/trade-tick``).
+LatestFetch = Callable[[list[str]], Awaitable[dict[str, Tick]]]
 
 
 def hk_today() -> date:
@@ -75,6 +79,7 @@ class CloseBoard:
         nc: Client,
         names: DeskNames,
         fetch: CloseFetch,
+        fetch_latest: LatestFetch | None = None,
         *,
         retry_wait: float = 30.0,
         base_wait: float = 10.0,
@@ -85,6 +90,7 @@ class CloseBoard:
         self._nc = nc
         self._names = names
         self._fetch = fetch
+        self._fetch_latest = fetch_latest
         self.retry_wait = retry_wait
         self.base_wait = base_wait
         self.check_every = check_every
@@ -206,6 +212,7 @@ class CloseBoard:
         """Write what the provider gave (acknowledged by JetStream); return the symbols left out
         of its answer (unknown, or their request failed)."""
         found = await self._fetch(symbols)
+        latest = await self._quiet_latest([s for s in found if self._fetched.get(s) != today])
         js = self._nc.jetstream()
         for symbol, start in found.items():
             base = day_before(start, self._first.get(symbol)) if symbol in self._waiting else None
@@ -214,7 +221,13 @@ class CloseBoard:
             session = hk_datetime(start.today.start).date() if start.today is not None else today
             bar, counted_from = base if base is not None else (None, 0)
             record = SessionSoFar(
-                symbol, session, start.previous_close, bar, counted_from, start.today is None
+                symbol,
+                session,
+                start.previous_close,
+                bar,
+                counted_from,
+                start.today is None,
+                latest.get(symbol) if bar is None else None,
             )
             await js.publish(self._names.close_key(symbol), encode(record), timeout=self.ack_timeout)
             self._fetched[symbol] = today
@@ -225,3 +238,15 @@ class CloseBoard:
                 self._base_asked.pop(symbol, None)
             self.written += 1
         return [s for s in symbols if s not in found]
+
+    async def _quiet_latest(self, symbols: list[str]) -> dict[str, Tick]:
+        """The provider's latest trade of those ``symbols`` the desk has streamed no trade of
+        (a failed request leaves them without: the stream's first trade shows the price)."""
+        quiet = [s for s in symbols if s in self._waiting and s not in self._first]
+        if not quiet or self._fetch_latest is None:
+            return {}
+        try:
+            return await self._fetch_latest(quiet)
+        except Exception as exc:
+            log.warning("latest trades of quiet symbols not fetched (%s %s)", exc.__class__.__name__, exc)
+            return {}

@@ -26,7 +26,7 @@ from typing import Protocol
 
 from nats.aio.client import Client
 
-from hkdesk.desk.closes import CloseBoard, CloseFetch
+from hkdesk.desk.closes import CloseBoard, CloseFetch, LatestFetch
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import Demand, DemandBoard, DemandUnion
 from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings
@@ -112,6 +112,7 @@ class DeskServer:
         on_status: Callable[[FeedStatus], None] | None = None,
         on_streaming: StreamingHook | None = None,
         fetch_closes: CloseFetch | None = None,
+        fetch_latest: LatestFetch | None = None,
         simulated: bool = False,
     ) -> None:
         """``simulated``: the upstream is hkdesk's simulator (its stream then holds simulated data)."""
@@ -129,6 +130,7 @@ class DeskServer:
         self._on_status_cb = on_status
         self._on_streaming = on_streaming
         self._fetch_closes = fetch_closes
+        self._fetch_latest = fetch_latest
         self._closes: CloseBoard | None = None
         self.ticks_received = 0
         self.upstream: Upstream | None = None
@@ -175,7 +177,9 @@ class DeskServer:
         if self._stop.is_set():  # closed while JetStream was not ready or the stream was being made
             return
         if self._fetch_closes is not None:
-            self._closes = CloseBoard(nc, self.names, self._fetch_closes, base_wait=self.timings.base_wait)
+            self._closes = CloseBoard(
+                nc, self.names, self._fetch_closes, self._fetch_latest, base_wait=self.timings.base_wait
+            )
             self._closes.start()
         self._demand = DemandBoard(
             self._nc,
@@ -195,6 +199,8 @@ class DeskServer:
             on_elected=self._elected,
             on_deposed=self._deposed,
         )
+        if self.simulated:  # known before the upstream's handshake: desktops mark it from the start
+            self.leadership.say_simulator()
         await first_of(self._demand.ready, self._stop)  # a close before the bucket is read ends it
         if not self._stop.is_set():
             self.leadership.start()

@@ -163,7 +163,10 @@ class SessionSoFar(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     close and, once known, the session's trades before exchange time ``counted_from`` (epoch ms)
     as one bar (``bar``); the desk's stream holds every trade of the session from then on. As a
     desk writes it: ``{"symbol", "day": "YYYY-MM-DD", "close", "bar", "counted_from",
-    "from_open"}``, the last three left out when empty."""
+    "from_open", "latest"}``, the last four left out when empty. ``latest``: the provider's
+    latest trade (its ``received_at`` when it was fetched), given while the desk had streamed
+    none of the symbol, so a desktop shows a quiet symbol's last price as a direct connection
+    does."""
 
     symbol: str
     day: date
@@ -172,3 +175,4 @@ class SessionSoFar(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     counted_from: int = 0
     #: The session had no trade when the desk's stream of it began: the stream holds it all.
     from_open: bool = False
+    latest: Tick | None = None
