@@ -46,6 +46,7 @@ from PySide6.QtWidgets import QApplication
 
 from bench.report import Result
 from hkdesk.desktop.desk import Desk
+from hkdesk.domain.freshness import Origin
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import default_symbols_file
 from hkdesk.sim.process import SimProcess, start_simulator_process
@@ -185,13 +186,13 @@ class PerTickHub(QuoteHub):
         super().__init__()
         self.listener: Callable[[str], None] | None = None
 
-    def apply_ticks(self, ticks: Iterable) -> None:
+    def apply_ticks(self, ticks: Iterable, origin: Origin = Origin.LIVE) -> None:
         listener = self.listener
         if listener is None:
-            super().apply_ticks(ticks)
+            super().apply_ticks(ticks, origin)
             return
         for t in ticks:
-            super().apply_ticks((t,))
+            super().apply_ticks((t,), origin)
             listener(t.symbol)
 
 
