@@ -45,11 +45,9 @@ class Pipeline:
         alerts: TickSink | None = None,
         on_session: Callable[[SessionSoFar], None] | None = None,
         on_simulator: Callable[[], None] | None = None,
-        real_store: bool = False,
     ) -> None:
-        """``real_store``: the writer's database keeps real data (stamped for AllTick); should
-        the server name itself hkdesk's simulator in its handshake, its trades are not stored
-        there and ``on_simulator`` is called."""
+        """``on_simulator``: the upstream is for real data only (``Upstream.real_only``) and its
+        server named itself hkdesk's simulator in its handshake: nothing of it is stored."""
         self.hub = hub or QuoteHub()
         self.writer = writer
         self.alerts = alerts
@@ -63,7 +61,6 @@ class Pipeline:
         self._on_symbol_error = on_symbol_error
         self._on_gap = on_gap
         self._on_simulator = on_simulator
-        self._real_store = real_store
         self.upstream = upstream
         callbacks = FeedCallbacks(
             self._ticks, self._books, self._status, self._gap, self._symbol_error, on_session
@@ -73,7 +70,7 @@ class Pipeline:
     def _status(self, status: FeedStatus) -> None:
         """Called before the connection asks for any trade: a simulator found only now (it did
         not answer when the database was chosen) stores nothing into a database of real data."""
-        if status.simulator and self.writer is not None and self._real_store:
+        if status.simulator and self.writer is not None and self.upstream.real_only:
             log.error(
                 "the server at %s is hkdesk's simulator: its trades are not stored in %s, which "
                 "keeps real data",
@@ -126,8 +123,8 @@ class Pipeline:
         """Exchange time now (epoch ms): the newest trade's plus the time since it came on our
         clock (behind by the feed's latency: a minute is taken as over late, never early). From
         a real feed before its first trade, our clock; None before a simulator's first trade,
-        whose demo clock runs on a day and time of its own, and before a shared desk's leader
-        has said whether its upstream is one."""
+        whose demo clock runs on a day and time of its own, and while a shared desk is not live
+        (its leader may not have said yet whether its upstream is one)."""
         if self.last_ts:
             return self.last_ts + max(0, int((time.time() - self.last_received_at) * 1000))
         status = self.feed.status

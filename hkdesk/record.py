@@ -143,10 +143,7 @@ async def _record(args: argparse.Namespace, out: TextIO) -> int:
         else None
     )
     on_gap = backfill.gap_reported if backfill is not None else None
-    real = source.spec.store_source == SourceKind.ALLTICK
-    pipeline = Pipeline(
-        upstream, writer=writer, on_status=on_status, on_gap=on_gap, on_simulator=stop.set, real_store=real
-    )
+    pipeline = Pipeline(upstream, writer=writer, on_status=on_status, on_gap=on_gap, on_simulator=stop.set)
 
     def moved(to: Upstream) -> None:
         pipeline.feed.retarget(to.url, to.token)  # type: ignore[union-attr]

@@ -20,9 +20,10 @@ from hkdesk.backfill import Backfill
 from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.demand import Demand
 from hkdesk.desk.server import DeskServer, UpstreamCallbacks
-from hkdesk.domain.types import Book, Tick
+from hkdesk.desk.simulator_guard import SimulatorGuard
+from hkdesk.domain.types import Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
-from hkdesk.feed.status import FeedStatus, FeedTimings
+from hkdesk.feed.status import FeedTimings
 from hkdesk.sources.upstream import FeedCallbacks, Upstream
 from hkdesk.store.writer import BatchWriter
 
@@ -36,33 +37,16 @@ async def publish_desk(
     out: TextIO,
 ) -> int:
     clock = ExchangeClock()
-    # a simulator that did not answer when the database was chosen: nothing of it is stored
-    found_simulator: list[str] = []
+    guard = SimulatorGuard(upstream.real_only, stop.set)
 
     def on_ticks(cb: UpstreamCallbacks, ticks: list[Tick]) -> None:
-        if not found_simulator:
-            clock.saw(ticks[-1].ts)
-            cb.on_ticks(ticks)
-
-    def on_books(cb: UpstreamCallbacks, books: list[Book]) -> None:
-        if not found_simulator:
-            cb.on_books(books)
-
-    def on_status(cb: UpstreamCallbacks, status: FeedStatus) -> None:
-        if status.simulator and not upstream.simulated and not found_simulator:
-            found_simulator.append(upstream.url)
-            stop.set()
-        cb.on_status(status)
+        clock.saw(ticks[-1].ts)
+        cb.on_ticks(ticks)
 
     def connect(cb: UpstreamCallbacks):
+        cb = guard.wrap(cb)
         return upstream.feed(
-            FeedCallbacks(
-                partial(on_ticks, cb),
-                partial(on_books, cb),
-                partial(on_status, cb),
-                cb.on_gap,
-                cb.on_symbol_error,
-            ),
+            FeedCallbacks(partial(on_ticks, cb), cb.on_books, cb.on_status, cb.on_gap, cb.on_symbol_error),
             FeedTimings(),
         )
 
@@ -121,7 +105,7 @@ async def publish_desk(
     if task.done() and not task.cancelled() and task.exception() is not None:
         print(f"hkdesk record: the desk server stopped: {task.exception()}", file=out)
         return 1
-    if found_simulator:
+    if guard.found:
         print(
             f"hkdesk record: {upstream.url} turned out to be hkdesk's simulator (it did not answer "
             "when the database was chosen): nothing of it was stored or published; start again",

@@ -26,10 +26,8 @@ async def test_a_simulator_behind_a_real_feeds_url_stores_nothing_in_its_databas
     writer.start()
     found: list[bool] = []
     async with SimServer(seed=3, request_spacing=FEED.request_spacing) as sim:
-        upstream = Upstream("AllTick (test)", sim.ws_url, "any-token", WINDOW_PLAN)
-        pipeline = Pipeline(
-            upstream, writer=writer, timings=FEED, on_simulator=lambda: found.append(True), real_store=True
-        )
+        upstream = Upstream("AllTick (test)", sim.ws_url, "any-token", WINDOW_PLAN, real_only=True)
+        pipeline = Pipeline(upstream, writer=writer, timings=FEED, on_simulator=lambda: found.append(True))
         pipeline.feed.set_symbols(["700.HK", "5.HK"])
         task = asyncio.create_task(pipeline.run())
         try:

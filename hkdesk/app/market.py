@@ -50,7 +50,7 @@ from hkdesk.feed.status import FeedState, FeedStatus
 from hkdesk.feed.task_stop import stop_task
 from hkdesk.pipeline import Pipeline
 from hkdesk.sources.runner import SourceRunner
-from hkdesk.sources.spec import SourceError, SourceKind
+from hkdesk.sources.spec import SourceError
 from hkdesk.sources.token_store import TokenStore
 from hkdesk.sources.upstream import Upstream
 from hkdesk.store.engine import make_engine
@@ -141,14 +141,14 @@ class MarketService(QObject):
                 return
             log.info("applying new feed/database settings")
             await self._stop()
-            if config is not None:
-                if config.source != self.asked.source:
-                    # after the old feed stopped: a batch of its still in flight would set the day
-                    self.hub.clear()  # nothing of the old source stays on screen
-                    if self.alerts is not None:
-                        self.alerts.restart()
-                self.asked = config
+            self.asked = config or self.asked
             await self._start()
+
+    def _forget_source(self) -> None:
+        """Nothing of the old source stays on screen or in the alerts' windows."""
+        self.hub.clear()
+        if self.alerts is not None:
+            self.alerts.restart()
 
     def _fail(self, reason: str) -> None:
         self._on_status(FeedStatus(FeedState.FAILED, reason=reason))
@@ -157,7 +157,10 @@ class MarketService(QObject):
     async def _start(self) -> None:
         self.started = True
         self._freshness_timer.start(FRESHNESS_MS)
-        cfg = self.config = await resolve_upstream(self.asked, self._simulators)
+        cfg = await resolve_upstream(self.asked, self._simulators)
+        if cfg.source != self.config.source:  # another source, or the same found to be a simulator
+            self._forget_source()  # after the old feed stopped: a batch of its would set the day
+        self.config = cfg
         await self._start_writer()
         self.source = SourceRunner(
             cfg.source, self.tokens, self._executor, sim_args=self._resume_args, on_moved=self._source_moved
@@ -175,7 +178,6 @@ class MarketService(QObject):
                 alerts=self.alerts.pump if self.alerts is not None else None,
                 on_session=self._desk_session,
                 on_simulator=self._found_simulator,
-                real_store=cfg.source.store_source == SourceKind.ALLTICK,
             )
         except (SourceError, ValueError) as exc:
             self._fail(str(exc))
@@ -259,9 +261,7 @@ class MarketService(QObject):
                 log.warning("feed did not close cleanly: %s", exc)
         if self._feed_task is not None:
             await stop_task(self._feed_task)
-        self.feed = None
-        self.pipeline = None
-        self._feed_task = None
+        self.feed = self.pipeline = self._feed_task = None
         await self.filler.stop()
         if self._overflow is not None:
             await self._overflow.stop()
@@ -327,8 +327,7 @@ class MarketService(QObject):
     def _found_simulator(self) -> None:
         """Its handshake named the simulator: start again on the simulator's database."""
         self._simulators.add(self.config.source.url)
-        self.hub.clear()  # the day restored from the database of real data
-        self._rebuild = asyncio.ensure_future(self.reconfigure())
+        self._rebuild = asyncio.ensure_future(self.reconfigure())  # forgets the restored day
 
     def _on_gap(self, gap: Gap) -> None:
         self.filler.gap(gap)
@@ -344,7 +343,7 @@ class MarketService(QObject):
         now, feed, status = time.time(), self.feed, self._status
         trades, books = feed.streaming() if feed is not None else (set(), set())
         self.hub.set_streaming(trades, books, why_not_streaming(status), now)
-        if not (self.config.source.simulated or status.simulator):
+        if not (self.config.source.demo_clock or status.simulator):
             self.hub.advance_day(hk_day(int(now * 1000)))
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
@@ -377,7 +376,7 @@ class MarketService(QObject):
         exchange_ts = self.pipeline.last_ts if self.pipeline is not None else 0
         link_text, level = self.link()
         stats = self.writer.stats() if self.writer is not None else None
-        clock, hk = clock_text(self.config.source.simulated or self._status.simulator, exchange_ts)
+        clock, hk = clock_text(self.config.source.demo_clock or self._status.simulator, exchange_ts)
         last_gap = self._last_gap
         gap = last_gap[1] if last_gap is not None and now - last_gap[0] < GAP_MARKER_SECONDS else ""
         return StatusSnapshot(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -39,13 +38,15 @@ class MarketConfig:
         )
 
 
-async def resolve_upstream(config: MarketConfig, simulators: Collection[str] = ()) -> MarketConfig:
+async def resolve_upstream(config: MarketConfig, simulators: set[str]) -> MarketConfig:
     """``config`` as it stands once the server behind an AllTick URL has said whether it is
-    hkdesk's simulator (``simulators``: URLs whose handshake already said so)."""
+    hkdesk's simulator. ``simulators``: URLs known to be one (a server that said so once is not
+    asked again, so a later probe that gets no answer cannot take it for a real feed)."""
     source = config.source
     if source.kind is not SourceKind.ALLTICK or source.reached_simulator:
         return config
     if source.url in simulators or await reaches_simulator(source.url):
+        simulators.add(source.url)
         resolved = config.reaching_simulator()
         log.warning(
             "%s is hkdesk's simulator: its trades are simulated and stored apart from real data", source.url

@@ -22,9 +22,14 @@ from hkdesk.desk.demand import Demand
 from hkdesk.desk.leadership import LeaseTimings
 from hkdesk.desk.security import TlsFiles, User, server_config
 from hkdesk.desk.server import DeskServer, DeskTimings, UpstreamCallbacks
+from hkdesk.desk.simulator_guard import SimulatorGuard
+from hkdesk.domain.simulator_mark import REACHED_SIMULATOR, REAL_FEED
 from hkdesk.domain.symbols import normalise
 from hkdesk.feed.client import FeedClient
 from hkdesk.feed.plans import Plan
+from hkdesk.feed.server_probe import reaches_simulator
+from hkdesk.store.errors import StoreError
+from hkdesk.store.meta import claim_source
 from hkdesk.store.writer import BatchWriter
 
 log = logging.getLogger("hkdesk.desk")
@@ -109,9 +114,23 @@ async def _serve(args: argparse.Namespace) -> int:
     plan = Plan.named(args.plan)
     symbols = tuple(normalise(s) for s in args.symbols.split(",") if s.strip())
     base = Demand(symbols, symbols if args.depth else (), args.depth or 10)
+    simulated = await reaches_simulator(args.url)
+    if simulated:
+        print(f"{args.url} is hkdesk's simulator: its trades are simulated", flush=True)
     writer = BatchWriter(args.db, record_depth=bool(args.depth)) if args.db else None
+    if writer is not None:
+        try:
+            await asyncio.to_thread(
+                claim_source, writer.engine, REACHED_SIMULATOR if simulated else REAL_FEED
+            )
+        except StoreError as exc:
+            print(f"database: {exc}", file=sys.stderr)
+            return 2
+    stop = asyncio.Event()
+    guard = SimulatorGuard(not simulated, stop.set)
 
     def upstream(callbacks: UpstreamCallbacks) -> FeedClient:
+        callbacks = guard.wrap(callbacks)
         return FeedClient(
             args.url,
             token,
@@ -135,9 +154,9 @@ async def _serve(args: argparse.Namespace) -> int:
         base=base,
         server_id=args.server_id,
         timings=DeskTimings(lease=lease, demand_lease=args.demand_lease),
+        simulated=simulated,
     )
     loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
@@ -154,6 +173,12 @@ async def _serve(args: argparse.Namespace) -> int:
             await task
         if writer is not None:
             await asyncio.to_thread(writer.stop, 60.0)
+    if task.done() and not task.cancelled() and task.exception() is not None:
+        print(f"the desk server stopped: {task.exception()}", file=sys.stderr)
+        return 1
+    if guard.found:
+        print(f"{args.url} turned out to be hkdesk's simulator: nothing of it was stored or published")
+        return 1
     return 0
 
 

@@ -227,7 +227,7 @@ class CloseBoard:
                 bar,
                 counted_from,
                 start.today is None,
-                latest.get(symbol) if bar is None else None,
+                latest.get(symbol) if bar is None and symbol not in self._first else None,
             )
             await js.publish(self._names.close_key(symbol), encode(record), timeout=self.ack_timeout)
             self._fetched[symbol] = today

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 #: The ``Server`` header of the simulator's handshake answers.
 SIMULATOR_SERVER = "hkdesk-simulator"
+#: The stamp (and default file name) of a database of a simulator reached through a URL.
+REACHED_SIMULATOR = "simulator-url"
+#: The stamp of a database of AllTick's real data.
+REAL_FEED = "alltick"
 
 
 def is_simulator(server_header: str | None) -> bool:

@@ -97,6 +97,7 @@ class QuoteHttp:
         now: Callable[[], float] = time.time,
         rate_retries: int = 3,
         rate_retry_wait: float = 1.0,
+        refuse_simulator: bool = False,
     ) -> None:
         self.limits = limits or HttpLimits(min_interval, min_interval, codes_per_request)
         self.transport = HttpTransport(
@@ -107,6 +108,7 @@ class QuoteHttp:
             clock=clock,
             rate_retries=rate_retries,
             rate_retry_wait=rate_retry_wait,
+            refuse_simulator=refuse_simulator,
         )
         self._now = now
 

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from hkdesk.domain.simulator_mark import is_simulator
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.backoff import sleep_until
 
@@ -74,7 +75,10 @@ class HttpTransport:
         clock: Callable[[], float] = time.monotonic,
         rate_retries: int = 3,
         rate_retry_wait: float = 1.0,
+        refuse_simulator: bool = False,
     ) -> None:
+        """``refuse_simulator``: the answers are for a database of real data, so an answer from
+        hkdesk's simulator (its ``Server`` header) is refused with :class:`HttpError`."""
         if not token:
             raise ValueError("an AllTick token is required")
         self.base = http_base(ws_url)
@@ -83,6 +87,7 @@ class HttpTransport:
         self.timeout = timeout
         self.rate_retries = rate_retries
         self.rate_retry_wait = rate_retry_wait
+        self.refuse_simulator = refuse_simulator
         self._clock = clock
         self._endpoints: dict[str, _Endpoint] = {}
         self._traces = itertools.count(1)
@@ -148,7 +153,7 @@ class HttpTransport:
             await sleep_until(turn.next_at, self._clock)
             path = target.partition("?")[0]
             try:
-                status, raw = await asyncio.wait_for(self._fetch(method, target, body), self.timeout)
+                status, raw, server = await asyncio.wait_for(self._fetch(method, target, body), self.timeout)
             except TimeoutError:
                 raise HttpError(f"{path}: no answer within {self.timeout:g} s") from None
             except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
@@ -157,13 +162,18 @@ class HttpTransport:
             finally:
                 turn.next_at = self._clock() + self.spacing(endpoint)
                 self.calls[endpoint] += 1
+        if self.refuse_simulator and is_simulator(server):
+            raise HttpError(
+                f"{path}: {self.base} is hkdesk's simulator: its answers are not taken as real data"
+            )
         try:
             return status, json.loads(raw)
         except ValueError:
             return status, None
 
-    async def _fetch(self, method: str, target: str, body: bytes) -> tuple[int, bytes]:
-        """One HTTP/1.1 request on a fresh connection (``Connection: close``): status and body.
+    async def _fetch(self, method: str, target: str, body: bytes) -> tuple[int, bytes, str | None]:
+        """One HTTP/1.1 request on a fresh connection (``Connection: close``): status, body and
+        the ``Server`` header.
 
         Plain asyncio streams rather than urllib in a thread: under qasync a worker thread's
         ``call_soon_threadsafe`` is not reliably thread-safe, and the loop stays single-threaded.
@@ -191,7 +201,7 @@ class HttpTransport:
                 await writer.wait_closed()
 
 
-async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, str | None]:
     status_line = await reader.readline()
     fields = status_line.decode("latin-1").split(None, 2)
     if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].isdigit():
@@ -204,14 +214,15 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             break
         name, _, value = line.decode("latin-1").partition(":")
         headers[name.strip().lower()] = value.strip()
+    server = headers.get("server")
     if headers.get("transfer-encoding", "").lower() == "chunked":
-        return status, await _read_chunked(reader)
+        return status, await _read_chunked(reader), server
     if "content-length" in headers:
         length = int(headers["content-length"])
         if length > MAX_RESPONSE_BYTES:
             raise ValueError(f"answer too large ({length} bytes)")
-        return status, await reader.readexactly(length)
-    return status, await _read_to_eof(reader)
+        return status, await reader.readexactly(length), server
+    return status, await _read_to_eof(reader), server
 
 
 async def _read_to_eof(reader: asyncio.StreamReader) -> bytes:

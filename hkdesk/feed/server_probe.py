@@ -12,7 +12,6 @@ simulator: the feed's handshake says so later if it is (see :class:`~hkdesk.pipe
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import ssl
 import urllib.parse
@@ -57,9 +56,7 @@ async def _ask(ws_url: str) -> bool:
         await writer.drain()
         head = await reader.readuntil(b"\r\n\r\n")
     finally:
-        writer.close()
-        with contextlib.suppress(OSError, ssl.SSLError):
-            await writer.wait_closed()
+        writer.close()  # not awaited: a slow TLS goodbye must not turn an answer into a timeout
     return is_simulator(_server_header(head))
 
 

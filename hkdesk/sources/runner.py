@@ -78,7 +78,8 @@ class SourceRunner:
             token = self.tokens.get()
             if not token:
                 raise SourceError(f"no AllTick token: enter one in Settings, use --token or set {ENV_VAR}")
-            self.upstream = Upstream(spec.label, spec.url, token, plan, simulated=spec.reached_simulator)
+            real = not spec.reached_simulator
+            self.upstream = Upstream(spec.label, spec.url, token, plan, simulated=not real, real_only=real)
             return self.upstream
         try:
             self.sim = await self._start_sim()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hkdesk.domain.simulator_mark import REACHED_SIMULATOR
 from hkdesk.feed.alltick.protocol import redact
 from hkdesk.feed.plans import PLANS, Plan
 from hkdesk.i18n import QT_TRANSLATE_NOOP
@@ -13,10 +14,6 @@ DEFAULT_ALLTICK_URL = "wss://quote.alltick.co/quote-stock-b-ws-api"
 PLAN_NAMES = tuple(PLANS)
 #: The token the app and the recorder present to their own built-in simulator.
 SIM_TOKEN = "hkdesk-simulator"
-
-#: The stamp and database name of a simulator reached through an AllTick URL: simulated data,
-#: kept apart from the built-in simulator's day as well as from real data.
-REACHED_SIMULATOR = "simulator-url"
 
 # The status bar's name for the simulator, translated where it is shown.
 SIMULATOR_LABEL = QT_TRANSLATE_NOOP("Status", "Built-in simulator")
@@ -73,6 +70,12 @@ class SourceSpec:
     def simulated(self) -> bool:
         """The built-in simulator, started by us."""
         return self.kind is SourceKind.SIMULATOR
+
+    @property
+    def demo_clock(self) -> bool:
+        """Its trades run on a simulator's demo day (built in, or reached through a URL), not on
+        the wall clock's."""
+        return self.simulated or self.reached_simulator
 
     def limits(self) -> Plan:
         if self.plan_limits is not None:

@@ -58,6 +58,9 @@ class Upstream:
     #: hkdesk's simulator: built in, or behind an AllTick URL (its clock runs on a day of its own).
     simulated: bool = False
     desk: DeskAccess | None = None
+    #: What comes from it is stored as real data (AllTick's): hkdesk's simulator found behind it
+    #: after all (its handshake, its HTTP answers) is refused (see :mod:`hkdesk.pipeline`).
+    real_only: bool = False
 
     def feed(self, callbacks: FeedCallbacks, timings: FeedTimings) -> FeedClient | DeskFeed:
         """The feed that streams this upstream into ``callbacks``."""
@@ -94,7 +97,7 @@ class Upstream:
             return None
         if self.simulated and self.plan.name not in HTTP_LIMITS:
             return QuoteHttp(self.url, self.token, limits=HTTP_LIMITS["professional"])
-        return QuoteHttp.for_plan(self.url, self.token, self.plan)
+        return QuoteHttp.for_plan(self.url, self.token, self.plan, refuse_simulator=self.real_only)
 
     def desk_history(self) -> DeskHistory | None:
         """A desktop on a shared desk given the desk's database: its days from there, read-only

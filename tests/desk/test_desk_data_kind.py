@@ -57,8 +57,9 @@ async def test_an_empty_stream_changes_kind_with_its_latest_quotes_and_a_full_on
         await nc.close()
 
 
+@pytest.mark.parametrize("command", [("hkdesk", "record"), ("hkdesk.desk", "serve")])
 async def test_a_desk_server_on_the_simulator_is_refused_a_desk_of_real_trades(
-    tmp_path, nats_url, desk_name
+    tmp_path, nats_url, desk_name, command
 ) -> None:
     nc = await nats.connect(nats_url)
     names = DeskNames(desk_name)
@@ -71,9 +72,10 @@ async def test_a_desk_server_on_the_simulator_is_refused_a_desk_of_real_trades(
     try:
         server = subprocess.Popen(
             [
-                sys.executable, "-m", "hkdesk", "record", "--url", sim.ws_url, "--token", "t",
+                sys.executable, "-m", *command, "--url", sim.ws_url, "--token", "t",
                 "--plan", "professional", "--symbols", "700", "--db", f"sqlite:///{tmp_path / 'd.db'}",
-                "--publish", nats_url, "--desk", desk_name, "--duration", "60",
+                "--publish", nats_url, "--desk", desk_name,
+                *(["--duration", "60"] if command[1] == "record" else []),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -84,7 +86,7 @@ async def test_a_desk_server_on_the_simulator_is_refused_a_desk_of_real_trades(
     finally:
         sim.stop()
     assert server.returncode == 1, out + err
-    assert "holds 10 messages of real data" in out and "another --desk name" in out
+    assert "holds 10 messages of real data" in out + err and "another --desk name" in out + err
     try:
         assert (await nc.jetstream().stream_info(names.stream)).state.messages == 10
     finally:

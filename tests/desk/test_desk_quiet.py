@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 from decimal import Decimal
 
 import nats
@@ -16,7 +15,7 @@ from hkdesk.desk.closes import CloseBoard
 from hkdesk.desk.stream import ensure_bucket
 from hkdesk.desk.subjects import DeskNames
 from hkdesk.domain.freshness import Freshness, Origin
-from hkdesk.domain.quotes import QuoteHub
+from hkdesk.domain.quotes import QuoteHub, hk_datetime
 from hkdesk.domain.types import SessionSoFar, Tick
 from hkdesk.feed.http import SessionStart
 
@@ -57,7 +56,7 @@ def test_a_desktop_shows_the_quiet_symbols_trade_as_fetched_once_when_the_desk_f
     hub, closes = QuoteHub(), {}
     fetched_at = time.time() - 300
     latest = Tick("5.HK", 77, BASE_TS, Decimal("126.9"), Decimal("400"), received_at=fetched_at)
-    day = date.fromtimestamp(BASE_TS / 1000)
+    day = hk_datetime(BASE_TS).date()
     hub.apply_ticks([tick("700.HK", 9, price="381.00")])  # streamed already: its own trade stays
     older = Tick("700.HK", 3, BASE_TS, Decimal("379.00"), Decimal("100"), received_at=fetched_at)
     for record in (

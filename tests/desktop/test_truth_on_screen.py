@@ -190,8 +190,10 @@ async def test_switching_source_leaves_no_figure_of_the_old_one(qtbot, tmp_path)
         market.refresh_freshness()
         assert market.hub.freshness("700.HK").state is Freshness.LIVE
         await wait_until(lambda: win.status.source.text().endswith(", simulated"), 2, "the simulated mark")
+        assert market.config.source.reached_simulator, "found before its database was chosen"
         # a real feed's day is the wall clock's: trades of 2026-11-20 are never today's live figures
         market._status = replace(market.feed_status, simulator=False)
+        market.config = replace(market.config, source=replace(market.config.source, reached_simulator=False))
         market.refresh_freshness()
         assert market.hub.freshness("700.HK").state is Freshness.STORED
         win.on_frame()
@@ -252,6 +254,12 @@ async def test_a_simulator_found_only_in_its_handshake_stores_into_the_simulator
         sim.stop()
     stamped, dates = stored_days(cfg / "hkdesk.db")
     assert not dates, "nothing of the simulator in the database kept for real data"
+    real = make_engine(f"sqlite:///{cfg / 'hkdesk.db'}")
+    try:
+        with real.connect() as conn:  # nor the day's bars: its HTTP answers were refused too
+            assert conn.execute(text("SELECT count(*) FROM bars")).scalar() == 0
+    finally:
+        real.dispose()
     stamped, dates = stored_days(cfg / "simulator-url.db")
     assert stamped == "simulator-url" and dates
 
