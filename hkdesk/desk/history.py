@@ -57,7 +57,7 @@ class DeskHistory:
 
     def short_days(self) -> set[str]:
         """Codes whose last read day had trading before its first bar (the desk's database may
-        not have the morning yet)."""
+        not have the morning yet), or was read with no clock (its newest minute left out)."""
         return set(self._short)
 
     async def minute_bars(self, code: str, *, now_ms: int | None = None) -> Klines:
@@ -67,7 +67,9 @@ class DeskHistory:
         now = now_ms or None
         bars = await asyncio.to_thread(self._read_day, code, now)
         opens_at = _open_ms(bars[0].start) if bars else 0
-        if bars and now is not None and bars[0].start > opens_at and now > opens_at:
+        lacks_open = bool(bars) and now is not None and bars[0].start > opens_at and now > opens_at
+        # with no clock the newest minute is left out as running: it may have ended, read again
+        if lacks_open or (bars and now is None):
             self._short.add(code)
         else:
             self._short.discard(code)

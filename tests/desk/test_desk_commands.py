@@ -17,6 +17,7 @@ from hkdesk.backfill.day import hk_date
 from hkdesk.domain.bars import MINUTE
 from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.freshness import Freshness
+from hkdesk.domain.quotes import hk_datetime
 from hkdesk.domain.sessions import HK_TZ
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.plans import HTTP_LIMITS
@@ -128,11 +129,19 @@ async def test_a_desktop_shows_the_morning_a_late_desk_stored_when_given_the_des
         await desk.open()
         try:
             local = desk.market.engine
-            await wait_until(
-                lambda: set(desk_morning()) <= set(_minute_starts(local, "700.HK")),
-                40,
-                "the morning on the desktop",
-            )
+            try:
+                await wait_until(
+                    lambda: set(desk_morning()) <= set(_minute_starts(local, "700.HK")),
+                    40,
+                    "the morning on the desktop",
+                )
+            except AssertionError:
+                missing = sorted(set(desk_morning()) - set(_minute_starts(local, "700.HK")))
+                raise AssertionError(
+                    f"{len(missing)} of the desk's morning minutes missing on the desktop, e.g. "
+                    f"{[hk_datetime(m).strftime('%m-%d %H:%M') for m in missing[:5]]}; the desktop "
+                    f"has {len(_minute_starts(local, '700.HK'))} minutes"
+                ) from None
             assert desk.market.filler.day_fill("700.HK") is DayFill.FILLED
             quote = desk.market.hub.quotes["700.HK"]
             await wait_until(lambda: quote.prev_close is not None, 20, "the previous close from the desk")

@@ -105,6 +105,20 @@ async def test_a_day_without_its_open_is_listed_until_it_is_read_whole(db_url):
         assert history.short_days() == set()
 
 
+async def test_a_day_read_with_no_clock_is_read_again_for_its_newest_minute(db_url):
+    """Before a desktop knows the exchange's time its newest stored minute may still be running,
+    so it is left out, and the day is listed to be read again (under load, a desk's 10:59 was
+    the newest minute when a desktop read it, and never came)."""
+    store(db_url, minutes(at(9, 30), at(10, 59)))
+    with desk_history(db_url) as history:
+        klines = await history.minute_bars("700.HK")
+        assert klines.in_progress and klines.complete[-1].start == at(10, 58)
+        assert history.short_days() == {"700.HK"}
+        klines = await history.minute_bars("700.HK", now_ms=at(11, 0) + 5_000)
+        assert not klines.in_progress and klines.complete[-1].start == at(10, 59)
+        assert history.short_days() == set()
+
+
 async def test_an_unreachable_desk_database_is_named_without_its_password():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

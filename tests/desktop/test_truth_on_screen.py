@@ -187,8 +187,12 @@ async def test_switching_source_leaves_no_figure_of_the_old_one(qtbot, tmp_path)
         await wait_until(streamed, 20, "AllTick's trades")
         # this "AllTick" said it is the simulator: its day follows its trades, and it is named so
         assert market.feed_status.simulator
-        market.refresh_freshness()
-        assert market.hub.freshness("700.HK").state is Freshness.LIVE
+
+        def live() -> bool:  # once a streamed trade is newer than the one fetched at the switch
+            market.refresh_freshness()
+            return market.hub.freshness("700.HK").state is Freshness.LIVE
+
+        await wait_until(live, 10, "700.HK live on the new source")
         await wait_until(lambda: win.status.source.text().endswith(", simulated"), 2, "the simulated mark")
         assert market.config.source.reached_simulator, "found before its database was chosen"
         # a real feed's day is the wall clock's: trades of 2026-11-20 are never today's live figures
