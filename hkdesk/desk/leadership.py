@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import msgspec
 from msgspec.structs import replace
 from nats.aio.client import Client
+from nats.js import JetStreamContext
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
@@ -52,6 +53,14 @@ class LeaderCard(msgspec.Struct, omit_defaults=True):
 
 
 _decode_card = msgspec.json.Decoder(LeaderCard).decode
+
+
+async def current_card(js: JetStreamContext, bucket: str) -> LeaderCard | None:
+    """The leader's card as the bucket holds it now (None: no leader, or a card unreadable)."""
+    with contextlib.suppress(KeyNotFoundError, msgspec.DecodeError, msgspec.ValidationError):
+        entry = await (await js.key_value(bucket)).get(LEADER_KEY)
+        return _decode_card(entry.value) if entry.value else None
+    return None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from nats.aio.client import Client
 from hkdesk.desk.closes import CloseBoard, CloseFetch, LatestFetch
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import Demand, DemandBoard, DemandUnion
-from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings
+from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings, current_card
 from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.stream import REAL, SIMULATED, DeskDataConflict, StreamSizing, ensure_bucket
 from hkdesk.desk.subjects import DeskNames
@@ -232,6 +232,7 @@ class DeskServer:
                 js, self.names.demand_bucket, ttl=self.timings.demand_lease, replicas=replicas
             )
             await ensure_bucket(js, self.names.leader_bucket, ttl=self.timings.lease.ttl, replicas=replicas)
+            self._check_leader_kind(await current_card(js, self.names.leader_bucket))
             await publisher.start()
         except DeskDataConflict:
             raise
@@ -239,6 +240,16 @@ class DeskServer:
             log.warning("desk %s: JetStream not ready (%s %s)", self.names.desk, exc.__class__.__name__, exc)
             return False
         return True
+
+    def _check_leader_kind(self, card: LeaderCard | None) -> None:
+        """A server of the other kind of data leading now (its stream may still be empty, so the
+        stream's label cannot tell): refused, or the two would mix into one stream."""
+        if card is not None and card.simulator != self.simulated:
+            held, ours = (SIMULATED, REAL) if card.simulator else (REAL, SIMULATED)
+            raise DeskDataConflict(
+                f"desk {self.names.desk} is led by a server of {held} data ({card.server}); {ours} "
+                f"data is kept apart: give this desk another --desk name"
+            )
 
     async def _connect(self) -> Client | None:
         failures = ThrottledLog(log, 10.0)  # tried every reconnect_wait: a line every 10 s

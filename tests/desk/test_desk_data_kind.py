@@ -9,10 +9,13 @@ import sys
 
 import nats
 import pytest
-from deskkit import ticks
+from deskkit import UpstreamFactory, ticks
 from nats.js.errors import KeyNotFoundError
+from test_desk_flow import FAST_DESK, PLAN, running_desk
 
+from hkdesk.desk.connection import NatsOptions
 from hkdesk.desk.publisher import DeskPublisher
+from hkdesk.desk.server import DeskServer
 from hkdesk.desk.stream import (
     REAL,
     SIMULATED,
@@ -91,3 +94,28 @@ async def test_a_desk_server_on_the_simulator_is_refused_a_desk_of_real_trades(
         assert (await nc.jetstream().stream_info(names.stream)).state.messages == 10
     finally:
         await nc.close()
+
+
+async def test_a_server_of_the_other_kind_is_refused_while_a_leader_streams_into_an_empty_stream(
+    nats_url, desk_name
+) -> None:
+    """Before the open the leader's stream may hold nothing, so its label cannot tell: the
+    leader's card does, and a real feed's server is refused rather than relabel it."""
+    async with running_desk(desk_name, nats_url, simulated=True):
+        real = DeskServer(
+            desk=desk_name,
+            nats_options=NatsOptions(nats_url),
+            plan=PLAN,
+            upstream_factory=UpstreamFactory(),
+            writer=None,
+            timings=FAST_DESK,
+        )
+        with pytest.raises(DeskDataConflict, match="is led by a server of simulated data"):
+            await asyncio.wait_for(real.run(), 20)
+        await real.close()
+        nc = await nats.connect(nats_url)
+        try:
+            info = await nc.jetstream().stream_info(DeskNames(desk_name).stream)
+            assert stream_data(info.config.description) == SIMULATED, "the label stays the leader's"
+        finally:
+            await nc.close()
