@@ -201,12 +201,12 @@ class HttpTransport:
                 await writer.wait_closed()
 
 
-async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, str | None]:
+async def read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str]]:
+    """An answer's status and headers (names in lower case); the body is left in ``reader``."""
     status_line = await reader.readline()
     fields = status_line.decode("latin-1").split(None, 2)
     if len(fields) < 2 or not fields[0].startswith("HTTP/") or not fields[1].isdigit():
         raise ValueError("not an HTTP response")
-    status = int(fields[1])
     headers: dict[str, str] = {}
     while True:
         line = await reader.readline()
@@ -214,6 +214,11 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, str | 
             break
         name, _, value = line.decode("latin-1").partition(":")
         headers[name.strip().lower()] = value.strip()
+    return int(fields[1]), headers
+
+
+async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, str | None]:
+    status, headers = await read_head(reader)
     server = headers.get("server")
     if headers.get("transfer-encoding", "").lower() == "chunked":
         return status, await _read_chunked(reader), server

@@ -17,6 +17,7 @@ import ssl
 import urllib.parse
 
 from hkdesk.domain.simulator_mark import is_simulator
+from hkdesk.feed.http_transport import http_base, read_head
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +44,8 @@ async def reaches_simulator(ws_url: str, timeout: float = PROBE_TIMEOUT) -> bool
 
 
 async def _ask(ws_url: str) -> bool:
-    parts = urllib.parse.urlsplit(ws_url)
-    secure = parts.scheme == "wss"
-    if parts.scheme not in ("ws", "wss") or not parts.hostname:
-        raise ValueError("not a ws:// or wss:// URL")
+    parts = urllib.parse.urlsplit(http_base(ws_url))  # the HTTP API's origin, as its calls reach it
+    secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
     context = ssl.create_default_context() if secure else None
     reader, writer = await asyncio.open_connection(parts.hostname, port, ssl=context, limit=_MAX_HEAD)
@@ -54,15 +53,7 @@ async def _ask(ws_url: str) -> bool:
         request = f"HEAD / HTTP/1.1\r\nHost: {parts.netloc.rpartition('@')[2]}\r\nConnection: close\r\n\r\n"
         writer.write(request.encode("ascii"))
         await writer.drain()
-        head = await reader.readuntil(b"\r\n\r\n")
+        _, headers = await read_head(reader)
     finally:
         writer.close()  # not awaited: a slow TLS goodbye must not turn an answer into a timeout
-    return is_simulator(_server_header(head))
-
-
-def _server_header(head: bytes) -> str | None:
-    for line in head.decode("latin-1").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "server":
-            return value.strip()
-    return None
+    return is_simulator(headers.get("server"))

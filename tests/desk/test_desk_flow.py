@@ -68,6 +68,21 @@ def desk_feed(url: str, desk: str, received: Received, desktop: str = "alice") -
     return DeskFeed(url, desk=desk, desktop_id=desktop, timings=FAST_FEED, **received.callbacks())
 
 
+@contextlib.asynccontextmanager
+async def live_feed(url: str, desk: str, symbols: list[str]):
+    """A desktop's feed on ``symbols``, once it is live; closed on the way out."""
+    received = Received()
+    feed = desk_feed(url, desk, received)
+    feed.set_symbols(symbols)
+    task = asyncio.create_task(feed.run())
+    try:
+        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+        yield feed, received
+    finally:
+        await feed.close()
+        await task
+
+
 async def _plain_client(url: str) -> nats.aio.client.Client:
     return await nats.connect(url)
 
@@ -563,29 +578,23 @@ async def test_a_symbol_added_later_gets_its_day_so_far_then_streams_each_trade_
 async def test_a_desk_on_the_simulator_has_its_desktops_say_so(nats_url, desk_name):
     """The desk's upstream said it is the built-in simulator: the leader's card says so and the
     desktops' status carries it, so what they show is marked as simulated."""
-    async with running_desk(desk_name, nats_url) as (server, factory):
-        received = Received()
-        feed = desk_feed(nats_url, desk_name, received)
-        feed.set_symbols(["700.HK"])
-        task = asyncio.create_task(feed.run())
-        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+    async with (
+        running_desk(desk_name, nats_url) as (server, factory),
+        live_feed(nats_url, desk_name, ["700.HK"]) as (_, received),
+    ):
         assert not received.statuses[-1].simulator
         factory.current.callbacks.on_status(FeedStatus(FeedState.LIVE, simulator=True))
         await wait_until(lambda: received.statuses[-1].simulator, what="the desktop told")
         assert server.leadership.card.simulator
-        await feed.close()
-        await task
 
 
 async def test_a_desk_whose_upstream_is_down_has_its_desktops_go_stale(nats_url, desk_name):
     """The desk server is there but its provider is not (the simulator killed, a reconnect): the
     leader's card says why, and a desktop stops calling its figures live until it streams again."""
-    async with running_desk(desk_name, nats_url) as (server, factory):
-        received = Received()
-        feed = desk_feed(nats_url, desk_name, received)
-        feed.set_symbols(["700.HK"])
-        task = asyncio.create_task(feed.run())
-        await wait_until(lambda: received.state is FeedState.LIVE, what="the feed to be live")
+    async with (
+        running_desk(desk_name, nats_url) as (server, factory),
+        live_feed(nats_url, desk_name, ["700.HK"]) as (feed, received),
+    ):
         assert feed.streaming() == ({"700.HK"}, set())
         down = FeedStatus(FeedState.BACKING_OFF, reason="cannot connect: connection refused")
         factory.current.callbacks.on_status(down)
@@ -594,5 +603,3 @@ async def test_a_desk_whose_upstream_is_down_has_its_desktops_go_stale(nats_url,
         assert feed.streaming() == (set(), set()), "nothing is live while the desk's upstream is down"
         factory.current.callbacks.on_status(FeedStatus(FeedState.LIVE))
         await wait_until(lambda: received.state is FeedState.LIVE, what="live again")
-        await feed.close()
-        await task
