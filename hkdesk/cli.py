@@ -115,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from hkdesk.sim.cli import main as sim_main
 
         return sim_main(argv[1:])
+    if argv[:1] == ["alerts-judge"]:  # the alert judge process of a frozen app (alerts/process_judge.py)
+        from hkdesk.alerts.judge_child import main as judge_main
+
+        return judge_main()
     args = build_parser().parse_args(argv)
     if hasattr(args, "run"):  # alerts, export
         return args.run(args)

@@ -10,6 +10,7 @@
 #      the simulator child process, so this proves the frozen binary can start itself as `hkdesk sim`.
 #   3. `hkdesk record` (headless, built-in simulator) records ticks for 3 s and exits 0.
 #   4. No simulator child is left running afterwards.
+#   5. `hkdesk alerts-judge` (the alert judge process the app starts) answers a flush on its pipe.
 # PYTHON (default python3.11+) is only used to read pyproject.toml, the SQLite files and PNG headers.
 set -euo pipefail
 
@@ -125,6 +126,14 @@ leftover=$(ps -eo pid=,args= | grep -F -e "$APP sim " -e "$APP_REAL sim " | grep
 if [ -n "$leftover" ]; then
     fail "simulator processes still running: $leftover"
 fi
+
+# 5. the alert judge: a Flush(9) frame in (length 3, MessagePack [5, 9]), Flushed(9, cpu) back
+answer=$(printf '\x03\x00\x00\x00\x92\x05\x09' | limited 30 "$APP" alerts-judge | od -An -tx1 | tr -d ' \n' || true)
+echo "smoke: alert judge answered ${answer:-nothing}"
+case "$answer" in
+    0c000000930b09cb*) ;;
+    *) fail "hkdesk alerts-judge did not answer a flush (got '${answer}')" ;;
+esac
 
 if [ "$FAILED" -ne 0 ]; then
     echo "smoke: FAILED" >&2

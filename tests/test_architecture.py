@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "i18n": 5,
     "about": 5,
     "folders": 5,
+    "own_command": 5,
     "desk": 25,
     "watchlist_file": 15,
     "hkdesk": 0,

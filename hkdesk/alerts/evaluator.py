@@ -193,12 +193,8 @@ class AlertEvaluator:
         For an alert already held with the same id and rule, the later firing time is kept, so a
         reload from storage that has not yet seen a firing cannot make a once-alert fire again.
         """
-        known = {r.alert.id: r.alert for w in self._watches.values() for r in w.rules if r.alert.id}
         by_symbol: dict[str, list[Rule]] = {}
-        for alert in alerts:
-            held = known.get(alert.id) if alert.id else None
-            if held is not None and held.same_rule(alert) and _later(held, alert):
-                alert = replace(alert, last_fired_ts=held.last_fired_ts)
+        for alert in keep_later_firings(self.alerts(), alerts):
             by_symbol.setdefault(alert.symbol, []).append(Rule(alert))
         for symbol in [s for s in self._watches if s not in by_symbol]:
             del self._watches[symbol]
@@ -287,6 +283,18 @@ class AlertEvaluator:
         events = tuple(fired)
         fired.clear()
         return events
+
+
+def keep_later_firings(held: Iterable[Alert], alerts: Iterable[Alert]) -> list[Alert]:
+    """``alerts``, each taking the later firing time of the alert ``held`` with its id and rule."""
+    known = {a.id: a for a in held if a.id}
+    out = []
+    for alert in alerts:
+        kept = known.get(alert.id) if alert.id else None
+        if kept is not None and kept.same_rule(alert) and _later(kept, alert):
+            alert = replace(alert, last_fired_ts=kept.last_fired_ts)
+        out.append(alert)
+    return out
 
 
 def _later(a: Alert, b: Alert) -> bool:

@@ -1,4 +1,7 @@
-"""Tick batches judged on a worker thread of the pump's own, so alerts never hold up the event loop.
+"""Tick batches judged on a worker thread of the app, where the judge process cannot run.
+
+The app judges alerts in a process of its own (:mod:`hkdesk.alerts.process_judge`); this pump is
+where judging moves when that process cannot be started or dies, and what judged them before.
 
 At 20,000 trades a second judging costs the evaluator some 2 µs a trade, 4 % of a loop thread
 that the window already keeps nearly busy; judged on the loop, between its timers and paints,
@@ -21,17 +24,18 @@ an edit of the alert set that must not overlap trades judged under the old one, 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import queue
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 
 from hkdesk.alerts.evaluator import AlertEvaluator
+from hkdesk.alerts.model import Alert
+from hkdesk.alerts.relay import FiringRelay
 from hkdesk.alerts.rule import AlertEvent
-from hkdesk.domain.types import Tick
+from hkdesk.domain.types import Bar, Tick
 
 log = logging.getLogger(__name__)
 
@@ -61,13 +65,10 @@ class AlertPump:
         self.slice_ticks = slice_ticks
         #: Held by the worker while it judges a slice; hold it to read or change the evaluator.
         self.lock = threading.Lock()
-        self._on_events = on_events
+        self._relay = FiringRelay(on_events)
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._queued = 0  # trades put (written on the loop's thread only)
         self._judged = 0  # trades judged (written by the worker only)
-        self._fired: deque[Sequence[AlertEvent]] = deque()
-        self._delivery_scheduled = False
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
 
@@ -79,6 +80,33 @@ class AlertPump:
             self._start()
         self._queued += len(ticks)
         self._queue.put(ticks)
+
+    # ------------------------------------------------------------ the alerts judged
+    def set_alerts(self, alerts: Iterable[Alert]) -> None:
+        with self.lock:
+            self.evaluator.set_alerts(alerts)
+
+    def alerts(self) -> list[Alert]:
+        with self.lock:
+            return self.evaluator.alerts()
+
+    def symbols(self) -> set[str]:
+        with self.lock:
+            return self.evaluator.symbols()
+
+    def set_previous_close(self, symbol: str, price: Decimal) -> None:
+        with self.lock:
+            self.evaluator.set_previous_close(symbol, price)
+
+    def seed_minute_bars(self, symbol: str, bars: Sequence[Bar]) -> None:
+        with self.lock:
+            self.evaluator.seed_minute_bars(symbol, bars)
+
+    def restart(self) -> None:
+        """Judge the next trades afresh (another quote source); each alert keeps its firing state."""
+        self.flush()
+        with self.lock:
+            self.evaluator = AlertEvaluator(self.evaluator.alerts())
 
     @property
     def pending(self) -> int:
@@ -93,7 +121,7 @@ class AlertPump:
         self._queue.put(done)
         if not done.wait(FLUSH_TIMEOUT):
             log.error("alerts: %d trades still not judged after %.0f s", self.pending, FLUSH_TIMEOUT)
-        self._deliver()
+        self._relay.deliver()
 
     def close(self) -> None:
         """Judge what is queued, hand it on and stop the worker; later batches are not judged."""
@@ -107,7 +135,7 @@ class AlertPump:
     # ------------------------------------------------------------------ worker
 
     def _start(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self._relay.bind()
         self._thread = threading.Thread(target=self._work, name="hkdesk-alert-judge", daemon=True)
         self._thread.start()
 
@@ -135,30 +163,7 @@ class AlertPump:
                     # what fired before the failure is spent in the evaluator: it is still told
                     events = self.evaluator.take_fired()
             if events:
-                self._hand_on(events)
+                self._relay.hand_on(events)
             self._judged += len(part)  # after the hand-on: pending 0 means every firing is queued
             if YIELD_S:
                 time.sleep(YIELD_S)
-
-    def _hand_on(self, events: Sequence[AlertEvent]) -> None:
-        """On the worker: queue firings for the loop's thread, waking it once for all queued."""
-        self._fired.append(events)
-        if not self._delivery_scheduled:
-            self._delivery_scheduled = True
-            try:
-                self._loop.call_soon_threadsafe(self._deliver)  # type: ignore[union-attr]
-            except RuntimeError:  # the loop is closed: nobody is left to tell
-                self._fired.clear()
-                self._delivery_scheduled = False
-
-    def _deliver(self) -> None:
-        # The flag is cleared before the queue is read: a firing queued after that read schedules
-        # another delivery, one queued before it is read here.
-        self._delivery_scheduled = False
-        fired = self._fired
-        while fired:
-            events = fired.popleft()
-            try:
-                self._on_events(events)
-            except Exception:
-                log.exception("alerts: firings could not be handed on")

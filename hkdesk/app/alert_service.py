@@ -1,9 +1,9 @@
 """The alerts behind the window: definitions, judging on every tick batch, the log, edits.
 
 One service for the whole run (alerts belong to the user, not to a quote source, so they outlive
-a change of feed). The pipeline hands each live batch to :attr:`AlertService.pump`, which judges
-it on a worker thread of its own (the evaluator is read and changed here only under the pump's
-lock); firings are written to the alert log by the recorder's worker
+a change of feed). The pipeline hands each live batch to :attr:`AlertService.pump`, which has it
+judged in a process of its own (:mod:`hkdesk.alerts.process_judge`; in the app, on a worker
+thread, if that process cannot run); firings are written to the alert log by the recorder's worker
 thread and announced through :attr:`fired` (the window marks the row, notifies, logs). Every read
 and write of ``alerts.db`` runs on this service's own worker thread, never on the event loop.
 
@@ -28,9 +28,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import Engine
 
 from hkdesk.alerts.csv_format import read_alerts, write_alerts
-from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.model import Alert, Kind
-from hkdesk.alerts.pump import AlertPump
+from hkdesk.alerts.process_judge import ProcessJudge
 from hkdesk.alerts.recorder import FiringRecorder
 from hkdesk.alerts.rule import AlertEvent
 from hkdesk.alerts.store import AlertStore, LogEntry
@@ -55,10 +54,17 @@ class AlertService(QObject):
     #: Firings were written to the alert log (it can be read back now).
     logged = Signal()
 
-    def __init__(self, config_dir: Path, *, poll_ms: int = POLL_MS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        config_dir: Path,
+        *,
+        poll_ms: int = POLL_MS,
+        judge_command: list[str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.config_dir = Path(config_dir)
-        self.pump = AlertPump(AlertEvaluator(), self._on_events)
+        self.pump = ProcessJudge(self._on_events, command=judge_command)
         self.store: AlertStore | None = None
         self.recorder: FiringRecorder | None = None
         #: Why the alerts file cannot be used, in words (empty when it can).
@@ -109,9 +115,7 @@ class AlertService(QObject):
     def restart(self) -> None:
         """Another quote source feeds the window: judge its trades afresh (sequence numbers and
         windows of the old source mean nothing there); each alert keeps its firing state."""
-        self.pump.flush()
-        with self.pump.lock:
-            self.pump.evaluator = AlertEvaluator(self.evaluator.alerts())
+        self.pump.restart()
 
     def on_symbols(self, listener: Callable[[list[str]], None]) -> None:
         """``listener(symbols)``: the symbols with alerts, now and whenever they change."""
@@ -119,23 +123,15 @@ class AlertService(QObject):
         listener(self.symbols())
 
     # ------------------------------------------------------------ reading
-    @property
-    def evaluator(self) -> AlertEvaluator:
-        """The pump's evaluator: read or change it only under ``pump.lock``."""
-        return self.pump.evaluator
-
     def alerts(self) -> list[Alert]:
         """Every alert with its present firing state, oldest first."""
-        with self.pump.lock:
-            alerts = self.evaluator.alerts()
-        return sorted(alerts, key=lambda a: a.id)
+        return sorted(self.pump.alerts(), key=lambda a: a.id)
 
     def alert(self, alert_id: int) -> Alert | None:
         return next((a for a in self.alerts() if a.id == alert_id), None)
 
     def symbols(self) -> list[str]:
-        with self.pump.lock:
-            return sorted(self.evaluator.symbols())
+        return sorted(self.pump.symbols())
 
     async def log_entries(self, since: float | None = None) -> list[LogEntry]:
         if self.store is None:
@@ -143,8 +139,7 @@ class AlertService(QObject):
         return await self._run(self.store.log, since)
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
-        with self.pump.lock:
-            self.evaluator.set_previous_close(symbol, price)
+        self.pump.set_previous_close(symbol, price)
 
     async def seed_from(self, engine: Engine) -> None:
         """Volume surges judged at once after a restart: the stored 1-minute bars of the day the
@@ -165,9 +160,8 @@ class AlertService(QObject):
         except Exception as exc:  # a database without tables yet, or unreadable: judged live only
             log.info("volume surges start from live trades: %s", exc)
             return
-        with self.pump.lock:
-            for symbol, bars in found.items():
-                self.evaluator.seed_minute_bars(symbol, bars)
+        for symbol, bars in found.items():
+            self.pump.seed_minute_bars(symbol, bars)
 
     # ------------------------------------------------------------ editing
     async def add(self, alerts: Sequence[Alert]) -> list[Alert]:
@@ -227,8 +221,7 @@ class AlertService(QObject):
         store = self._store()
         revision, alerts = await self._run(lambda: (store.revision(), store.alerts()))
         self.pump.flush()
-        with self.pump.lock:
-            self.evaluator.set_alerts(alerts)
+        self.pump.set_alerts(alerts)
         self._revision = revision
         self.changed.emit()
         if self._symbols_listener is not None:

@@ -25,6 +25,7 @@ from hkdesk.domain.types import Book, Tick
 from hkdesk.feed.alltick import protocol
 from hkdesk.feed.alltick.protocol import BookPush, Cmd, FrameError, HeartbeatReply, Reply, TradePush
 from hkdesk.feed.bulk_connection import BulkConnection
+from hkdesk.feed.read_ticks import ReadTicks
 from hkdesk.feed.status import FeedTimings
 
 log = logging.getLogger(__name__)
@@ -331,7 +332,7 @@ class Session:
     def _decode_batch(self, raws: list[bytes]) -> None:
         now = self._clock()
         self._last_frame = now
-        ticks: list[Tick] = []
+        ticks = ReadTicks(raws)
         books: list[Book] = []
         replies: list[tuple[Reply, SentRequest | None]] = []
         bad: list[FrameError] = []

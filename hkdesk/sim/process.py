@@ -10,12 +10,12 @@ import contextlib
 import os
 import queue
 import subprocess
-import sys
 import threading
 from collections import deque
 from collections.abc import Sequence
 from types import TracebackType
 
+from hkdesk.own_command import own_command
 from hkdesk.sim.cli import URL_PREFIX
 from hkdesk.sim.server import CONTROL_PREFIX, HTTP_PREFIX, WS_PATH
 
@@ -80,15 +80,8 @@ def _pump(stream, lines: queue.Queue[str | None] | None, tail: deque[str] | None
 
 
 def simulator_entry() -> list[str]:
-    """The command that runs ``hkdesk.sim``: ``python -m`` normally, the app itself when frozen.
-
-    A frozen build (PyInstaller sets ``sys.frozen``; Nuitka defines ``__compiled__``) has no
-    interpreter to take ``-m``: ``sys.executable`` is the app binary, whose ``sim`` sub-command
-    (``hkdesk.cli.main``) runs the simulator.
-    """
-    if getattr(sys, "frozen", False) or "__compiled__" in globals():
-        return [sys.executable, "sim"]
-    return [sys.executable, "-m", "hkdesk.sim"]
+    """The command that runs ``hkdesk.sim`` (the app binary's ``sim`` sub-command when frozen)."""
+    return own_command("sim", "hkdesk.sim")
 
 
 def start_simulator_process(
