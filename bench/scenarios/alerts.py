@@ -5,7 +5,8 @@ scenario). The alerts are stored in the session's
 ``alerts.db`` before the window opens and judged exactly as in the app: the pipeline queues every
 live batch for the alert service's pump, which judges it on its worker thread a slice at a time,
 and firings go to the alert log from the recorder's worker thread and on to the window (row
-marks, notifications).
+marks, notifications). ``HKDESK_BENCH_JUDGE=thread`` judges them on a worker thread of the app
+instead (the fallback when the judge process cannot run), for comparison.
 
 The alerts: two per symbol, the six kinds in turn, set around each symbol's reference price
 (above/below ±2 %, change ±2 %, a 1 % move within 5 minutes, 3× the volume within 5 minutes),
@@ -19,21 +20,27 @@ shared machine, and by tens of milliseconds between minutes on a noisy one; phas
 apart share the machine's state, so the difference is what judging costs the loop.
 
 Reported: event-loop lag p99 of the phases without and with judging, pooled over the sessions
-(seven), and each session's difference; and the evaluator's own CPU time, measured around each
-call on the worker's CPU clock: its share of the judging phases, its cost per trade, and per
-slice (p99 and max: the longest the worker holds the GIL and the evaluator's lock at a time).
+(seven), and each session's difference (and the p50 and p90 differences, steadier than the
+p99's); and what judging costs in CPU per trade judged: the judge process's (decoding and
+judging), and the app's thread that takes the interpreter lock for it, which is what can hold up
+the window's loop: the sender turning batches into bytes, or, judged in the app, the pump's
+worker judging them (both read from the kernel's per-thread CPU times).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+
+import psutil
 
 from bench.report import Result
 from bench.scenarios.window import (
@@ -49,7 +56,6 @@ from bench.scenarios.window import (
     watchlist_symbols,
     write_universe,
 )
-from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.model import Alert, Kind
 from hkdesk.alerts.store import AlertStore
 from hkdesk.desktop.desk import Desk
@@ -80,34 +86,12 @@ def make_alerts(symbols: list[str], prices: dict[str, Decimal], count: int) -> l
     return out
 
 
-#: One slice in this many is timed: reading a thread's CPU clock is a system call, which on
-#: this kind of VM costs more than judging a slice (timing every slice doubled the loop's cost).
-SAMPLE_EVERY = 8
-
-
-class TimedEvaluator(AlertEvaluator):
-    """One slice in :data:`SAMPLE_EVERY` it judges is timed on this thread's CPU clock, so time
-    spent waiting for the GIL (the writer thread) or for a core (other processes) is not counted
-    as its own."""
-
-    def __init__(self, alerts: list[Alert]) -> None:
-        super().__init__(alerts)
-        #: (trades, CPU seconds) of each timed slice judged while ``measuring``.
-        self.slices: list[tuple[int, float]] = []
-        #: Slices judged while ``measuring``, timed or not.
-        self.calls = 0
-        self.measuring = False
-
-    def evaluate(self, ticks):
-        if not self.measuring:
-            return super().evaluate(ticks)
-        self.calls += 1
-        if self.calls % SAMPLE_EVERY:
-            return super().evaluate(ticks)
-        began = time.thread_time()
-        events = super().evaluate(ticks)
-        self.slices.append((len(ticks), time.thread_time() - began))
-        return events
+def thread_cpu(native_id: int | None) -> float:
+    """CPU seconds a thread of this process has used so far (0 if it is not running)."""
+    for thread in psutil.Process().threads():
+        if thread.id == native_id:
+            return thread.user_time + thread.system_time
+    return 0.0
 
 
 #: How long each phase (judging, or not) lasts, and how much of its start counts for neither.
@@ -135,14 +119,23 @@ class Round:
     lag_on: list[float]
     seconds_on: float
     received_on: int
-    slices: list[tuple[int, float]] = field(default_factory=list)
-    calls: int = 0
     batches: list[int] = field(default_factory=list)
     fired: int = 0
+    #: CPU seconds over the whole measured stretch (both phases): the judge process's, and the
+    #: app's thread working for it (the sender, or in the app the pump's worker).
+    judge_cpu_s: float = 0.0
+    app_cpu_s: float = 0.0
+    #: Batches the app sent as their feed's frames, and batches it encoded.
+    forwarded: int = 0
+    encoded: int = 0
 
     @property
     def added_p99(self) -> float:
         return percentiles(self.lag_on)[1] - percentiles(self.lag_off)[1]
+
+    @property
+    def added_p50(self) -> float:
+        return percentiles(self.lag_on)[0] - percentiles(self.lag_off)[0]
 
 
 async def alternate(gate: dict[str, bool], probe: PhasedLagProbe, seconds: float) -> float:
@@ -178,7 +171,10 @@ async def session(
         plan=WINDOW_PLAN,
     )
     service = desk.alerts
-    evaluator = service.pump.evaluator = TimedEvaluator([])
+    if os.environ.get("HKDESK_BENCH_JUDGE") == "thread":
+        service.pump.command = [sys.executable, "-c", "raise SystemExit(3)"]  # so it judges in the app
+    judge = service.pump
+    measuring = [False]
     fired: list[int] = []
     service.fired.connect(lambda events: fired.append(len(events)))
     batches: list[int] = []
@@ -189,7 +185,7 @@ async def session(
     def gated(ticks) -> None:
         if not gate["on"]:
             return
-        if evaluator.measuring:
+        if measuring[0]:
             batches.append(len(ticks))
             received_on[0] += len(ticks)
         put(ticks)
@@ -203,14 +199,21 @@ async def session(
             await wait_until(lambda: ticks_received(desk) > 0, 20, "the first trades")
             await acontrol(sim, "fault", burst=str(rate))
             await asyncio.sleep(0.5)
-            evaluator.measuring = True
+            judge.flush()
+            worker = judge._fallback._thread if judge._fallback else (judge._threads or [None])[0]
+            app_thread = worker.native_id if worker is not None else None
+            judge_cpu, app_cpu = judge.judge_cpu_s, thread_cpu(app_thread)
+            measuring[0] = True
             lag.start()
             seconds_on = await alternate(gate, lag, seconds)
             lag.stop()
-            evaluator.measuring = False
+            measuring[0] = False
+            judge.flush()
             result = Round(lag.by_phase[False], lag.by_phase[True], seconds_on, received_on[0])
-            result.slices, result.calls, result.fired = evaluator.slices, evaluator.calls, sum(fired)
-            result.batches = batches
+            result.judge_cpu_s = judge.judge_cpu_s - judge_cpu
+            result.app_cpu_s = thread_cpu(app_thread) - app_cpu
+            result.forwarded, result.encoded = judge.reads_forwarded, judge.batches_encoded
+            result.fired, result.batches = sum(fired), batches
             await drain(desk, sim, timeout=30)
         finally:
             await desk.close()
@@ -221,13 +224,9 @@ async def session(
 def rows(rounds: list[Round], symbols: int, alerts: int, rate: int) -> list[Result]:
     _, base, _ = percentiles(x for r in rounds for x in r.lag_off)
     _, ours, _ = percentiles(x for r in rounds for x in r.lag_on)
-    slices = [s for r in rounds for s in r.slices]
-    seconds_on = max(1e-9, sum(r.seconds_on for r in rounds))
-    cpu = sum(s for _, s in slices)
-    sampled = len(slices) / max(1, sum(r.calls for r in rounds))
-    share = cpu / max(sampled, 1e-9) / seconds_on
-    per_tick_us = 1e6 * cpu / max(1, sum(n for n, _ in slices))
-    _, slice_p99, slice_max = percentiles(1000 * s for _, s in slices)
+    judged = max(1, sum(r.received_on for r in rounds))
+    p90_off = _quantile([x for r in rounds for x in r.lag_off], 0.9)
+    p90_on = _quantile([x for r in rounds for x in r.lag_on], 0.9)
     sizes = [n for r in rounds for n in r.batches]
     where = f"{alerts:,} alerts over {symbols} symbols @ {rate:,} ticks/s"
     extra = {
@@ -236,16 +235,19 @@ def rows(rounds: list[Round], symbols: int, alerts: int, rate: int) -> list[Resu
         "lag_p99_added_session_median_ms": statistics.median(r.added_p99 for r in rounds),
         "lag_p50_off_on_ms": f"{percentiles(x for r in rounds for x in r.lag_off)[0]:.2f} / "
         f"{percentiles(x for r in rounds for x in r.lag_on)[0]:.2f}",
+        "lag_p50_added_session_median_ms": statistics.median(r.added_p50 for r in rounds),
+        "lag_p90_added_ms": p90_on - p90_off,
         "lag_samples_off_on": f"{sum(len(r.lag_off) for r in rounds)} / {sum(len(r.lag_on) for r in rounds)}",
-        "evaluator_cpu_share_pct": 100 * share,
-        "evaluator_cpu_us_per_tick": per_tick_us,
-        "evaluator_slice_p99_ms": slice_p99,
-        "evaluator_slice_max_ms": slice_max,
+        "judged_in": os.environ.get("HKDESK_BENCH_JUDGE") or "process",
+        "judge_cpu_us_per_tick": 1e6 * sum(r.judge_cpu_s for r in rounds) / judged,
+        "app_thread_cpu_us_per_tick": 1e6 * sum(r.app_cpu_s for r in rounds) / judged,
         "feed_batch_ticks_mean": statistics.mean(sizes) if sizes else 0.0,
         "feed_batch_ticks_max": max(sizes, default=0),
         "ticks_per_s_judged": sum(r.received_on for r in rounds)
         / max(1e-9, sum(r.seconds_on for r in rounds)),
         "alerts_fired": sum(r.fired for r in rounds),
+        "batches_as_frames_of_all": f"{sum(r.forwarded for r in rounds)} of "
+        f"{sum(r.forwarded + r.encoded for r in rounds)}",
     }
     return [
         Result(
@@ -278,3 +280,8 @@ def run(quick: bool) -> list[Result]:
                 for _ in range(rounds_n)
             ]
     return rows(rounds, symbols_n, alerts_n, rate)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
