@@ -21,6 +21,7 @@ from hkdesk.alerts.evaluator import AlertEvaluator
 from hkdesk.alerts.judge_wire import (
     Flush,
     Flushed,
+    FrameError,
     Frames,
     FromJudge,
     Judged,
@@ -88,8 +89,10 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> int:
     while (body := read_frame(stdin)) is not None:
         try:
             message = decode(body)
-        except msgspec.DecodeError as exc:
-            loop.send(Problem(f"a message could not be read: {exc}"))
+        except msgspec.DecodeError as exc:  # the app's own encoder wrote it: the stream is corrupt
+            loop.send(Problem(f"a message could not be read: {exc}; the judge stops"))
+            stdout.flush()
+            return 2
         else:
             try:
                 loop.handle(message)
@@ -115,8 +118,11 @@ def main() -> int:
 
         for fd in (0, 1):
             msvcrt.setmode(fd, os.O_BINARY)
-    with open(0, "rb", closefd=False) as stdin, open(1, "wb", closefd=False) as stdout:
-        return serve(stdin, stdout)
+    try:
+        with open(0, "rb", closefd=False) as stdin, open(1, "wb", closefd=False) as stdout:
+            return serve(stdin, stdout)
+    except (FrameError, OSError):  # the app went in the middle of a message, or stopped reading
+        return 1
 
 
 if __name__ == "__main__":

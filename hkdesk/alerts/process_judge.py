@@ -40,7 +40,6 @@ from hkdesk.alerts.evaluator import AlertEvaluator, keep_later_firings
 from hkdesk.alerts.judge_wire import (
     Flush,
     Flushed,
-    FrameError,
     Frames,
     FromJudge,
     Judged,
@@ -151,12 +150,13 @@ class ProcessJudge:
         self._command(SetAlerts(held), lambda pump: pump.set_alerts(held))
 
     def alerts(self) -> list[Alert]:
+        if self._fallback is not None:  # its firings change the states from now on
+            return self._fallback.alerts()
         with self._state:
             return list(self._held)
 
     def symbols(self) -> set[str]:
-        with self._state:
-            return {a.symbol for a in self._held}
+        return {a.symbol for a in self.alerts()}
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self._closes[symbol] = price
@@ -232,6 +232,8 @@ class ProcessJudge:
             self._failed(f"the alert judge could not be started ({exc})")
             return
         widen_pipe(self._process.stdin)
+        for symbol, price in self._closes.items():  # told before there was a judge to tell
+            self._outbox.put(SetClose(symbol, price))
         for target, name in ((self._send, "send"), (self._receive, "receive"), (self._read_stderr, "stderr")):
             thread = threading.Thread(target=target, name=f"hkdesk-alert-judge-{name}", daemon=True)
             thread.start()
@@ -254,10 +256,12 @@ class ProcessJudge:
             while (item := outbox.get()) is not None:
                 if type(item) is ReadTicks:  # an AllTick read's trades: its frames go as they came
                     self.reads_forwarded += 1
+                    start = len(item)  # answered or replayed whole: nothing of it is left unsent
                     unanswered.append(item)
                     pipe.write(frame(encode(Frames(item.frames))))  # type: ignore[union-attr]
                 elif isinstance(item, list):
                     self.batches_encoded += 1
+                    start = -step
                     for start in range(0, len(item), step):
                         part = item[start : start + step]
                         rows = [
@@ -277,11 +281,24 @@ class ProcessJudge:
                     pipe.flush()  # type: ignore[union-attr]
             pipe.close()  # type: ignore[union-attr]
         except (OSError, ValueError):  # the child is gone: what was being sent is kept
-            if isinstance(item, list):
-                if item[start + step :]:
-                    self._unsent.append(item[start + step :])
-            elif item is not None:
-                self._unsent.append(item)
+            self._keep_unsent(item, start + step)
+        except Exception:  # a batch that cannot be sent: the child is stopped, judging moves here
+            log.exception("alerts: a batch could not be sent to the alert judge")
+            self._keep_unsent(item, start + step)
+            self._stop_child()
+
+    def _keep_unsent(self, item: _Item, rest_from: int) -> None:
+        if isinstance(item, list):
+            if type(item) is not ReadTicks and item[rest_from:]:
+                self._unsent.append(item[rest_from:])
+        elif item is not None:
+            self._unsent.append(item)
+
+    def _stop_child(self) -> None:
+        """Kill the child (its answers end, and the receiver moves judging into the app)."""
+        if (process := self._process) is not None:
+            with contextlib.suppress(OSError):
+                process.kill()
 
     def _receive(self) -> None:
         stream = self._process.stdout  # type: ignore[union-attr]
@@ -290,8 +307,10 @@ class ProcessJudge:
         try:
             while (body := read_frame(stream)) is not None:  # type: ignore[arg-type]
                 self._answer(decode(body))
-        except (FrameError, msgspec.DecodeError, OSError) as exc:
-            reason = f"its answer could not be read ({exc})"
+        except Exception as exc:  # an answer not understood: this child is not trusted any more
+            reason = f"its answer could not be read ({exc!r})"
+            if not self._closing:
+                self._stop_child()
         self._dead.set()
         for done in list(self._flushes.values()):
             done.set()
@@ -311,9 +330,12 @@ class ProcessJudge:
             part = self._unanswered.popleft()
             if message.events:
                 with self._state:
-                    fired = {e.alert.id: e.ts for e in message.events if e.alert.id}
+                    fired = {e.alert.id: e for e in message.events if e.alert.id}
                     self._held = [
-                        replace(a, last_fired_ts=fired[a.id]) if a.id in fired else a for a in self._held
+                        replace(a, last_fired_ts=fired[a.id].ts)
+                        if a.id in fired and fired[a.id].alert.same_rule(a)
+                        else a
+                        for a in self._held
                     ]
                 self._relay.hand_on(message.events)
             self._judged += len(part)  # after the hand-on: pending 0 means every firing is queued

@@ -145,6 +145,11 @@ async def test_a_killed_judge_hands_over_to_the_app_and_no_firing_is_lost(caplog
 
 
 EXITS = "import sys; print('no judge here', file=sys.stderr); sys.exit(3)"
+#: Answers a frame that is no message, then stays: the app must not trust it, nor wait for it.
+GARBLES = (
+    "import sys, time; sys.stdout.buffer.write(bytes([5, 0, 0, 0]) + b'hello'); sys.stdout.flush();"
+    " time.sleep(60)"
+)
 
 
 @pytest.mark.parametrize(
@@ -152,6 +157,7 @@ EXITS = "import sys; print('no judge here', file=sys.stderr); sys.exit(3)"
     [
         ([sys.executable, "-c", EXITS], "exit 3"),
         (["/nonexistent/hkdesk-judge"], "could not be started"),
+        ([sys.executable, "-c", GARBLES], "could not be read"),
     ],
 )
 async def test_a_judge_that_cannot_run_means_alerts_judged_in_the_app(command, said, caplog) -> None:
@@ -165,6 +171,24 @@ async def test_a_judge_that_cannot_run_means_alerts_judged_in_the_app(command, s
     assert said in j.problem and said in caplog.text
     if said == "exit 3":
         assert "no judge here" in j.problem
+    if j._process is not None:
+        assert j._process.wait(10) is not None  # a garbling judge is killed, not waited for
+    before = j.alerts()
+    j.close()
+    last = {e.alert.id: e.ts for e in got}  # the states follow the firings judged in the app
+    assert {a.id: a.last_fired_ts for a in before} == {r.id: last.get(r.id) for r in RULES}
+
+
+async def test_closes_told_before_the_first_alert_reach_the_judge() -> None:
+    got: list = []
+    j = ProcessJudge(got.extend)
+    j.set_previous_close("5.HK", Decimal(60))  # the snapshots come before any alert exists
+    assert j._process is None
+    j.set_alerts([alert("change_above", "2", id=4, symbol="5.HK")])
+    tape = Tape("5.HK")
+    j.put([tape.trade(at(10, 0), "61"), tape.trade(at(10, 0, 1), "61.2")])
+    j.flush()
+    assert [e.price for e in got] == [Decimal("61.2")]
     j.close()
 
 
@@ -214,27 +238,29 @@ async def test_no_judge_is_started_while_there_are_no_alerts() -> None:
     j.close()
 
 
-def test_the_child_answers_each_batch_and_says_what_it_could_not_read() -> None:
+def test_the_child_answers_each_batch_and_stops_at_a_message_it_cannot_read() -> None:
     encode = msgspec.msgpack.Encoder().encode
     tape = Tape()
     rows = [(t.symbol, t.seq, t.ts, t.price, t.volume) for t in (tape.trade(at(10, 0), "401"),)]
+    later = [(t.symbol, t.seq, t.ts, t.price, t.volume) for t in (tape.trade(at(10, 1), "402"),)]
     stdin = io.BytesIO(
-        frame(encode(SetAlerts([alert("above", "400")])))
-        + frame(b"\xc1 not msgpack")
+        frame(encode(SetAlerts([alert("above", "400", repeat=1)])))
         + frame(encode(Trades(rows)))  # type: ignore[arg-type]
         + frame(encode(Flush(9)))
+        + frame(b"\xc1 not msgpack")  # the stream is corrupt: nothing after it is trusted
+        + frame(encode(Trades(later)))  # type: ignore[arg-type]
     )
     stdout = io.BytesIO()
-    assert serve(stdin, stdout) == 0
+    assert serve(stdin, stdout) == 2
     stdout.seek(0)
     decode = msgspec.msgpack.Decoder(FromJudge).decode
     answers = []
     while (body := read_frame(stdout)) is not None:
         answers.append(decode(body))
-    problem, judged, flushed = answers
-    assert isinstance(problem, Problem) and "could not be read" in problem.text
+    judged, flushed, problem = answers
     assert isinstance(judged, Judged) and judged.count == 1 and judged.events[0].price == Decimal(401)
     assert isinstance(flushed, Flushed) and flushed.token == 9
+    assert isinstance(problem, Problem) and "could not be read" in problem.text
 
 
 async def test_trades_of_symbols_without_alerts_are_not_sent_to_the_judge() -> None:
