@@ -205,6 +205,14 @@ class AlertEvaluator:
                 watch.prev_close = self._closes.get(symbol)
             watch.set_rules(rules)
 
+    def restart(self) -> None:
+        """Judge the next trades afresh (another quote source): its sequence numbers, windows and
+        previous closes start again; each alert keeps its firing state."""
+        alerts = self.alerts()
+        self._watches.clear()
+        self._closes.clear()
+        self.set_alerts(alerts)
+
     def alerts(self) -> list[Alert]:
         """Every alert with its current firing state."""
         return [r.alert for w in self._watches.values() for r in w.rules]

@@ -26,12 +26,9 @@ from hkdesk.alerts.judge_wire import (
     FromJudge,
     Judged,
     Problem,
-    Restart,
-    Seed,
-    SetAlerts,
-    SetClose,
     ToJudge,
     Trades,
+    apply,
     frame,
     read_frame,
 )
@@ -68,16 +65,10 @@ class JudgeLoop:
                 self.send(Problem(f"a batch of {len(trades)} trades could not be judged: {exc!r}"))
                 events = ev.take_fired()
             self.send(Judged(len(trades), list(events)))  # every batch is answered
-        elif isinstance(message, SetAlerts):
-            ev.set_alerts(message.alerts)
-        elif isinstance(message, SetClose):
-            ev.set_previous_close(message.symbol, message.price)
-        elif isinstance(message, Seed):
-            ev.seed_minute_bars(message.symbol, message.bars)
-        elif isinstance(message, Restart):
-            self.evaluator = AlertEvaluator(ev.alerts())
         elif isinstance(message, Flush):
             self.send(Flushed(message.token, time.process_time()))
+        else:
+            apply(message, ev)
 
     def send(self, message: FromJudge) -> None:
         self._out.write(frame(self._encode(message)))

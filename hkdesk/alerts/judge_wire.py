@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import struct
 from decimal import Decimal
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import msgspec
 
@@ -71,6 +71,28 @@ class Frames(msgspec.Struct, tag=6, array_like=True):
 
 
 ToJudge = Trades | Frames | SetAlerts | SetClose | Seed | Restart | Flush
+#: What changes the judging (everything but trades and flushes).
+Command = SetAlerts | SetClose | Seed | Restart
+
+
+class Judging(Protocol):
+    """What a command is applied to: the evaluator (in the judge), the in-app pump (the fallback)."""
+
+    def set_alerts(self, alerts: list[Alert]) -> None: ...
+    def set_previous_close(self, symbol: str, price: Decimal) -> None: ...
+    def seed_minute_bars(self, symbol: str, bars: list[Bar]) -> None: ...
+    def restart(self) -> None: ...
+
+
+def apply(command: Command, judging: Judging) -> None:
+    if isinstance(command, SetAlerts):
+        judging.set_alerts(command.alerts)
+    elif isinstance(command, SetClose):
+        judging.set_previous_close(command.symbol, command.price)
+    elif isinstance(command, Seed):
+        judging.seed_minute_bars(command.symbol, command.bars)
+    else:
+        judging.restart()
 
 
 # ------------------------------------------------------------ judge → app

@@ -38,6 +38,7 @@ import msgspec
 
 from hkdesk.alerts.evaluator import AlertEvaluator, keep_later_firings
 from hkdesk.alerts.judge_wire import (
+    Command,
     Flush,
     Flushed,
     Frames,
@@ -49,6 +50,7 @@ from hkdesk.alerts.judge_wire import (
     SetAlerts,
     SetClose,
     Trades,
+    apply,
     frame,
     read_frame,
 )
@@ -62,8 +64,7 @@ from hkdesk.own_command import own_command
 
 log = logging.getLogger(__name__)
 
-_Command = SetAlerts | SetClose | Seed | Restart | Flush
-_Item = list[Tick] | _Command | None
+_Item = list[Tick] | Command | Flush | None
 
 
 #: Linux's fcntl command to resize a pipe (F_SETPIPE_SZ), and the size asked for: a read of a
@@ -147,7 +148,7 @@ class ProcessJudge:
         with self._state:
             self._held = keep_later_firings(self._held, alerts)
             held = list(self._held)
-        self._command(SetAlerts(held), lambda pump: pump.set_alerts(held))
+        self._command(SetAlerts(held))
 
     def alerts(self) -> list[Alert]:
         if self._fallback is not None:  # its firings change the states from now on
@@ -160,25 +161,25 @@ class ProcessJudge:
 
     def set_previous_close(self, symbol: str, price: Decimal) -> None:
         self._closes[symbol] = price
-        self._command(SetClose(symbol, price), lambda pump: pump.set_previous_close(symbol, price))
+        self._command(SetClose(symbol, price))
 
     def seed_minute_bars(self, symbol: str, bars: Sequence[Bar]) -> None:
-        self._command(Seed(symbol, list(bars)), lambda pump: pump.seed_minute_bars(symbol, bars))
+        self._command(Seed(symbol, list(bars)))
 
     def restart(self) -> None:
         """Judge the next trades afresh (another quote source); each alert keeps its firing state."""
         self.flush()
         self._closes.clear()  # the new source's previous closes come with its snapshots
-        self._command(Restart(), AlertPump.restart)
+        self._command(Restart())
 
-    def _command(self, message: _Command, in_app: Callable[[AlertPump], None]) -> None:
+    def _command(self, message: Command) -> None:
         if self._closed:
             return
         if self._process is None and self._held and not self._dead.is_set():
             self._start()
         if self._fallback is not None or self._dead.is_set():
             self._judge_in_app()
-            in_app(self._fallback)  # type: ignore[arg-type]
+            apply(message, self._fallback)  # type: ignore[arg-type]
         elif self._process is not None:
             self._outbox.put(message)
 
@@ -382,12 +383,6 @@ class ProcessJudge:
         for item in later:
             if isinstance(item, list):
                 pump.put(item)
-            elif isinstance(item, SetAlerts):
-                pump.set_alerts(item.alerts)
-            elif isinstance(item, SetClose):
-                pump.set_previous_close(item.symbol, item.price)
-            elif isinstance(item, Seed):
-                pump.seed_minute_bars(item.symbol, item.bars)
-            elif isinstance(item, Restart):
-                pump.restart()
+            elif item is not None and not isinstance(item, Flush):  # a flush's waiter was let go
+                apply(item, pump)
         self._fallback = pump

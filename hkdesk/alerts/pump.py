@@ -106,7 +106,7 @@ class AlertPump:
         """Judge the next trades afresh (another quote source); each alert keeps its firing state."""
         self.flush()
         with self.lock:
-            self.evaluator = AlertEvaluator(self.evaluator.alerts())
+            self.evaluator.restart()
 
     @property
     def pending(self) -> int:
