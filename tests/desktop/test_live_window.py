@@ -19,11 +19,13 @@ from support.timings import WINDOW, WINDOW_PLAN
 from support.waits import wait_until
 
 from hkdesk.desktop.desk import Desk
+from hkdesk.domain.freshness import Freshness
 from hkdesk.domain.quotes import hk_datetime
 from hkdesk.feed import session as feed_session
 from hkdesk.feed.http import QuoteHttp
 from hkdesk.feed.status import FeedState
 from hkdesk.sim.process import start_simulator_process
+from hkdesk.ui.freshness_text import badge_text
 from hkdesk.ui.settings_dialog import SettingsDialog
 from hkdesk.ui.watchlist_model import Col
 
@@ -95,9 +97,14 @@ async def test_ticks_flow_and_selection_links_every_panel(qtbot, tmp_path, sim) 
         px = win.watchlist.proxy
         vols = [px.index(r, Col.VOLUME).data(px.sortRole()) for r in range(px.rowCount())]
         assert vols == sorted(vols, reverse=True)
-        # colours follow the setting on the live board
-        win.set_looks(colours="mainland")
+        # colours follow the setting on the live board (a row not streamed yet is dimmed instead)
         m = win.model
+        live = badge_text(Freshness.LIVE)
+        await wait_until(
+            lambda: all(m.data(m.index(r, Col.STATE), DISPLAY) == live for r in range(m.rowCount())),
+            what="every row live",
+        )
+        win.set_looks(colours="mainland")
         for r in range(m.rowCount()):
             text = m.data(m.index(r, Col.CHANGE), DISPLAY)
             brush = m.data(m.index(r, Col.CHANGE), Qt.ItemDataRole.ForegroundRole)
