@@ -71,6 +71,7 @@ class Outcome:
     duplicated: int
     rate: float = 0.0
     cpu_us: float = 0.0  # this process's CPU time per tick applied to a hub
+    live_share: float = 0.0  # of the ticks applied, the share taken from the desk's live path
 
 
 def _outcome(desktops: list[Desktop], sent: int, seconds: float, cpu: float) -> Outcome:
@@ -211,13 +212,16 @@ async def through_desk(count: int, seconds: float, burst: int = 0) -> Outcome:
         sent = await source.run()
         done = await _settle(desktops, sent)
         cpu = time.process_time() - cpu
+        live = sum(f.live.taken for f, _ in feeds) / max(1, sum(len(d.seen) for d in desktops))
     finally:
         for feed, task in feeds:
             await feed.close()
             await task
         await source.close()
         await _drop(DeskNames(desk))
-    return _outcome(desktops, sent, done - started if burst else 0.0, cpu)
+    outcome = _outcome(desktops, sent, done - started if burst else 0.0, cpu)
+    outcome.live_share = live
+    return outcome
 
 
 async def _drop(names: DeskNames) -> None:

@@ -9,11 +9,15 @@ pays, not the desk server's publishing and acknowledgements on the same thread.
 streams, a line each way: it prints ``ready`` once it takes trades, waits for ``go``, hands
 ``RATE`` trades a second for ``SECONDS`` (or ``BURST`` trades at once when not 0), prints
 ``sent N``, and on ``stop`` (or end of input) closes and prints ``closed``.
+
+``HKDESK_BENCH_DESK_LIVE=0`` runs the desk server without its live path (the stream alone, as
+before it had one), for comparison.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -135,6 +139,10 @@ async def main(mode: str, name: str, seconds: float, burst: int) -> None:
                 raise RuntimeError("the desk server stopped before it took an upstream")
             await asyncio.sleep(0.01)
         push = upstreams[0].callbacks.on_ticks
+        if os.environ.get("HKDESK_BENCH_DESK_LIVE", "1") == "0":
+            while server.publisher is None or server.publisher._live is None:  # linked: unlink
+                await asyncio.sleep(0.01)
+            server.publisher.attach_live(None)
 
         async def close_desk() -> None:
             await server.close()

@@ -8,6 +8,7 @@ log line: :func:`redact_nats_url` hides them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import ssl
@@ -27,6 +28,9 @@ _USERINFO = re.compile(r"//[^@/]*@")
 _MSG_ID = "Nats-Msg-Id"
 #: The start of a header block that holds only a message id (``NATS/1.0`` and no status).
 _ID_BLOCK = b"NATS/1.0\r\nNats-Msg-Id:"
+#: The header that numbers a desk record in its symbol's chain (:mod:`hkdesk.desk.chain`).
+CHAIN_HEADER = "Hkdesk-Chain"
+CHAIN_LINE = b"\r\n" + CHAIN_HEADER.encode() + b":"
 
 
 def redact_nats_url(url: str) -> str:
@@ -148,12 +152,15 @@ class DeskClient(Client):
         self._direct.clear()
         await super()._close(status, do_cbs)
 
-    async def publish_with_id(self, subject: str, payload: bytes, reply: str, msg_id: str) -> None:
-        """``publish(subject, payload, reply, {"Nats-Msg-Id": msg_id})`` with the command built in one go."""
-        self.put_with_id(subject, payload, reply, msg_id)
+    async def publish_with_id(
+        self, subject: str, payload: bytes, reply: str, msg_id: str, chain: str = ""
+    ) -> None:
+        """``publish(subject, payload, reply, {"Nats-Msg-Id": msg_id, "Hkdesk-Chain": chain})``
+        (the chain left out when empty) with the command built in one go."""
+        self.put_with_id(subject, payload, reply, msg_id, chain)
         await self.after_puts()
 
-    def put_with_id(self, subject: str, payload: bytes, reply: str, msg_id: str) -> None:
+    def put_with_id(self, subject: str, payload: bytes, reply: str, msg_id: str, chain: str = "") -> None:
         """Queue the publish of :meth:`publish_with_id` without awaiting; call :meth:`after_puts`
         once a run of them is queued.
 
@@ -175,7 +182,10 @@ class DeskClient(Client):
             raise nats_errors.OutboundBufferLimitError
         if size > self._max_payload:
             raise nats_errors.MaxPayloadError
-        header = b"%b %b\r\n\r\n" % (_ID_BLOCK, msg_id.encode())
+        if chain:
+            header = b"%b %b%b %b\r\n\r\n" % (_ID_BLOCK, msg_id.encode(), CHAIN_LINE, chain.encode())
+        else:
+            header = b"%b %b\r\n\r\n" % (_ID_BLOCK, msg_id.encode())
         head = len(header)
         command = b"HPUB %b %b %d %d\r\n%b%b\r\n" % (
             subject.encode(),
@@ -189,6 +199,26 @@ class DeskClient(Client):
         self.stats["out_bytes"] += size
         self._pending.append(command)
         self._pending_data_size += len(command)
+
+    def put_now(self, subject: str, payload: bytes) -> bool:
+        """Publish a plain message (no reply, no headers) from synchronous code, written to the
+        socket at once when nothing else waits to be (else queued, and the flusher woken).
+        False, and nothing sent, while the link is down or the message is too big: for messages
+        worth sending only now (the desk's live path)."""
+        if not self.is_connected or len(payload) > self._max_payload:
+            return False
+        command = b"PUB %b %d\r\n%b\r\n" % (subject.encode(), len(payload), payload)
+        self.stats["out_msgs"] += 1
+        self.stats["out_bytes"] += len(payload)
+        if not self._pending and self._transport is not None:
+            self._transport.write(command)
+            return True
+        self._pending.append(command)
+        self._pending_data_size += len(command)
+        queue = self._flush_queue
+        if queue is not None and queue.empty():
+            queue.put_nowait(asyncio.get_running_loop().create_future())
+        return True
 
     async def after_puts(self) -> None:
         """What nats-py's publish does once a command is queued: write at once when the buffer

@@ -6,12 +6,13 @@ from the desk's NATS stream. On start it announces its lists (the desk streams t
 what its desktops watch), paints the latest book of its depth symbols from the latest-quote
 bucket, replays today's trades of its symbols from the stream (a desktop started at 14:00
 has the day), then follows live. Every trade is handed on once: each follower resumes after
-the last stream sequence it delivered, across NATS reconnects and network drops. A symbol
-added later gets its day so far from its own subject first (:mod:`hkdesk.desk.catch_up`). What
-the desk keeps in its latest-quote bucket of each session (:mod:`hkdesk.desk.closes`: the
-previous close, the day so far before the stream began) goes to ``on_session`` for the watched
-symbols, where a direct connection would ask the provider; those records are read before the
-day's trades are replayed.
+the last stream sequence it delivered, across NATS reconnects and network drops, and a trade
+is taken from the desk's live path when that copy comes first, in its symbol's order
+(:mod:`hkdesk.desk.live`). A symbol added later gets its day so far from its own subject
+first (:mod:`hkdesk.desk.catch_up`). What the desk keeps in its latest-quote bucket of each
+session (:mod:`hkdesk.desk.closes`: the previous close, the day so far before the stream
+began) goes to ``on_session`` for the watched symbols, where a direct connection would ask the
+provider; those records are read before the day's trades are replayed.
 
 Status: CONNECTING until NATS answers, BACKING_OFF (with the seconds left) while it does not,
 SUBSCRIBING while the day is replayed or no desk server leads, LIVE once caught up behind a
@@ -32,12 +33,14 @@ import msgspec
 from nats.aio.client import Client
 from nats.errors import NoServersError
 
+from hkdesk.desk.book_intake import BookIntake
 from hkdesk.desk.catch_up import CatchUps
-from hkdesk.desk.codec import decode_book, decode_close, decode_gap, decode_latest, decode_tick
+from hkdesk.desk.codec import decode_close, decode_gap, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
 from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg
+from hkdesk.desk.live import LiveFollower, TradeChains
 from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
 from hkdesk.domain.quotes import hk_day
 from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
@@ -81,7 +84,6 @@ class DeskFeed:
         self.timings = timings
         self.stats = FeedStats()
         self._on_ticks = on_ticks
-        self._on_books = on_books
         self._on_gap = on_gap
         self._on_session = on_session
         #: The newest session record the desk wrote for each symbol (watched or not yet).
@@ -92,11 +94,16 @@ class DeskFeed:
         self._depth: tuple[str, ...] = ()
         self._depth_level = MAX_DEPTH_LEVEL
         self._trade_tokens: frozenset[str] = frozenset()
-        self._depth_tokens: frozenset[str] = frozenset()
-        self._last_book: dict[str, tuple[int, int]] = {}
+        self._books = BookIntake(
+            self.names, self.stats, partial(self._deliver, on_books) if on_books else None
+        )
         self._nc: Client | None = None
         self._announcer: DemandAnnouncer | None = None
         self._followers: list[StreamFollower] = []
+        self._chains = TradeChains()
+        self.live = LiveFollower(
+            self.names.live_subject, self._chains, lambda: self._trade_tokens, self._hand_ticks
+        )
         self._catch_ups = CatchUps(
             self.names, timings.heartbeat, partial(self._deliver, on_ticks), self.stats
         )
@@ -126,6 +133,8 @@ class DeskFeed:
         ]
         for token in [t for t in (*holding, *fences) if t not in wanted]:
             self._catch_ups.drop(token)
+        for token in self._trade_tokens - wanted.keys():
+            self._chains.forget(token)
         for symbol in added:  # a symbol added later gets the session the desk already wrote
             if (known := self._closes.get(symbol)) is not None:
                 self._hand_close(known)
@@ -138,7 +147,7 @@ class DeskFeed:
     def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = MAX_DEPTH_LEVEL) -> None:
         self._depth = tuple(dict.fromkeys(symbols))
         self._depth_level = depth_level
-        self._depth_tokens = frozenset(encode_token(s) for s in self._depth)
+        self._books.tokens = frozenset(encode_token(s) for s in self._depth)
         self._lists_changed()
 
     def set_depth(self, levels: dict[str, int]) -> None:
@@ -221,9 +230,11 @@ class DeskFeed:
         names = self.names
         follow = partial(StreamFollower, nc, heartbeat=self.timings.heartbeat)
         kv, last = f"KV_{names.latest_bucket}", StartAt(last_per_subject=True)
-        paint = follow(kv, f"$KV.{names.latest_bucket}.>", self._on_latest, start=last)
+        paint = follow(kv, f"$KV.{names.latest_bucket}.>", self._books.on_latest, start=last)
         closes = follow(kv, names.closes_wildcard, self._on_close_msgs, start=last)
-        books = follow(names.stream, names.books_wildcard, self._on_book_msgs, start=StartAt(new_only=True))
+        books = follow(
+            names.stream, names.books_wildcard, self._books.on_stream, start=StartAt(new_only=True)
+        )
         since = StartAt(time=self._replay_since())
         trades = follow(
             names.stream,
@@ -235,6 +246,10 @@ class DeskFeed:
         self._followers = [paint, books, closes]
         for follower in self._followers:
             follower.start()
+        try:
+            await self.live.start(nc)
+        except Exception as exc:  # the stream carries every trade without it
+            log.warning("desk live path not followed: %s %s", exc.__class__.__name__, exc)
         self._board.start(nc, names, trades.caught_up, self._watched_symbols)
         assert self._done is not None
         await first_of(closes.caught_up, self._done)  # the sessions come before the day's trades
@@ -261,6 +276,7 @@ class DeskFeed:
         followers, self._followers = self._followers, []
         for follower in followers:
             await follower.close()
+        await self.live.close()
         await self._catch_ups.close()
         await self._board.stop()
         if self._announcer is not None:
@@ -275,12 +291,14 @@ class DeskFeed:
 
     def _on_trade_msgs(self, msgs: list[StreamMsg]) -> None:
         start = len(self.names.kind_prefix("trade"))
-        watched = self._trade_tokens
+        watched, is_new = self._trade_tokens, self._chains.stream_is_new
         ticks: list[Tick] = []
         stats = self.stats
         for msg in msgs:
             token = msg.subject[start:]
             if token in watched:
+                if not is_new(token, msg.chain):
+                    continue
                 try:
                     ticks.append(decode_tick(msg.data))
                 except _BAD as exc:
@@ -288,12 +306,18 @@ class DeskFeed:
             elif token in self._catch_ups.holding or token in self._catch_ups.fences:
                 if self._catching_up(token, msg, ticks):
                     watched = self._trade_tokens  # the symbol is live from this trade on
-            elif token.endswith(GAP_SUFFIX) and token[: -len(GAP_SUFFIX)] in watched:
+            elif token.endswith(GAP_SUFFIX) and (symbol := token[: -len(GAP_SUFFIX)]) in watched:
+                is_new(symbol, msg.chain)
+                self._hand_ticks(ticks)  # the trades before the gap's notice go first
+                ticks = []
                 self._deliver_gap(msg)
         stats.frames += len(msgs)
         stats.batches += 1
+        self._hand_ticks(ticks)
+
+    def _hand_ticks(self, ticks: list[Tick]) -> None:
         if ticks:
-            stats.ticks += len(ticks)
+            self.stats.ticks += len(ticks)
             self._deliver(self._on_ticks, ticks)
 
     def _catching_up(self, token: str, msg: StreamMsg, ticks: list[Tick]) -> bool:
@@ -310,6 +334,7 @@ class DeskFeed:
         if (tick.ts, tick.seq) <= self._catch_ups.fences[token]:
             return False
         del self._catch_ups.fences[token]
+        self._chains.stream_is_new(token, msg.chain)
         self._trade_tokens = self._trade_tokens | {token}
         ticks.append(tick)
         return True
@@ -328,32 +353,6 @@ class DeskFeed:
                 self._on_gap, Gap(gap.symbol, start, end, gap.reason, down_at=start / 1000, up_at=end / 1000)
             )
 
-    def _on_book_msgs(self, msgs: list[StreamMsg]) -> None:
-        start = len(self.names.kind_prefix("book"))
-        watched = self._depth_tokens
-        books: list[Book] = []
-        for msg in msgs:
-            if msg.subject[start:] in watched:
-                try:
-                    books.append(decode_book(msg.data))
-                except _BAD as exc:
-                    self.stats.bad_frames[exc.__class__.__name__] += 1
-        self._hand_books(books)
-
-    def _on_latest(self, msgs: list[StreamMsg]) -> None:
-        start = len(f"$KV.{self.names.latest_bucket}.")
-        books: list[Book] = []
-        for msg in msgs:
-            if msg.subject[start:] in self._depth_tokens and msg.data:
-                try:
-                    latest = decode_latest(msg.data)
-                except _BAD as exc:
-                    self.stats.bad_frames[exc.__class__.__name__] += 1
-                    continue
-                if latest.book is not None:
-                    books.append(latest.book)
-        self._hand_books(books)
-
     def _on_close_msgs(self, msgs: list[StreamMsg]) -> None:
         for msg in msgs:
             if not msg.data:
@@ -370,21 +369,6 @@ class DeskFeed:
     def _hand_close(self, session: SessionSoFar) -> None:
         if self._on_session is not None:
             self._deliver(self._on_session, session)
-
-    def _hand_books(self, books: list[Book]) -> None:
-        """Hand on books newer than the last one handed on for their symbol (the paint may race
-        the live books)."""
-        last = self._last_book
-        fresh = []
-        for book in books:
-            key = (book.ts, book.seq)
-            if key > last.get(book.symbol, (0, -1)):
-                last[book.symbol] = key
-                fresh.append(book)
-        if fresh:
-            self.stats.books += len(fresh)
-            if self._on_books is not None:
-                self._deliver(self._on_books, fresh)
 
     def _deliver(self, callback: Callable[..., None], *args: object) -> None:
         try:

@@ -28,7 +28,8 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from hkdesk.desk.connection import DeskClient
+from hkdesk.desk.chain import parse_chain
+from hkdesk.desk.connection import CHAIN_HEADER, CHAIN_LINE, DeskClient
 from hkdesk.feed.task_stop import stop_task
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,19 @@ class StreamMsg:
         if self._headers is None and self._raw:
             self._headers = DeskClient._parse_header_lines(self._raw) or None
         return self._headers
+
+    @property
+    def chain(self) -> tuple[str, int] | None:
+        """The record's place in its symbol's chain (:mod:`hkdesk.desk.chain`), if it has one."""
+        raw = self._raw
+        if raw:
+            at = raw.find(CHAIN_LINE)
+            if at < 0:
+                return None
+            start = at + len(CHAIN_LINE)
+            return parse_chain(raw[start : raw.find(b"\r\n", start)])
+        headers = self._headers
+        return parse_chain(headers.get(CHAIN_HEADER)) if headers else None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,14 @@ flight is settled; then the failed ones go again in their original order, and on
 are all stored does the queue move on. (A record that failed while a later one in the same
 window was stored, which needs a leader change inside one ``ack_timeout``, still lands after
 it: readers see the stream's order.)
+
+Each trade and gap notice is numbered in its symbol's chain (the ``Hkdesk-Chain`` header), and
+once a live connection is attached (:meth:`DeskPublisher.attach_live`) each batch of trades also
+goes out at once on the desk's live subject, not stored and not repeated: see
+:mod:`hkdesk.desk.chain`. The stream's publishes then wait ``live_lead`` after the last live
+message: nats-server's work on a run of stream publishes (storing, acknowledging, delivering
+to the consumers) held the live message up by a millisecond or more in 4-7 % of batches, while
+a 2 ms head start let 99.7 % of trades reach a desktop by the live path.
 """
 
 from __future__ import annotations
@@ -34,8 +42,9 @@ from dataclasses import dataclass
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
+from hkdesk.desk.chain import ChainNumbers
 from hkdesk.desk.codec import book_id, encode, gap_id, tick_id
-from hkdesk.desk.connection import DeskClient
+from hkdesk.desk.connection import CHAIN_HEADER, DeskClient
 from hkdesk.desk.latest import LatestBoard
 from hkdesk.desk.stream import REAL, StreamSizing, ensure_bucket, ensure_stream
 from hkdesk.desk.subjects import DeskNames, encode_token
@@ -56,6 +65,10 @@ class PublisherStats:
     republished: int = 0  # publishes repeated after a timeout, an error or a reconnect
     errors: int = 0  # error answers from JetStream
     dropped: int = 0  # records dropped because more than max_buffered waited
+    live: int = 0  # live messages sent
+
+
+_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None]
 
 
 @dataclass(slots=True)
@@ -63,6 +76,7 @@ class _Pending:
     subject: str
     payload: bytes
     msg_id: str
+    chain: str
     sent_at: float
     order: int
 
@@ -81,6 +95,7 @@ class DeskPublisher:
         ack_timeout: float = 2.0,
         retry_wait: float = 0.2,
         latest_interval: float = 0.25,
+        live_lead: float = 0.002,
         clock: Callable[[], float] = time.monotonic,
         data: str = REAL,
     ) -> None:
@@ -97,8 +112,13 @@ class DeskPublisher:
         self._clock = clock
         self.latest = LatestBoard(nc, names.latest_bucket, interval=latest_interval)
         self.stats = PublisherStats()
-        #: (True: trades, False: books, None: gaps; the batch)
-        self._batches: deque[tuple[bool | None, list[Tick] | list[Book] | list[Gap]]] = deque()
+        self.chains = ChainNumbers()
+        self._live: DeskClient | None = None
+        self._live_subject = names.live_subject
+        self.live_lead = live_lead
+        self._live_at = float("-inf")
+        #: (True: trades, False: books, None: gaps; the batch; its chain numbers, None for books)
+        self._batches: deque[_Batch] = deque()
         self._head = 0  # records of batches[0] already taken
         self._retry: list[_Pending] = []
         self._order = itertools.count()
@@ -120,20 +140,34 @@ class DeskPublisher:
     def publish_ticks(self, ticks: list[Tick]) -> None:
         """Queue trades (the list is read, never changed). Call from the event loop; never blocks."""
         if ticks:
-            self._enqueue(True, ticks)
+            numbers, runs = self.chains.number_ticks(ticks)
+            live = self._live
+            if live is not None and runs and live.is_connected:
+                for payload in self.chains.live_messages(runs):
+                    if live.put_now(self._live_subject, payload):
+                        self.stats.live += 1
+                self._live_at = self._clock()
+            self._enqueue(True, ticks, numbers)
             self.latest.note_ticks(ticks)
 
     def publish_books(self, books: list[Book]) -> None:
         if books:
-            self._enqueue(False, books)
+            self._enqueue(False, books, None)
             self.latest.note_books(books)
 
     def publish_gap(self, gap: Gap) -> None:
         """Tell the desktops that trades of a symbol may be missing (in order with its trades)."""
-        self._enqueue(None, [gap])
+        self._enqueue(None, [gap], [self.chains.number_gap(gap.symbol)])
 
-    def _enqueue(self, trades: bool | None, batch: list[Tick] | list[Book] | list[Gap]) -> None:
-        self._batches.append((trades, batch))
+    def attach_live(self, client: DeskClient | None) -> None:
+        """Send each batch of trades on the live subject through ``client`` (a connection of its
+        own; None stops it). Nothing is queued for it while its link is down."""
+        self._live = client
+
+    def _enqueue(
+        self, trades: bool | None, batch: list[Tick] | list[Book] | list[Gap], numbers: list[int] | None
+    ) -> None:
+        self._batches.append((trades, batch, numbers))
         self.stats.queued += len(batch)
         if self.stats.queued + len(self._in_flight) > self.max_buffered:
             self._drop_oldest()
@@ -228,6 +262,8 @@ class DeskPublisher:
                 if self._retry:
                     await self._send_retries()
                 else:
+                    if (hold := self._live_at + self.live_lead - self._clock()) > 0:
+                        await asyncio.sleep(hold)  # the live message first (module docstring)
                     await self._send_new()
             except Exception as exc:  # the link dropped mid-way: everything unacknowledged is kept
                 log.warning("desk publisher paused: %s", exc.__class__.__name__)
@@ -267,8 +303,9 @@ class DeskPublisher:
         batches, subjects, client, sent = self._batches, self._subjects, self._desk_client, 0
         try:
             while batches and len(self._in_flight) < self.max_in_flight:
-                trades, batch = batches[0]
+                trades, batch, numbers = batches[0]
                 record = batch[self._head]
+                chain = self.chains.chain(numbers[self._head]) if numbers is not None else ""
                 self._head += 1
                 if self._head == len(batch):
                     batches.popleft()
@@ -283,11 +320,11 @@ class DeskPublisher:
                         prefix = self._trade_prefix if trades else self._book_prefix
                         subject = subjects[(trades, record.symbol)] = prefix + encode_token(record.symbol)
                     msg_id = tick_id(record) if trades else book_id(record)  # type: ignore[arg-type]
-                pending = _Pending(subject, encode(record), msg_id, 0.0, next(self._order))
+                pending = _Pending(subject, encode(record), msg_id, chain, 0.0, next(self._order))
                 if client is None:
                     await self._send(pending)
                     continue
-                client.put_with_id(subject, pending.payload, self._track(pending), msg_id)
+                client.put_with_id(subject, pending.payload, self._track(pending), msg_id, chain)
                 sent += 1
                 if not sent % 256:  # let nats-py write (or hold back when its buffer is full)
                     await client.after_puts()
@@ -306,9 +343,14 @@ class DeskPublisher:
     async def _send(self, pending: _Pending) -> None:
         reply = self._track(pending)
         if self._desk_client is not None:
-            await self._desk_client.publish_with_id(pending.subject, pending.payload, reply, pending.msg_id)
+            await self._desk_client.publish_with_id(
+                pending.subject, pending.payload, reply, pending.msg_id, pending.chain
+            )
         else:
-            await self._nc.publish(pending.subject, pending.payload, reply, {_MSG_ID: pending.msg_id})
+            headers = {_MSG_ID: pending.msg_id}
+            if pending.chain:
+                headers[CHAIN_HEADER] = pending.chain
+            await self._nc.publish(pending.subject, pending.payload, reply, headers)
 
     async def _on_ack(self, msg: Msg) -> None:
         self._acked(msg.subject[len(self._reply_prefix) :], msg.data)

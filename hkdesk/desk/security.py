@@ -3,15 +3,16 @@
 One account holds the desk's stream and buckets. Its users:
 
 * the desk servers (one user, shared by the leader and the standby): publish trades, books
-  and gap notices, write the latest-quote and leader buckets, manage the desk's stream and
-  buckets and follow the demand bucket;
+  and gap notices (stream and live subject), write the latest-quote and leader buckets,
+  manage the desk's stream and buckets and follow the demand bucket;
 * each desktop (its own user, whose name is its desktop id): create consumers on the stream
   and the latest-quote bucket, read the leader's card, answer flow control, and write its
   own key of the demand bucket. Nothing else: not a trade, not a quote, not another
   desktop's demand.
 
-Everyone may subscribe to inboxes only (where JetStream delivers). With users defined, an
-anonymous client is refused. A password may be an environment variable of the server
+Everyone may subscribe to inboxes (where JetStream delivers), and desktops to the desk's live
+subject too (trades sent at once beside the stream; only the desk user may publish there).
+With users defined, an anonymous client is refused. A password may be an environment variable of the server
 (``$DESK_NATS_PASSWORD``: the file then holds no secret), a bcrypt hash (``$2a$...``, checked
 by the server), or plain text (the file is then a secret: mode 0600).
 """
@@ -76,7 +77,7 @@ def desktop_permissions(names: DeskNames, desktop_id: str) -> dict[str, object]:
         f"$KV.{names.demand_bucket}.{encode_token(desktop_id)}",
         "$JS.FC.>",
     ]
-    return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>"]}}
+    return {"publish": {"allow": publish}, "subscribe": {"allow": ["_INBOX.>", names.live_subject]}}
 
 
 def server_config(

@@ -30,6 +30,7 @@ from hkdesk.desk.closes import CloseBoard, CloseFetch, LatestFetch
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import Demand, DemandBoard, DemandUnion
 from hkdesk.desk.leadership import LeaderCard, Leadership, LeaseTimings, current_card
+from hkdesk.desk.live_link import LiveLink
 from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.stream import REAL, SIMULATED, DeskDataConflict, StreamSizing, ensure_bucket
 from hkdesk.desk.subjects import DeskNames
@@ -138,6 +139,7 @@ class DeskServer:
         self.leadership: Leadership | None = None
         self._demand: DemandBoard | None = None
         self._nc: Client | None = None
+        self._live: LiveLink | None = None
         self._refused: dict[str, tuple[int, str]] = {}
         self._gaps = TakeoverGaps()
         self._upstream_task: asyncio.Task[None] | None = None
@@ -164,6 +166,7 @@ class DeskServer:
             data=SIMULATED if self.simulated else REAL,
         )
         nc = self._nc
+        self._live = LiveLink.start(self.options, self.publisher, self.timings.reconnect_wait)
         while not self._stop.is_set():  # a close ends the wait for JetStream, even mid-request
             preparing = asyncio.ensure_future(self._prepare(nc, self.publisher))
             await first_of(preparing, self._stop)
@@ -216,6 +219,8 @@ class DeskServer:
             await self._closes.close()
         if self._demand is not None:
             await self._demand.close()
+        if self._live is not None:
+            await self._live.close()
         if self.publisher is not None:
             await self.publisher.close()
         nc, self._nc = self._nc, None

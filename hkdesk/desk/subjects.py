@@ -88,6 +88,11 @@ class DeskNames:
         return f"{self.prefix}.{BOOK}.*"
 
     @property
+    def live_subject(self) -> str:
+        """Trades sent at once, outside the stream (:mod:`hkdesk.desk.chain`)."""
+        return f"{self.prefix}.live"
+
+    @property
     def all_subjects(self) -> str:
         return f"{self.prefix}.>"
 

@@ -90,8 +90,13 @@ async def test_desk_and_desktop_work_with_their_own_rights_and_no_more(secured_n
     feed_task = asyncio.create_task(feed.run())
     await wait_until(lambda: factory.current.symbols == ("700.HK",), what="alice's demand to reach the desk")
     await wait_until(lambda: received.state is FeedState.LIVE, what="alice live")
-    factory.current.push(ticks("700.HK", 1, 10))
-    await wait_until(lambda: len(received.ticks) == 10, what="alice's ticks")
+    factory.current.push(ticks("700.HK", 1, 5))
+    await wait_until(lambda: len(received.ticks) == 5, what="alice's first ticks")
+    await wait_until(lambda: server.publisher._live is not None, what="the desk's live link")
+    for seq in range(6, 11):  # alice may follow the live subject too
+        factory.current.push(ticks("700.HK", seq, 1))
+        await wait_until(lambda seq=seq: len(received.ticks) == seq, what=f"alice's tick {seq}")
+    assert feed.live.taken > 0
 
     # Alice's own credentials, used directly: every write beyond her demand key is refused.
     errors: list[str] = []
@@ -106,11 +111,14 @@ async def test_desk_and_desktop_work_with_their_own_rights_and_no_more(secured_n
     await nc.publish(f"$KV.{NAMES.latest_bucket}.700=2EHK", b"{}")
     await nc.publish(f"$KV.{NAMES.demand_bucket}.bob", b'{"trades":["1.HK"]}')
     await nc.publish(f"$JS.API.STREAM.PURGE.{NAMES.stream}", b"")
+    chains = server.publisher.chains  # a live message alice would be shown, were it allowed
+    _, runs = chains.number_ticks(ticks("700.HK", 99, 1))
+    await nc.publish(NAMES.live_subject, chains.live_messages(runs)[0])
     with pytest.raises(nats.errors.TimeoutError):
         await js.publish(NAMES.trade_subject("700.HK"), forged, timeout=1.0)
     await js.publish(f"$KV.{NAMES.demand_bucket}.alice", b'{"trades":["700.HK"]}')  # her own: allowed
     await nc.flush()
-    await wait_until(lambda: sum("permissions violation" in e for e in errors) >= 5, what="five refusals")
+    await wait_until(lambda: sum("permissions violation" in e for e in errors) >= 6, what="six refusals")
     assert all("publish" in e for e in errors)
 
     await asyncio.sleep(0.5)

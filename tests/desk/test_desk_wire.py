@@ -116,9 +116,40 @@ async def test_a_publish_with_a_message_id_sends_what_nats_py_sends():
     ours.put_with_id("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.2", msg_id)
     for reply in ("_INBOX.x.1", "_INBOX.x.2"):
         await theirs.publish("hkdesk.a.trade.700=2EHK", payload, reply, {"Nats-Msg-Id": msg_id})
-    assert len(ours._pending) == 2 and ours._pending == theirs._pending
+    ours.put_with_id("hkdesk.a.trade.700=2EHK", payload, "_INBOX.x.3", msg_id, "a1b2c3d4.7")
+    await theirs.publish(
+        "hkdesk.a.trade.700=2EHK",
+        payload,
+        "_INBOX.x.3",
+        {"Nats-Msg-Id": msg_id, "Hkdesk-Chain": "a1b2c3d4.7"},
+    )
+    assert len(ours._pending) == 3 and ours._pending == theirs._pending
     assert ours._pending_data_size == theirs._pending_data_size
-    assert ours.stats["out_msgs"] == theirs.stats["out_msgs"] == 2
+    assert ours.stats["out_msgs"] == theirs.stats["out_msgs"] == 3
+
+
+async def test_a_live_message_is_a_plain_publish_and_is_not_kept_while_the_link_is_down():
+    class Written:
+        def __init__(self) -> None:
+            self.data: list[bytes] = []
+
+        def write(self, data: bytes) -> None:
+            self.data.append(data)
+
+    client = DeskClient()
+    client._status = Client.CONNECTED
+    client._pending, client._pending_data_size = [], 0
+    client._transport = Written()  # type: ignore[assignment]
+    assert client.put_now("hkdesk.a.live", b'{"e":"x","runs":[]}')
+    assert client._transport.data == [b'PUB hkdesk.a.live 19\r\n{"e":"x","runs":[]}\r\n']
+    client._pending = [b"PING\r\n"]  # something queued first: the live message queues behind it
+    client._flush_queue = asyncio.Queue()
+    assert client.put_now("hkdesk.a.live", b"{}")
+    assert client._pending == [b"PING\r\n", b"PUB hkdesk.a.live 2\r\n{}\r\n"]
+    assert client._flush_queue.qsize() == 1  # the flusher is woken
+    client._status = Client.RECONNECTING
+    assert not client.put_now("hkdesk.a.live", b"{}")
+    assert len(client._pending) == 2 and client.stats["out_msgs"] == 2
 
 
 async def test_a_direct_subscription_with_a_limit_ends_after_that_many_messages():

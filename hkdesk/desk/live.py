@@ -1,0 +1,170 @@
+"""A desktop's side of the live path (:mod:`hkdesk.desk.chain`): take a trade from whichever
+copy comes first, the live message or the stream, in order and once.
+
+:class:`TradeChains` keeps, per symbol, the chain position of the last record handed on and
+the numbers taken live that the stream has not shown yet. A live run is taken only when it
+continues that position in the same epoch; a stream record is skipped only when its own
+number was taken live. So a lost live message, a live message that overtook the stream's
+replay, a new desk server or a record the stream holds out of order all fall back to the
+stream, which hands on everything not taken live.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+
+import msgspec
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+
+from hkdesk.desk.connection import DeskClient
+from hkdesk.domain.types import Tick
+from hkdesk.feed.throttle import ThrottledLog
+
+log = logging.getLogger(__name__)
+
+_BAD = (msgspec.DecodeError, msgspec.ValidationError, ValueError)
+#: Numbers taken live and not yet seen on the stream, per symbol and epoch, at most (the
+#: oldest half is forgotten beyond it: records the desk dropped never come).
+_MAX_UNSEEN = 8192
+
+
+class _RawRun(msgspec.Struct, array_like=True):
+    token: str
+    first: int
+    trades: msgspec.Raw
+
+
+class _RawBatch(msgspec.Struct):
+    e: str
+    runs: list[_RawRun]
+
+
+_batch_decoder = msgspec.json.Decoder(_RawBatch)
+_ticks_decoder = msgspec.json.Decoder(list[Tick])
+
+
+class TradeChains:
+    """Chain positions per symbol token; see the module docstring."""
+
+    def __init__(self) -> None:
+        #: token -> (epoch, highest number handed on)
+        self._at: dict[str, tuple[str, int]] = {}
+        #: (token, epoch) -> numbers taken live, not yet seen on the stream
+        self._unseen: dict[tuple[str, str], set[int]] = {}
+
+    def live_fits(self, token: str, epoch: str, first: int) -> bool:
+        at = self._at.get(token)
+        return at is not None and at[1] + 1 == first and at[0] == epoch
+
+    def took_live(self, token: str, epoch: str, first: int, count: int) -> None:
+        last = first + count - 1
+        self._at[token] = (epoch, last)
+        unseen = self._unseen.get((token, epoch))
+        if unseen is None:
+            unseen = self._unseen[(token, epoch)] = set()
+        unseen.update(range(first, last + 1))
+        if len(unseen) > _MAX_UNSEEN:
+            for n in sorted(unseen)[: len(unseen) // 2]:
+                unseen.discard(n)
+
+    def stream_is_new(self, token: str, chain: tuple[str, int] | None) -> bool:
+        """Whether the stream's record (``chain``: its header, or None) is to be handed on."""
+        if chain is None:  # a record of a desk server without chains: the live path waits
+            self._at.pop(token, None)
+            return True
+        epoch, n = chain
+        unseen = self._unseen.get((token, epoch))
+        if unseen is not None and n in unseen:
+            unseen.discard(n)
+            if not unseen:
+                del self._unseen[(token, epoch)]
+            return False
+        at = self._at.get(token)
+        if at is None or at[0] != epoch or n > at[1]:
+            self._at[token] = chain
+        return True
+
+    def forget(self, token: str) -> None:
+        """A symbol no longer watched: its position goes (it comes back through the stream)."""
+        self._at.pop(token, None)
+        for key in [k for k in self._unseen if k[0] == token]:
+            del self._unseen[key]
+
+
+class LiveFollower:
+    """Subscribes to the desk's live subject and hands on the runs that continue a chain.
+
+    ``watched()`` gives the tokens handed on now; ``deliver(ticks)`` gets a message's trades as
+    soon as it is read (not after the rest of the socket read: the stream's copies of earlier
+    trades often follow it there).
+    """
+
+    def __init__(
+        self,
+        subject: str,
+        chains: TradeChains,
+        watched: Callable[[], frozenset[str]],
+        deliver: Callable[[list[Tick]], None],
+    ) -> None:
+        self.subject = subject
+        self._chains = chains
+        self._watched = watched
+        self._deliver = deliver
+        self._sub: Subscription | None = None
+        self.taken = 0  # trades handed on from the live path
+        self.left = 0  # live runs left to the stream (not the next of their chain)
+        self.bad = 0  # live messages or runs that did not decode
+        self._bad_log = ThrottledLog(log, 10.0)
+
+    async def start(self, nc: Client) -> None:
+        if isinstance(nc, DeskClient):
+            self._sub = await nc.subscribe_direct(self.subject, lambda _s, _r, data, _h: self.take(data))
+        else:
+
+            async def on_msg(msg: Msg) -> None:
+                self.take(msg.data)
+
+            self._sub = await nc.subscribe(self.subject, cb=on_msg)
+
+    async def close(self) -> None:
+        sub, self._sub = self._sub, None
+        if sub is not None:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    def take(self, data: bytes) -> None:
+        try:
+            batch = _batch_decoder.decode(data)
+        except _BAD as exc:
+            self._refused(exc)
+            return
+        chains, watched, epoch = self._chains, self._watched(), batch.e
+        taken: list[Tick] = []
+        for run in batch.runs:
+            if run.token not in watched:
+                continue
+            if not chains.live_fits(run.token, epoch, run.first):
+                self.left += 1
+                continue
+            try:
+                ticks = _ticks_decoder.decode(run.trades)
+            except _BAD as exc:
+                self._refused(exc)
+                continue
+            if ticks:
+                chains.took_live(run.token, epoch, run.first, len(ticks))
+                taken.extend(ticks)
+        if taken:
+            self.taken += len(taken)
+            self._deliver(taken)
+
+    def _refused(self, exc: Exception) -> None:
+        """A live message that does not read: left to the stream, and said in the log."""
+        self.bad += 1
+        self._bad_log.event(
+            "bad", "desk live path: a message that could not be read, left to the stream", str(exc)
+        )

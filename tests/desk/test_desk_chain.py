@@ -1,0 +1,110 @@
+"""The symbol chains and the live path's wire, without a server: numbering, runs, merging."""
+
+from __future__ import annotations
+
+import msgspec
+from deskkit import tick, ticks
+
+from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
+from hkdesk.desk.live import TradeChains, _batch_decoder, _ticks_decoder
+
+
+def decoded(payloads: list[bytes]) -> list[tuple[str, str, int, list]]:
+    out = []
+    for payload in payloads:
+        batch = _batch_decoder.decode(payload)
+        out += [(batch.e, run.token, run.first, _ticks_decoder.decode(run.trades)) for run in batch.runs]
+    return out
+
+
+def test_each_symbol_counts_its_own_records_and_a_gap_takes_a_number():
+    numbers = ChainNumbers()
+    mixed = [tick("700.HK", 1), tick("5.HK", 1), tick("700.HK", 2), tick("5.HK", 2), tick("700.HK", 3)]
+    assert numbers.number_ticks(mixed)[0] == [1, 1, 2, 2, 3]
+    assert numbers.number_gap("700.HK") == 4
+    assert numbers.number_ticks([tick("700.HK", 4)])[0] == [5]
+    assert numbers.chain(5) == f"{numbers.epoch}.5"
+    assert ChainNumbers().epoch != numbers.epoch  # each publisher its own epoch
+
+
+def test_live_runs_hold_consecutive_trades_and_leave_out_a_trade_that_is_not_newer():
+    numbers = ChainNumbers()
+    first = ticks("700.HK", 1, 3)
+    numbers.number_ticks(first)
+    again = [first[2], tick("700.HK", 4), tick("5.HK", 1), first[1], tick("700.HK", 5), tick("700.HK", 6)]
+    chain, runs = numbers.number_ticks(again)
+    assert chain == [4, 5, 1, 6, 7, 8]
+    got = [(run.token, run.first, [t.seq for t in run.trades]) for run in runs]
+    # the re-sent trades (seq 3 and 2) go to the stream only, and break 700.HK's run there
+    assert got == [("700=2EHK", 5, [4]), ("5=2EHK", 1, [1]), ("700=2EHK", 7, [5, 6])]
+
+
+def test_live_messages_are_cut_at_the_chunk_size_with_the_numbers_carried_on():
+    numbers = ChainNumbers()
+    many = ticks("700.HK", 1, LIVE_CHUNK + 100) + ticks("5.HK", 1, LIVE_CHUNK)
+    _, runs = numbers.number_ticks(many)
+    payloads = numbers.live_messages(runs)
+    assert len(payloads) == 3
+    parts = decoded(payloads)
+    assert [(token, first, len(trades)) for _, token, first, trades in parts] == [
+        ("700=2EHK", 1, LIVE_CHUNK),
+        ("700=2EHK", LIVE_CHUNK + 1, 100),
+        ("5=2EHK", 1, LIVE_CHUNK - 100),
+        ("5=2EHK", LIVE_CHUNK - 99, 100),
+    ]
+    assert {epoch for epoch, *_ in parts} == {numbers.epoch}
+    assert [t for *_, trades in parts for t in trades] == many  # digit for digit
+
+
+def test_a_chain_header_is_read_or_refused():
+    assert parse_chain("a1b2c3d4.17") == ("a1b2c3d4", 17)
+    assert parse_chain(b" a1b2c3d4.17 ") == ("a1b2c3d4", 17)
+    for bad in (None, "", "a1b2", "a1b2.x", ".5", b"e.-1"):
+        assert parse_chain(bad) is None
+
+
+def test_a_live_run_is_taken_only_right_after_the_last_record_handed_on():
+    chains = TradeChains()
+    assert not chains.live_fits("T", "e", 1)  # nothing known yet: the stream first
+    assert chains.stream_is_new("T", ("e", 1))
+    assert not chains.live_fits("T", "e", 3)  # 2 is missing
+    assert not chains.live_fits("T", "other", 2)  # another publisher
+    assert chains.live_fits("T", "e", 2)
+    chains.took_live("T", "e", 2, 3)  # 2, 3 and 4 taken live
+    assert chains.live_fits("T", "e", 5)
+    assert [chains.stream_is_new("T", ("e", n)) for n in (2, 3, 4)] == [False, False, False]
+    assert chains.stream_is_new("T", ("e", 5))  # not taken live: handed on from the stream
+    assert not chains.live_fits("T", "e", 5)
+
+
+def test_the_stream_hands_on_whatever_was_not_taken_live_in_any_order():
+    chains = TradeChains()
+    chains.stream_is_new("T", ("e", 1))
+    chains.took_live("T", "e", 2, 1)
+    assert chains.stream_is_new("T", ("e", 4))  # the stream holds 3 after 4 (a retried publish)
+    assert not chains.stream_is_new("T", ("e", 2))
+    assert chains.stream_is_new("T", ("e", 3))  # never taken live: handed on, not lost
+    assert chains.live_fits("T", "e", 5)
+
+
+def test_a_new_epoch_or_a_record_without_a_chain_resets_the_position():
+    chains = TradeChains()
+    chains.stream_is_new("T", ("old", 40))
+    chains.took_live("T", "old", 41, 2)
+    assert chains.stream_is_new("T", ("new", 1))  # a take-over: the new leader's first record
+    assert not chains.stream_is_new("T", ("old", 41))  # the old leader's, already taken live
+    assert chains.live_fits("T", "new", 2) and not chains.live_fits("T", "old", 43)
+    assert chains.stream_is_new("T", None)  # a desk server without chains
+    assert not chains.live_fits("T", "new", 2)
+    chains.stream_is_new("U", ("e", 1))
+    chains.forget("U")
+    assert not chains.live_fits("U", "e", 2)
+
+
+def test_a_malformed_live_message_is_refused_by_the_decoder():
+    for bad in (b"", b"{", b'{"e": 1, "runs": []}', b'{"e": "x", "runs": [["T", "one", []]]}'):
+        try:
+            _batch_decoder.decode(bad)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue
+        raise AssertionError(f"{bad!r} decoded")

@@ -1,0 +1,164 @@
+"""The live path beside the stream, on the machine's NATS: a desktop takes each trade from
+whichever copy comes first, in its symbol's order and once, whatever the live path loses."""
+
+from __future__ import annotations
+
+import asyncio
+
+import nats
+from deskkit import BASE_TS, keys, tick, ticks
+from support.waits import wait_until
+from test_desk_flow import FAST_FEED, live_feed, running_desk
+
+from hkdesk.desk.chain import ChainNumbers
+from hkdesk.desk.feed import DeskFeed
+from hkdesk.desk.subjects import DeskNames
+from hkdesk.domain.types import Gap, Tick
+from hkdesk.feed.status import FeedState
+
+SYMBOLS = ["700.HK", "5.HK"]
+
+
+def by_symbol(items: list[Tick]) -> dict[str, list[tuple[str, int, int]]]:
+    return {s: keys(t for t in items if t.symbol == s) for s in {t.symbol for t in items}}
+
+
+async def test_trades_are_taken_from_the_live_path_in_order_and_once(nats_url, desk_name):
+    async with (
+        running_desk(desk_name, nats_url) as (server, factory),
+        live_feed(nats_url, desk_name, SYMBOLS) as (feed, received),
+    ):
+        await wait_until(lambda: set(factory.current.symbols) == set(SYMBOLS), what="the demand")
+        await wait_until(lambda: server.publisher._live is not None, what="the desk's live link")
+        sent: list[Tick] = []
+        for i in range(20):  # each batch waited for: the stream has the one before it
+            batch = ticks("700.HK", 1 + 5 * i, 5) + ticks("5.HK", 1 + 5 * i, 5)
+            factory.current.push(batch + ticks("9988.HK", 1 + 5 * i, 5))  # 9988 not watched
+            sent += batch
+            total = len(sent)
+            await wait_until(lambda total=total: len(received.ticks) >= total, what=f"batch {i}")
+        await asyncio.sleep(0.3)
+        assert by_symbol(received.ticks) == by_symbol(sent)
+        assert len(received.ticks) == len(sent)
+        assert feed.live.taken >= len(sent) // 2, (feed.live.taken, feed.live.left)
+        assert server.publisher.stats.live >= 20
+
+
+async def test_live_messages_lost_on_the_way_are_handed_on_from_the_stream_in_order(nats_url, desk_name):
+    async with (
+        running_desk(desk_name, nats_url) as (_, factory),
+        live_feed(nats_url, desk_name, SYMBOLS) as (feed, received),
+    ):
+        await wait_until(lambda: set(factory.current.symbols) == set(SYMBOLS), what="the demand")
+        take, seen = feed.live.take, [0]
+
+        def lossy(data: bytes) -> None:  # every third live message never arrives
+            seen[0] += 1
+            if seen[0] % 3:
+                take(data)
+
+        feed.live.take = lossy  # type: ignore[method-assign]
+        sent: list[Tick] = []
+        for i in range(60):
+            batch = [tick("700.HK", 1 + 2 * i), tick("5.HK", 1 + i), tick("700.HK", 2 + 2 * i)]
+            factory.current.push(batch)
+            sent += batch
+            await asyncio.sleep(0.005 if i % 10 else 0.1)
+        await wait_until(lambda: len(received.ticks) >= len(sent), what="every trade")
+        await asyncio.sleep(0.3)
+        assert by_symbol(received.ticks) == by_symbol(sent)
+        assert len(received.ticks) == len(sent)
+        assert seen[0] >= 30 and 0 < feed.live.taken < len(sent)
+
+
+async def test_a_trade_after_a_gap_notice_waits_for_it(nats_url, desk_name):
+    events: list[object] = []
+    async with running_desk(desk_name, nats_url) as (server, factory):
+        feed = DeskFeed(
+            nats_url,
+            desk=desk_name,
+            desktop_id="alice",
+            timings=FAST_FEED,
+            on_ticks=lambda batch: events.extend(t.seq for t in batch),
+            on_gap=lambda gap: events.append("gap"),
+            on_status=lambda status: events.append(status.state),
+        )
+        feed.set_symbols(["700.HK"])
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: FeedState.LIVE in events, what="the feed to be live")
+        await wait_until(lambda: factory.current.symbols == ("700.HK",), what="the demand")
+        for seq in range(1, 6):
+            factory.current.push([tick("700.HK", seq)])
+            await wait_until(lambda seq=seq: seq in events, what=f"trade {seq}")
+        for round_ in range(5):  # the gap's notice goes by the stream only; the trades after it
+            first = 6 + 3 * round_  # would be quicker live, and wait for it
+            factory.current.callbacks.on_gap(Gap("700.HK", BASE_TS + first - 1, BASE_TS + first))
+            factory.current.push(ticks("700.HK", first, 3))
+        await wait_until(lambda: 20 in events, what="the last trade")
+        await asyncio.sleep(0.3)
+        order = [e for e in events if not isinstance(e, FeedState)]
+        expected: list[object] = [1, 2, 3, 4, 5]
+        for round_ in range(5):
+            expected += ["gap", 6 + 3 * round_, 7 + 3 * round_, 8 + 3 * round_]
+        assert order == expected
+        assert server.publisher.stats.live > 0
+        await feed.close()
+        await task
+
+
+async def test_a_trade_the_upstream_sent_twice_reaches_a_desktop_once(nats_url, desk_name):
+    async with (
+        running_desk(desk_name, nats_url) as (_, factory),
+        live_feed(nats_url, desk_name, ["700.HK"]) as (_feed, received),
+    ):
+        await wait_until(lambda: factory.current.symbols == ("700.HK",), what="the demand")
+        first = ticks("700.HK", 1, 10)
+        factory.current.push(first)
+        await wait_until(lambda: len(received.ticks) == 10, what="the first trades")
+        factory.current.push(first[7:] + ticks("700.HK", 11, 2))  # 8-10 again, then 11 and 12
+        factory.current.push(ticks("700.HK", 13, 3))
+        await wait_until(lambda: len(received.ticks) >= 15, what="the new trades")
+        await asyncio.sleep(0.5)
+        assert keys(received.ticks) == keys(ticks("700.HK", 1, 15))
+
+
+async def test_a_live_message_not_from_the_desk_or_unreadable_is_not_shown(nats_url, desk_name, caplog):
+    async with (
+        running_desk(desk_name, nats_url) as (server, factory),
+        live_feed(nats_url, desk_name, ["700.HK"]) as (feed, received),
+    ):
+        await wait_until(lambda: factory.current.symbols == ("700.HK",), what="the demand")
+        factory.current.push(ticks("700.HK", 1, 3))
+        await wait_until(lambda: len(received.ticks) == 3, what="the first trades")
+        forger = ChainNumbers()  # another epoch: not the desk's publisher
+        forger.number_ticks(ticks("700.HK", 1, 3))
+        _, runs = forger.number_ticks([tick("700.HK", 99, price="1.00")])
+        nc = await nats.connect(nats_url)
+        subject = DeskNames(desk_name).live_subject
+        await nc.publish(subject, forger.live_messages(runs)[0])
+        epoch = server.publisher.chains.epoch.encode()  # the desk's next number, but not a trade
+        await nc.publish(subject, b'{"e": "%b", "runs": [["700=2EHK", 4, [{"code": 1}]]]}' % epoch)
+        await nc.publish(subject, b"not json")
+        await nc.flush()
+        await wait_until(lambda: feed.live.left >= 1 and feed.live.bad >= 2, what="both refused")
+        factory.current.push(ticks("700.HK", 4, 2))  # the feed goes on
+        await wait_until(lambda: len(received.ticks) >= 5, what="the next trades")
+        await asyncio.sleep(0.3)
+        assert keys(received.ticks) == keys(ticks("700.HK", 1, 5))
+        assert "desk live path: a message that could not be read" in caplog.text
+        await nc.close()
+
+
+async def test_a_desktop_without_the_live_path_gets_everything_from_the_stream(nats_url, desk_name):
+    """A desk server of an earlier version (no chains, no live subject)."""
+    async with running_desk(desk_name, nats_url) as (server, factory):
+        server.publisher.attach_live(None)
+        server.publisher.chains.chain = lambda n: ""  # type: ignore[method-assign]
+        async with live_feed(nats_url, desk_name, ["700.HK"]) as (feed, received):
+            await wait_until(lambda: factory.current.symbols == ("700.HK",), what="the demand")
+            for i in range(5):
+                factory.current.push(ticks("700.HK", 1 + 4 * i, 4))
+                await asyncio.sleep(0.02)
+            await wait_until(lambda: len(received.ticks) >= 20, what="every trade")
+            await asyncio.sleep(0.2)
+            assert keys(received.ticks) == keys(ticks("700.HK", 1, 20)) and feed.live.taken == 0
