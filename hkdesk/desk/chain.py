@@ -9,8 +9,8 @@ resumes from and trusts when the two disagree.
 
 To take a live trade without breaking the order of a symbol's trades, or handing one on twice,
 every record the desk publishes of a symbol (trades and gap notices) is numbered in that
-symbol's chain: ``<epoch>.<n>``, where the epoch names the publisher (a new desk server, or a
-take-over, starts a new one) and ``n`` counts from 1. The stream's copy carries it in the
+symbol's chain: ``<epoch>.<n>``, where the epoch names the publisher's leadership term (each
+election starts a new one) and ``n`` counts from 1. The stream's copy carries it in the
 ``Hkdesk-Chain`` header; a live message carries runs of consecutive numbers. A desktop takes a
 live run only if it starts right after the last record of that symbol it handed on, in the
 same epoch (:mod:`hkdesk.desk.live`); anything else waits for the stream.
@@ -57,6 +57,7 @@ class ChainNumbers:
 
     def __init__(self) -> None:
         self.epoch = secrets.token_hex(4)
+        #: symbol -> the last number given in this epoch
         self._last: dict[str, int] = {}
         self._newest: dict[str, tuple[int, int]] = {}
         self._tokens: dict[str, str] = {}
@@ -90,9 +91,11 @@ class ChainNumbers:
         n = self._last[symbol] = self._last.get(symbol, 0) + 1
         return n
 
-    def chain(self, n: int) -> str:
-        """The ``Hkdesk-Chain`` header value of record ``n``."""
-        return f"{self.epoch}.{n}"
+    def new_term(self) -> None:
+        """A new epoch, counting from 1 again: each leadership term is one, so a server deposed
+        and elected again never continues a chain another leader has written after."""
+        self.epoch = secrets.token_hex(4)
+        self._last = {}
 
     def live_messages(self, runs: list[LiveRun]) -> list[bytes]:
         """The runs as live payloads of at most :data:`LIVE_CHUNK` trades each (a long run is

@@ -31,6 +31,8 @@ _ID_BLOCK = b"NATS/1.0\r\nNats-Msg-Id:"
 #: The header that numbers a desk record in its symbol's chain (:mod:`hkdesk.desk.chain`).
 CHAIN_HEADER = "Hkdesk-Chain"
 CHAIN_LINE = b"\r\n" + CHAIN_HEADER.encode() + b":"
+#: Bytes a stalled connection may hold back before :meth:`DeskClient.put_now` stops sending.
+_LIVE_BACKLOG = 1 << 20
 
 
 def redact_nats_url(url: str) -> str:
@@ -205,7 +207,7 @@ class DeskClient(Client):
         socket at once when nothing else waits to be (else queued, and the flusher woken).
         False, and nothing sent, while the link is down or the message is too big: for messages
         worth sending only now (the desk's live path)."""
-        if not self.is_connected or len(payload) > self._max_payload:
+        if not self.is_connected or len(payload) > self._max_payload or self._write_backlog() > _LIVE_BACKLOG:
             return False
         command = b"PUB %b %d\r\n%b\r\n" % (subject.encode(), len(payload), payload)
         self.stats["out_msgs"] += 1
@@ -219,6 +221,11 @@ class DeskClient(Client):
         if queue is not None and queue.empty():
             queue.put_nowait(asyncio.get_running_loop().create_future())
         return True
+
+    def _write_backlog(self) -> int:
+        """Bytes written and not yet taken by the socket (a stalled link holds them in memory)."""
+        writer = getattr(self._transport, "_io_writer", None)
+        return writer.transport.get_write_buffer_size() if writer is not None else 0
 
     async def after_puts(self) -> None:
         """What nats-py's publish does once a command is queued: write at once when the buffer

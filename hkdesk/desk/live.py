@@ -21,15 +21,17 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from hkdesk.desk.connection import DeskClient
+from hkdesk.desk.subjects import decode_token
 from hkdesk.domain.types import Tick
 from hkdesk.feed.throttle import ThrottledLog
 
 log = logging.getLogger(__name__)
 
 _BAD = (msgspec.DecodeError, msgspec.ValidationError, ValueError)
-#: Numbers taken live and not yet seen on the stream, per symbol and epoch, at most (the
-#: oldest half is forgotten beyond it: records the desk dropped never come).
-_MAX_UNSEEN = 8192
+#: How far the live path may run ahead of the stream, in records of one symbol: beyond it the
+#: symbol waits for the stream (whose copies of what was taken live must each be known to be
+#: skipped, however long the stream is away).
+MAX_AHEAD = 8192
 
 
 class _RawRun(msgspec.Struct, array_like=True):
@@ -57,8 +59,12 @@ class TradeChains:
         self._unseen: dict[tuple[str, str], set[int]] = {}
 
     def live_fits(self, token: str, epoch: str, first: int) -> bool:
+        """A live run starting at ``first`` continues the chain (and is not too far ahead)."""
         at = self._at.get(token)
-        return at is not None and at[1] + 1 == first and at[0] == epoch
+        if at is None or at[1] + 1 != first or at[0] != epoch:
+            return False
+        unseen = self._unseen.get((token, epoch))
+        return unseen is None or len(unseen) < MAX_AHEAD
 
     def took_live(self, token: str, epoch: str, first: int, count: int) -> None:
         last = first + count - 1
@@ -67,9 +73,6 @@ class TradeChains:
         if unseen is None:
             unseen = self._unseen[(token, epoch)] = set()
         unseen.update(range(first, last + 1))
-        if len(unseen) > _MAX_UNSEEN:
-            for n in sorted(unseen)[: len(unseen) // 2]:
-                unseen.discard(n)
 
     def stream_is_new(self, token: str, chain: tuple[str, int] | None) -> bool:
         """Whether the stream's record (``chain``: its header, or None) is to be handed on."""
@@ -84,6 +87,9 @@ class TradeChains:
                 del self._unseen[(token, epoch)]
             return False
         at = self._at.get(token)
+        if at is not None and at[0] != epoch:  # a new term: the one before it may still trickle
+            for key in [k for k in self._unseen if k[0] == token and k[1] not in (epoch, at[0])]:
+                del self._unseen[key]  # in (a retry), the older ones are over
         if at is None or at[0] != epoch or n > at[1]:
             self._at[token] = chain
         return True
@@ -116,8 +122,9 @@ class LiveFollower:
         self._deliver = deliver
         self._sub: Subscription | None = None
         self.taken = 0  # trades handed on from the live path
-        self.left = 0  # live runs left to the stream (not the next of their chain)
+        self.left = 0  # live runs left to the stream (not the next of their chain, or too far ahead)
         self.bad = 0  # live messages or runs that did not decode
+        self._symbols: dict[str, str] = {}  # token -> symbol, of the watched tokens seen
         self._bad_log = ThrottledLog(log, 10.0)
 
     async def start(self, nc: Client) -> None:
@@ -142,7 +149,7 @@ class LiveFollower:
         except _BAD as exc:
             self._refused(exc)
             return
-        chains, watched, epoch = self._chains, self._watched(), batch.e
+        chains, watched, epoch, symbols = self._chains, self._watched(), batch.e, self._symbols
         taken: list[Tick] = []
         for run in batch.runs:
             if run.token not in watched:
@@ -152,8 +159,12 @@ class LiveFollower:
                 continue
             try:
                 ticks = _ticks_decoder.decode(run.trades)
-            except _BAD as exc:
+                symbol = symbols.get(run.token) or symbols.setdefault(run.token, decode_token(run.token))
+            except _BAD as exc:  # a SubjectError is a ValueError
                 self._refused(exc)
+                continue
+            if any(tick.symbol != symbol for tick in ticks):
+                self._refused(ValueError(f"a run of {symbol} holds another symbol's trades"))
                 continue
             if ticks:
                 chains.took_live(run.token, epoch, run.first, len(ticks))

@@ -68,7 +68,8 @@ class PublisherStats:
     live: int = 0  # live messages sent
 
 
-_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None]
+#: (True: trades, False: books, None: gaps; the batch; its chain numbers, None for books; epoch)
+_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None, str]
 
 
 @dataclass(slots=True)
@@ -117,7 +118,6 @@ class DeskPublisher:
         self._live_subject = names.live_subject
         self.live_lead = live_lead
         self._live_at = float("-inf")
-        #: (True: trades, False: books, None: gaps; the batch; its chain numbers, None for books)
         self._batches: deque[_Batch] = deque()
         self._head = 0  # records of batches[0] already taken
         self._retry: list[_Pending] = []
@@ -146,7 +146,7 @@ class DeskPublisher:
                 for payload in self.chains.live_messages(runs):
                     if live.put_now(self._live_subject, payload):
                         self.stats.live += 1
-                self._live_at = self._clock()
+                        self._live_at = self._clock()
             self._enqueue(True, ticks, numbers)
             self.latest.note_ticks(ticks)
 
@@ -167,7 +167,7 @@ class DeskPublisher:
     def _enqueue(
         self, trades: bool | None, batch: list[Tick] | list[Book] | list[Gap], numbers: list[int] | None
     ) -> None:
-        self._batches.append((trades, batch, numbers))
+        self._batches.append((trades, batch, numbers, self.chains.epoch))
         self.stats.queued += len(batch)
         if self.stats.queued + len(self._in_flight) > self.max_buffered:
             self._drop_oldest()
@@ -262,8 +262,9 @@ class DeskPublisher:
                 if self._retry:
                     await self._send_retries()
                 else:
-                    if (hold := self._live_at + self.live_lead - self._clock()) > 0:
-                        await asyncio.sleep(hold)  # the live message first (module docstring)
+                    hold = self._live_at + self.live_lead - self._clock()
+                    if self._batches and hold > 0:  # the live message first (module docstring)
+                        await asyncio.sleep(min(hold, self.live_lead))
                     await self._send_new()
             except Exception as exc:  # the link dropped mid-way: everything unacknowledged is kept
                 log.warning("desk publisher paused: %s", exc.__class__.__name__)
@@ -303,9 +304,9 @@ class DeskPublisher:
         batches, subjects, client, sent = self._batches, self._subjects, self._desk_client, 0
         try:
             while batches and len(self._in_flight) < self.max_in_flight:
-                trades, batch, numbers = batches[0]
+                trades, batch, numbers, epoch = batches[0]
                 record = batch[self._head]
-                chain = self.chains.chain(numbers[self._head]) if numbers is not None else ""
+                chain = f"{epoch}.{numbers[self._head]}" if numbers is not None else ""
                 self._head += 1
                 if self._head == len(batch):
                     batches.popleft()

@@ -5,12 +5,10 @@ stores every batch through the writer and publishes it to the desk's stream, and
 upstream's lists equal to the desktops' demand (within the plan). While standing by it only
 follows the demand and the election, ready to take over.
 
-Taking over from a leader that vanished, the seconds without a leader are a gap per symbol
-(:mod:`hkdesk.desk.takeover`): when the new upstream's first trade of a symbol arrives, a gap
-row goes through the writer, a gap notice goes to the desktops (in order with the symbol's
-trades), and ``on_takeover(gap)`` is called: the hook where the trades of those seconds can be
-fetched again from the provider (``/kline`` bars). The writer is started and stopped by the
-caller.
+After a leader that vanished, the seconds without one are a gap per symbol (:mod:`.takeover`):
+at the new upstream's first trade of a symbol, a gap row goes to the writer, a gap notice to the
+desktops (in order with its trades), and ``on_takeover(gap)`` is called, the hook to fetch those
+seconds again (``/kline`` bars). The caller starts and stops the writer.
 """
 
 from __future__ import annotations
@@ -277,6 +275,8 @@ class DeskServer:
 
     def _elected(self, previous: LeaderCard | None) -> None:
         self._refused.clear()
+        if self.publisher is not None:  # a new epoch of the symbols' chains for each term
+            self.publisher.chains.new_term()
         self._upstream_task = asyncio.get_running_loop().create_task(self._lead(previous is not None))
 
     async def _lead(self, after_another: bool) -> None:

@@ -6,7 +6,7 @@ import msgspec
 from deskkit import tick, ticks
 
 from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
-from hkdesk.desk.live import TradeChains, _batch_decoder, _ticks_decoder
+from hkdesk.desk.live import MAX_AHEAD, LiveFollower, TradeChains, _batch_decoder, _ticks_decoder
 
 
 def decoded(payloads: list[bytes]) -> list[tuple[str, str, int, list]]:
@@ -23,8 +23,11 @@ def test_each_symbol_counts_its_own_records_and_a_gap_takes_a_number():
     assert numbers.number_ticks(mixed)[0] == [1, 1, 2, 2, 3]
     assert numbers.number_gap("700.HK") == 4
     assert numbers.number_ticks([tick("700.HK", 4)])[0] == [5]
-    assert numbers.chain(5) == f"{numbers.epoch}.5"
     assert ChainNumbers().epoch != numbers.epoch  # each publisher its own epoch
+    before = numbers.epoch
+    numbers.new_term()  # elected again: a new epoch, counted from 1
+    assert numbers.epoch != before
+    assert numbers.number_ticks([tick("700.HK", 5)])[0] == [1]
 
 
 def test_live_runs_hold_consecutive_trades_and_leave_out_a_trade_that_is_not_newer():
@@ -108,3 +111,58 @@ def test_a_malformed_live_message_is_refused_by_the_decoder():
         except (msgspec.DecodeError, msgspec.ValidationError):
             continue
         raise AssertionError(f"{bad!r} decoded")
+
+
+def test_the_live_path_runs_no_further_ahead_of_the_stream_than_it_can_account_for():
+    chains = TradeChains()
+    chains.stream_is_new("T", ("e", 1))
+    chains.took_live("T", "e", 2, MAX_AHEAD)  # the stream away (a cluster electing its leader)
+    assert not chains.live_fits("T", "e", MAX_AHEAD + 2)  # the stream first, however long it takes
+    assert not chains.stream_is_new("T", ("e", 2))
+    assert chains.live_fits("T", "e", MAX_AHEAD + 2)
+    assert [chains.stream_is_new("T", ("e", n)) for n in range(3, MAX_AHEAD + 2)] == [False] * (MAX_AHEAD - 1)
+
+
+def test_a_term_two_back_is_forgotten_once_a_new_one_shows_on_the_stream():
+    chains = TradeChains()
+    chains.stream_is_new("T", ("a", 1))
+    chains.took_live("T", "a", 2, 1)  # never stored: its leader died
+    chains.stream_is_new("T", ("b", 1))
+    chains.took_live("T", "b", 2, 1)
+    assert ("T", "a") in chains._unseen  # a's retries may still land after b's first record
+    chains.stream_is_new("T", ("c", 1))
+    assert ("T", "a") not in chains._unseen and ("T", "b") in chains._unseen
+
+
+def live_follower(watched: set[str]) -> tuple[LiveFollower, list]:
+    got: list = []
+    follower = LiveFollower("hkdesk.t.live", TradeChains(), lambda: frozenset(watched), got.extend)
+    return follower, got
+
+
+def test_a_live_run_whose_trades_are_not_its_symbols_is_refused():
+    numbers = ChainNumbers()
+    follower, got = live_follower({"700=2EHK", "5=2EHK"})
+    follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 1))
+    numbers.number_ticks([tick("700.HK", 1)])
+    _, runs = numbers.number_ticks([tick("700.HK", 2)])
+    runs[0].trades = [tick("5.HK", 2)]  # right place in 700.HK's chain, a 5.HK trade inside
+    follower.take(numbers.live_messages(runs)[0])
+    assert got == [] and follower.bad == 1
+    _, runs = numbers.number_ticks([tick("700.HK", 3)])
+    follower.take(numbers.live_messages(runs)[0])  # not the next: 2 is still owed by the stream
+    assert got == [] and follower.left == 1
+    assert follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 2))
+    _, runs = numbers.number_ticks([tick("700.HK", 4)])
+    follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 3))
+    follower.take(numbers.live_messages(runs)[0])
+    assert [t.seq for t in got] == [4] and follower.taken == 1
+
+
+def test_runs_of_symbols_not_watched_are_passed_over_unread():
+    numbers = ChainNumbers()
+    follower, got = live_follower({"700=2EHK"})
+    _, runs = numbers.number_ticks([tick("5.HK", 1)])
+    payload = numbers.live_messages(runs)[0].replace(b'"code":"5.HK"', b'"code":7')
+    follower.take(payload)  # not decoded, so not refused either
+    assert got == [] and follower.bad == 0 and follower.left == 0

@@ -11,7 +11,10 @@ from support.waits import wait_until
 from test_desk_flow import FAST_FEED, live_feed, running_desk
 
 from hkdesk.desk.chain import ChainNumbers
+from hkdesk.desk.connection import NatsOptions, connect_nats
 from hkdesk.desk.feed import DeskFeed
+from hkdesk.desk.follower import StreamFollower
+from hkdesk.desk.publisher import DeskPublisher
 from hkdesk.desk.subjects import DeskNames
 from hkdesk.domain.types import Gap, Tick
 from hkdesk.feed.status import FeedState
@@ -153,7 +156,11 @@ async def test_a_desktop_without_the_live_path_gets_everything_from_the_stream(n
     """A desk server of an earlier version (no chains, no live subject)."""
     async with running_desk(desk_name, nats_url) as (server, factory):
         server.publisher.attach_live(None)
-        server.publisher.chains.chain = lambda n: ""  # type: ignore[method-assign]
+        client = server.publisher._desk_client
+        put = client.put_with_id
+        client.put_with_id = lambda subject, payload, reply, msg_id, chain="": put(  # type: ignore[method-assign]
+            subject, payload, reply, msg_id
+        )
         async with live_feed(nats_url, desk_name, ["700.HK"]) as (feed, received):
             await wait_until(lambda: factory.current.symbols == ("700.HK",), what="the demand")
             for i in range(5):
@@ -162,3 +169,33 @@ async def test_a_desktop_without_the_live_path_gets_everything_from_the_stream(n
             await wait_until(lambda: len(received.ticks) >= 20, what="every trade")
             await asyncio.sleep(0.2)
             assert keys(received.ticks) == keys(ticks("700.HK", 1, 20)) and feed.live.taken == 0
+        assert not feed._chains._at  # no record had a chain: the stream alone, as before
+
+
+async def test_records_queued_before_a_new_term_keep_the_epoch_they_were_numbered_in(nats_url, desk_name):
+    nc = await connect_nats(NatsOptions(nats_url))
+    names = DeskNames(desk_name)
+    publisher = DeskPublisher(nc, names)
+    await publisher.start()
+    first_epoch = publisher.chains.epoch
+    publisher.publish_ticks(ticks("700.HK", 1, 3))  # queued, not yet sent
+    publisher.chains.new_term()
+    publisher.publish_gap(Gap("700.HK", BASE_TS + 3, BASE_TS + 4))
+    publisher.publish_ticks(ticks("700.HK", 4, 2))
+    assert await publisher.flush(10)
+    got: list = []
+    follower = StreamFollower(nc, names.stream, names.trades_wildcard, got.extend, heartbeat=0.2)
+    follower.start()
+    await wait_until(lambda: len(got) == 6, what="the six records")
+    second = publisher.chains.epoch
+    assert [m.chain for m in got] == [
+        (first_epoch, 1),
+        (first_epoch, 2),
+        (first_epoch, 3),
+        (second, 1),
+        (second, 2),
+        (second, 3),
+    ]
+    await follower.close()
+    await publisher.close()
+    await nc.close()
