@@ -163,12 +163,13 @@ class LiveFollower:
             except _BAD as exc:  # a SubjectError is a ValueError
                 self._refused(exc)
                 continue
-            if any(tick.symbol != symbol for tick in ticks):
+            if not ticks:
+                continue
+            if ticks[-1].symbol != symbol or (len(ticks) > 1 and any(t.symbol != symbol for t in ticks)):
                 self._refused(ValueError(f"a run of {symbol} holds another symbol's trades"))
                 continue
-            if ticks:
-                chains.took_live(run.token, epoch, run.first, len(ticks))
-                taken.extend(ticks)
+            chains.took_live(run.token, epoch, run.first, len(ticks))
+            taken.extend(ticks)
         if taken:
             self.taken += len(taken)
             self._deliver(taken)
