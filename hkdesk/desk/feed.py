@@ -39,7 +39,7 @@ from hkdesk.desk.codec import decode_close, decode_gap, decode_tick
 from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
-from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg
+from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg, raw_chain
 from hkdesk.desk.live import LiveFollower, TradeChains
 from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
 from hkdesk.domain.quotes import hk_day
@@ -101,6 +101,7 @@ class DeskFeed:
         self._announcer: DemandAnnouncer | None = None
         self._followers: list[StreamFollower] = []
         self._chains = TradeChains()
+        self._trade_start = len(self.names.kind_prefix("trade"))
         self.live = LiveFollower(
             self.names.live_subject, self._chains, lambda: self._trade_tokens, self._hand_ticks
         )
@@ -242,6 +243,7 @@ class DeskFeed:
             self._on_trade_msgs,
             start=since,
             on_state=self._board.follower_state,
+            skip=self._taken_live,
         )
         self._followers = [paint, books, closes]
         for follower in self._followers:
@@ -288,6 +290,11 @@ class DeskFeed:
                 await nc.close()
 
     # ------------------------------------------------------------------ receive path
+
+    def _taken_live(self, subject: bytes, headers: bytes) -> bool:
+        """A trade's stream copy whose number was taken live: dropped unread (most are)."""
+        chain = raw_chain(headers)
+        return chain is not None and self._chains.seen_live(subject[self._trade_start :].decode(), chain)
 
     def _on_trade_msgs(self, msgs: list[StreamMsg]) -> None:
         start = len(self.names.kind_prefix("trade"))

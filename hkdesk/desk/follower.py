@@ -69,15 +69,19 @@ class StreamMsg:
     @property
     def chain(self) -> tuple[str, int] | None:
         """The record's place in its symbol's chain (:mod:`hkdesk.desk.chain`), if it has one."""
-        raw = self._raw
-        if raw:
-            at = raw.find(CHAIN_LINE)
-            if at < 0:
-                return None
-            start = at + len(CHAIN_LINE)
-            return parse_chain(raw[start : raw.find(b"\r\n", start)])
+        if self._raw:
+            return raw_chain(self._raw)
         headers = self._headers
         return parse_chain(headers.get(CHAIN_HEADER)) if headers else None
+
+
+def raw_chain(raw_headers: bytes) -> tuple[str, int] | None:
+    """The ``Hkdesk-Chain`` of a raw header block, if it has one."""
+    at = raw_headers.find(CHAIN_LINE)
+    if at < 0:
+        return None
+    start = at + len(CHAIN_LINE)
+    return parse_chain(raw_headers[start : raw_headers.find(b"\r\n", start)])
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,12 @@ class StreamFollower:
         heartbeat: float = 1.0,
         retry_wait: float = 0.5,
         on_state: Callable[[bool, str], None] | None = None,
+        skip: Callable[[bytes, bytes], bool] | None = None,
     ) -> None:
+        """``skip(subject, raw headers)``: True drops a message as it is read, before a
+        StreamMsg is made of it (on the desk's own client; its place in the stream still counts)."""
         self._nc = nc
+        self._skip = skip
         self.stream = stream
         self.filter_subject = filter_subject
         self._on_msgs = on_msgs
@@ -249,29 +257,36 @@ class StreamFollower:
         self._heard = True
         if not data and headers.startswith(_STATUS_LINE):
             self._on_status(reply.decode(), DeskClient._parse_header_lines(headers))
-        else:
-            self._take(StreamMsg(subject.decode(), reply.decode(), data, headers))
+        elif not self._in_order(text := reply.decode()):
+            return
+        elif self._skip is None or not self._skip(subject, headers):
+            self._queue(StreamMsg(subject.decode(), text, data, headers))
 
     def _on_msg(self, msg: Msg) -> None:
         self._heard = True
         headers = msg.headers
         if headers and "Status" in headers and not msg.data:
             self._on_status(msg.reply, headers)
-        else:
-            self._take(StreamMsg.of(msg))
+        elif self._in_order(msg.reply):
+            self._queue(StreamMsg.of(msg))
 
-    def _take(self, msg: StreamMsg) -> None:
-        sseq, dseq, _, pending = ack_info(msg.reply)
+    def _in_order(self, reply: str) -> bool:
+        """Whether the message of ``reply`` is the next one and new (else the chain is broken,
+        or it was handed on before)."""
+        sseq, dseq, _, pending = ack_info(reply)
         if dseq != self._dseq + 1:
             self._broken.set()  # something was lost in between: resume after the last one kept
-            return
+            return False
         self._dseq = dseq
         if sseq <= self.last_seq:
-            return
+            return False
         self.last_seq = sseq
-        self._batch.append(msg)
         if not pending:
             self.caught_up.set()
+        return True
+
+    def _queue(self, msg: StreamMsg) -> None:
+        self._batch.append(msg)
         if not self._flush_scheduled:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)

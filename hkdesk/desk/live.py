@@ -74,6 +74,20 @@ class TradeChains:
             unseen = self._unseen[(token, epoch)] = set()
         unseen.update(range(first, last + 1))
 
+    def seen_live(self, token: str, chain: tuple[str, int] | None) -> bool:
+        """Whether the stream's record (``chain``: its header) was taken live (it is then no
+        longer owed); changes nothing else, so a record read ahead of its turn cannot move the
+        chain."""
+        if chain is None:
+            return False
+        unseen = self._unseen.get((token, chain[0]))
+        if unseen is None or chain[1] not in unseen:
+            return False
+        unseen.discard(chain[1])
+        if not unseen:
+            del self._unseen[(token, chain[0])]
+        return True
+
     def stream_is_new(self, token: str, chain: tuple[str, int] | None) -> bool:
         """Whether the stream's record (``chain``: its header, or None) is to be handed on."""
         if chain is None:  # a record of a desk server without chains: the live path waits
