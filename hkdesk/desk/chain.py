@@ -50,6 +50,7 @@ class LiveBatch(msgspec.Struct):
 
 
 _encoder = msgspec.json.Encoder()
+_NO_RUN = LiveRun("", 0, [])  # no run open yet for a symbol in this batch
 
 
 class ChainNumbers:
@@ -63,28 +64,38 @@ class ChainNumbers:
         self._tokens: dict[str, str] = {}
 
     def number_ticks(self, ticks: list[Tick]) -> tuple[list[int], list[LiveRun]]:
-        """The chain number of each trade, and the runs of them that may go live."""
+        """The chain number of each trade, and the runs of them worth sending live.
+
+        A run can be taken only right after a record the desktop has, so none starts at a
+        symbol's first number of the epoch, and none follows, in the same batch, a trade kept off
+        the live path: the desktops get those from the stream, later than this batch's live
+        message (a desk's first batch, a burst, goes by the stream alone).
+        """
         last, newest, tokens = self._last, self._newest, self._tokens
         numbers: list[int] = []
         runs: list[LiveRun] = []
-        open_runs: dict[str, LiveRun] = {}
+        open_runs: dict[str, LiveRun | None] = {}  # None: this symbol's live runs ended here
         for tick in ticks:
             symbol = tick.symbol
             n = last[symbol] = last.get(symbol, 0) + 1
             numbers.append(n)
             key = (tick.ts, tick.seq)
-            if key > newest.get(symbol, _OLDEST):
+            newer = key > newest.get(symbol, _OLDEST)
+            if newer:
                 newest[symbol] = key
-                run = open_runs.get(symbol)
-                if run is None:
-                    token = tokens.get(symbol)
-                    if token is None:
-                        token = tokens[symbol] = encode_token(symbol)
-                    run = open_runs[symbol] = LiveRun(token, n, [])
-                    runs.append(run)
-                run.trades.append(tick)
-            else:  # not newer: the stream only, and this symbol's run is broken here
-                open_runs.pop(symbol, None)
+            run = open_runs.get(symbol, _NO_RUN)
+            if run is None:
+                continue
+            if not newer or n == 1:  # not newer: the stream only (its message id drops a repeat)
+                open_runs[symbol] = None
+                continue
+            if run is _NO_RUN:
+                token = tokens.get(symbol)
+                if token is None:
+                    token = tokens[symbol] = encode_token(symbol)
+                run = open_runs[symbol] = LiveRun(token, n, [])
+                runs.append(run)
+            run.trades.append(tick)  # type: ignore[union-attr]
         return numbers, runs
 
     def number_gap(self, symbol: str) -> int:

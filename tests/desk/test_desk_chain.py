@@ -30,30 +30,37 @@ def test_each_symbol_counts_its_own_records_and_a_gap_takes_a_number():
     assert numbers.number_ticks([tick("700.HK", 5)])[0] == [1]
 
 
-def test_live_runs_hold_consecutive_trades_and_leave_out_a_trade_that_is_not_newer():
+def test_live_runs_hold_consecutive_trades_and_end_at_a_trade_that_is_not_newer():
     numbers = ChainNumbers()
     first = ticks("700.HK", 1, 3)
-    numbers.number_ticks(first)
-    again = [first[2], tick("700.HK", 4), tick("5.HK", 1), first[1], tick("700.HK", 5), tick("700.HK", 6)]
+    assert numbers.number_ticks(first) == ([1, 2, 3], [])  # nobody can take a run from 1 live
+    again = [tick("700.HK", 4), tick("5.HK", 1), tick("700.HK", 5), first[2], tick("700.HK", 6)]
     chain, runs = numbers.number_ticks(again)
-    assert chain == [4, 5, 1, 6, 7, 8]
+    assert chain == [4, 1, 5, 6, 7]
     got = [(run.token, run.first, [t.seq for t in run.trades]) for run in runs]
-    # the re-sent trades (seq 3 and 2) go to the stream only, and break 700.HK's run there
-    assert got == [("700=2EHK", 5, [4]), ("5=2EHK", 1, [1]), ("700=2EHK", 7, [5, 6])]
+    # 700.HK's re-sent trade (seq 3) goes to the stream only, and nothing of 700.HK after it in
+    # this batch goes live (a desktop has it only once the stream brings it, after this batch)
+    assert got == [("700=2EHK", 4, [4, 5])]
+    _, runs = numbers.number_ticks([tick("700.HK", 7), tick("5.HK", 2)])
+    assert [(run.token, run.first, [t.seq for t in run.trades]) for run in runs] == [
+        ("700=2EHK", 8, [7]),
+        ("5=2EHK", 2, [2]),
+    ]
 
 
 def test_live_messages_are_cut_at_the_chunk_size_with_the_numbers_carried_on():
     numbers = ChainNumbers()
+    numbers.number_ticks([tick("700.HK", 0), tick("5.HK", 0)])
     many = ticks("700.HK", 1, LIVE_CHUNK + 100) + ticks("5.HK", 1, LIVE_CHUNK)
     _, runs = numbers.number_ticks(many)
     payloads = numbers.live_messages(runs)
     assert len(payloads) == 3
     parts = decoded(payloads)
     assert [(token, first, len(trades)) for _, token, first, trades in parts] == [
-        ("700=2EHK", 1, LIVE_CHUNK),
-        ("700=2EHK", LIVE_CHUNK + 1, 100),
-        ("5=2EHK", 1, LIVE_CHUNK - 100),
-        ("5=2EHK", LIVE_CHUNK - 99, 100),
+        ("700=2EHK", 2, LIVE_CHUNK),
+        ("700=2EHK", LIVE_CHUNK + 2, 100),
+        ("5=2EHK", 2, LIVE_CHUNK - 100),
+        ("5=2EHK", LIVE_CHUNK - 98, 100),
     ]
     assert {epoch for epoch, *_ in parts} == {numbers.epoch}
     assert [t for *_, trades in parts for t in trades] == many  # digit for digit
@@ -162,7 +169,8 @@ def test_a_live_run_whose_trades_are_not_its_symbols_is_refused():
 def test_runs_of_symbols_not_watched_are_passed_over_unread():
     numbers = ChainNumbers()
     follower, got = live_follower({"700=2EHK"})
-    _, runs = numbers.number_ticks([tick("5.HK", 1)])
+    numbers.number_ticks([tick("5.HK", 1)])
+    _, runs = numbers.number_ticks([tick("5.HK", 2)])
     payload = numbers.live_messages(runs)[0].replace(b'"code":"5.HK"', b'"code":7')
     follower.take(payload)  # not decoded, so not refused either
     assert got == [] and follower.bad == 0 and follower.left == 0

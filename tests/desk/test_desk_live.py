@@ -47,7 +47,7 @@ async def test_trades_are_taken_from_the_live_path_in_order_and_once(nats_url, d
         # the stream's copies of trades taken live are dropped as they are read: the feed's own
         # handler sees 9988.HK's 100 (not watched) and the few watched ones not taken live
         assert feed.stats.frames < 100 + len(sent) - feed.live.taken + 20
-        assert server.publisher.stats.live >= 20
+        assert server.publisher.stats.live >= 19  # the first batch by the stream alone
 
 
 async def test_live_messages_lost_on_the_way_are_handed_on_from_the_stream_in_order(nats_url, desk_name):
