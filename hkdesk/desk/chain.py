@@ -24,32 +24,13 @@ from __future__ import annotations
 
 import secrets
 
-import msgspec
-
+from hkdesk.desk.codec import LiveBatch, LiveRun, encode
 from hkdesk.desk.subjects import encode_token
 from hkdesk.domain.types import Tick
 
 #: Trades per live message at most (about 200 bytes each: far below NATS's 1 MiB payload).
 LIVE_CHUNK = 512
 _OLDEST = (-1, -1)
-
-
-class LiveRun(msgspec.Struct, array_like=True):
-    """Consecutive trades of one symbol: ``first`` is the chain number of ``trades[0]``."""
-
-    token: str
-    first: int
-    trades: list[Tick]
-
-
-class LiveBatch(msgspec.Struct):
-    """One live message: runs of the publisher ``e`` (its epoch)."""
-
-    e: str
-    runs: list[LiveRun]
-
-
-_encoder = msgspec.json.Encoder()
 _NO_RUN = LiveRun("", 0, [])  # no run open yet for a symbol in this batch
 
 
@@ -120,13 +101,13 @@ class ChainNumbers:
                 if room:
                     chunk.append(LiveRun(run.token, first, trades[:room]))
                     first, trades = first + room, trades[room:]
-                out.append(_encoder.encode(LiveBatch(self.epoch, chunk)))
+                out.append(encode(LiveBatch(self.epoch, chunk)))
                 chunk, room = [], LIVE_CHUNK
             if trades:
                 chunk.append(run if first == run.first else LiveRun(run.token, first, trades))
                 room -= len(trades)
         if chunk:
-            out.append(_encoder.encode(LiveBatch(self.epoch, chunk)))
+            out.append(encode(LiveBatch(self.epoch, chunk)))
         return out
 
 

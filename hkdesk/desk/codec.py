@@ -6,6 +6,9 @@ decoded record equals the one the desk received, digit for digit. Decoding runs 
 own validation: a malformed payload raises :class:`msgspec.ValidationError` or
 :class:`msgspec.DecodeError`, never yields a bad record.
 
+A live message (:mod:`hkdesk.desk.chain`) is ``{"e": epoch, "runs": [[token, first, [trades]]]}``;
+a desktop reads its envelope first and decodes only the trades of runs it can take.
+
 A message id names a record (kind, symbol, exchange time, sequence): JetStream drops a second
 publish with the same id inside the stream's duplicate window, so a re-publish after a lost
 acknowledgement or a leader change is a no-op.
@@ -29,12 +32,43 @@ class Latest(msgspec.Struct, omit_defaults=True):
     book: Book | None = None
 
 
+class LiveRun(msgspec.Struct, array_like=True):
+    """Consecutive trades of one symbol (its subject token): ``first`` is the chain number of
+    ``trades[0]``."""
+
+    token: str
+    first: int
+    trades: list[Tick]
+
+
+class LiveBatch(msgspec.Struct):
+    """One live message: runs of the publisher's term ``e`` (its epoch)."""
+
+    e: str
+    runs: list[LiveRun]
+
+
+class LiveRunUnread(msgspec.Struct, array_like=True):
+    """A live run as a desktop first reads it: its trades still undecoded."""
+
+    token: str
+    first: int
+    trades: msgspec.Raw
+
+
+class LiveBatchUnread(msgspec.Struct):
+    e: str
+    runs: list[LiveRunUnread]
+
+
 _latest_decoder = msgspec.json.Decoder(Latest)
+_live_decoder = msgspec.json.Decoder(LiveBatchUnread)
+_ticks_decoder = msgspec.json.Decoder(list[Tick])
 _session_decoder = msgspec.json.Decoder(SessionSoFar)
 _gap_decoder = msgspec.json.Decoder(Gap)
 
 encode = _encoder.encode
-"""Encode a Tick, a Book, a Gap, a Latest or a SessionSoFar to JSON bytes."""
+"""Encode a Tick, a Book, a Gap, a Latest, a SessionSoFar or a LiveBatch to JSON bytes."""
 
 
 def decode_tick(payload: bytes) -> Tick:
@@ -51,6 +85,15 @@ def decode_latest(payload: bytes) -> Latest:
 
 def decode_gap(payload: bytes) -> Gap:
     return _gap_decoder.decode(payload)
+
+
+def decode_live(payload: bytes) -> LiveBatchUnread:
+    """A live message's envelope; :func:`decode_ticks` reads a run's trades."""
+    return _live_decoder.decode(payload)
+
+
+def decode_ticks(payload: bytes | msgspec.Raw) -> list[Tick]:
+    return _ticks_decoder.decode(payload)
 
 
 def decode_close(payload: bytes) -> SessionSoFar:

@@ -297,7 +297,7 @@ class DeskFeed:
         return chain is not None and self._chains.seen_live(subject[self._trade_start :].decode(), chain)
 
     def _on_trade_msgs(self, msgs: list[StreamMsg]) -> None:
-        start = len(self.names.kind_prefix("trade"))
+        start = self._trade_start
         watched, is_new = self._trade_tokens, self._chains.stream_is_new
         ticks: list[Tick] = []
         stats = self.stats

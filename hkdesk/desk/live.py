@@ -20,6 +20,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from hkdesk.desk.codec import decode_live, decode_ticks
 from hkdesk.desk.connection import DeskClient
 from hkdesk.desk.subjects import decode_token
 from hkdesk.domain.types import Tick
@@ -32,21 +33,6 @@ _BAD = (msgspec.DecodeError, msgspec.ValidationError, ValueError)
 #: symbol waits for the stream (whose copies of what was taken live must each be known to be
 #: skipped, however long the stream is away).
 MAX_AHEAD = 8192
-
-
-class _RawRun(msgspec.Struct, array_like=True):
-    token: str
-    first: int
-    trades: msgspec.Raw
-
-
-class _RawBatch(msgspec.Struct):
-    e: str
-    runs: list[_RawRun]
-
-
-_batch_decoder = msgspec.json.Decoder(_RawBatch)
-_ticks_decoder = msgspec.json.Decoder(list[Tick])
 
 
 class TradeChains:
@@ -93,13 +79,9 @@ class TradeChains:
         if chain is None:  # a record of a desk server without chains: the live path waits
             self._at.pop(token, None)
             return True
-        epoch, n = chain
-        unseen = self._unseen.get((token, epoch))
-        if unseen is not None and n in unseen:
-            unseen.discard(n)
-            if not unseen:
-                del self._unseen[(token, epoch)]
+        if self.seen_live(token, chain):
             return False
+        epoch, n = chain
         at = self._at.get(token)
         if at is not None and at[0] != epoch:  # a new term: the one before it may still trickle
             for key in [k for k in self._unseen if k[0] == token and k[1] not in (epoch, at[0])]:
@@ -159,7 +141,7 @@ class LiveFollower:
 
     def take(self, data: bytes) -> None:
         try:
-            batch = _batch_decoder.decode(data)
+            batch = decode_live(data)
         except _BAD as exc:
             self._refused(exc)
             return
@@ -172,7 +154,7 @@ class LiveFollower:
                 self.left += 1
                 continue
             try:
-                ticks = _ticks_decoder.decode(run.trades)
+                ticks = decode_ticks(run.trades)
                 symbol = symbols.get(run.token) or symbols.setdefault(run.token, decode_token(run.token))
             except _BAD as exc:  # a SubjectError is a ValueError
                 self._refused(exc)

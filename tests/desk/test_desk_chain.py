@@ -6,14 +6,15 @@ import msgspec
 from deskkit import tick, ticks
 
 from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
-from hkdesk.desk.live import MAX_AHEAD, LiveFollower, TradeChains, _batch_decoder, _ticks_decoder
+from hkdesk.desk.codec import decode_live, decode_ticks
+from hkdesk.desk.live import MAX_AHEAD, LiveFollower, TradeChains
 
 
 def decoded(payloads: list[bytes]) -> list[tuple[str, str, int, list]]:
     out = []
     for payload in payloads:
-        batch = _batch_decoder.decode(payload)
-        out += [(batch.e, run.token, run.first, _ticks_decoder.decode(run.trades)) for run in batch.runs]
+        batch = decode_live(payload)
+        out += [(batch.e, run.token, run.first, decode_ticks(run.trades)) for run in batch.runs]
     return out
 
 
@@ -114,7 +115,7 @@ def test_a_new_epoch_or_a_record_without_a_chain_resets_the_position():
 def test_a_malformed_live_message_is_refused_by_the_decoder():
     for bad in (b"", b"{", b'{"e": 1, "runs": []}', b'{"e": "x", "runs": [["T", "one", []]]}'):
         try:
-            _batch_decoder.decode(bad)
+            decode_live(bad)
         except (msgspec.DecodeError, msgspec.ValidationError):
             continue
         raise AssertionError(f"{bad!r} decoded")
