@@ -120,6 +120,7 @@ class ProcessJudge:
         self._process: subprocess.Popen[bytes] | None = None
         self._threads: list[threading.Thread] = []
         self._stderr: deque[bytes] = deque(maxlen=20)
+        self._stderr_read = threading.Event()  # the child's stderr is read to its end
         self._dead = threading.Event()
         self._closing = False
         self._closed = False
@@ -322,6 +323,7 @@ class ProcessJudge:
                     code = process.wait(5)
                 except subprocess.TimeoutExpired:
                     process.kill()
+            self._stderr_read.wait(1.0)  # its last words are still in the pipe a moment
             tail = b"".join(self._stderr).decode("utf-8", "replace").strip().splitlines()[-1:]
             detail = f" (exit {code}{': ' + tail[0] if tail else ''})"
             self._failed(f"the alert judge stopped: {reason}{detail}")
@@ -352,6 +354,7 @@ class ProcessJudge:
         stream = self._process.stderr  # type: ignore[union-attr]
         for line in iter(stream.readline, b""):  # type: ignore[union-attr]
             self._stderr.append(line)
+        self._stderr_read.set()
 
     def _failed(self, reason: str) -> None:
         """From any thread: say so, and have the loop's thread move judging into the app."""
