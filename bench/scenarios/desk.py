@@ -9,10 +9,12 @@ acknowledgements, the desk feed's consumers, ordering and batching.
 * hkdesk: a DeskServer's receive callback (scripted upstream, no database) publishes through
   DeskPublisher into the stream; each desktop is a DeskFeed applying its batches to its hub.
 
-The side that takes the trades (the raw publisher, or the desk server) runs in a child process
-(:mod:`bench.scenarios.desk_source`), as a desk server runs on its own host; the desktops run
-in this process, so with 10 or 50 of them they share this process's one thread and the
-machine's cores with each other, which a real desk's desktops do not.
+Every part runs in a process of its own, as on a real desk: the side that takes the trades
+(the raw publisher, or the desk server; :mod:`bench.scenarios.desk_source`) and each desktop
+(:mod:`bench.scenarios.desk_desktop`). With 10 or 50 desktops they still share this machine's
+cores with each other, with NATS and with the desk, which a real desk's desktops do not. (In
+one process, ten desktops shared one interpreter, and whichever side fell behind first flipped
+from run to run.)
 
 Latency: from the desk's receipt (``received_at``, set when the batch is handed to the desk)
 to the hub's apply, every tick, at 5,000 ticks/s over 100 symbols with 1, 10 and 50 desktops.
@@ -27,40 +29,15 @@ import asyncio
 import contextlib
 import socket
 import statistics
-import sys
+import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bench.report import Result
-from bench.scenarios.desk_source import NATS_URL, RATE, SYMBOLS, raw_prefix
-from hkdesk.desk import codec
-from hkdesk.desk.feed import DeskFeed
+from bench.scenarios.desk_procs import Desktops, Meter, Reached, Source, Spent
+from bench.scenarios.desk_source import NATS_URL, RATE
 from hkdesk.desk.subjects import DeskNames
-from hkdesk.domain.quotes import QuoteHub
-from hkdesk.domain.types import Tick
-from hkdesk.feed.status import FeedState
-
-
-@dataclass
-class Desktop:
-    """One desktop's hub and what reached it."""
-
-    hub: QuoteHub = field(default_factory=QuoteHub)
-    latencies: list[float] = field(default_factory=list)
-    seen: set[tuple[str, int]] = field(default_factory=set)
-    duplicates: int = 0
-
-    def apply(self, ticks: list[Tick]) -> None:
-        self.hub.apply_ticks(ticks)
-        now = time.time()
-        seen, latencies = self.seen, self.latencies
-        for tick in ticks:
-            key = (tick.symbol, tick.seq)
-            if key in seen:
-                self.duplicates += 1
-            seen.add(key)
-            latencies.append(now - tick.received_at)
 
 
 @dataclass
@@ -70,124 +47,53 @@ class Outcome:
     lost: int
     duplicated: int
     rate: float = 0.0
-    cpu_us: float = 0.0  # this process's CPU time per tick applied to a hub
+    cpu_us: float = 0.0  # the desktops' CPU time per tick applied to a hub
     live_share: float = 0.0  # of the ticks applied, the share taken from the desk's live path
+    cores: float = 0.0  # the machine's cores the run kept busy: desktops, source and NATS
+    source_cores: float = 0.0
+    nats_cores: float = 0.0
 
 
-def _outcome(desktops: list[Desktop], sent: int, seconds: float, cpu: float) -> Outcome:
-    latencies = sorted(x for d in desktops for x in d.latencies)
+def _outcome(reached: list[Reached], sent: int, seconds: float, spent: Spent) -> Outcome:
+    latencies = sorted(x for r in reached for x in r.latencies)
     q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
-    lost = sum(sent - len(d.seen) for d in desktops)
-    duplicated = sum(d.duplicates for d in desktops)
+    lost = sum(sent - r.seen for r in reached)
+    duplicated = sum(r.duplicates for r in reached)
     rate = sent / seconds if seconds else 0.0
-    return Outcome(q[49] * 1e3, q[98] * 1e3, lost, duplicated, rate, cpu / max(1, len(latencies)) * 1e6)
+    cpu = sum(r.cpu for r in reached) / max(1, len(latencies)) * 1e6
+    live = sum(r.taken_live for r in reached) / max(1, sum(r.seen for r in reached))
+    wall = max(1e-9, spent.wall)
+    source, nats = spent.source / wall, spent.nats / wall
+    cores = sum(r.cpu for r in reached) / wall + source + nats
+    return Outcome(q[49] * 1e3, q[98] * 1e3, lost, duplicated, rate, cpu, live, cores, source, nats)
 
 
-async def _settle(desktops: list[Desktop], sent: int, stall: float = 10.0) -> float:
-    """Wait until every desktop has every tick, or nothing moved for ``stall`` seconds (what
-    is missing then is lost); returns when the last tick arrived."""
-    last_count, last_move = -1, time.monotonic()
-    while any(len(d.seen) < sent for d in desktops):
-        count = sum(len(d.seen) for d in desktops)
-        if count != last_count:
-            last_count, last_move = count, time.monotonic()
-        elif time.monotonic() - last_move > stall:
-            break
-        await asyncio.sleep(0.01)
-    return time.monotonic()
-
-
-# ---------------------------------------------------------------------- the publishing side
-
-
-class Source:
-    """The child process that takes the trades (see :mod:`bench.scenarios.desk_source`)."""
-
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-
-    @classmethod
-    async def start(cls, mode: str, name: str, seconds: float, burst: int) -> Source:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bench.scenarios.desk_source",
-            mode,
-            name,
-            str(seconds),
-            str(burst),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        source = cls(proc)
-        try:
-            await source._expect("ready")
-        except BaseException:
-            await source.kill()
-            raise
-        return source
-
-    async def _expect(self, word: str) -> str:
-        line = (await asyncio.wait_for(self.proc.stdout.readline(), 60)).decode().strip()  # type: ignore[union-attr]
-        if not line.startswith(word):
-            raise RuntimeError(f"the desk benchmark's source said {line!r}, not {word!r}")
-        return line
-
-    def _say(self, word: str) -> None:
-        self.proc.stdin.write(f"{word}\n".encode())  # type: ignore[union-attr]
-
-    async def run(self) -> int:
-        """Start handing trades; returns how many were handed once it is done."""
-        self._say("go")
-        return int((await self._expect("sent")).split()[1])
-
-    async def close(self) -> None:
-        """Let the child close its connections; killed if it cannot."""
-        if self.proc.returncode is None:
-            try:
-                self._say("stop")
-                await self._expect("closed")
-                await asyncio.wait_for(self.proc.wait(), 30)
-            except (OSError, RuntimeError, TimeoutError):
-                pass
-        await self.kill()
-
-    async def kill(self) -> None:
-        if self.proc.returncode is None:
-            self.proc.kill()
-            await self.proc.wait()
+async def _measure(source: Source, desktops: Desktops, burst: int) -> Outcome:
+    """One run: the desktops and the source go, until every desktop has every trade."""
+    started, meter = time.monotonic(), Meter(source)
+    desktops.go()
+    sent = await source.run()
+    reached = await desktops.settle(sent)
+    done, spent = time.monotonic(), meter.stop()
+    await desktops.closed()
+    return _outcome(reached, sent, done - started if burst else 0.0, spent)
 
 
 # ---------------------------------------------------------------------- raw NATS
 
 
 async def raw_nats(count: int, seconds: float, burst: int = 0) -> Outcome:
-    import nats
-
     name = f"bench{uuid.uuid4().hex[:8]}"
-    prefix = raw_prefix(name)
-    desktops = [Desktop() for _ in range(count)]
-    subscribers = []
-    for desktop in desktops:
-        nc = await nats.connect(NATS_URL)
-
-        async def on_msg(msg, desktop=desktop) -> None:
-            desktop.apply([codec.decode_tick(msg.data)])
-
-        await nc.subscribe(prefix + "*", cb=on_msg)
-        await nc.flush()
-        subscribers.append(nc)
-    source = await Source.start("raw", name, seconds, burst)
-    try:
-        started, cpu = time.monotonic(), time.process_time()
-        sent = await source.run()
-        done = await _settle(desktops, sent)
-        cpu = time.process_time() - cpu
-    finally:
-        await source.close()
-        for nc in subscribers:
-            await nc.close()
-    return _outcome(desktops, sent, done - started if burst else 0.0, cpu)
+    with tempfile.TemporaryDirectory() as folder:
+        desktops = await Desktops.start("raw", name, count, folder)
+        try:
+            source = await Source.start("raw", name, seconds, burst)
+            try:
+                return await _measure(source, desktops, burst)
+            finally:
+                await source.close()
+        finally:
+            await desktops.kill()
 
 
 # ---------------------------------------------------------------------- through the desk
@@ -196,32 +102,16 @@ async def raw_nats(count: int, seconds: float, burst: int = 0) -> Outcome:
 async def through_desk(count: int, seconds: float, burst: int = 0) -> Outcome:
     desk = f"bench{uuid.uuid4().hex[:8]}"
     source = await Source.start("desk", desk, seconds, burst)
-    desktops = [Desktop() for _ in range(count)]
-    feeds = []
     try:
-        for i, desktop in enumerate(desktops):
-            feed = DeskFeed(NATS_URL, desk=desk, desktop_id=f"d{i}", on_ticks=desktop.apply)
-            feed.set_symbols(SYMBOLS)
-            feeds.append((feed, asyncio.create_task(feed.run())))
-        give_up = time.monotonic() + 120
-        while any(f.status.state is not FeedState.LIVE for f, _ in feeds):
-            if time.monotonic() > give_up:
-                raise RuntimeError("the desktops did not go live behind the benchmark's desk in 120 s")
-            await asyncio.sleep(0.02)
-        started, cpu = time.monotonic(), time.process_time()
-        sent = await source.run()
-        done = await _settle(desktops, sent)
-        cpu = time.process_time() - cpu
-        live = sum(f.live.taken for f, _ in feeds) / max(1, sum(len(d.seen) for d in desktops))
+        with tempfile.TemporaryDirectory() as folder:
+            desktops = await Desktops.start("desk", desk, count, folder)
+            try:
+                return await _measure(source, desktops, burst)
+            finally:
+                await desktops.kill()
     finally:
-        for feed, task in feeds:
-            await feed.close()
-            await task
         await source.close()
         await _drop(DeskNames(desk))
-    outcome = _outcome(desktops, sent, done - started if burst else 0.0, cpu)
-    outcome.live_share = live
-    return outcome
 
 
 async def _drop(names: DeskNames) -> None:
@@ -262,10 +152,18 @@ def _median(outcomes: list[Outcome], field: str) -> float:
     return statistics.median(getattr(o, field) for o in outcomes)
 
 
+def _cores(outcomes: list[Outcome]) -> str:
+    """The median run's cores kept busy, in all and by the source and the NATS server."""
+    return (
+        f"{_median(outcomes, 'cores'):.2f} (source {_median(outcomes, 'source_cores'):.2f},"
+        f" NATS {_median(outcomes, 'nats_cores'):.2f})"
+    )
+
+
 def run(quick: bool) -> list[Result]:
     if not _nats_reachable():
         raise RuntimeError("the desk scenario needs NATS with JetStream at 127.0.0.1:4222")
-    # 50 desktops in one process fall far behind on two cores: a shorter run keeps the backlog
+    # 50 desktops fall far behind on two cores: a shorter run keeps the backlog
     # they work through (50 x 5,000 deliveries a second) within minutes
     if quick:
         counts, burst, burst_rounds = {1: (1.5, 1), 10: (1.5, 1)}, 20_000, 1
@@ -315,6 +213,9 @@ def run(quick: bool) -> list[Result]:
                     "p50 desk": round(_median(desks, "p50_ms"), 2),
                     "CPU µs/tick raw": round(_median(raws, "cpu_us"), 1),
                     "CPU µs/tick desk": round(_median(desks, "cpu_us"), 1),
+                    "desk live share": f"{_median(desks, 'live_share'):.1%}",
+                    "cores busy raw": _cores(raws),
+                    "cores busy desk": _cores(desks),
                     "lost": sum(o.lost for o in desks),
                     "duplicated": sum(o.duplicated for o in desks),
                     "raw lost": sum(o.lost for o in raws),
