@@ -20,7 +20,7 @@ import time
 from array import array
 from dataclasses import dataclass, field
 
-from bench.scenarios.desk_source import NATS_URL, SYMBOLS, raw_prefix
+from bench.scenarios.desk_source import NATS_URL, SYMBOLS, raw_prefix, read_line, stdin_reader
 from hkdesk.desk import codec
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.types import Tick
@@ -61,16 +61,11 @@ async def settle(desktop: Desktop, sent: int, stall: float = STALL) -> None:
         await asyncio.sleep(0.01)
 
 
-async def _line(reader: asyncio.StreamReader) -> str:
-    return (await reader.readline()).decode().strip()
-
-
 async def main(mode: str, name: str, index: int, out: str) -> None:
     import nats
 
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    reader = await stdin_reader()
     desktop = Desktop()
     feed = task = nc = None
     if mode == "raw":
@@ -94,10 +89,10 @@ async def main(mode: str, name: str, index: int, out: str) -> None:
                 raise RuntimeError("the desktop did not go live behind the benchmark's desk in 120 s")
             await asyncio.sleep(0.02)
     print("ready", flush=True)
-    if await _line(reader) != "go":
+    if await read_line(reader) != "go":
         return
     cpu = time.process_time()
-    command = await _line(reader)
+    command = await read_line(reader)
     if not command.startswith("settle "):
         return
     await settle(desktop, int(command.split()[1]))

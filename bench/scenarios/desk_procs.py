@@ -98,7 +98,7 @@ class Desktops:
                         mode,
                         name,
                         str(i),
-                        os.path.join(folder, f"{i}.f64"),
+                        desktops._latencies_file(i),
                         stdin=asyncio.subprocess.PIPE,
                         stdout=asyncio.subprocess.PIPE,
                     )
@@ -109,6 +109,10 @@ class Desktops:
             await desktops.kill()
             raise
         return desktops
+
+    def _latencies_file(self, index: int) -> str:
+        """Where desktop ``index`` leaves its latencies (float64 seconds)."""
+        return os.path.join(self.folder, f"{index}.f64")
 
     def go(self) -> None:
         for proc in self.procs:
@@ -123,7 +127,7 @@ class Desktops:
         for i, line in enumerate(lines):
             seen, duplicates, cpu, taken = line.split()[1:]
             latencies = array("d")
-            with open(os.path.join(self.folder, f"{i}.f64"), "rb") as file:
+            with open(self._latencies_file(i), "rb") as file:
                 latencies.frombytes(file.read())
             reached.append(Reached(latencies, int(seen), int(duplicates), float(cpu), int(taken)))
         return reached

@@ -88,14 +88,21 @@ class _Upstream:
         self._closed.set()
 
 
-async def _line(reader: asyncio.StreamReader) -> str:
+async def stdin_reader() -> asyncio.StreamReader:
+    """This process's standard input, read on the loop (the benchmark's commands)."""
+    reader = asyncio.StreamReader()
+    protocol = asyncio.StreamReaderProtocol(reader)
+    await asyncio.get_running_loop().connect_read_pipe(lambda: protocol, sys.stdin)
+    return reader
+
+
+async def read_line(reader: asyncio.StreamReader) -> str:
     return (await reader.readline()).decode().strip()
 
 
 async def main(mode: str, name: str, seconds: float, burst: int) -> None:
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    reader = await stdin_reader()
     close: Callable[[], object]
     if mode == "raw":
         publisher = await nats.connect(NATS_URL)
@@ -150,7 +157,7 @@ async def main(mode: str, name: str, seconds: float, burst: int) -> None:
 
         close = close_desk
     print("ready", flush=True)
-    if await _line(reader) != "go":
+    if await read_line(reader) != "go":
         return
     if burst:
         push(make_ticks(burst, 0))
@@ -158,7 +165,7 @@ async def main(mode: str, name: str, seconds: float, burst: int) -> None:
     else:
         sent = await pace(push, seconds)
     print(f"sent {sent}", flush=True)
-    await _line(reader)
+    await read_line(reader)
     await close()  # type: ignore[misc]
     print("closed", flush=True)
 
