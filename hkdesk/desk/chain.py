@@ -18,11 +18,20 @@ same epoch (:mod:`hkdesk.desk.live`); anything else waits for the stream.
 Only trades newer (exchange time, sequence) than the symbol's newest so far go live: a trade
 the upstream sent twice is numbered, goes to the stream (whose message id drops it) and never
 reaches a desktop twice by the live path.
+
+So that a desktop can leave the stream while the live path is whole (:mod:`hkdesk.desk.live_sync`),
+a live message also says what it cannot carry: it is counted in its term (``c``; a message not
+sent because the live link was down still counts), it names per symbol the highest number of
+its batch that goes by the stream only (``o``: a gap's notice, a symbol's first record of the
+term, a trade not newer), and it carries the stream sequence up to which everything was stored
+when it went (``s``). After ``live_beat`` without one, the leader sends a heartbeat: the last
+count again, and ``s``.
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import NamedTuple
 
 from hkdesk.desk.codec import LiveBatch, LiveRun, encode
 from hkdesk.desk.subjects import encode_token
@@ -34,27 +43,41 @@ _OLDEST = (-1, -1)
 _NO_RUN = LiveRun("", 0, [])  # no run open yet for a symbol in this batch
 
 
+class Numbered(NamedTuple):
+    """A batch of trades numbered: each trade's number, the runs worth sending live, and per
+    symbol token the highest number of the batch that goes by the stream only."""
+
+    numbers: list[int]
+    runs: list[LiveRun]
+    off: dict[str, int]
+
+
 class ChainNumbers:
-    """The desk side: numbers every record of each symbol and cuts the live runs."""
+    """The desk side: numbers every record of each symbol and cuts the live messages."""
 
     def __init__(self) -> None:
         self.epoch = secrets.token_hex(4)
+        #: live messages of this epoch so far (each counted, sent or not: a desktop that sees the
+        #: count jump knows it missed one)
+        self.count = 0
         #: symbol -> the last number given in this epoch
         self._last: dict[str, int] = {}
         self._newest: dict[str, tuple[int, int]] = {}
         self._tokens: dict[str, str] = {}
 
-    def number_ticks(self, ticks: list[Tick]) -> tuple[list[int], list[LiveRun]]:
-        """The chain number of each trade, and the runs of them worth sending live.
+    def number_ticks(self, ticks: list[Tick]) -> Numbered:
+        """The chain number of each trade, the runs of them worth sending live, and what goes by
+        the stream only.
 
         A run can be taken only right after a record the desktop has, so none starts at a
         symbol's first number of the epoch, and none follows, in the same batch, a trade kept off
         the live path: the desktops get those from the stream, later than this batch's live
         message (a desk's first batch, a burst, goes by the stream alone).
         """
-        last, newest, tokens = self._last, self._newest, self._tokens
+        last, newest = self._last, self._newest
         numbers: list[int] = []
         runs: list[LiveRun] = []
+        off: dict[str, int] = {}
         open_runs: dict[str, LiveRun | None] = {}  # None: this symbol's live runs ended here
         for tick in ticks:
             symbol = tick.symbol
@@ -65,19 +88,21 @@ class ChainNumbers:
             if newer:
                 newest[symbol] = key
             run = open_runs.get(symbol, _NO_RUN)
-            if run is None:
-                continue
-            if not newer or n == 1:  # not newer: the stream only (its message id drops a repeat)
+            if run is None or not newer or n == 1:  # not newer: its message id drops a repeat
                 open_runs[symbol] = None
+                off[self.token(symbol)] = n
                 continue
             if run is _NO_RUN:
-                token = tokens.get(symbol)
-                if token is None:
-                    token = tokens[symbol] = encode_token(symbol)
-                run = open_runs[symbol] = LiveRun(token, n, [])
+                run = open_runs[symbol] = LiveRun(self.token(symbol), n, [])
                 runs.append(run)
-            run.trades.append(tick)  # type: ignore[union-attr]
-        return numbers, runs
+            run.trades.append(tick)
+        return Numbered(numbers, runs, off)
+
+    def token(self, symbol: str) -> str:
+        token = self._tokens.get(symbol)
+        if token is None:
+            token = self._tokens[symbol] = encode_token(symbol)
+        return token
 
     def number_gap(self, symbol: str) -> int:
         n = self._last[symbol] = self._last.get(symbol, 0) + 1
@@ -87,11 +112,15 @@ class ChainNumbers:
         """A new epoch, counting from 1 again: each leadership term is one, so a server deposed
         and elected again never continues a chain another leader has written after."""
         self.epoch = secrets.token_hex(4)
+        self.count = 0
         self._last = {}
 
-    def live_messages(self, runs: list[LiveRun]) -> list[bytes]:
+    def live_messages(
+        self, runs: list[LiveRun], off: dict[str, int] | None = None, stored: int = 0
+    ) -> list[bytes]:
         """The runs as live payloads of at most :data:`LIVE_CHUNK` trades each (a long run is
-        split into consecutive pieces)."""
+        split into consecutive pieces), the last one carrying ``off``; each counted. ``stored``:
+        the stream sequence up to which everything is stored."""
         out: list[bytes] = []
         chunk: list[LiveRun] = []
         room = LIVE_CHUNK
@@ -99,16 +128,24 @@ class ChainNumbers:
             first, trades = run.first, run.trades
             while len(trades) > room:
                 if room:
-                    chunk.append(LiveRun(run.token, first, trades[:room]))
+                    chunk.append(LiveRun(run.token, first, trades[:room], first + room - 1))
                     first, trades = first + room, trades[room:]
-                out.append(encode(LiveBatch(self.epoch, chunk)))
+                out.append(self._message(chunk, [], stored))
                 chunk, room = [], LIVE_CHUNK
             if trades:
-                chunk.append(run if first == run.first else LiveRun(run.token, first, trades))
+                chunk.append(LiveRun(run.token, first, trades, first + len(trades) - 1))
                 room -= len(trades)
-        if chunk:
-            out.append(encode(LiveBatch(self.epoch, chunk)))
+        if chunk or off:
+            out.append(self._message(chunk, list(off.items()) if off else [], stored))
         return out
+
+    def heartbeat(self, stored: int) -> bytes:
+        """A live message with nothing in it: the count of the last one, and what is stored."""
+        return encode(LiveBatch(self.epoch, c=self.count, s=stored))
+
+    def _message(self, runs: list[LiveRun], off: list[tuple[str, int]], stored: int) -> bytes:
+        self.count += 1
+        return encode(LiveBatch(self.epoch, runs, self.count, stored, off))
 
 
 def parse_chain(value: str | bytes | None) -> tuple[str, int] | None:

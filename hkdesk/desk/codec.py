@@ -6,8 +6,9 @@ decoded record equals the one the desk received, digit for digit. Decoding runs 
 own validation: a malformed payload raises :class:`msgspec.ValidationError` or
 :class:`msgspec.DecodeError`, never yields a bad record.
 
-A live message (:mod:`hkdesk.desk.chain`) is ``{"e": epoch, "runs": [[token, first, [trades]]]}``;
-a desktop reads its envelope first and decodes only the trades of runs it can take.
+A live message (:mod:`hkdesk.desk.chain`) is ``{"e": epoch, "c": count, "s": stream sequence,
+"runs": [[token, first, [trades], last]], "o": [[token, number]]}``; a desktop reads its envelope
+first and decodes only the trades of runs it can take.
 
 A message id names a record (kind, symbol, exchange time, sequence): JetStream drops a second
 publish with the same id inside the stream's duplicate window, so a re-publish after a lost
@@ -34,18 +35,25 @@ class Latest(msgspec.Struct, omit_defaults=True):
 
 class LiveRun(msgspec.Struct, array_like=True):
     """Consecutive trades of one symbol (its subject token): ``first`` is the chain number of
-    ``trades[0]``."""
+    ``trades[0]``, ``last`` that of the last one."""
 
     token: str
     first: int
     trades: list[Tick]
+    last: int = 0
 
 
-class LiveBatch(msgspec.Struct):
-    """One live message: runs of the publisher's term ``e`` (its epoch)."""
+class LiveBatch(msgspec.Struct, omit_defaults=True):
+    """One live message of the publisher's term ``e`` (its epoch): the ``c``-th of the term (a
+    heartbeat repeats the count of the last one), sent when every record at or below stream
+    sequence ``s`` was stored; ``runs`` of trades, and ``o``: per symbol token, the highest
+    chain number of this batch that goes by the stream only."""
 
     e: str
-    runs: list[LiveRun]
+    runs: list[LiveRun] = msgspec.field(default_factory=list)
+    c: int = 0
+    s: int = 0
+    o: list[tuple[str, int]] = msgspec.field(default_factory=list)
 
 
 class LiveRunUnread(msgspec.Struct, array_like=True):
@@ -54,11 +62,15 @@ class LiveRunUnread(msgspec.Struct, array_like=True):
     token: str
     first: int
     trades: msgspec.Raw
+    last: int = 0
 
 
 class LiveBatchUnread(msgspec.Struct):
     e: str
-    runs: list[LiveRunUnread]
+    runs: list[LiveRunUnread] = msgspec.field(default_factory=list)
+    c: int = 0
+    s: int = 0
+    o: list[tuple[str, int]] = msgspec.field(default_factory=list)
 
 
 _latest_decoder = msgspec.json.Decoder(Latest)
@@ -113,3 +125,12 @@ def gap_id(gap: Gap) -> str:
 def book_id(book: Book) -> str:
     """The message id of a book snapshot."""
     return f"b:{book.symbol}:{book.ts}:{book.seq}"
+
+
+def stored_seq(ack: bytes) -> int:
+    """The stream sequence in JetStream's acknowledgement of a publish (0 if it has none)."""
+    at = ack.find(b'"seq":')
+    if at < 0:
+        return 0
+    digits = ack[at + 6 :].partition(b",")[0].partition(b"}")[0]
+    return int(digits) if digits.strip().isdigit() else 0

@@ -8,7 +8,8 @@ bucket, replays today's trades of its symbols from the stream (a desktop started
 has the day), then follows live. Every trade is handed on once: each follower resumes after
 the last stream sequence it delivered, across NATS reconnects and network drops, and a trade
 is taken from the desk's live path when that copy comes first, in its symbol's order
-(:mod:`hkdesk.desk.live`). A symbol added later gets its day so far from its own subject
+(:mod:`hkdesk.desk.live`); while that path misses nothing, the trade stream is left to it
+(:mod:`hkdesk.desk.live_sync`). A symbol added later gets its day so far from its own subject
 first (:mod:`hkdesk.desk.catch_up`). What the desk keeps in its latest-quote bucket of each
 session (:mod:`hkdesk.desk.closes`: the previous close, the day so far before the stream
 began) goes to ``on_session`` for the watched symbols, where a direct connection would ask the
@@ -24,9 +25,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 import msgspec
@@ -41,22 +41,17 @@ from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
 from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg, raw_chain
 from hkdesk.desk.live import LiveFollower, TradeChains
+from hkdesk.desk.live_sync import LiveSync
 from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
-from hkdesk.domain.quotes import hk_day
+from hkdesk.domain.quotes import start_of_hk_day
 from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
 from hkdesk.feed.status import FeedState, FeedStats, FeedStatus
-from hkdesk.feed.task_stop import first_of
+from hkdesk.feed.task_stop import first_of, stop_task
 
 log = logging.getLogger(__name__)
 
 _BAD = (msgspec.DecodeError, msgspec.ValidationError, ValueError)
-
-
-def start_of_hk_day(now: float | None = None) -> datetime:
-    """Midnight in Hong Kong of the trading day ``now`` (epoch s) falls in, as a UTC datetime."""
-    day = hk_day(int((time.time() if now is None else now) * 1000))
-    return datetime.fromtimestamp(day * 86_400 - 8 * 3600, UTC)
 
 
 class DeskFeed:
@@ -102,9 +97,11 @@ class DeskFeed:
         self._followers: list[StreamFollower] = []
         self._chains = TradeChains()
         self._trade_start = len(self.names.kind_prefix("trade"))
+        self.sync = LiveSync(silence=timings.live_silence, settle=timings.live_settle)
         self.live = LiveFollower(
-            self.names.live_subject, self._chains, lambda: self._trade_tokens, self._hand_ticks
+            self.names.live_subject, self._chains, lambda: self._trade_tokens, self._hand_ticks, self.sync
         )
+        self._keeper: asyncio.Task[None] | None = None
         self._catch_ups = CatchUps(
             self.names, timings.heartbeat, partial(self._deliver, on_ticks), self.stats
         )
@@ -143,6 +140,8 @@ class DeskFeed:
             for symbol in added:  # the replay has passed part of its day: read it on its own
                 self._catch_ups.begin(self._nc, symbol, self._replay_since(), self._done)
         self._trade_tokens = frozenset(t for t in wanted if t not in holding and t not in fences)
+        if added:
+            self.sync.trouble()  # a symbol's catch-up reads the trade stream
         self._lists_changed()
 
     def set_depth_symbols(self, symbols: Iterable[str], depth_level: int = MAX_DEPTH_LEVEL) -> None:
@@ -214,6 +213,7 @@ class DeskFeed:
 
     async def _reconnected(self) -> None:
         self.stats.reconnects += 1
+        self.sync.trouble()  # live messages may have been lost with the link
         for follower in self._followers:
             follower.restart()
         self._catch_ups.restart()
@@ -259,6 +259,9 @@ class DeskFeed:
             return
         self._followers.append(trades)
         trades.start()
+        self._keeper = asyncio.get_running_loop().create_task(
+            self.sync.keep(trades, self._owes_nothing, self.timings.live_check), name="hkdesk-desk-sync"
+        )
         self._replaying = True
         await first_of(paint.caught_up, self._done)  # a desk that never paints must not hold run()
         await paint.close()
@@ -268,6 +271,11 @@ class DeskFeed:
     def _watched_symbols(self) -> tuple[str, ...]:
         return self._trades
 
+    def _owes_nothing(self) -> bool:
+        """Connected, no symbol catching up, every record the live path told of handed on."""
+        busy = self._catch_ups.holding or self._catch_ups.fences or not (self._nc and self._nc.is_connected)
+        return not busy and not self._chains.behind(self._trade_tokens, self.sync.epoch)
+
     def _lists_changed(self) -> None:
         if self._announcer is not None:
             self._announcer.set(self._trades, self._depth, self._depth_level)
@@ -275,6 +283,9 @@ class DeskFeed:
 
     async def _shutdown(self) -> None:
         self._closing = True
+        if self._keeper is not None:
+            await stop_task(self._keeper)
+            self._keeper = None
         followers, self._followers = self._followers, []
         for follower in followers:
             await follower.close()

@@ -34,13 +34,19 @@ class DeskFeedTimings:
     """Seconds. ``heartbeat``: the stream's idle heartbeat (silence for two = resume);
     ``demand_refresh``: how often the demand is re-announced (shorter than the desk's lease);
     ``leader_poll``: how often the leader's card is read; ``backoff_*``: first connection
-    attempts while NATS does not answer."""
+    attempts while NATS does not answer; ``live_*``: when the trade stream is left to the live
+    path alone (:mod:`hkdesk.desk.live_sync`): looked at every ``live_check``, followed again
+    after ``live_silence`` without a live message, not left within ``live_settle`` of a new
+    term."""
 
     heartbeat: float = 1.0
     demand_refresh: float = 10.0
     leader_poll: float = 2.0
     backoff_initial: float = 0.5
     backoff_cap: float = 30.0
+    live_check: float = 0.25
+    live_silence: float = 2.0
+    live_settle: float = 5.0
 
 
 class DeskStatusBoard:

@@ -151,7 +151,11 @@ class StreamFollower:
         self.retry_wait = retry_wait
         self._on_state = on_state
         self.last_seq = 0
+        #: messages the stream held beyond the last one read (-1: not known yet)
+        self.pending = -1
         self.caught_up = asyncio.Event()
+        self.parked = False
+        self._unparked = asyncio.Event()
         self._dseq = 0
         self._sub: Subscription | None = None
         self._generation = 0
@@ -169,6 +173,19 @@ class StreamFollower:
         """Re-create the consumer at the next sequence (after a reconnect, or a suspected gap)."""
         self._broken.set()
 
+    def park(self) -> None:
+        """Stop following (the consumer goes), keeping the place: :meth:`resume` goes on."""
+        self.parked = True
+        self._unparked.clear()
+        self._broken.set()
+
+    def resume(self, after: int) -> None:
+        """Follow again from stream sequence ``after + 1``, or from the place kept if later."""
+        self.last_seq = max(self.last_seq, after)
+        self.parked = False
+        self.pending = -1
+        self._unparked.set()
+
     async def close(self) -> None:
         self._closing = True
         if self._task is not None:
@@ -181,6 +198,9 @@ class StreamFollower:
 
     async def _run(self) -> None:
         while not self._closing:
+            if self.parked:
+                await self._unparked.wait()
+                continue
             try:
                 await self._open()
             except Exception as exc:
@@ -227,6 +247,7 @@ class StreamFollower:
         start = StartAt(sequence=self.last_seq + 1) if self.last_seq else self._start
         start.apply(config)
         info = await self._nc.jetstream().add_consumer(self.stream, config)
+        self.pending = info.num_pending or 0
         if not info.num_pending:
             self.caught_up.set()
 
@@ -278,6 +299,7 @@ class StreamFollower:
             self._broken.set()  # something was lost in between: resume after the last one kept
             return False
         self._dseq = dseq
+        self.pending = pending
         if sseq <= self.last_seq:
             return False
         self.last_seq = sseq
@@ -301,6 +323,7 @@ class StreamFollower:
         if last is not None and int(last) != self._dseq:
             self._broken.set()  # a heartbeat says more was sent than arrived
         elif last is not None:
+            self.pending = 0
             self.caught_up.set()  # idle: nothing pending
 
     async def _answer(self, reply: str) -> None:

@@ -22,17 +22,15 @@ from nats.aio.subscription import Subscription
 
 from hkdesk.desk.codec import decode_live, decode_ticks
 from hkdesk.desk.connection import DeskClient
+from hkdesk.desk.live_sync import LiveSync
 from hkdesk.desk.subjects import decode_token
+from hkdesk.desk.taken import MAX_RUNS, TakenNumbers
 from hkdesk.domain.types import Tick
 from hkdesk.feed.throttle import ThrottledLog
 
 log = logging.getLogger(__name__)
 
 _BAD = (msgspec.DecodeError, msgspec.ValidationError, ValueError)
-#: How far the live path may run ahead of the stream, in records of one symbol: beyond it the
-#: symbol waits for the stream (whose copies of what was taken live must each be known to be
-#: skipped, however long the stream is away).
-MAX_AHEAD = 8192
 
 
 class TradeChains:
@@ -42,7 +40,9 @@ class TradeChains:
         #: token -> (epoch, highest number handed on)
         self._at: dict[str, tuple[str, int]] = {}
         #: (token, epoch) -> numbers taken live, not yet seen on the stream
-        self._unseen: dict[tuple[str, str], set[int]] = {}
+        self._unseen: dict[tuple[str, str], TakenNumbers] = {}
+        #: token -> (epoch, highest number the live path told of: sent in a run, or by stream only)
+        self._told: dict[str, tuple[str, int]] = {}
 
     def live_fits(self, token: str, epoch: str, first: int) -> bool:
         """A live run starting at ``first`` continues the chain (and is not too far ahead)."""
@@ -50,15 +50,32 @@ class TradeChains:
         if at is None or at[1] + 1 != first or at[0] != epoch:
             return False
         unseen = self._unseen.get((token, epoch))
-        return unseen is None or len(unseen) < MAX_AHEAD
+        return unseen is None or len(unseen.runs) < MAX_RUNS
 
     def took_live(self, token: str, epoch: str, first: int, count: int) -> None:
         last = first + count - 1
         self._at[token] = (epoch, last)
         unseen = self._unseen.get((token, epoch))
         if unseen is None:
-            unseen = self._unseen[(token, epoch)] = set()
-        unseen.update(range(first, last + 1))
+            unseen = self._unseen[(token, epoch)] = TakenNumbers()
+        unseen.add(first, last)
+
+    def told(self, token: str, epoch: str, last: int) -> None:
+        """The live path told of records of ``token`` up to ``last``, taken or not."""
+        told = self._told.get(token)
+        if told is None or told[0] != epoch or told[1] < last:
+            self._told[token] = (epoch, last)
+
+    def behind(self, tokens: frozenset[str], epoch: str) -> bool:
+        """Whether any of ``tokens`` has not handed on all the live path told of in ``epoch``."""
+        at, told = self._at, self._told
+        for token in tokens:
+            said = told.get(token)
+            if said is not None and said[0] == epoch:
+                now = at.get(token)
+                if now is None or now[0] != epoch or now[1] < said[1]:
+                    return True
+        return False
 
     def seen_live(self, token: str, chain: tuple[str, int] | None) -> bool:
         """Whether the stream's record (``chain``: its header) was taken live (it is then no
@@ -67,9 +84,8 @@ class TradeChains:
         if chain is None:
             return False
         unseen = self._unseen.get((token, chain[0]))
-        if unseen is None or chain[1] not in unseen:
+        if unseen is None or not unseen.discard(chain[1]):
             return False
-        unseen.discard(chain[1])
         if not unseen:
             del self._unseen[(token, chain[0])]
         return True
@@ -93,6 +109,7 @@ class TradeChains:
     def forget(self, token: str) -> None:
         """A symbol no longer watched: its position goes (it comes back through the stream)."""
         self._at.pop(token, None)
+        self._told.pop(token, None)
         for key in [k for k in self._unseen if k[0] == token]:
             del self._unseen[key]
 
@@ -111,9 +128,11 @@ class LiveFollower:
         chains: TradeChains,
         watched: Callable[[], frozenset[str]],
         deliver: Callable[[list[Tick]], None],
+        sync: LiveSync | None = None,
     ) -> None:
         self.subject = subject
         self._chains = chains
+        self.sync = sync or LiveSync()
         self._watched = watched
         self._deliver = deliver
         self._sub: Subscription | None = None
@@ -145,30 +164,48 @@ class LiveFollower:
         except _BAD as exc:
             self._refused(exc)
             return
-        chains, watched, epoch, symbols = self._chains, self._watched(), batch.e, self._symbols
+        chains, watched, epoch, symbols, sync = (
+            self._chains,
+            self._watched(),
+            batch.e,
+            self._symbols,
+            self.sync,
+        )
+        sync.heard(epoch, batch.c, batch.s, bool(batch.runs or batch.o))
         taken: list[Tick] = []
         for run in batch.runs:
             if run.token not in watched:
                 continue
             if not chains.live_fits(run.token, epoch, run.first):
                 self.left += 1
+                self._left_to_stream(run.token, epoch, run.last)
                 continue
             try:
                 ticks = decode_ticks(run.trades)
                 symbol = symbols.get(run.token) or symbols.setdefault(run.token, decode_token(run.token))
             except _BAD as exc:  # a SubjectError is a ValueError
                 self._refused(exc)
+                self._left_to_stream(run.token, epoch, run.last)
                 continue
             if not ticks:
                 continue
             if ticks[-1].symbol != symbol or (len(ticks) > 1 and any(t.symbol != symbol for t in ticks)):
                 self._refused(ValueError(f"a run of {symbol} holds another symbol's trades"))
+                self._left_to_stream(run.token, epoch, run.last)
                 continue
             chains.took_live(run.token, epoch, run.first, len(ticks))
             taken.extend(ticks)
+        for token, last in batch.o:
+            if token in watched:
+                self._left_to_stream(token, epoch, last)
         if taken:
             self.taken += len(taken)
             self._deliver(taken)
+
+    def _left_to_stream(self, token: str, epoch: str, last: int) -> None:
+        """Records up to ``last`` of a watched symbol that only the stream will hand on."""
+        self._chains.told(token, epoch, last)
+        self.sync.trouble()
 
     def _refused(self, exc: Exception) -> None:
         """A live message that does not read: left to the stream, and said in the log."""

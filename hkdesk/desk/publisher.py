@@ -25,7 +25,8 @@ goes out at once on the desk's live subject, not stored and not repeated: see
 :mod:`hkdesk.desk.chain`. The stream's publishes then wait ``live_lead`` after the last live
 message: nats-server's work on a run of stream publishes (storing, acknowledging, delivering
 to the consumers) held the live message up by a millisecond or more in 4-7 % of batches, while
-a 2 ms head start let 99.7 % of trades reach a desktop by the live path.
+a 2 ms head start let 99.7 % of trades reach a desktop by the live path. Gap notices are told
+on the live path too, and a heartbeat follows ``live_beat`` of silence.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from hkdesk.desk.chain import ChainNumbers
-from hkdesk.desk.codec import book_id, encode, gap_id, tick_id
+from hkdesk.desk.codec import book_id, encode, gap_id, stored_seq, tick_id
 from hkdesk.desk.connection import CHAIN_HEADER, DeskClient
 from hkdesk.desk.latest import LatestBoard
 from hkdesk.desk.stream import REAL, StreamSizing, ensure_bucket, ensure_stream
@@ -97,6 +98,7 @@ class DeskPublisher:
         retry_wait: float = 0.2,
         latest_interval: float = 0.25,
         live_lead: float = 0.002,
+        live_beat: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
         data: str = REAL,
     ) -> None:
@@ -117,7 +119,10 @@ class DeskPublisher:
         self._live: DeskClient | None = None
         self._live_subject = names.live_subject
         self.live_lead = live_lead
+        self.live_beat = live_beat
         self._live_at = float("-inf")
+        #: the highest stream sequence acknowledged: everything at or below it is stored
+        self.stored = 0
         self._batches: deque[_Batch] = deque()
         self._head = 0  # records of batches[0] already taken
         self._retry: list[_Pending] = []
@@ -140,13 +145,9 @@ class DeskPublisher:
     def publish_ticks(self, ticks: list[Tick]) -> None:
         """Queue trades (the list is read, never changed). Call from the event loop; never blocks."""
         if ticks:
-            numbers, runs = self.chains.number_ticks(ticks)
-            live = self._live
-            if live is not None and runs and live.is_connected:
-                for payload in self.chains.live_messages(runs):
-                    if live.put_now(self._live_subject, payload):
-                        self.stats.live += 1
-                        self._live_at = self._clock()
+            numbers, runs, off = self.chains.number_ticks(ticks)
+            if self._live is not None and (runs or off):
+                self.stats.live += self._send_live(self.chains.live_messages(runs, off, self.stored))
             self._enqueue(True, ticks, numbers)
             self.latest.note_ticks(ticks)
 
@@ -157,12 +158,34 @@ class DeskPublisher:
 
     def publish_gap(self, gap: Gap) -> None:
         """Tell the desktops that trades of a symbol may be missing (in order with its trades)."""
-        self._enqueue(None, [gap], [self.chains.number_gap(gap.symbol)])
+        n = self.chains.number_gap(gap.symbol)
+        if self._live is not None:  # a desktop that follows the live path alone hears of it
+            off = {self.chains.token(gap.symbol): n}
+            self.stats.live += self._send_live(self.chains.live_messages([], off, self.stored))
+        self._enqueue(None, [gap], [n])
 
     def attach_live(self, client: DeskClient | None) -> None:
         """Send each batch of trades on the live subject through ``client`` (a connection of its
-        own; None stops it). Nothing is queued for it while its link is down."""
+        own; None stops it). Nothing is queued for it while its link is down: the messages are
+        counted all the same, so a desktop sees that it missed them."""
         self._live = client
+
+    def _send_live(self, payloads: list[bytes]) -> int:
+        """Put the live messages on their link at once; how many went."""
+        live, sent = self._live, 0
+        if live is not None and live.is_connected:
+            for payload in payloads:
+                if live.put_now(self._live_subject, payload):
+                    sent += 1
+                    self._live_at = self._clock()
+        return sent
+
+    def _beat(self) -> None:
+        """A heartbeat on the live path after ``live_beat`` without a live message, once this
+        term sent one (a server standing by is silent): a desktop learns what is stored, and
+        that it missed nothing or that it did."""
+        if self._live is not None and self.chains.count and self._clock() - self._live_at >= self.live_beat:
+            self._send_live([self.chains.heartbeat(self.stored)])
 
     def _enqueue(
         self, trades: bool | None, batch: list[Tick] | list[Book] | list[Gap], numbers: list[int] | None
@@ -250,11 +273,12 @@ class DeskPublisher:
     # ------------------------------------------------------------------ publishing task
 
     async def _run(self) -> None:
-        check_every = max(0.01, min(self.ack_timeout / 4, self.retry_wait))
+        check_every = max(0.01, min(self.ack_timeout / 4, self.retry_wait, self.live_beat / 2))
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), check_every)
             self._wake.clear()
+            self._beat()
             if not self._nc.is_connected:
                 continue
             try:
@@ -369,4 +393,5 @@ class DeskPublisher:
             self.stats.published += 1
             if b'"duplicate"' in data:
                 self.stats.duplicates += 1
+            self.stored = max(self.stored, stored_seq(data))
         self._wake.set()

@@ -5,11 +5,10 @@ stores every batch through the writer and publishes it to the desk's stream, and
 upstream's lists equal to the desktops' demand (within the plan). While standing by it only
 follows the demand and the election, ready to take over.
 
-After a leader that vanished, the seconds without one are a gap per symbol (:mod:`.takeover`):
-at the new upstream's first trade of a symbol, a gap row goes to the writer, a gap notice to the
+After a leader that vanished, the seconds without one are a gap per symbol (:mod:`.takeover`): at
+the new upstream's first trade of a symbol, a gap row goes to the writer, a gap notice to the
 desktops (in order with its trades), and ``on_takeover(gap)`` is called, the hook to fetch those
-seconds again (``/kline`` bars). The caller starts and stops the writer.
-"""
+seconds again (``/kline`` bars). The caller starts and stops the writer."""
 
 from __future__ import annotations
 
@@ -283,15 +282,15 @@ class DeskServer:
         """Hold the upstream; after another leader, first note where the stream stopped."""
         if after_another and self._nc is not None:
             await self._gaps.load(self._nc, self.names, self.union.trades)
-        callbacks = UpstreamCallbacks(
-            self._ticks, self._books, self._on_status, self._gap, self._symbol_error
-        )
-        upstream = self.upstream = self._factory(callbacks)
+        calls = UpstreamCallbacks(self._ticks, self._books, self._on_status, self._gap, self._symbol_error)
+        upstream = self.upstream = self._factory(calls)
         self._apply(self.union)
         await self._run_upstream(upstream)
 
     def _deposed(self) -> None:
         self._tell_streaming(())
+        if self.publisher is not None:  # the term over: its name not heard again on the live path
+            self.publisher.chains.new_term()
         asyncio.get_running_loop().create_task(self._close_upstream())
 
     def _tell_streaming(self, symbols: tuple[str, ...]) -> None:

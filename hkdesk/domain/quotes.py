@@ -13,10 +13,11 @@ becomes the previous close, the day's figures and the tape are cleared.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from hkdesk.domain.freshness import Freshness, FreshnessInfo, Origin
@@ -30,6 +31,12 @@ _EPOCH = date(1970, 1, 1)
 def hk_day(ts_ms: int) -> int:
     """Days since the epoch in Hong Kong time; the trading day a timestamp belongs to."""
     return (ts_ms + HK_OFFSET_MS) // _DAY_MS
+
+
+def start_of_hk_day(now: float | None = None) -> datetime:
+    """Midnight in Hong Kong of the trading day ``now`` (epoch s) falls in, as a UTC datetime."""
+    day = hk_day(int((time.time() if now is None else now) * 1000))
+    return datetime.fromtimestamp(day * 86_400 - HK_OFFSET_MS // 1000, UTC)
 
 
 def day_number(day: date) -> int:

@@ -7,7 +7,9 @@ from deskkit import tick, ticks
 
 from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
 from hkdesk.desk.codec import decode_live, decode_ticks
-from hkdesk.desk.live import MAX_AHEAD, LiveFollower, TradeChains
+from hkdesk.desk.live import LiveFollower, TradeChains
+from hkdesk.desk.live_sync import LiveSync
+from hkdesk.desk.taken import MAX_RUNS, REORDER_REACH, TakenNumbers
 
 
 def decoded(payloads: list[bytes]) -> list[tuple[str, str, int, list]]:
@@ -34,15 +36,16 @@ def test_each_symbol_counts_its_own_records_and_a_gap_takes_a_number():
 def test_live_runs_hold_consecutive_trades_and_end_at_a_trade_that_is_not_newer():
     numbers = ChainNumbers()
     first = ticks("700.HK", 1, 3)
-    assert numbers.number_ticks(first) == ([1, 2, 3], [])  # nobody can take a run from 1 live
+    assert numbers.number_ticks(first) == ([1, 2, 3], [], {"700=2EHK": 3})  # no run from 1 live
     again = [tick("700.HK", 4), tick("5.HK", 1), tick("700.HK", 5), first[2], tick("700.HK", 6)]
-    chain, runs = numbers.number_ticks(again)
+    chain, runs, off = numbers.number_ticks(again)
     assert chain == [4, 1, 5, 6, 7]
     got = [(run.token, run.first, [t.seq for t in run.trades]) for run in runs]
     # 700.HK's re-sent trade (seq 3) goes to the stream only, and nothing of 700.HK after it in
     # this batch goes live (a desktop has it only once the stream brings it, after this batch)
     assert got == [("700=2EHK", 4, [4, 5])]
-    _, runs = numbers.number_ticks([tick("700.HK", 7), tick("5.HK", 2)])
+    assert off == {"700=2EHK": 7, "5=2EHK": 1}  # what a desktop must get from the stream
+    runs = numbers.number_ticks([tick("700.HK", 7), tick("5.HK", 2)]).runs
     assert [(run.token, run.first, [t.seq for t in run.trades]) for run in runs] == [
         ("700=2EHK", 8, [7]),
         ("5=2EHK", 2, [2]),
@@ -53,7 +56,7 @@ def test_live_messages_are_cut_at_the_chunk_size_with_the_numbers_carried_on():
     numbers = ChainNumbers()
     numbers.number_ticks([tick("700.HK", 0), tick("5.HK", 0)])
     many = ticks("700.HK", 1, LIVE_CHUNK + 100) + ticks("5.HK", 1, LIVE_CHUNK)
-    _, runs = numbers.number_ticks(many)
+    runs = numbers.number_ticks(many).runs
     payloads = numbers.live_messages(runs)
     assert len(payloads) == 3
     parts = decoded(payloads)
@@ -121,14 +124,98 @@ def test_a_malformed_live_message_is_refused_by_the_decoder():
         raise AssertionError(f"{bad!r} decoded")
 
 
+def test_numbers_taken_live_are_kept_as_runs_and_the_stream_takes_them_off_one_by_one():
+    taken = TakenNumbers()
+    taken.add(2, 100_000)  # a desktop on the live path alone for a long day: one run
+    taken.add(100_001, 100_010)
+    assert taken.runs == [[2, 100_010]]
+    assert taken.discard(2) and not taken.discard(2) and taken.runs == [[3, 100_010]]
+    assert taken.discard(50) and taken.runs == [[3, 49], [51, 100_010]]  # out of order: split
+    assert 50 not in taken and 49 in taken and not taken.discard(1)
+    assert taken.discard(REORDER_REACH + 49) and taken.runs[0] == [3, 49]
+    # a run further behind a number the stream shows can no longer be shown: forgotten
+    assert taken.discard(REORDER_REACH + 50) and taken.runs[0] == [51, REORDER_REACH + 48]
+
+
 def test_the_live_path_runs_no_further_ahead_of_the_stream_than_it_can_account_for():
     chains = TradeChains()
     chains.stream_is_new("T", ("e", 1))
-    chains.took_live("T", "e", 2, MAX_AHEAD)  # the stream away (a cluster electing its leader)
-    assert not chains.live_fits("T", "e", MAX_AHEAD + 2)  # the stream first, however long it takes
+    for n in range(2, 2 + 2 * MAX_RUNS, 2):  # taken live with holes between: a run each
+        chains._at["T"] = ("e", n - 1)
+        chains.took_live("T", "e", n, 1)
+    assert not chains.live_fits("T", "e", 2 * MAX_RUNS + 1)  # the stream first
     assert not chains.stream_is_new("T", ("e", 2))
-    assert chains.live_fits("T", "e", MAX_AHEAD + 2)
-    assert [chains.stream_is_new("T", ("e", n)) for n in range(3, MAX_AHEAD + 2)] == [False] * (MAX_AHEAD - 1)
+    assert chains.live_fits("T", "e", 2 * MAX_RUNS + 1)
+
+
+def test_a_symbol_is_behind_while_it_owes_a_record_the_live_path_told_of():
+    chains = TradeChains()
+    chains.stream_is_new("T", ("e", 1))
+    assert not chains.behind(frozenset({"T", "U"}), "e")
+    chains.told("T", "e", 3)  # a run from 2 to 3 left to the stream
+    assert chains.behind(frozenset({"T"}), "e") and not chains.behind(frozenset({"U"}), "e")
+    assert not chains.behind(frozenset({"T"}), "another term")
+    chains.stream_is_new("T", ("e", 2))
+    assert chains.behind(frozenset({"T"}), "e")
+    chains.stream_is_new("T", ("e", 3))
+    assert not chains.behind(frozenset({"T"}), "e")
+
+
+def test_live_messages_are_counted_in_their_term_and_tell_what_goes_by_the_stream_only():
+    numbers = ChainNumbers()
+    numbers.number_ticks([tick("700.HK", 1)])
+    runs, off = numbers.number_ticks(ticks("700.HK", 2, LIVE_CHUNK + 1))[1:]
+    payloads = numbers.live_messages(runs, off, stored=41)
+    gap = numbers.live_messages([], {"700=2EHK": numbers.number_gap("700.HK")}, stored=42)
+    beat = decode_live(numbers.heartbeat(43))
+    batches = [decode_live(p) for p in payloads + gap]
+    assert [(b.c, b.s, [(r.first, r.last) for r in b.runs], b.o) for b in batches] == [
+        (1, 41, [(2, LIVE_CHUNK + 1)], []),
+        (2, 41, [(LIVE_CHUNK + 2, LIVE_CHUNK + 2)], []),
+        (3, 42, [], [("700=2EHK", LIVE_CHUNK + 3)]),
+    ]
+    assert (beat.c, beat.s, beat.runs, beat.o) == (3, 43, [], [])  # the count of the last one
+    numbers.new_term()
+    assert decode_live(numbers.heartbeat(44)).c == 0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_live_path_alone_is_trusted_only_while_every_message_of_the_term_arrives():
+    clock, resumed = Clock(), []
+    sync = LiveSync(silence=2.0, settle=5.0, clock=clock)
+    sync.on_resume = resumed.append
+    assert not sync.may_park()  # nothing heard yet
+    sync.heard("a", 7, 10, data=True)  # the first term heard: no wait
+    assert sync.may_park()
+    sync.park(20)
+    sync.heard("a", 8, 30, data=True)
+    sync.heard("a", 8, 35, data=False)  # a heartbeat repeats the count
+    assert sync.parked and sync.resume_after == 35 and resumed == []
+    sync.heard("a", 10, 40, data=True)  # 9 never arrived
+    assert not sync.parked and resumed == [35]  # the stream from where everything was handed on
+    sync.heard("a", 11, 50, data=True)
+    sync.park(45)
+    sync.heard("a", 12, 44, data=False)  # a heartbeat after a lost message: its count is ahead
+    assert resumed == [35, 45]
+    sync.park(50)
+    clock.now += 2.0
+    sync.check_silence()  # nothing heard for two seconds
+    assert resumed == [35, 45, 50]
+    sync.heard("b", 1, 60, data=True)  # a new term: not parked within settle
+    assert not sync.may_park()
+    clock.now += 5.0
+    sync.heard("b", 2, 61, data=True)
+    assert sync.may_park()
+    sync.park(61)
+    sync.heard("c", 1, 62, data=True)
+    assert resumed[-1] == 61 and not sync.parked
 
 
 def test_a_term_two_back_is_forgotten_once_a_new_one_shows_on_the_stream():
@@ -153,15 +240,15 @@ def test_a_live_run_whose_trades_are_not_its_symbols_is_refused():
     follower, got = live_follower({"700=2EHK", "5=2EHK"})
     follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 1))
     numbers.number_ticks([tick("700.HK", 1)])
-    _, runs = numbers.number_ticks([tick("700.HK", 2)])
+    runs = numbers.number_ticks([tick("700.HK", 2)]).runs
     runs[0].trades = [tick("5.HK", 2)]  # right place in 700.HK's chain, a 5.HK trade inside
     follower.take(numbers.live_messages(runs)[0])
     assert got == [] and follower.bad == 1
-    _, runs = numbers.number_ticks([tick("700.HK", 3)])
+    runs = numbers.number_ticks([tick("700.HK", 3)]).runs
     follower.take(numbers.live_messages(runs)[0])  # not the next: 2 is still owed by the stream
     assert got == [] and follower.left == 1
     assert follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 2))
-    _, runs = numbers.number_ticks([tick("700.HK", 4)])
+    runs = numbers.number_ticks([tick("700.HK", 4)]).runs
     follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 3))
     follower.take(numbers.live_messages(runs)[0])
     assert [t.seq for t in got] == [4] and follower.taken == 1
@@ -171,7 +258,7 @@ def test_runs_of_symbols_not_watched_are_passed_over_unread():
     numbers = ChainNumbers()
     follower, got = live_follower({"700=2EHK"})
     numbers.number_ticks([tick("5.HK", 1)])
-    _, runs = numbers.number_ticks([tick("5.HK", 2)])
+    runs = numbers.number_ticks([tick("5.HK", 2)]).runs
     payload = numbers.live_messages(runs)[0].replace(b'"code":"5.HK"', b'"code":7')
     follower.take(payload)  # not decoded, so not refused either
     assert got == [] and follower.bad == 0 and follower.left == 0

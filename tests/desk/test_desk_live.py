@@ -138,7 +138,7 @@ async def test_a_live_message_not_from_the_desk_or_unreadable_is_not_shown(nats_
         await wait_until(lambda: len(received.ticks) == 3, what="the first trades")
         forger = ChainNumbers()  # another epoch: not the desk's publisher
         forger.number_ticks(ticks("700.HK", 1, 3))
-        _, runs = forger.number_ticks([tick("700.HK", 99, price="1.00")])
+        runs = forger.number_ticks([tick("700.HK", 99, price="1.00")]).runs
         nc = await nats.connect(nats_url)
         subject = DeskNames(desk_name).live_subject
         await nc.publish(subject, forger.live_messages(runs)[0])
@@ -202,3 +202,85 @@ async def test_records_queued_before_a_new_term_keep_the_epoch_they_were_numbere
     await follower.close()
     await publisher.close()
     await nc.close()
+
+
+async def test_a_desktop_in_step_with_the_live_path_leaves_the_stream_until_it_misses_something(
+    nats_url, desk_name
+):
+    events: list[object] = []
+    async with running_desk(desk_name, nats_url) as (server, factory):
+        feed = DeskFeed(
+            nats_url,
+            desk=desk_name,
+            desktop_id="alice",
+            timings=FAST_FEED,
+            on_ticks=lambda batch: events.extend((t.symbol, t.seq) for t in batch),
+            on_gap=lambda gap: events.append(("gap", gap.start_ts - BASE_TS)),
+        )
+        feed.set_symbols(SYMBOLS)
+        task = asyncio.create_task(feed.run())
+        await wait_until(lambda: set(factory.current.symbols) == set(SYMBOLS), what="the demand")
+        expected: list[object] = []
+
+        def push(symbol: str, first: int, count: int) -> None:
+            factory.current.push(ticks(symbol, first, count))
+            expected.extend((symbol, seq) for seq in range(first, first + count))
+
+        push("700.HK", 1, 3)  # a symbol's first records go by the stream only
+        push("5.HK", 1, 3)
+        await wait_until(lambda: feed.sync.parked, what="the desktop to leave the stream")
+        assert feed.sync.parks == 1 and feed.sync.resumes == 0
+        frames = feed.stats.frames
+        for i in range(20):  # in step: everything by the live path, nothing read from the stream
+            push("700.HK", 4 + 5 * i, 5)
+            push("5.HK", 4 + 2 * i, 2)
+            await asyncio.sleep(0.01)
+        await wait_until(lambda: len(events) >= len(expected), what="the trades in step")
+        assert feed.sync.parked and feed.stats.frames == frames and feed.live.left == 0
+
+        take, seen = feed.live.take, [0]
+
+        def loses_one(data: bytes) -> None:
+            if b'"runs"' in data:  # not a heartbeat
+                seen[0] += 1
+                if seen[0] == 2:
+                    return
+            take(data)
+
+        feed.live.take = loses_one  # type: ignore[method-assign]
+        for i in range(3):  # the second live message never arrives: its count is missed
+            push("700.HK", 104 + i, 1)
+            await asyncio.sleep(0.05)
+        await wait_until(lambda: len(events) >= len(expected), what="the lost trade from the stream")
+        assert feed.sync.resumes == 1
+        await wait_until(lambda: feed.sync.parks == 2, what="the desktop to leave the stream again")
+
+        # a gap's notice goes by the stream only: a parked desktop follows the stream for it
+        factory.current.callbacks.on_gap(Gap("5.HK", BASE_TS + 44, BASE_TS + 45))
+        expected.append(("gap", 44))
+        push("5.HK", 45, 2)
+        push("700.HK", 107, 1)
+        await wait_until(lambda: len(events) >= len(expected), what="the gap and the trades after it")
+        assert feed.sync.resumes == 2
+        await asyncio.sleep(0.3)
+        assert [e for e in events if e[0] != "700.HK"] == [e for e in expected if e[0] != "700.HK"]
+        assert [e for e in events if e[0] == "700.HK"] == [e for e in expected if e[0] == "700.HK"]
+        assert len(events) == len(expected)
+        await feed.close()
+        await task
+    assert server.publisher.stats.live > 20
+
+
+async def test_a_parked_desktop_follows_the_stream_again_when_the_live_path_falls_silent(nats_url, desk_name):
+    async with (
+        running_desk(desk_name, nats_url) as (server, factory),
+        live_feed(nats_url, desk_name, ["700.HK"]) as (feed, received),
+    ):
+        await wait_until(lambda: factory.current.symbols == ("700.HK",), what="the demand")
+        factory.current.push(ticks("700.HK", 1, 3))
+        await wait_until(lambda: feed.sync.parked, what="the desktop to leave the stream")
+        server.publisher.attach_live(None)  # the live link gone: no messages, no heartbeats
+        factory.current.push(ticks("700.HK", 4, 3))
+        await wait_until(lambda: len(received.ticks) >= 6, timeout=10, what="the trades by the stream")
+        assert feed.sync.resumes == 1 and not feed.sync.parked
+        assert keys(received.ticks) == keys(ticks("700.HK", 1, 6))

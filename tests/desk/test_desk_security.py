@@ -112,7 +112,7 @@ async def test_desk_and_desktop_work_with_their_own_rights_and_no_more(secured_n
     await nc.publish(f"$KV.{NAMES.demand_bucket}.bob", b'{"trades":["1.HK"]}')
     await nc.publish(f"$JS.API.STREAM.PURGE.{NAMES.stream}", b"")
     chains = server.publisher.chains  # a live message alice would be shown, were it allowed
-    _, runs = chains.number_ticks(ticks("700.HK", 99, 1))
+    runs = chains.number_ticks(ticks("700.HK", 99, 1)).runs
     await nc.publish(NAMES.live_subject, chains.live_messages(runs)[0])
     with pytest.raises(nats.errors.TimeoutError):
         await js.publish(NAMES.trade_subject("700.HK"), forged, timeout=1.0)
