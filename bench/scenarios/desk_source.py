@@ -147,7 +147,7 @@ async def main(mode: str, name: str, seconds: float, burst: int) -> None:
             await asyncio.sleep(0.01)
         push = upstreams[0].callbacks.on_ticks
         if os.environ.get("HKDESK_BENCH_DESK_LIVE", "1") == "0":
-            while server.publisher is None or server.publisher._live is None:  # linked: unlink
+            while server.publisher is None or server.publisher.live.client is None:  # linked: unlink
                 await asyncio.sleep(0.01)
             server.publisher.attach_live(None)
 

@@ -24,8 +24,9 @@ a live message also says what it cannot carry: it is counted in its term (``c``;
 sent because the live link was down still counts), it names per symbol the highest number of
 its batch that goes by the stream only (``o``: a gap's notice, a symbol's first record of the
 term, a trade not newer), and it carries the stream sequence up to which everything was stored
-when it went (``s``). After ``live_beat`` without one, the leader sends a heartbeat: the last
-count again, and ``s``.
+when it went (``s``) and the count up to which every batch's records were (``k``,
+:mod:`hkdesk.desk.live_marks`). After ``live_beat`` without one, the leader sends a heartbeat:
+the last count again, ``s`` and ``k``. A server whose term ended sends nothing live.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class ChainNumbers:
         #: live messages of this epoch so far (each counted, sent or not: a desktop that sees the
         #: count jump knows it missed one)
         self.count = 0
+        #: whether this term's live messages go out (not after it ended: :meth:`end_term`)
+        self.leading = True
         #: symbol -> the last number given in this epoch
         self._last: dict[str, int] = {}
         self._newest: dict[str, tuple[int, int]] = {}
@@ -114,13 +117,19 @@ class ChainNumbers:
         self.epoch = secrets.token_hex(4)
         self.count = 0
         self._last = {}
+        self.leading = True
+
+    def end_term(self) -> None:
+        """The term is over (deposed): a new epoch, and no live messages until the next term."""
+        self.new_term()
+        self.leading = False
 
     def live_messages(
-        self, runs: list[LiveRun], off: dict[str, int] | None = None, stored: int = 0
+        self, runs: list[LiveRun], off: dict[str, int] | None = None, stored: int = 0, acked: int = 0
     ) -> list[bytes]:
         """The runs as live payloads of at most :data:`LIVE_CHUNK` trades each (a long run is
-        split into consecutive pieces), the last one carrying ``off``; each counted. ``stored``:
-        the stream sequence up to which everything is stored."""
+        split into consecutive pieces), the last one carrying ``off``; each counted. ``stored``,
+        ``acked``: the ``s`` and ``k`` of the messages (module docstring)."""
         out: list[bytes] = []
         chunk: list[LiveRun] = []
         room = LIVE_CHUNK
@@ -130,22 +139,22 @@ class ChainNumbers:
                 if room:
                     chunk.append(LiveRun(run.token, first, trades[:room], first + room - 1))
                     first, trades = first + room, trades[room:]
-                out.append(self._message(chunk, [], stored))
+                out.append(self._message(chunk, [], stored, acked))
                 chunk, room = [], LIVE_CHUNK
             if trades:
                 chunk.append(LiveRun(run.token, first, trades, first + len(trades) - 1))
                 room -= len(trades)
         if chunk or off:
-            out.append(self._message(chunk, list(off.items()) if off else [], stored))
+            out.append(self._message(chunk, list(off.items()) if off else [], stored, acked))
         return out
 
-    def heartbeat(self, stored: int) -> bytes:
+    def heartbeat(self, stored: int, acked: int = 0) -> bytes:
         """A live message with nothing in it: the count of the last one, and what is stored."""
-        return encode(LiveBatch(self.epoch, c=self.count, s=stored))
+        return encode(LiveBatch(self.epoch, c=self.count, s=stored, k=acked))
 
-    def _message(self, runs: list[LiveRun], off: list[tuple[str, int]], stored: int) -> bytes:
+    def _message(self, runs: list[LiveRun], off: list[tuple[str, int]], stored: int, acked: int) -> bytes:
         self.count += 1
-        return encode(LiveBatch(self.epoch, runs, self.count, stored, off))
+        return encode(LiveBatch(self.epoch, runs, self.count, stored, off, acked))
 
 
 def parse_chain(value: str | bytes | None) -> tuple[str, int] | None:

@@ -7,8 +7,8 @@ own validation: a malformed payload raises :class:`msgspec.ValidationError` or
 :class:`msgspec.DecodeError`, never yields a bad record.
 
 A live message (:mod:`hkdesk.desk.chain`) is ``{"e": epoch, "c": count, "s": stream sequence,
-"runs": [[token, first, [trades], last]], "o": [[token, number]]}``; a desktop reads its envelope
-first and decodes only the trades of runs it can take.
+"k": count stored, "runs": [[token, first, [trades], last]], "o": [[token, number]]}``; a desktop
+reads its envelope first and decodes only the trades of runs it can take.
 
 A message id names a record (kind, symbol, exchange time, sequence): JetStream drops a second
 publish with the same id inside the stream's duplicate window, so a re-publish after a lost
@@ -46,14 +46,15 @@ class LiveRun(msgspec.Struct, array_like=True):
 class LiveBatch(msgspec.Struct, omit_defaults=True):
     """One live message of the publisher's term ``e`` (its epoch): the ``c``-th of the term (a
     heartbeat repeats the count of the last one), sent when every record at or below stream
-    sequence ``s`` was stored; ``runs`` of trades, and ``o``: per symbol token, the highest
-    chain number of this batch that goes by the stream only."""
+    sequence ``s`` was stored, and every batch up to count ``k``; ``runs`` of trades, and ``o``:
+    per symbol token, the highest chain number of this batch that goes by the stream only."""
 
     e: str
     runs: list[LiveRun] = msgspec.field(default_factory=list)
     c: int = 0
     s: int = 0
     o: list[tuple[str, int]] = msgspec.field(default_factory=list)
+    k: int = 0
 
 
 class LiveRunUnread(msgspec.Struct, array_like=True):
@@ -71,6 +72,7 @@ class LiveBatchUnread(msgspec.Struct):
     c: int = 0
     s: int = 0
     o: list[tuple[str, int]] = msgspec.field(default_factory=list)
+    k: int = 0
 
 
 _latest_decoder = msgspec.json.Decoder(Latest)

@@ -97,7 +97,7 @@ class DeskFeed:
         self._followers: list[StreamFollower] = []
         self._chains = TradeChains()
         self._trade_start = len(self.names.kind_prefix("trade"))
-        self.sync = LiveSync(silence=timings.live_silence, settle=timings.live_settle)
+        self.sync = LiveSync(self._chains, silence=timings.live_silence, settle=timings.live_settle)
         self.live = LiveFollower(
             self.names.live_subject, self._chains, lambda: self._trade_tokens, self._hand_ticks, self.sync
         )

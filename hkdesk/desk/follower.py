@@ -160,6 +160,7 @@ class StreamFollower:
         self._sub: Subscription | None = None
         self._generation = 0
         self._batch: list[StreamMsg] = []
+        self._batch_from = 0
         self._flush_scheduled = False
         self._heard = False
         self._broken = asyncio.Event()
@@ -172,6 +173,11 @@ class StreamFollower:
     def restart(self) -> None:
         """Re-create the consumer at the next sequence (after a reconnect, or a suspected gap)."""
         self._broken.set()
+
+    @property
+    def settled_seq(self) -> int:
+        """The stream sequence up to which every message read was handed on (or dropped)."""
+        return self.last_seq if not self._batch else self._batch_from - 1
 
     def park(self) -> None:
         """Stop following (the consumer goes), keeping the place: :meth:`resume` goes on."""
@@ -308,6 +314,8 @@ class StreamFollower:
         return True
 
     def _queue(self, msg: StreamMsg) -> None:
+        if not self._batch:
+            self._batch_from = self.last_seq  # this message's, set by _in_order
         self._batch.append(msg)
         if not self._flush_scheduled:
             self._flush_scheduled = True

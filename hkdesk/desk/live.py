@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import msgspec
 from nats.aio.client import Client
@@ -22,11 +23,13 @@ from nats.aio.subscription import Subscription
 
 from hkdesk.desk.codec import decode_live, decode_ticks
 from hkdesk.desk.connection import DeskClient
-from hkdesk.desk.live_sync import LiveSync
 from hkdesk.desk.subjects import decode_token
 from hkdesk.desk.taken import MAX_RUNS, TakenNumbers
 from hkdesk.domain.types import Tick
 from hkdesk.feed.throttle import ThrottledLog
+
+if TYPE_CHECKING:
+    from hkdesk.desk.live_sync import LiveSync
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +44,9 @@ class TradeChains:
         self._at: dict[str, tuple[str, int]] = {}
         #: (token, epoch) -> numbers taken live, not yet seen on the stream
         self._unseen: dict[tuple[str, str], TakenNumbers] = {}
-        #: token -> (epoch, highest number the live path told of: sent in a run, or by stream only)
-        self._told: dict[str, tuple[str, int]] = {}
+        #: token -> (epoch, highest number the live path told of and did not hand on: left to
+        #: the stream, or by the stream only; the count of the live message that told of it)
+        self._told: dict[str, tuple[str, int, int]] = {}
 
     def live_fits(self, token: str, epoch: str, first: int) -> bool:
         """A live run starting at ``first`` continues the chain (and is not too far ahead)."""
@@ -60,11 +64,28 @@ class TradeChains:
             unseen = self._unseen[(token, epoch)] = TakenNumbers()
         unseen.add(first, last)
 
-    def told(self, token: str, epoch: str, last: int) -> None:
-        """The live path told of records of ``token`` up to ``last``, taken or not."""
+    def told(self, token: str, epoch: str, last: int, count: int) -> None:
+        """Live message ``count`` told of records of ``token`` up to ``last`` it did not hand on."""
         told = self._told.get(token)
-        if told is None or told[0] != epoch or told[1] < last:
-            self._told[token] = (epoch, last)
+        if told is None or told[0] != epoch or told[1] <= last:
+            self._told[token] = (epoch, last, count)
+
+    def positions(self) -> dict[str, tuple[str, int]]:
+        """Where each symbol's chain is: (epoch, highest number handed on)."""
+        return dict(self._at)
+
+    def settle(self, epoch: str, count: int, positions: dict[str, tuple[str, int]]) -> None:
+        """The stream is read past every record the live path told of up to ``count``: what is
+        still owed of those is not on the stream (a repeat its message id dropped), and numbers
+        taken live up to ``positions`` that it did not show never will be."""
+        for token in [t for t, (e, _, c) in self._told.items() if e == epoch and c <= count]:
+            del self._told[token]
+        for token, (e, n) in positions.items():
+            unseen = self._unseen.get((token, e))
+            if unseen is not None:
+                unseen.drop_through(n)
+                if not unseen:
+                    del self._unseen[(token, e)]
 
     def behind(self, tokens: frozenset[str], epoch: str) -> bool:
         """Whether any of ``tokens`` has not handed on all the live path told of in ``epoch``."""
@@ -128,11 +149,11 @@ class LiveFollower:
         chains: TradeChains,
         watched: Callable[[], frozenset[str]],
         deliver: Callable[[list[Tick]], None],
-        sync: LiveSync | None = None,
+        sync: LiveSync,
     ) -> None:
         self.subject = subject
         self._chains = chains
-        self.sync = sync or LiveSync()
+        self.sync = sync
         self._watched = watched
         self._deliver = deliver
         self._sub: Subscription | None = None
@@ -171,7 +192,7 @@ class LiveFollower:
             self._symbols,
             self.sync,
         )
-        sync.heard(epoch, batch.c, batch.s, bool(batch.runs or batch.o))
+        sync.heard(epoch, batch.c, batch.s, batch.k, bool(batch.runs or batch.o))
         taken: list[Tick] = []
         for run in batch.runs:
             if run.token not in watched:
@@ -204,7 +225,7 @@ class LiveFollower:
 
     def _left_to_stream(self, token: str, epoch: str, last: int) -> None:
         """Records up to ``last`` of a watched symbol that only the stream will hand on."""
-        self._chains.told(token, epoch, last)
+        self._chains.told(token, epoch, last, self.sync.count)
         self.sync.trouble()
 
     def _refused(self, exc: Exception) -> None:

@@ -44,9 +44,10 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from hkdesk.desk.chain import ChainNumbers
-from hkdesk.desk.codec import book_id, encode, gap_id, stored_seq, tick_id
+from hkdesk.desk.codec import book_id, encode, gap_id, tick_id
 from hkdesk.desk.connection import CHAIN_HEADER, DeskClient
 from hkdesk.desk.latest import LatestBoard
+from hkdesk.desk.live_out import LiveOut
 from hkdesk.desk.stream import REAL, StreamSizing, ensure_bucket, ensure_stream
 from hkdesk.desk.subjects import DeskNames, encode_token
 from hkdesk.domain.types import Book, Gap, Tick
@@ -66,11 +67,10 @@ class PublisherStats:
     republished: int = 0  # publishes repeated after a timeout, an error or a reconnect
     errors: int = 0  # error answers from JetStream
     dropped: int = 0  # records dropped because more than max_buffered waited
-    live: int = 0  # live messages sent
 
 
 #: (True: trades, False: books, None: gaps; the batch; its chain numbers, None for books; epoch)
-_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None, str]
+_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None, str, list | None]
 
 
 @dataclass(slots=True)
@@ -81,6 +81,7 @@ class _Pending:
     chain: str
     sent_at: float
     order: int
+    mark: list | None = None  # its batch's in live.marks (trades and gaps)
 
 
 class DeskPublisher:
@@ -116,13 +117,8 @@ class DeskPublisher:
         self.latest = LatestBoard(nc, names.latest_bucket, interval=latest_interval)
         self.stats = PublisherStats()
         self.chains = ChainNumbers()
-        self._live: DeskClient | None = None
-        self._live_subject = names.live_subject
+        self.live = LiveOut(names.live_subject, self.chains, beat=live_beat, clock=clock)
         self.live_lead = live_lead
-        self.live_beat = live_beat
-        self._live_at = float("-inf")
-        #: the highest stream sequence acknowledged: everything at or below it is stored
-        self.stored = 0
         self._batches: deque[_Batch] = deque()
         self._head = 0  # records of batches[0] already taken
         self._retry: list[_Pending] = []
@@ -146,9 +142,7 @@ class DeskPublisher:
         """Queue trades (the list is read, never changed). Call from the event loop; never blocks."""
         if ticks:
             numbers, runs, off = self.chains.number_ticks(ticks)
-            if self._live is not None and (runs or off):
-                self.stats.live += self._send_live(self.chains.live_messages(runs, off, self.stored))
-            self._enqueue(True, ticks, numbers)
+            self._enqueue(True, ticks, numbers, self.live.batch(runs, off, len(ticks)))
             self.latest.note_ticks(ticks)
 
     def publish_books(self, books: list[Book]) -> None:
@@ -158,39 +152,22 @@ class DeskPublisher:
 
     def publish_gap(self, gap: Gap) -> None:
         """Tell the desktops that trades of a symbol may be missing (in order with its trades)."""
-        n = self.chains.number_gap(gap.symbol)
-        if self._live is not None:  # a desktop that follows the live path alone hears of it
-            off = {self.chains.token(gap.symbol): n}
-            self.stats.live += self._send_live(self.chains.live_messages([], off, self.stored))
-        self._enqueue(None, [gap], [n])
+        n = self.chains.number_gap(gap.symbol)  # told on the live path too: see live_sync
+        self._enqueue(None, [gap], [n], self.live.batch([], {self.chains.token(gap.symbol): n}, 1))
 
     def attach_live(self, client: DeskClient | None) -> None:
         """Send each batch of trades on the live subject through ``client`` (a connection of its
-        own; None stops it). Nothing is queued for it while its link is down: the messages are
-        counted all the same, so a desktop sees that it missed them."""
-        self._live = client
-
-    def _send_live(self, payloads: list[bytes]) -> int:
-        """Put the live messages on their link at once; how many went."""
-        live, sent = self._live, 0
-        if live is not None and live.is_connected:
-            for payload in payloads:
-                if live.put_now(self._live_subject, payload):
-                    sent += 1
-                    self._live_at = self._clock()
-        return sent
-
-    def _beat(self) -> None:
-        """A heartbeat on the live path after ``live_beat`` without a live message, once this
-        term sent one (a server standing by is silent): a desktop learns what is stored, and
-        that it missed nothing or that it did."""
-        if self._live is not None and self.chains.count and self._clock() - self._live_at >= self.live_beat:
-            self._send_live([self.chains.heartbeat(self.stored)])
+        own; None stops it)."""
+        self.live.client = client
 
     def _enqueue(
-        self, trades: bool | None, batch: list[Tick] | list[Book] | list[Gap], numbers: list[int] | None
+        self,
+        trades: bool | None,
+        batch: list[Tick] | list[Book] | list[Gap],
+        numbers: list[int] | None,
+        mark: list | None = None,
     ) -> None:
-        self._batches.append((trades, batch, numbers, self.chains.epoch))
+        self._batches.append((trades, batch, numbers, self.chains.epoch, mark))
         self.stats.queued += len(batch)
         if self.stats.queued + len(self._in_flight) > self.max_buffered:
             self._drop_oldest()
@@ -203,6 +180,8 @@ class DeskPublisher:
         while excess > 0 and self._batches:
             left = len(self._batches[0][1]) - self._head
             lost = min(left, excess)
+            if (mark := self._batches[0][4]) is not None:  # never stored: settled all the same
+                self.live.marks.settle(mark, lost)
             if lost == left:
                 self._batches.popleft()
                 self._head = 0
@@ -273,12 +252,12 @@ class DeskPublisher:
     # ------------------------------------------------------------------ publishing task
 
     async def _run(self) -> None:
-        check_every = max(0.01, min(self.ack_timeout / 4, self.retry_wait, self.live_beat / 2))
+        check_every = max(0.01, min(self.ack_timeout / 4, self.retry_wait, self.live.beat_every / 2))
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), check_every)
             self._wake.clear()
-            self._beat()
+            self.live.beat()
             if not self._nc.is_connected:
                 continue
             try:
@@ -286,7 +265,7 @@ class DeskPublisher:
                 if self._retry:
                     await self._send_retries()
                 else:
-                    hold = self._live_at + self.live_lead - self._clock()
+                    hold = self.live.sent_at + self.live_lead - self._clock()
                     if self._batches and hold > 0:  # the live message first (module docstring)
                         await asyncio.sleep(min(hold, self.live_lead))
                     await self._send_new()
@@ -328,7 +307,7 @@ class DeskPublisher:
         batches, subjects, client, sent = self._batches, self._subjects, self._desk_client, 0
         try:
             while batches and len(self._in_flight) < self.max_in_flight:
-                trades, batch, numbers, epoch = batches[0]
+                trades, batch, numbers, epoch, mark = batches[0]
                 record = batch[self._head]
                 chain = f"{epoch}.{numbers[self._head]}" if numbers is not None else ""
                 self._head += 1
@@ -345,7 +324,7 @@ class DeskPublisher:
                         prefix = self._trade_prefix if trades else self._book_prefix
                         subject = subjects[(trades, record.symbol)] = prefix + encode_token(record.symbol)
                     msg_id = tick_id(record) if trades else book_id(record)  # type: ignore[arg-type]
-                pending = _Pending(subject, encode(record), msg_id, chain, 0.0, next(self._order))
+                pending = _Pending(subject, encode(record), msg_id, chain, 0.0, next(self._order), mark)
                 if client is None:
                     await self._send(pending)
                     continue
@@ -393,5 +372,5 @@ class DeskPublisher:
             self.stats.published += 1
             if b'"duplicate"' in data:
                 self.stats.duplicates += 1
-            self.stored = max(self.stored, stored_seq(data))
+            self.live.stored_at(data, pending.mark)
         self._wake.set()

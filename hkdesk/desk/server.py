@@ -290,7 +290,7 @@ class DeskServer:
     def _deposed(self) -> None:
         self._tell_streaming(())
         if self.publisher is not None:  # the term over: its name not heard again on the live path
-            self.publisher.chains.new_term()
+            self.publisher.chains.end_term()
         asyncio.get_running_loop().create_task(self._close_upstream())
 
     def _tell_streaming(self, symbols: tuple[str, ...]) -> None:

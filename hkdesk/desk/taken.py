@@ -65,3 +65,11 @@ class TakenNumbers:
                 runs.insert(i + 1, [n + 1, last])
             return True
         return False
+
+    def drop_through(self, n: int) -> None:
+        """Forget every number up to ``n``."""
+        runs = self.runs
+        while runs and runs[0][1] <= n:
+            del runs[0]
+        if runs and runs[0][0] <= n:
+            runs[0][0] = n + 1

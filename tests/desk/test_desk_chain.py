@@ -152,7 +152,7 @@ def test_a_symbol_is_behind_while_it_owes_a_record_the_live_path_told_of():
     chains = TradeChains()
     chains.stream_is_new("T", ("e", 1))
     assert not chains.behind(frozenset({"T", "U"}), "e")
-    chains.told("T", "e", 3)  # a run from 2 to 3 left to the stream
+    chains.told("T", "e", 3, 1)  # a run from 2 to 3 left to the stream
     assert chains.behind(frozenset({"T"}), "e") and not chains.behind(frozenset({"U"}), "e")
     assert not chains.behind(frozenset({"T"}), "another term")
     chains.stream_is_new("T", ("e", 2))
@@ -189,33 +189,61 @@ class Clock:
 
 def test_the_live_path_alone_is_trusted_only_while_every_message_of_the_term_arrives():
     clock, resumed = Clock(), []
-    sync = LiveSync(silence=2.0, settle=5.0, clock=clock)
+    sync = LiveSync(TradeChains(), silence=2.0, settle=5.0, clock=clock)
     sync.on_resume = resumed.append
-    assert not sync.may_park()  # nothing heard yet
-    sync.heard("a", 7, 10, data=True)  # the first term heard: no wait
-    assert sync.may_park()
+    assert not sync.may_park(0)  # nothing heard yet
+    sync.heard("a", 7, 10, 6, data=True)  # the first term heard: no wait, but a checkpoint
+    assert not sync.may_park(100)  # (trouble at 7: everything up to it must be stored)
+    sync.heard("a", 8, 12, 7, data=True)  # 7 is: its records are at or below 12
+    assert not sync.may_park(11) and sync.may_park(12)
     sync.park(20)
-    sync.heard("a", 8, 30, data=True)
-    sync.heard("a", 8, 35, data=False)  # a heartbeat repeats the count
+    sync.heard("a", 9, 30, 8, data=True)
+    sync.heard("a", 9, 35, 9, data=False)  # a heartbeat repeats the count
     assert sync.parked and sync.resume_after == 35 and resumed == []
-    sync.heard("a", 10, 40, data=True)  # 9 never arrived
+    sync.heard("a", 11, 40, 9, data=True)  # 10 never arrived
     assert not sync.parked and resumed == [35]  # the stream from where everything was handed on
-    sync.heard("a", 11, 50, data=True)
-    sync.park(45)
-    sync.heard("a", 12, 44, data=False)  # a heartbeat after a lost message: its count is ahead
-    assert resumed == [35, 45]
-    sync.park(50)
+    sync.heard("a", 12, 50, 10, data=True)  # 10 not yet stored: what it held may not be read
+    assert not sync.may_park(1000)
+    sync.heard("a", 13, 55, 11, data=True)  # up to 11 stored, at or below 55
+    assert not sync.may_park(54) and sync.may_park(55)
+    sync.park(55)
+    sync.heard("a", 14, 44, 11, data=False)  # a heartbeat after a lost message: its count is ahead
+    assert resumed == [35, 55]
+    sync.heard("a", 14, 60, 14, data=False)
+    assert sync.may_park(60)
+    sync.park(60)
     clock.now += 2.0
     sync.check_silence()  # nothing heard for two seconds
-    assert resumed == [35, 45, 50]
-    sync.heard("b", 1, 60, data=True)  # a new term: not parked within settle
-    assert not sync.may_park()
+    assert resumed == [35, 55, 60]
+    sync.heard("b", 1, 70, 1, data=True)  # a new term: not parked within settle
+    sync.heard("b", 2, 71, 1, data=True)
+    assert not sync.may_park(100)
     clock.now += 5.0
-    sync.heard("b", 2, 61, data=True)
-    assert sync.may_park()
-    sync.park(61)
-    sync.heard("c", 1, 62, data=True)
-    assert resumed[-1] == 61 and not sync.parked
+    sync.heard("b", 3, 72, 2, data=True)
+    assert sync.may_park(100)
+    sync.park(72)
+    sync.heard("c", 1, 73, 0, data=True)
+    assert resumed[-1] == 72 and not sync.parked
+
+
+def test_at_a_checkpoint_what_the_stream_did_not_show_is_settled():
+    chains = TradeChains()
+    sync = LiveSync(chains, settle=0.0)
+    chains.stream_is_new("T", ("a", 1))
+    chains.took_live("T", "a", 2, 10)  # taken live while parked: 2 to 11 (2 to 5 stored early)
+    chains.told("U", "a", 3, 4)  # U's 3 told at count 4, never stored (a repeat)
+    sync.heard("a", 4, 0, 0, data=True)
+    sync.park(50)
+    sync.trouble()  # resumed from 50: 2-5 are at or below it, never shown again
+    for n in range(6, 12):
+        assert chains.seen_live("T", ("a", n))
+    assert chains._unseen[("T", "a")].runs == [[2, 5]]
+    assert chains.behind(frozenset({"U"}), "a")
+    chains.took_live("T", "a", 12, 1)  # after the trouble: still owed by the stream
+    sync.heard("a", 5, 60, 4, data=True)  # everything up to count 4 stored, at or below 60
+    assert not sync.passed(59) and sync.passed(60)
+    assert chains._unseen[("T", "a")].runs == [[12, 12]]
+    assert not chains.behind(frozenset({"U"}), "a")
 
 
 def test_a_term_two_back_is_forgotten_once_a_new_one_shows_on_the_stream():
@@ -231,7 +259,8 @@ def test_a_term_two_back_is_forgotten_once_a_new_one_shows_on_the_stream():
 
 def live_follower(watched: set[str]) -> tuple[LiveFollower, list]:
     got: list = []
-    follower = LiveFollower("hkdesk.t.live", TradeChains(), lambda: frozenset(watched), got.extend)
+    chains = TradeChains()
+    follower = LiveFollower("hkdesk.t.live", chains, lambda: frozenset(watched), got.extend, LiveSync(chains))
     return follower, got
 
 

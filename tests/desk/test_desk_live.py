@@ -32,7 +32,7 @@ async def test_trades_are_taken_from_the_live_path_in_order_and_once(nats_url, d
         live_feed(nats_url, desk_name, SYMBOLS) as (feed, received),
     ):
         await wait_until(lambda: set(factory.current.symbols) == set(SYMBOLS), what="the demand")
-        await wait_until(lambda: server.publisher._live is not None, what="the desk's live link")
+        await wait_until(lambda: server.publisher.live.client is not None, what="the desk's live link")
         sent: list[Tick] = []
         for i in range(20):  # each batch waited for: the stream has the one before it
             batch = ticks("700.HK", 1 + 5 * i, 5) + ticks("5.HK", 1 + 5 * i, 5)
@@ -47,7 +47,7 @@ async def test_trades_are_taken_from_the_live_path_in_order_and_once(nats_url, d
         # the stream's copies of trades taken live are dropped as they are read: the feed's own
         # handler sees 9988.HK's 100 (not watched) and the few watched ones not taken live
         assert feed.stats.frames < 100 + len(sent) - feed.live.taken + 20
-        assert server.publisher.stats.live >= 19  # the first batch by the stream alone
+        assert server.publisher.live.sent >= 19  # the first batch by the stream alone
 
 
 async def test_live_messages_lost_on_the_way_are_handed_on_from_the_stream_in_order(nats_url, desk_name):
@@ -107,7 +107,7 @@ async def test_a_trade_after_a_gap_notice_waits_for_it(nats_url, desk_name):
         for round_ in range(5):
             expected += ["gap", 6 + 3 * round_, 7 + 3 * round_, 8 + 3 * round_]
         assert order == expected
-        assert server.publisher.stats.live > 0
+        assert server.publisher.live.sent > 0
         await feed.close()
         await task
 
@@ -268,7 +268,7 @@ async def test_a_desktop_in_step_with_the_live_path_leaves_the_stream_until_it_m
         assert len(events) == len(expected)
         await feed.close()
         await task
-    assert server.publisher.stats.live > 20
+    assert server.publisher.live.sent > 20
 
 
 async def test_a_parked_desktop_follows_the_stream_again_when_the_live_path_falls_silent(nats_url, desk_name):
@@ -284,3 +284,45 @@ async def test_a_parked_desktop_follows_the_stream_again_when_the_live_path_fall
         await wait_until(lambda: len(received.ticks) >= 6, timeout=10, what="the trades by the stream")
         assert feed.sync.resumes == 1 and not feed.sync.parked
         assert keys(received.ticks) == keys(ticks("700.HK", 1, 6))
+
+
+async def test_live_messages_missed_while_the_stream_lags_are_waited_for_before_leaving_it(
+    nats_url, desk_name
+):
+    """The desk's live link and stream both held up a moment (a NATS blip): the desktop hears
+    that it missed messages, and leaves the stream again only once what they held is read."""
+    async with (
+        running_desk(desk_name, nats_url) as (server, factory),
+        live_feed(nats_url, desk_name, SYMBOLS) as (feed, received),
+    ):
+        await wait_until(lambda: set(factory.current.symbols) == set(SYMBOLS), what="the demand")
+        publisher = server.publisher
+        sent = ticks("700.HK", 1, 3) + ticks("5.HK", 1, 3)
+        factory.current.push(sent)
+        await wait_until(lambda: feed.sync.parked, what="the desktop to leave the stream")
+        client, send_new, held = publisher.live.client, publisher._send_new, [True]
+        put = client.put_now
+        client.put_now = lambda subject, payload: False if held[0] else put(subject, payload)  # type: ignore[method-assign]
+
+        async def stream_held() -> None:
+            if not held[0]:
+                await send_new()
+
+        publisher._send_new = stream_held  # type: ignore[method-assign]
+        blip = [tick("700.HK", 4), tick("5.HK", 4)]  # 5.HK trades no more today
+        factory.current.push(blip)
+        sent += blip
+        await asyncio.sleep(0.1)
+        client.put_now = put  # type: ignore[method-assign]  # the live link back: a beat tells
+        await wait_until(lambda: feed.sync.resumes == 1, what="the missed messages noticed")
+        await asyncio.sleep(1.0)  # the stream caught up with nothing new: not left yet
+        assert not feed.sync.parked and len(received.ticks) == 6
+        held[0] = False
+        await wait_until(lambda: len(received.ticks) == 8, what="the trades the blip held")
+        await wait_until(lambda: feed.sync.parks == 2, what="the desktop to leave the stream again")
+        more = ticks("700.HK", 5, 3)
+        factory.current.push(more)
+        sent += more
+        await wait_until(lambda: len(received.ticks) == 11, what="the trades after")
+        await asyncio.sleep(0.3)
+        assert by_symbol(received.ticks) == by_symbol(sent) and len(received.ticks) == len(sent)

@@ -92,7 +92,7 @@ async def test_desk_and_desktop_work_with_their_own_rights_and_no_more(secured_n
     await wait_until(lambda: received.state is FeedState.LIVE, what="alice live")
     factory.current.push(ticks("700.HK", 1, 5))
     await wait_until(lambda: len(received.ticks) == 5, what="alice's first ticks")
-    await wait_until(lambda: server.publisher._live is not None, what="the desk's live link")
+    await wait_until(lambda: server.publisher.live.client is not None, what="the desk's live link")
     for seq in range(6, 11):  # alice may follow the live subject too
         factory.current.push(ticks("700.HK", seq, 1))
         await wait_until(lambda seq=seq: len(received.ticks) == seq, what=f"alice's tick {seq}")
