@@ -6,7 +6,9 @@ each such symbol a :class:`CatchUp` reads that symbol's own subject from the day
 live trades of it that the main follower meets meanwhile are held; once the subject is read, the
 held trades newer than the last one read follow. The two consumers do not keep pace, so the main
 follower then passes on only trades newer than the last one handed on (``fences``), and the
-symbol joins the live list with the first of them. Each trade is handed on once, in order.
+symbol joins the live list with the first of them, or as soon as the main follower has read
+past the catch-up's end with none (:meth:`CatchUps.lift`: a quiet symbol does not keep its
+desktop on the stream, :mod:`hkdesk.desk.live_sync`). Each trade is handed on once, in order.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class CatchUp:
         self._stats = stats
         #: The last trade handed on: (exchange time, seq).
         self.last: tuple[int, int] = (0, -1)
+        #: The chain place of the last record read, and the stream sequence read to.
+        self.chain: tuple[str, int] | None = None
+        self.read_to = 0
         self._finished = False
         self.follower = StreamFollower(
             nc,
@@ -66,6 +71,7 @@ class CatchUp:
             return
         ticks: list[Tick] = []
         for msg in msgs:
+            self.chain = msg.chain or self.chain
             try:
                 ticks.append(decode_tick(msg.data))
             except _BAD as exc:
@@ -87,6 +93,7 @@ class CatchUp:
             await first_of(self.follower.caught_up, closing)
         finally:
             await self.follower.close()
+        self.read_to = self.follower.last_seq
         if not self.follower.caught_up.is_set():
             return False
         self.release()
@@ -116,6 +123,8 @@ class CatchUps:
         self._stats = stats
         self.holding: dict[str, list[Tick]] = {}
         self.fences: dict[str, tuple[int, int]] = {}
+        #: token -> (stream sequence its catch-up read to, its last chain place), while fenced
+        self._fenced_at: dict[str, tuple[int, tuple[str, int] | None]] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._runs: dict[str, CatchUp] = {}
         self._stopping: set[asyncio.Task[None]] = set()
@@ -149,6 +158,20 @@ class CatchUps:
             del self.holding[token], self._runs[token], self._tasks[token]
             if finished:
                 self.fences[token] = catch_up.last
+                self._fenced_at[token] = (catch_up.read_to, catch_up.chain)
+
+    def unfence(self, token: str) -> None:
+        """The symbol is live (its first trade newer than the fence came)."""
+        del self.fences[token]
+        self._fenced_at.pop(token, None)
+
+    def lift(self, read_to: int) -> list[tuple[str, tuple[str, int] | None]]:
+        """The fences the main follower has read past (to stream sequence ``read_to``) with no
+        newer trade: those symbols are live now. Each with the chain place handed on last."""
+        lifted = [(t, chain) for t, (seq, chain) in self._fenced_at.items() if seq <= read_to]
+        for token, _ in lifted:
+            self.unfence(token)
+        return lifted
 
     def restart(self) -> None:
         """After a NATS reconnect: each follower resumes after what it handed on."""
@@ -161,6 +184,7 @@ class CatchUps:
         self._runs.pop(token, None)
         self.holding.pop(token, None)
         self.fences.pop(token, None)
+        self._fenced_at.pop(token, None)
         if task is not None:
             task.cancel()
             self._stopping.add(task)

@@ -40,9 +40,10 @@ from hkdesk.desk.connection import NatsOptions, connect_nats, redact_nats_url
 from hkdesk.desk.demand import DemandAnnouncer
 from hkdesk.desk.feed_status import DeskFeedTimings, DeskStatusBoard
 from hkdesk.desk.follower import StartAt, StreamFollower, StreamMsg, raw_chain
-from hkdesk.desk.live import LiveFollower, TradeChains
+from hkdesk.desk.live import LiveFollower
 from hkdesk.desk.live_sync import LiveSync
 from hkdesk.desk.subjects import GAP_SUFFIX, DeskNames, encode_token
+from hkdesk.desk.trade_chains import TradeChains
 from hkdesk.domain.quotes import start_of_hk_day
 from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
 from hkdesk.feed.alltick.protocol import MAX_DEPTH_LEVEL
@@ -271,8 +272,11 @@ class DeskFeed:
     def _watched_symbols(self) -> tuple[str, ...]:
         return self._trades
 
-    def _owes_nothing(self) -> bool:
+    def _owes_nothing(self, read_to: int) -> bool:
         """Connected, no symbol catching up, every record the live path told of handed on."""
+        for token, chain in self._catch_ups.lift(read_to):  # quiet since their catch-up: live
+            self._chains.stream_is_new(token, chain)
+            self._trade_tokens = self._trade_tokens | {token}
         busy = self._catch_ups.holding or self._catch_ups.fences or not (self._nc and self._nc.is_connected)
         return not busy and not self._chains.behind(self._trade_tokens, self.sync.epoch)
 
@@ -351,7 +355,7 @@ class DeskFeed:
             return False
         if (tick.ts, tick.seq) <= self._catch_ups.fences[token]:
             return False
-        del self._catch_ups.fences[token]
+        self._catch_ups.unfence(token)
         self._chains.stream_is_new(token, msg.chain)
         self._trade_tokens = self._trade_tokens | {token}
         ticks.append(tick)

@@ -37,7 +37,7 @@ import time
 from collections.abc import Callable
 
 from hkdesk.desk.follower import StreamFollower
-from hkdesk.desk.live import TradeChains
+from hkdesk.desk.trade_chains import TradeChains
 
 
 class LiveSync:
@@ -132,10 +132,10 @@ class LiveSync:
         if self.parked and self._clock() - self.heard_at >= self.silence:
             self.trouble()
 
-    async def keep(self, follower: StreamFollower, ready: Callable[[], bool], every: float) -> None:
+    async def keep(self, follower: StreamFollower, ready: Callable[[int], bool], every: float) -> None:
         """Every ``every`` seconds: park ``follower`` when it is caught up, the live path flows
-        and ``ready()`` (the desktop owes nothing the live path told of); follow again on
-        silence. Trouble resumes it at once."""
+        and ``ready(read_to)`` (the desktop owes nothing the live path told of, the stream read
+        to ``read_to``); follow again on silence. Trouble resumes it at once."""
         self.on_resume = follower.resume
         while True:
             await asyncio.sleep(every)
@@ -143,6 +143,11 @@ class LiveSync:
             if self.parked or follower.parked:
                 continue
             read_to = follower.settled_seq
-            if follower.pending == 0 and follower.caught_up.is_set() and self.may_park(read_to) and ready():
+            if (
+                follower.pending == 0
+                and follower.caught_up.is_set()
+                and self.may_park(read_to)
+                and ready(read_to)
+            ):
                 follower.park()
                 self.park(follower.last_seq)

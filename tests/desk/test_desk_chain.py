@@ -7,9 +7,10 @@ from deskkit import tick, ticks
 
 from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
 from hkdesk.desk.codec import decode_live, decode_ticks
-from hkdesk.desk.live import LiveFollower, TradeChains
+from hkdesk.desk.live import LiveFollower
 from hkdesk.desk.live_sync import LiveSync
 from hkdesk.desk.taken import MAX_RUNS, REORDER_REACH, TakenNumbers
+from hkdesk.desk.trade_chains import TradeChains
 
 
 def decoded(payloads: list[bytes]) -> list[tuple[str, str, int, list]]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import nats
-from deskkit import BASE_TS, keys, tick, ticks
+from deskkit import BASE_TS, Received, keys, tick, ticks
 from support.waits import wait_until
-from test_desk_flow import FAST_FEED, live_feed, running_desk
+from test_desk_flow import FAST_FEED, desk_feed, live_feed, running_desk
 
 from hkdesk.desk.chain import ChainNumbers
 from hkdesk.desk.connection import NatsOptions, connect_nats
@@ -326,3 +326,32 @@ async def test_live_messages_missed_while_the_stream_lags_are_waited_for_before_
         await wait_until(lambda: len(received.ticks) == 11, what="the trades after")
         await asyncio.sleep(0.3)
         assert by_symbol(received.ticks) == by_symbol(sent) and len(received.ticks) == len(sent)
+
+
+async def test_a_quiet_symbol_added_mid_day_gets_its_day_and_does_not_keep_the_desktop_on_the_stream(
+    nats_url, desk_name
+):
+    bob = desk_feed(nats_url, desk_name, Received(), desktop="bob")  # the desk streams 5.HK for him
+    bob.set_symbols(["5.HK"])
+    async with (
+        running_desk(desk_name, nats_url) as (_, factory),
+        live_feed(nats_url, desk_name, ["700.HK"]) as (feed, received),
+    ):
+        bob_runs = asyncio.create_task(bob.run())
+        await wait_until(lambda: set(factory.current.symbols) == set(SYMBOLS), what="the demand")
+        morning = ticks("5.HK", 1, 3)
+        factory.current.push(morning + ticks("700.HK", 1, 3))
+        await wait_until(lambda: feed.sync.parked, what="the desktop to leave the stream")
+        feed.set_symbols(["700.HK", "5.HK"])  # 5.HK trades no more for a while
+        await wait_until(lambda: len(received.ticks) == 6, what="5.HK's morning")
+        await wait_until(lambda: feed.sync.parks == 2, what="the desktop to leave the stream again")
+        assert feed.sync.resumes == 1
+        afternoon = ticks("5.HK", 4, 3)
+        taken = feed.live.taken
+        factory.current.push(afternoon)
+        await wait_until(lambda: len(received.ticks) == 9, what="5.HK's afternoon")
+        await asyncio.sleep(0.3)
+        assert keys(t for t in received.ticks if t.symbol == "5.HK") == keys(morning + afternoon)
+        assert feed.live.taken == taken + 3 and feed.sync.resumes == 1  # by the live path alone
+        await bob.close()
+        await bob_runs
