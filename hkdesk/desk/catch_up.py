@@ -55,6 +55,7 @@ class CatchUp:
         self.last: tuple[int, int] = (0, -1)
         #: The chain place of the last record read, and the stream sequence read to.
         self.chain: tuple[str, int] | None = None
+        self.held_chain: tuple[str, int] | None = None  # of the last trade held
         self.read_to = 0
         self._finished = False
         self.follower = StreamFollower(
@@ -78,13 +79,14 @@ class CatchUp:
                 self._stats.bad_frames[exc.__class__.__name__] += 1
         self._hand_on(ticks)
 
-    def _hand_on(self, ticks: list[Tick]) -> None:
+    def _hand_on(self, ticks: list[Tick]) -> bool:
         last = self.last
         fresh = [t for t in ticks if (t.ts, t.seq) > last]
         if fresh:
             self.last = (fresh[-1].ts, fresh[-1].seq)
             self._stats.ticks += len(fresh)
             self._deliver(fresh)
+        return bool(fresh)
 
     async def run(self, closing: asyncio.Future[None]) -> bool:
         """Read the subject to its end, then hand on the held trades; False if closed first."""
@@ -103,7 +105,8 @@ class CatchUp:
         """Hand on the held trades newer than the last one read; nothing read comes after."""
         self._finished = True
         held, self.held = self.held, []
-        self._hand_on(held)
+        if self._hand_on(held):  # the last held trade, newer than all read, was handed on last
+            self.chain = self.held_chain
 
 
 class CatchUps:
@@ -159,6 +162,11 @@ class CatchUps:
             if finished:
                 self.fences[token] = catch_up.last
                 self._fenced_at[token] = (catch_up.read_to, catch_up.chain)
+
+    def hold(self, token: str, tick: Tick, chain: tuple[str, int] | None) -> None:
+        """A live trade of a symbol catching up, from the main follower (``chain``: its place)."""
+        self.holding[token].append(tick)
+        self._runs[token].held_chain = chain
 
     def unfence(self, token: str) -> None:
         """The symbol is live (its first trade newer than the fence came)."""

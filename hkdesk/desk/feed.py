@@ -350,8 +350,8 @@ class DeskFeed:
         except _BAD as exc:
             self.stats.bad_frames[exc.__class__.__name__] += 1
             return False
-        if (held := self._catch_ups.holding.get(token)) is not None:
-            held.append(tick)
+        if token in self._catch_ups.holding:
+            self._catch_ups.hold(token, tick, msg.chain)
             return False
         if (tick.ts, tick.seq) <= self._catch_ups.fences[token]:
             return False

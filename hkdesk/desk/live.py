@@ -101,6 +101,7 @@ class LiveFollower:
                 self._left_to_stream(run.token, epoch, run.last)
                 continue
             if not ticks:
+                self._left_to_stream(run.token, epoch, run.last)
                 continue
             if ticks[-1].symbol != symbol or (len(ticks) > 1 and any(t.symbol != symbol for t in ticks)):
                 self._refused(ValueError(f"a run of {symbol} holds another symbol's trades"))

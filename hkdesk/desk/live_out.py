@@ -83,8 +83,8 @@ class LiveOut:
 
     def stored_at(self, ack: bytes, mark: list | None) -> None:
         """JetStream acknowledged a record (of batch ``mark``, None for a book) with ``ack``."""
-        self.stored = max(self.stored, stored_seq(ack))
-        if mark is not None:
+        if mark is not None:  # a trade or a gap: what a desktop's trade follower reads past
+            self.stored = max(self.stored, stored_seq(ack))
             self.marks.settle(mark)
 
     def _send(self, payloads: list[bytes]) -> int:

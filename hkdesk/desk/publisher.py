@@ -140,18 +140,20 @@ class DeskPublisher:
 
     def publish_ticks(self, ticks: list[Tick]) -> None:
         """Queue trades (the list is read, never changed). Call from the event loop; never blocks."""
-        if ticks:
+        if ticks and self.chains.leading:
             numbers, runs, off = self.chains.number_ticks(ticks)
             self._enqueue(True, ticks, numbers, self.live.batch(runs, off, len(ticks)))
             self.latest.note_ticks(ticks)
 
     def publish_books(self, books: list[Book]) -> None:
-        if books:
+        if books and self.chains.leading:
             self._enqueue(False, books, None)
             self.latest.note_books(books)
 
     def publish_gap(self, gap: Gap) -> None:
         """Tell the desktops that trades of a symbol may be missing (in order with its trades)."""
+        if not self.chains.leading:
+            return
         n = self.chains.number_gap(gap.symbol)  # told on the live path too: see live_sync
         self._enqueue(None, [gap], [n], self.live.batch([], {self.chains.token(gap.symbol): n}, 1))
 

@@ -59,6 +59,8 @@ class TradeChains:
         for token in [t for t, (e, _, c) in self._told.items() if e == epoch and c <= count]:
             del self._told[token]
         for token, (e, n) in positions.items():
+            if e != epoch:  # another term's records: this term's k says nothing of them
+                continue
             unseen = self._unseen.get((token, e))
             if unseen is not None:
                 unseen.drop_through(n)

@@ -6,7 +6,7 @@ import msgspec
 from deskkit import tick, ticks
 
 from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
-from hkdesk.desk.codec import decode_live, decode_ticks
+from hkdesk.desk.codec import LiveBatch, LiveRun, decode_live, decode_ticks, encode
 from hkdesk.desk.live import LiveFollower
 from hkdesk.desk.live_sync import LiveSync
 from hkdesk.desk.taken import MAX_RUNS, REORDER_REACH, TakenNumbers
@@ -245,6 +245,31 @@ def test_at_a_checkpoint_what_the_stream_did_not_show_is_settled():
     assert not sync.passed(59) and sync.passed(60)
     assert chains._unseen[("T", "a")].runs == [[12, 12]]
     assert not chains.behind(frozenset({"U"}), "a")
+
+
+def test_a_checkpoint_of_one_term_forgets_nothing_of_another():
+    chains = TradeChains()
+    chains.stream_is_new("T", ("old", 1))
+    chains.took_live("T", "old", 2, 4)  # 4 and 5 not stored yet: their leader lost its link
+    chains.settle("new", 9, chains.positions())  # the new leader's k says nothing of them
+    assert not chains.stream_is_new("T", ("old", 4)) and not chains.stream_is_new("T", ("old", 5))
+
+
+def test_an_empty_live_run_of_a_watched_symbol_is_left_to_the_stream():
+    numbers = ChainNumbers()
+    follower, got = live_follower({"700=2EHK"})
+    follower._chains.stream_is_new("700=2EHK", (numbers.epoch, 1))
+    numbers.number_ticks([tick("700.HK", 1)])
+    follower.take(numbers.heartbeat(0))
+    follower.sync.trouble()
+    follower.sync.park(0)
+    empty = LiveBatch(numbers.epoch, [LiveRun("700=2EHK", 2, [], 2)], c=1)  # the desk sends none
+    follower.take(encode(empty))
+    assert (
+        got == []
+        and not follower.sync.parked
+        and follower._chains.behind(frozenset({"700=2EHK"}), numbers.epoch)
+    )
 
 
 def test_a_term_two_back_is_forgotten_once_a_new_one_shows_on_the_stream():

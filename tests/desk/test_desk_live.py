@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import nats
-from deskkit import BASE_TS, Received, keys, tick, ticks
+from deskkit import BASE_TS, Received, book, keys, tick, ticks
 from support.waits import wait_until
 from test_desk_flow import FAST_FEED, desk_feed, live_feed, running_desk
 
@@ -355,3 +355,18 @@ async def test_a_quiet_symbol_added_mid_day_gets_its_day_and_does_not_keep_the_d
         assert feed.live.taken == taken + 3 and feed.sync.resumes == 1  # by the live path alone
         await bob.close()
         await bob_runs
+
+
+async def test_a_server_whose_term_ended_publishes_nothing_new(nats_url, desk_name):
+    nc = await connect_nats(NatsOptions(nats_url))
+    publisher = DeskPublisher(nc, DeskNames(desk_name))
+    publisher.publish_ticks(ticks("700.HK", 1, 2))
+    publisher.chains.end_term()  # deposed: the new leader holds the upstream now
+    publisher.publish_ticks(ticks("700.HK", 3, 2))
+    publisher.publish_gap(Gap("700.HK", BASE_TS + 4, BASE_TS + 5))
+    publisher.publish_books([book("700.HK", 1)])
+    assert publisher.stats.queued == 2  # what it had queued while it led still goes
+    publisher.chains.new_term()
+    publisher.publish_ticks(ticks("700.HK", 5, 1))
+    assert publisher.stats.queued == 3
+    await nc.close()

@@ -68,7 +68,12 @@ async def test_a_killed_simulator_leaves_every_row_stale_until_it_is_back(qtbot,
     win = await desk.open()
     market = desk.market
     try:
-        await wait_until(lambda: market.hub.freshness("700.HK").state is Freshness.LIVE, 20, "live Tencent")
+
+        def traded_live() -> bool:  # streaming alone reads live too, before the first trade
+            quote = market.hub.quotes.get("700.HK")
+            return market.hub.freshness("700.HK").state is Freshness.LIVE and getattr(quote, "last", None)
+
+        await wait_until(traded_live, 20, "a live trade of Tencent")
         sim = market.sim
         assert sim is not None
         sim.process.kill()
