@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import msgspec
 from deskkit import tick, ticks
+from support.clock import FakeClock
 
 from hkdesk.desk.chain import LIVE_CHUNK, ChainNumbers, parse_chain
 from hkdesk.desk.codec import LiveBatch, LiveRun, decode_live, decode_ticks, encode
@@ -180,16 +181,8 @@ def test_live_messages_are_counted_in_their_term_and_tell_what_goes_by_the_strea
     assert decode_live(numbers.heartbeat(44)).c == 0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_the_live_path_alone_is_trusted_only_while_every_message_of_the_term_arrives():
-    clock, resumed = Clock(), []
+    clock, resumed = FakeClock(), []
     sync = LiveSync(TradeChains(), silence=2.0, settle=5.0, clock=clock)
     sync.on_resume = resumed.append
     assert not sync.may_park(0)  # nothing heard yet

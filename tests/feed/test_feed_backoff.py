@@ -5,17 +5,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from support.clock import FakeClock
 
 from hkdesk.feed.backoff import Backoff
 from hkdesk.feed.plans import BASIC, FREE, PREMIUM, Plan
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_doubles_from_plan_spacing_to_cap_without_jitter():

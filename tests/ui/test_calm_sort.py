@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QEnterEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication
+from support.clock import FakeClock
 
 from hkdesk.domain.quotes import QuoteHub
 from hkdesk.domain.symbols import default_universe
@@ -20,21 +21,13 @@ from hkdesk.ui.watchlist_panel import WatchlistPanel
 SYMS = ["700.HK", "5.HK", "9988.HK", "1299.HK", "388.HK"]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class Board:
     def __init__(self) -> None:
         self.hub = QuoteHub()
         self.model = WatchlistModel(self.hub, default_universe())
         self.model.set_symbols(SYMS)
         self.panel = WatchlistPanel(self.model, default_universe())
-        self.clock = Clock()
+        self.clock = FakeClock()
         self.panel.calm._clock = self.clock
         self.selected: list[str] = []
         self.panel.symbol_selected.connect(self.selected.append)

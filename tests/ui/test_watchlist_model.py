@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from support.clock import FakeClock
 
 from hkdesk.domain.quotes import QuoteHub, hk_day
 from hkdesk.domain.symbols import default_universe
@@ -25,14 +26,6 @@ SYMS = ["700.HK", "5.HK", "9988.HK", "1299.HK", "388.HK", "3690.HK"]
 DISPLAY = Qt.ItemDataRole.DisplayRole
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 class Seq:
     def __init__(self) -> None:
         self.n = 0
@@ -45,7 +38,7 @@ class Seq:
 @pytest.fixture
 def setup(qapp):
     hub = QuoteHub()
-    clock = Clock()
+    clock = FakeClock()
     model = WatchlistModel(hub, default_universe(), make_palette("hk", "dark"), clock=clock)
     model.set_symbols(SYMS)
     events: list[tuple[int, int, int, int, list]] = []
