@@ -14,6 +14,7 @@ from support.desks import control, make_desk
 from support.waits import wait_until
 
 from hkdesk.backfill.day import hk_date
+from hkdesk.desk.feed import DeskFeed
 from hkdesk.domain.bars import MINUTE
 from hkdesk.domain.day_holes import DayFill
 from hkdesk.domain.freshness import Freshness
@@ -58,6 +59,9 @@ async def test_a_desk_server_feeds_a_desktop_and_a_second_site_s_recorder(
 
             await wait_until(traded_live, 40, "a live trade from the desk")
             assert desk.market.source_text == f"Shared desk ({desk_name})"
+            feed = desk.market.feed
+            assert isinstance(feed, DeskFeed)
+            await wait_until(lambda: feed.sync.parked, 20, "the desktop on the live path alone")
             assert win.model.rowCount()
             witness = hkdesk(
                 "record", "--url", nats_url, "--desk", desk_name, "--symbols", "700",
