@@ -7,7 +7,9 @@ anything that may have broken the chain (a missing consumer sequence, a heartbea
 server sent more than arrived, silence for ``2 x heartbeat``, a NATS reconnect) it drops the
 consumer and creates a new one at the next stream sequence. Messages at or below the last
 sequence are skipped, so an overlap between the old and the new consumer delivers nothing
-twice. The server removes an abandoned consumer by itself once nobody listens.
+twice. The server removes an abandoned consumer by itself once nobody listens. A follower can
+also be parked (its consumer dropped, its place kept) and resumed from that place or a later
+one (:mod:`hkdesk.desk.live_sync`).
 
 Messages are handed on in batches: everything that arrived in one pass of the event loop. On the
 desk's own client (:class:`~hkdesk.desk.connection.DeskClient`) they are taken straight from its
