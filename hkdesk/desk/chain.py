@@ -25,7 +25,7 @@ sent because the live link was down still counts), it names per symbol the highe
 its batch that goes by the stream only (``o``: a gap's notice, a symbol's first record of the
 term, a trade not newer), and it carries the stream sequence up to which everything was stored
 when it went (``s``) and the count up to which every batch's records were (``k``,
-:mod:`hkdesk.desk.live_marks`). After ``live_beat`` without one, the leader sends a heartbeat:
+:mod:`hkdesk.desk.live_out`). After ``live_beat`` without one, the leader sends a heartbeat:
 the last count again, ``s`` and ``k``. A server whose term ended sends nothing live.
 """
 
@@ -34,14 +34,14 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
-from hkdesk.desk.codec import LiveBatch, LiveRun, encode
+from hkdesk.desk.codec import LiveBatch, TradeRun, encode
 from hkdesk.desk.subjects import encode_token
 from hkdesk.domain.types import Tick
 
 #: Trades per live message at most (about 200 bytes each: far below NATS's 1 MiB payload).
 LIVE_CHUNK = 512
 _OLDEST = (-1, -1)
-_NO_RUN = LiveRun("", 0, [])  # no run open yet for a symbol in this batch
+_NO_RUN = TradeRun("", 0, [])  # no run open yet for a symbol in this batch
 
 
 class Numbered(NamedTuple):
@@ -49,7 +49,7 @@ class Numbered(NamedTuple):
     symbol token the highest number of the batch that goes by the stream only."""
 
     numbers: list[int]
-    runs: list[LiveRun]
+    runs: list[TradeRun]
     off: dict[str, int]
 
 
@@ -79,9 +79,9 @@ class ChainNumbers:
         """
         last, newest = self._last, self._newest
         numbers: list[int] = []
-        runs: list[LiveRun] = []
+        runs: list[TradeRun] = []
         off: dict[str, int] = {}
-        open_runs: dict[str, LiveRun | None] = {}  # None: this symbol's live runs ended here
+        open_runs: dict[str, TradeRun | None] = {}  # None: this symbol's live runs ended here
         for tick in ticks:
             symbol = tick.symbol
             n = last[symbol] = last.get(symbol, 0) + 1
@@ -96,7 +96,7 @@ class ChainNumbers:
                 off[self.token(symbol)] = n
                 continue
             if run is _NO_RUN:
-                run = open_runs[symbol] = LiveRun(self.token(symbol), n, [])
+                run = open_runs[symbol] = TradeRun(self.token(symbol), n, [])
                 runs.append(run)
             run.trades.append(tick)
         return Numbered(numbers, runs, off)
@@ -125,24 +125,24 @@ class ChainNumbers:
         self.leading = False
 
     def live_messages(
-        self, runs: list[LiveRun], off: dict[str, int] | None = None, stored: int = 0, acked: int = 0
+        self, runs: list[TradeRun], off: dict[str, int] | None = None, stored: int = 0, acked: int = 0
     ) -> list[bytes]:
         """The runs as live payloads of at most :data:`LIVE_CHUNK` trades each (a long run is
         split into consecutive pieces), the last one carrying ``off``; each counted. ``stored``,
         ``acked``: the ``s`` and ``k`` of the messages (module docstring)."""
         out: list[bytes] = []
-        chunk: list[LiveRun] = []
+        chunk: list[TradeRun] = []
         room = LIVE_CHUNK
         for run in runs:
             first, trades = run.first, run.trades
             while len(trades) > room:
                 if room:
-                    chunk.append(LiveRun(run.token, first, trades[:room], first + room - 1))
+                    chunk.append(TradeRun(run.token, first, trades[:room], first + room - 1))
                     first, trades = first + room, trades[room:]
                 out.append(self._message(chunk, [], stored, acked))
                 chunk, room = [], LIVE_CHUNK
             if trades:
-                chunk.append(LiveRun(run.token, first, trades, first + len(trades) - 1))
+                chunk.append(TradeRun(run.token, first, trades, first + len(trades) - 1))
                 room -= len(trades)
         if chunk or off:
             out.append(self._message(chunk, list(off.items()) if off else [], stored, acked))
@@ -152,7 +152,7 @@ class ChainNumbers:
         """A live message with nothing in it: the count of the last one, and what is stored."""
         return encode(LiveBatch(self.epoch, c=self.count, s=stored, k=acked))
 
-    def _message(self, runs: list[LiveRun], off: list[tuple[str, int]], stored: int, acked: int) -> bytes:
+    def _message(self, runs: list[TradeRun], off: list[tuple[str, int]], stored: int, acked: int) -> bytes:
         self.count += 1
         return encode(LiveBatch(self.epoch, runs, self.count, stored, off, acked))
 

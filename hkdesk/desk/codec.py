@@ -17,6 +17,8 @@ acknowledgement or a leader change is a no-op.
 
 from __future__ import annotations
 
+from typing import Generic, TypeVar
+
 import msgspec
 
 from hkdesk.domain.types import Book, Gap, SessionSoFar, Tick
@@ -33,50 +35,41 @@ class Latest(msgspec.Struct, omit_defaults=True):
     book: Book | None = None
 
 
-class LiveRun(msgspec.Struct, array_like=True):
+_Trades = TypeVar("_Trades")
+_Run = TypeVar("_Run")
+
+
+class LiveRun(msgspec.Struct, Generic[_Trades], array_like=True):
     """Consecutive trades of one symbol (its subject token): ``first`` is the chain number of
-    ``trades[0]``, ``last`` that of the last one."""
+    ``trades[0]``, ``last`` that of the last one. The desk sends ``list[Tick]``; a desktop first
+    reads them as ``msgspec.Raw``, decoded only for a run it takes."""
 
     token: str
     first: int
-    trades: list[Tick]
+    trades: _Trades
     last: int = 0
 
 
-class LiveBatch(msgspec.Struct, omit_defaults=True):
+class LiveBatch(msgspec.Struct, Generic[_Run], omit_defaults=True):
     """One live message of the publisher's term ``e`` (its epoch): the ``c``-th of the term (a
     heartbeat repeats the count of the last one), sent when every record at or below stream
     sequence ``s`` was stored, and every batch up to count ``k``; ``runs`` of trades, and ``o``:
     per symbol token, the highest chain number of this batch that goes by the stream only."""
 
     e: str
-    runs: list[LiveRun] = msgspec.field(default_factory=list)
+    runs: list[_Run] = msgspec.field(default_factory=list)
     c: int = 0
     s: int = 0
     o: list[tuple[str, int]] = msgspec.field(default_factory=list)
     k: int = 0
 
 
-class LiveRunUnread(msgspec.Struct, array_like=True):
-    """A live run as a desktop first reads it: its trades still undecoded."""
-
-    token: str
-    first: int
-    trades: msgspec.Raw
-    last: int = 0
-
-
-class LiveBatchUnread(msgspec.Struct):
-    e: str
-    runs: list[LiveRunUnread] = msgspec.field(default_factory=list)
-    c: int = 0
-    s: int = 0
-    o: list[tuple[str, int]] = msgspec.field(default_factory=list)
-    k: int = 0
+TradeRun = LiveRun[list[Tick]]
+UnreadBatch = LiveBatch[LiveRun[msgspec.Raw]]
 
 
 _latest_decoder = msgspec.json.Decoder(Latest)
-_live_decoder = msgspec.json.Decoder(LiveBatchUnread)
+_live_decoder = msgspec.json.Decoder(UnreadBatch)
 _ticks_decoder = msgspec.json.Decoder(list[Tick])
 _session_decoder = msgspec.json.Decoder(SessionSoFar)
 _gap_decoder = msgspec.json.Decoder(Gap)
@@ -101,7 +94,7 @@ def decode_gap(payload: bytes) -> Gap:
     return _gap_decoder.decode(payload)
 
 
-def decode_live(payload: bytes) -> LiveBatchUnread:
+def decode_live(payload: bytes) -> UnreadBatch:
     """A live message's envelope; :func:`decode_ticks` reads a run's trades."""
     return _live_decoder.decode(payload)
 

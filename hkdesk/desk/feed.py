@@ -261,7 +261,7 @@ class DeskFeed:
         self._followers.append(trades)
         trades.start()
         self._keeper = asyncio.get_running_loop().create_task(
-            self.sync.keep(trades, self._owes_nothing, self.timings.live_check), name="hkdesk-desk-sync"
+            self.sync.keep(trades, self._ready_to_park, self.timings.live_check), name="hkdesk-desk-sync"
         )
         self._replaying = True
         await first_of(paint.caught_up, self._done)  # a desk that never paints must not hold run()
@@ -272,8 +272,8 @@ class DeskFeed:
     def _watched_symbols(self) -> tuple[str, ...]:
         return self._trades
 
-    def _owes_nothing(self, read_to: int) -> bool:
-        """Connected, no symbol catching up, every record the live path told of handed on."""
+    def _ready_to_park(self, read_to: int) -> bool:
+        """Symbols read past their catch-up join the live path; then: nothing owed, connected."""
         for token, chain in self._catch_ups.lift(read_to):  # quiet since their catch-up: live
             self._chains.stream_is_new(token, chain)
             self._trade_tokens = self._trade_tokens | {token}

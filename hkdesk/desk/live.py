@@ -77,14 +77,8 @@ class LiveFollower:
         except _BAD as exc:
             self._refused(exc)
             return
-        chains, watched, epoch, symbols, sync = (
-            self._chains,
-            self._watched(),
-            batch.e,
-            self._symbols,
-            self.sync,
-        )
-        sync.heard(epoch, batch.c, batch.s, batch.k, bool(batch.runs or batch.o))
+        chains, watched, epoch, symbols = self._chains, self._watched(), batch.e, self._symbols
+        self.sync.heard(epoch, batch.c, batch.s, batch.k, bool(batch.runs or batch.o))
         taken: list[Tick] = []
         for run in batch.runs:
             if run.token not in watched:

@@ -13,34 +13,43 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from hkdesk.desk.chain import ChainNumbers
-from hkdesk.desk.codec import LiveRun, stored_seq
+from hkdesk.desk.codec import TradeRun, stored_seq
 from hkdesk.desk.connection import DeskClient
+
+
+@dataclass(slots=True)
+class BatchMark:
+    """A batch of the term ``epoch`` whose last live message has ``count``, and how many of its
+    records JetStream has not acknowledged yet."""
+
+    epoch: str
+    count: int
+    unstored: int
 
 
 class StoredCounts:
     """Batches not yet wholly stored, oldest first; see the module docstring."""
 
     def __init__(self) -> None:
-        #: [epoch, count, records not yet acknowledged]
-        self._open: deque[list] = deque()
+        self._open: deque[BatchMark] = deque()
         self._epoch = ""
         self._through = 0
 
-    def open(self, epoch: str, count: int, records: int) -> list:
-        """A batch of ``records`` whose last live message has ``count``; its mark."""
-        mark = [epoch, count, records]
+    def open(self, epoch: str, count: int, records: int) -> BatchMark:
+        mark = BatchMark(epoch, count, records)
         self._open.append(mark)
         return mark
 
-    def settle(self, mark: list, records: int = 1) -> None:
+    def settle(self, mark: BatchMark, records: int = 1) -> None:
         """``records`` of the batch of ``mark`` stored (or dropped)."""
-        mark[2] -= records
+        mark.unstored -= records
         opened = self._open
-        while opened and opened[0][2] <= 0:
+        while opened and opened[0].unstored <= 0:
             done = opened.popleft()
-            self._epoch, self._through = done[0], done[1]
+            self._epoch, self._through = done.epoch, done.count
 
     def through(self, epoch: str) -> int:
         """The ``k`` of a live message of ``epoch`` now (0: nothing of the term stored yet)."""
@@ -65,7 +74,7 @@ class LiveOut:
         self.sent = 0  # live messages of batches sent (heartbeats not counted)
         self.sent_at = float("-inf")
 
-    def batch(self, runs: list[LiveRun], off: dict[str, int], records: int) -> list:
+    def batch(self, runs: list[TradeRun], off: dict[str, int], records: int) -> BatchMark:
         """Send a batch's live messages (if any, while leading); the mark of its ``records``."""
         chains = self.chains
         if self.client is not None and chains.leading and (runs or off):
@@ -81,7 +90,7 @@ class LiveOut:
         if self.client is not None and chains.leading and chains.count and quiet:
             self._send([chains.heartbeat(self.stored, self.marks.through(chains.epoch))])
 
-    def stored_at(self, ack: bytes, mark: list | None) -> None:
+    def stored_at(self, ack: bytes, mark: BatchMark | None) -> None:
         """JetStream acknowledged a record (of batch ``mark``, None for a book) with ``ack``."""
         if mark is not None:  # a trade or a gap: what a desktop's trade follower reads past
             self.stored = max(self.stored, stored_seq(ack))

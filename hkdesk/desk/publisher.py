@@ -47,7 +47,7 @@ from hkdesk.desk.chain import ChainNumbers
 from hkdesk.desk.codec import book_id, encode, gap_id, tick_id
 from hkdesk.desk.connection import CHAIN_HEADER, DeskClient
 from hkdesk.desk.latest import LatestBoard
-from hkdesk.desk.live_out import LiveOut
+from hkdesk.desk.live_out import BatchMark, LiveOut
 from hkdesk.desk.stream import REAL, StreamSizing, ensure_bucket, ensure_stream
 from hkdesk.desk.subjects import DeskNames, encode_token
 from hkdesk.domain.types import Book, Gap, Tick
@@ -69,8 +69,9 @@ class PublisherStats:
     dropped: int = 0  # records dropped because more than max_buffered waited
 
 
-#: (True: trades, False: books, None: gaps; the batch; its chain numbers, None for books; epoch)
-_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None, str, list | None]
+#: (True: trades, False: books, None: gaps; the batch; its chain numbers, None for books; epoch;
+#: its mark in live.marks, None for books)
+_Batch = tuple[bool | None, list[Tick] | list[Book] | list[Gap], list[int] | None, str, BatchMark | None]
 
 
 @dataclass(slots=True)
@@ -81,7 +82,7 @@ class _Pending:
     chain: str
     sent_at: float
     order: int
-    mark: list | None = None  # its batch's in live.marks (trades and gaps)
+    mark: BatchMark | None = None  # its batch's in live.marks (trades and gaps)
 
 
 class DeskPublisher:
@@ -167,7 +168,7 @@ class DeskPublisher:
         trades: bool | None,
         batch: list[Tick] | list[Book] | list[Gap],
         numbers: list[int] | None,
-        mark: list | None = None,
+        mark: BatchMark | None = None,
     ) -> None:
         self._batches.append((trades, batch, numbers, self.chains.epoch, mark))
         self.stats.queued += len(batch)
